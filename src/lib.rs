@@ -1,14 +1,46 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! bpfpin: a general-purpose eBPF object manager. The binary parses the
+//! command line (`cli`) and hands it to `run`, which dispatches to one module
+//! per object kind.
+#![deny(unsafe_code)]
+
+pub mod btf;
+pub mod cli;
+pub mod error;
+pub mod generate;
+pub mod link;
+pub mod load;
+pub mod map;
+pub mod model;
+pub mod net;
+pub mod objfile;
+pub mod output;
+pub mod pin;
+pub mod prog;
+pub mod select;
+pub mod sys;
+
+use anyhow::Result;
+
+use cli::{Cli, Object};
+use output::{Mode, Out};
+
+pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
+    let g = &cli.global;
+    match &cli.object {
+        Object::Prog(cmd) => prog::run(g, out, cmd),
+        Object::Map(cmd) => map::run(g, out, cmd),
+        Object::Net(cmd) => net::run(g, out, cmd),
+        Object::Link(cmd) => link::run(g, out, cmd),
+        Object::Ls { dir } => {
+            pin::ensure_mounted(g.nomount)?;
+            pin::ls(out, dir.as_deref())
+        }
+        Object::Completions { shell } => generate::completions(*shell, out.writer()),
+        Object::Doctor => prog::not_yet("doctor"),
+        Object::Generate { out: dir } => generate::write_all(dir),
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
+pub fn output_mode(cli: &Cli) -> Mode {
+    if cli.global.json() { Mode::Json { pretty: cli.global.pretty } } else { Mode::Plain }
 }

@@ -1,0 +1,138 @@
+//! Errors as users read them: one sentence naming the object, then the fix.
+//! Commands raise `UserError` where they know the fix; anything else (a
+//! syscall's errno, an aya error) gets its fix from the table in `fix_for`.
+
+use std::fmt;
+use std::io;
+
+use crate::sys::SysError;
+
+/// A failure with a known remedy.
+#[derive(Debug)]
+pub struct UserError {
+    pub msg: String,
+    pub fix: String,
+}
+
+impl UserError {
+    pub fn new(msg: impl Into<String>, fix: impl Into<String>) -> Self {
+        UserError { msg: msg.into(), fix: fix.into() }
+    }
+}
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.msg)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// What main prints: the whole context chain on one line, and a fix.
+pub struct Report {
+    pub msg: String,
+    pub fix: String,
+}
+
+pub fn report(err: &anyhow::Error) -> Report {
+    let msg = one_line(err);
+    let fix = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<UserError>().map(|u| u.fix.clone()))
+        .or_else(|| err.chain().find_map(fix_for))
+        .unwrap_or_else(|| "run with -d for details".to_string());
+    Report { msg, fix }
+}
+
+/// `context: cause: root cause`, skipping links that repeat the next one.
+fn one_line(err: &anyhow::Error) -> String {
+    let parts: Vec<String> = err.chain().map(|e| e.to_string()).collect();
+    let mut out: Vec<&str> = Vec::new();
+    for p in &parts {
+        if out.last().is_some_and(|last: &&str| last.ends_with(p.as_str())) {
+            continue;
+        }
+        out.push(p);
+    }
+    out.join(": ")
+}
+
+fn errno_of(e: &(dyn std::error::Error + 'static)) -> Option<i32> {
+    if let Some(s) = e.downcast_ref::<SysError>() {
+        return s.errno();
+    }
+    e.downcast_ref::<io::Error>().and_then(io::Error::raw_os_error)
+}
+
+/// The errno-to-fix table: generic remedies where the command did not give one.
+fn fix_for(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let fix = match errno_of(e)? {
+        libc::EPERM | libc::EACCES => {
+            "run as root, or grant CAP_BPF+CAP_NET_ADMIN (and CAP_PERFMON for tracing)"
+        }
+        libc::ENOENT => "check the path or id: list what exists with `bpfpin ls` or `bpfpin prog show`",
+        libc::EEXIST => "remove the existing pin with `bpfpin map rm PATH` / `bpfpin prog rm PATH`, or choose another path",
+        libc::E2BIG => "the map is full or the value too large: check max_entries with `bpfpin map show`",
+        libc::EINVAL => "the kernel refused the arguments: check types and sizes with `bpfpin map show` / `bpfpin prog show`",
+        libc::EOPNOTSUPP => "this kernel or map type does not support the operation",
+        libc::ENOMEM => "raise the memlock limit (`ulimit -l unlimited`) or free kernel memory",
+        libc::EBUSY => "something else holds this hook or object: see `bpfpin net show` / `bpfpin link show`",
+        _ => return None,
+    };
+    Some(fix.to_string())
+}
+
+/// Exit statuses: 1 for errors, 2 for usage errors (clap's own), 0 otherwise.
+pub const EXIT_ERROR: u8 = 1;
+
+/// True when the error is only stdout being closed (`| head`): not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    fn sys(errno: i32) -> anyhow::Error {
+        SysError { call: "BPF_OBJ_PIN", source: io::Error::from_raw_os_error(errno) }.into()
+    }
+
+    #[test]
+    fn errno_table() {
+        for (errno, needle) in [
+            (libc::EPERM, "CAP_BPF"),
+            (libc::EEXIST, "rm PATH"),
+            (libc::E2BIG, "max_entries"),
+            (libc::ENOENT, "bpfpin ls"),
+        ] {
+            let r = report(&sys(errno));
+            assert!(r.fix.contains(needle), "{errno}: {}", r.fix);
+        }
+    }
+
+    #[test]
+    fn context_chain_is_one_line_and_user_fix_wins() {
+        let e: anyhow::Error = UserError::new("map key is 4 bytes, 2 given", "give 4 bytes").into();
+        let e = e.context("looking up a key in map `counts`");
+        let r = report(&e);
+        assert_eq!(r.msg, "looking up a key in map `counts`: map key is 4 bytes, 2 given");
+        assert_eq!(r.fix, "give 4 bytes");
+        let e = sys(libc::EPERM).context("pinning program `x` at /sys/fs/bpf/x");
+        let r = report(&e);
+        assert!(r.msg.starts_with("pinning program `x`"), "{}", r.msg);
+        assert!(!r.msg.contains('\n'));
+    }
+
+    #[test]
+    fn broken_pipe_detected_through_context() {
+        let e: anyhow::Error = io::Error::from(io::ErrorKind::BrokenPipe).into();
+        let e = e.context("writing the dump");
+        assert!(is_broken_pipe(&e));
+        let r: anyhow::Result<()> = Err(sys(libc::EPERM)).context("x");
+        assert!(!is_broken_pipe(&r.unwrap_err()));
+    }
+}

@@ -1,0 +1,100 @@
+//! `bpfpin link ...`: show, pin and detach bpf_links.
+
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+
+use anyhow::{Context, Result};
+
+use crate::cli::{Global, LinkCmd};
+use crate::error::UserError;
+use crate::model::{LinkView, ObjKind, attach_type_name, link_type_name};
+use crate::output::Out;
+use crate::pin::{self, PinIndex};
+use crate::select::{LinkSel, Words};
+use crate::sys::{self, Kind};
+
+pub fn run(g: &Global, out: &mut Out, cmd: &LinkCmd) -> Result<()> {
+    match cmd {
+        LinkCmd::Show { words } | LinkCmd::List { words } => show(g, out, words),
+        LinkCmd::Pin { words } => {
+            pin::ensure_mounted(g.nomount)?;
+            let mut w = Words::new("link pin", words);
+            let sel = w.take_link()?;
+            let path = w.take_path("a pin path")?;
+            w.expect_end()?;
+            let fd = resolve(&sel)?;
+            crate::prog::pin_at(fd.as_fd(), &path, "link")?;
+            out.done()?;
+            Ok(())
+        }
+        LinkCmd::Detach { words } => {
+            let mut w = Words::new("link detach", words);
+            let sel = w.take_link()?;
+            w.expect_end()?;
+            let fd = resolve(&sel)?;
+            sys::bpf_link_detach(fd.as_fd()).context("detaching the link")?;
+            out.done()?;
+            Ok(())
+        }
+    }
+}
+
+pub fn resolve(sel: &LinkSel) -> Result<OwnedFd> {
+    match sel {
+        LinkSel::Id(id) => sys::get_fd_by_id(Kind::Link, *id).map_err(|e| {
+            if e.errno() == Some(libc::ENOENT) {
+                UserError::new(format!("no link has id {id}"), "list links with `bpfpin link show`").into()
+            } else {
+                anyhow::Error::from(e).context(format!("opening link id {id}"))
+            }
+        }),
+        LinkSel::Pinned(p) => pin::open(p, ObjKind::Link),
+    }
+}
+
+pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<LinkView> {
+    let i = sys::link_info(fd).context("reading link info")?;
+    let t = sys::link_target(&i);
+    Ok(LinkView {
+        id: i.id,
+        kind: link_type_name(i.type_),
+        prog_id: i.prog_id,
+        ifindex: t.ifindex,
+        devname: t.ifindex.and_then(sys::if_name),
+        attach_type: t.attach_type.map(attach_type_name),
+        netns_ino: t.netns_ino,
+        cgroup_id: t.cgroup_id,
+        map_id: t.map_id,
+        pinned: pins.map(|x| x.paths(ObjKind::Link, i.id)),
+    })
+}
+
+impl crate::output::Render for LinkView {
+    fn plain(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        crate::output::table::write(w, std::slice::from_ref(self), false)
+    }
+}
+
+fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    let pins = g.bpffs.then(PinIndex::build);
+    if words.is_empty() {
+        let views: Vec<LinkView> = sys::all_ids(Kind::Link)
+            .context("listing links")?
+            .into_iter()
+            .filter_map(|id| sys::get_fd_by_id(Kind::Link, id).ok())
+            .filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok())
+            .collect();
+        out.list(&views)?;
+        return Ok(());
+    }
+    let mut w = Words::new("link show", words);
+    let sel = w.take_link()?;
+    w.expect_end()?;
+    let v = view(resolve(&sel)?.as_fd(), pins.as_ref())?;
+    if out.is_json() {
+        out.one(&v)?;
+    } else {
+        out.list(&[v])?;
+    }
+    Ok(())
+}
+

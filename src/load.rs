@@ -1,0 +1,466 @@
+//! `prog load` / `prog loadall`: any object clang produces, all or nothing.
+//!
+//! The order matters for atomicity: every check that can fail without side
+//! effects runs first (paths, object parsing, map compatibility); then aya
+//! creates maps (pinning the ones we give it a path for), programs load and
+//! are pinned. Everything made along the way is recorded in a `Rollback`,
+//! so a verifier rejection of the last program removes the first one's pin.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{self, Write};
+use std::os::fd::AsFd;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use aya::programs::{Program, ProgramError};
+use aya::{Ebpf, EbpfLoader};
+use aya_obj::EbpfSectionKind;
+
+use crate::cli::{Global, LoadOpts};
+use crate::error::UserError;
+use crate::model::{ObjKind, map_type_name};
+use crate::objfile::{self, ProgSection};
+use crate::output::Out;
+use crate::pin::{self, Rollback};
+use crate::select::{MapSel, Words};
+use crate::sys;
+
+/// How many verifier log lines to show when not asked for all of them.
+const LOG_TAIL: usize = 12;
+
+#[allow(clippy::too_many_arguments)]
+pub fn load(
+    g: &Global,
+    out: &mut Out,
+    obj: &Path,
+    target: &Path,
+    prog: Option<&str>,
+    opts: &LoadOpts,
+    words: &[String],
+    all: bool,
+) -> Result<()> {
+    let opts = with_keywords(opts, words)?;
+    pin::ensure_mounted(g.nomount)?;
+    let target = if all { check_dir_target(target)? } else { pin::check_new_pin(target)? };
+    let pin_maps = opts.pin_maps.as_deref().map(pin::check_on_bpffs).transpose()?;
+
+    let data = read_object(obj)?;
+    let prepared = objfile::prepare(&data, opts.prog_type.as_deref())
+        .with_context(|| format!("reading {}", obj.display()))?;
+    let parsed = aya_obj::Object::parse(&prepared.bytes)
+        .map_err(|e| UserError::new(format!("{} cannot be parsed: {e}", obj.display()), "check that it was built with `clang -target bpf -g -c`"))?;
+    let chosen = choose_programs(&prepared.programs, prog, all, obj)?;
+    let prog_pins = program_pins(&chosen, &target, all)?;
+
+    let mut rb = Rollback::new();
+    let mut temps = TempPins::default();
+    let plan = plan_maps(&parsed, pin_maps.as_deref(), &opts, &mut rb, &mut temps)?;
+    if let Some(parent) = prog_pins.first().and_then(|(_, p)| p.parent()) {
+        rb.create_dirs(parent)?;
+    }
+    if let Some(dir) = &pin_maps {
+        rb.create_dirs(dir)?;
+    }
+
+    let mut ebpf = create_maps(&prepared.bytes, &plan, &mut rb, obj)?;
+    let mut report = Vec::new();
+    for (p, path) in &prog_pins {
+        let program = ebpf
+            .program_mut(&p.name)
+            .with_context(|| format!("program `{}` is missing after parsing {}", p.name, obj.display()))?;
+        load_program(program, p, opts.verifier_log)?;
+        program.pin(path).with_context(|| format!("pinning program `{}` at {}", p.name, path.display()))?;
+        rb.pinned(path.clone());
+        let id = program.info().map(|i| i.id()).unwrap_or(0);
+        report.push(format!("program {} (id {id}, {}) pinned at {}", p.name, p.loaded_as, path.display()));
+    }
+    for m in &plan {
+        if let Some(path) = &m.path {
+            report.push(describe_map_pin(m, path));
+        }
+    }
+    drop(temps);
+    rb.commit();
+    // aya unloads what it owns on drop; the pins keep what we pinned alive.
+    drop(ebpf);
+
+    if out.is_json() {
+        out.done()?;
+    } else {
+        let w = out.writer();
+        for line in report {
+            writeln!(w, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// bpftool's keyword forms, folded into the flag options.
+fn with_keywords(opts: &LoadOpts, words: &[String]) -> Result<LoadOpts> {
+    let mut o = opts.clone();
+    let mut w = Words::new("prog load", words);
+    while let Some(word) = w.next() {
+        match word {
+            "type" => o.prog_type = Some(w.require("a program type")?.to_string()),
+            "pinmaps" => o.pin_maps = Some(w.take_path("a directory for map pins")?),
+            "map" => {
+                let how = w.require("`name` or `idx`")?;
+                let key = match how {
+                    "name" => w.require("a map name")?.to_string(),
+                    "idx" => format!("#{}", w.take_u32("a map index")?),
+                    other => bail!(UserError::new(
+                        format!("`map` must be followed by `name` or `idx`, got `{other}`"),
+                        "write `map name NAME pinned PATH` or `map idx N id ID`",
+                    )),
+                };
+                let sel = w.take_map()?;
+                o.maps.push(format!("{key}={}", sel_to_string(&sel)));
+            }
+            other => bail!(UserError::new(
+                format!("`prog load` does not take `{other}`"),
+                "see `bpfpin prog load --help` (bpftool forms: type T, pinmaps DIR, map name NAME MAP, map idx N MAP)",
+            )),
+        }
+    }
+    Ok(o)
+}
+
+fn sel_to_string(sel: &MapSel) -> String {
+    match sel {
+        MapSel::Id(id) => format!("id {id}"),
+        MapSel::Pinned(p) => format!("pinned {}", p.display()),
+        MapSel::Name(n) => format!("name {n}"),
+    }
+}
+
+/// `--map NAME=MAP`: MAP is a selector, written `id 3`, `id:3`, `pinned P`
+/// or a bare path.
+fn parse_map_ref(s: &str) -> Result<(String, MapSel)> {
+    let Some((name, sel)) = s.split_once('=') else {
+        bail!(UserError::new(format!("--map `{s}` has no `=`"), "write --map NAME=MAP, e.g. --map counters=/sys/fs/bpf/counters or --map counters=id:12"));
+    };
+    let words: Vec<String> = match sel.split_once(':') {
+        Some((kw @ ("id" | "pinned" | "name"), rest)) => vec![kw.to_string(), rest.to_string()],
+        _ => sel.split_whitespace().map(str::to_string).collect(),
+    };
+    let mut w = Words::new("prog load --map", &words);
+    let m = w.take_map()?;
+    w.expect_end()?;
+    Ok((name.to_string(), m))
+}
+
+fn check_dir_target(dir: &Path) -> Result<PathBuf> {
+    let abs = pin::check_on_bpffs(dir)?;
+    if abs.exists() && !abs.is_dir() {
+        bail!(UserError::new(
+            format!("{} exists and is not a directory", dir.display()),
+            "give loadall a directory for the program pins",
+        ));
+    }
+    Ok(abs)
+}
+
+fn read_object(obj: &Path) -> Result<Vec<u8>> {
+    if obj.is_dir() {
+        bail!(UserError::new(format!("{} is a directory, not a BPF object", obj.display()), "give the path of a .o file built with `clang -target bpf -c`"));
+    }
+    fs::read(obj).map_err(|e| {
+        let msg = if e.kind() == io::ErrorKind::NotFound {
+            format!("{} does not exist", obj.display())
+        } else {
+            format!("cannot read {}: {e}", obj.display())
+        };
+        UserError::new(msg, "give the path of a .o file built with `clang -target bpf -c`").into()
+    })
+}
+
+fn choose_programs<'a>(progs: &'a [ProgSection], want: Option<&str>, all: bool, obj: &Path) -> Result<Vec<&'a ProgSection>> {
+    if progs.is_empty() {
+        bail!(UserError::new(format!("{} has no programs", obj.display()), "check the object's SEC() annotations"));
+    }
+    if all {
+        return Ok(progs.iter().collect());
+    }
+    match want {
+        None => Ok(vec![&progs[0]]),
+        Some(name) => match progs.iter().find(|p| p.name == name) {
+            Some(p) => Ok(vec![p]),
+            None => bail!(UserError::new(
+                format!("{} has no program `{name}`", obj.display()),
+                format!("choose one of: {}", progs.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")),
+            )),
+        },
+    }
+}
+
+fn program_pins<'a>(chosen: &[&'a ProgSection], target: &Path, all: bool) -> Result<Vec<(&'a ProgSection, PathBuf)>> {
+    if !all {
+        return Ok(vec![(chosen[0], target.to_path_buf())]);
+    }
+    chosen
+        .iter()
+        .map(|p| {
+            let path = target.join(pin::pin_name(&p.name));
+            pin::check_new_pin(&path)?;
+            Ok((*p, path))
+        })
+        .collect()
+}
+
+/// What happens to one map of the object.
+struct MapPlan {
+    name: String,
+    /// Where the map is pinned (or reused from); None: not pinned.
+    path: Option<PathBuf>,
+    /// The pin existed and is reused.
+    reused: bool,
+    /// Reused through `--map NAME=MAP` (a temporary pin hands it to aya).
+    from_selector: bool,
+    existed: bool,
+}
+
+/// Pins of existing maps made only to hand them to aya; always removed.
+#[derive(Default)]
+struct TempPins(Vec<PathBuf>);
+
+impl Drop for TempPins {
+    fn drop(&mut self) {
+        for p in &self.0 {
+            let _ = fs::remove_file(p);
+        }
+    }
+}
+
+/// Map names in the object's order, for bpftool's `map idx N`.
+fn map_order(parsed: &aya_obj::Object) -> Vec<String> {
+    let mut maps: Vec<(&String, &aya_obj::Map)> = parsed.maps.iter().collect();
+    maps.sort_by_key(|(name, m)| (m.section_index(), m.symbol_index().unwrap_or(0), (*name).clone()));
+    maps.into_iter().map(|(n, _)| n.clone()).collect()
+}
+
+fn plan_maps(
+    parsed: &aya_obj::Object,
+    pin_maps: Option<&Path>,
+    opts: &LoadOpts,
+    rb: &mut Rollback,
+    temps: &mut TempPins,
+) -> Result<Vec<MapPlan>> {
+    let order = map_order(parsed);
+    let mut given: HashMap<String, MapSel> = HashMap::new();
+    for s in &opts.maps {
+        let (mut name, sel) = parse_map_ref(s)?;
+        if let Some(idx) = name.strip_prefix('#') {
+            let i: usize = idx.parse().unwrap_or(usize::MAX);
+            name = order.get(i).cloned().ok_or_else(|| {
+                UserError::new(format!("the object has no map with index {idx}"), format!("it has {} maps: {}", order.len(), order.join(", ")))
+            })?;
+        }
+        if !parsed.maps.contains_key(&name) {
+            bail!(UserError::new(format!("the object has no map `{name}`"), format!("its maps are: {}", order.join(", "))));
+        }
+        given.insert(name, sel);
+    }
+
+    let mut plan = Vec::new();
+    for name in &order {
+        let def = &parsed.maps[name];
+        let by_name = def.pinning() == aya_obj::maps::PinningType::ByName;
+        let mut p = MapPlan { name: name.clone(), path: None, reused: false, from_selector: false, existed: false };
+        if let Some(sel) = given.get(name) {
+            let fd = crate::map::resolve_one(sel)?;
+            check_compatible(fd.as_fd(), def, name, &sel_to_string(sel))?;
+            let tmp = PathBuf::from(format!("{}/bpfpin_reuse_{}_{}", pin::BPFFS_ROOT, std::process::id(), temps.0.len()));
+            sys::bpf_obj_pin(fd.as_fd(), &tmp).with_context(|| format!("handing map `{name}` to the loader"))?;
+            temps.0.push(tmp.clone());
+            p.path = Some(tmp);
+            p.reused = true;
+            p.from_selector = true;
+            plan.push(p);
+            continue;
+        }
+        let fin = match (pin_maps, by_name) {
+            (Some(dir), _) => Some(dir.join(pin::pin_name(name))),
+            (None, true) => Some(Path::new(pin::BPFFS_ROOT).join(pin::pin_name(name))),
+            (None, false) => None,
+        };
+        if let Some(path) = &fin
+            && path.symlink_metadata().is_ok()
+        {
+            // aya would rewrite and re-freeze a reused .rodata map and fail:
+            // its contents come from the object anyway, so it is replaced.
+            let rodata = def.section_kind() == EbpfSectionKind::Rodata;
+            if opts.replace_maps || rodata {
+                rb.move_aside(path)?;
+            } else {
+                let fd = pin::open(path, ObjKind::Map)?;
+                check_compatible(fd.as_fd(), def, name, &path.display().to_string())?;
+                p.reused = true;
+                p.existed = true;
+            }
+        }
+        p.path = fin;
+        plan.push(p);
+    }
+    Ok(plan)
+}
+
+/// Reuse only a map that the object's programs can use as they expect.
+fn check_compatible(fd: std::os::fd::BorrowedFd<'_>, def: &aya_obj::Map, name: &str, what: &str) -> Result<()> {
+    let info = sys::map_info(fd).with_context(|| format!("reading map {what}"))?;
+    let mut diffs = Vec::new();
+    if info.type_ != def.map_type() {
+        diffs.push(format!("type {} vs {}", map_type_name(info.type_), map_type_name(def.map_type())));
+    }
+    if info.key_size != def.key_size() {
+        diffs.push(format!("key {}B vs {}B", info.key_size, def.key_size()));
+    }
+    if info.value_size != def.value_size() {
+        diffs.push(format!("value {}B vs {}B", info.value_size, def.value_size()));
+    }
+    if def.max_entries() != 0 && info.max_entries != def.max_entries() {
+        diffs.push(format!("max_entries {} vs {}", info.max_entries, def.max_entries()));
+    }
+    if info.map_flags != def.map_flags() {
+        diffs.push(format!("flags {:#x} vs {:#x}", info.map_flags, def.map_flags()));
+    }
+    if diffs.is_empty() {
+        return Ok(());
+    }
+    bail!(UserError::new(
+        format!("cannot reuse {what} for map `{name}`: pinned map differs from the object's ({})", diffs.join(", ")),
+        "use --replace-maps to pin a fresh map, or remove the old pin with `bpfpin map rm`",
+    ))
+}
+
+/// aya creates every map here, pinning (or reusing) those with a path.
+fn create_maps(bytes: &[u8], plan: &[MapPlan], rb: &mut Rollback, obj: &Path) -> Result<Ebpf> {
+    let mut loader = EbpfLoader::new();
+    loader.allow_unsupported_maps();
+    for m in plan {
+        if let Some(p) = &m.path {
+            loader.map_pin_path(m.name.as_str(), p.as_path());
+        }
+    }
+    let result = loader.load(bytes);
+    // Record what aya pinned even when it failed halfway, so it is undone.
+    for m in plan {
+        if let Some(p) = &m.path
+            && !m.existed
+            && !m.from_selector
+            && p.symlink_metadata().is_ok()
+        {
+            rb.pinned(p.clone());
+        }
+    }
+    result.map_err(|e| {
+        let msg = format!("{} could not be loaded: {e}", obj.display());
+        anyhow::Error::new(e).context(msg)
+    })
+}
+
+fn load_program(p: &mut Program, sec: &ProgSection, full_log: bool) -> Result<()> {
+    let r = match p {
+        Program::KProbe(x) => x.load(),
+        Program::UProbe(x) => x.load(),
+        Program::TracePoint(x) => x.load(),
+        Program::SocketFilter(x) => x.load(),
+        Program::ReusePortSocketFilter(x) => x.load(),
+        Program::Xdp(x) => x.load(),
+        Program::SkMsg(x) => x.load(),
+        Program::SkSkb(x) => x.load(),
+        Program::CgroupSockAddr(x) => x.load(),
+        Program::SockOps(x) => x.load(),
+        Program::SchedClassifier(x) => x.load(),
+        Program::CgroupSkb(x) => x.load(),
+        Program::CgroupSysctl(x) => x.load(),
+        Program::CgroupSockopt(x) => x.load(),
+        Program::LircMode2(x) => x.load(),
+        Program::PerfEvent(x) => x.load(),
+        Program::RawTracePoint(x) => x.load(),
+        Program::FlowDissector(x) => x.load(),
+        Program::SkLookup(x) => x.load(),
+        Program::SkReuseport(x) => x.load(),
+        Program::CgroupSock(x) => x.load(),
+        Program::CgroupDevice(x) => x.load(),
+        Program::Lsm(_)
+        | Program::LsmCgroup(_)
+        | Program::BtfTracePoint(_)
+        | Program::FEntry(_)
+        | Program::FExit(_)
+        | Program::Extension(_)
+        | Program::Iter(_) => bail!(UserError::new(
+            format!("program `{}` (section `{}`) needs an attach target at load time, which bpfpin cannot give yet", sec.name, sec.section),
+            "load it with bpftool, or choose another program with --prog",
+        )),
+    };
+    match r {
+        Ok(()) => Ok(()),
+        Err(ProgramError::LoadError { io_error, verifier_log }) => {
+            let log = verifier_log.to_string();
+            print_verifier_log(&sec.name, &log, full_log);
+            let last = log.lines().rev().find(|l| !l.trim().is_empty() && !l.starts_with("processed") && !l.starts_with("verification time")).unwrap_or("").trim();
+            bail!(UserError::new(
+                format!("the verifier rejected program `{}` ({io_error}): {last}", sec.name),
+                if full_log { "fix the program where the log above points".to_string() } else { "see the log above; add --verifier-log for all of it".to_string() },
+            ))
+        }
+        Err(e) => Err(anyhow::Error::new(e).context(format!("loading program `{}`", sec.name))),
+    }
+}
+
+fn print_verifier_log(name: &str, log: &str, full: bool) {
+    let lines: Vec<&str> = log.lines().collect();
+    let start = if full { 0 } else { lines.len().saturating_sub(LOG_TAIL) };
+    let mut err = io::stderr().lock();
+    if start > 0 {
+        let _ = writeln!(err, "verifier log for `{name}` (last {LOG_TAIL} of {} lines):", lines.len());
+    } else {
+        let _ = writeln!(err, "verifier log for `{name}`:");
+    }
+    for l in &lines[start..] {
+        let _ = writeln!(err, "  {l}");
+    }
+}
+
+fn describe_map_pin(m: &MapPlan, path: &Path) -> String {
+    let id = sys::bpf_obj_get(path).ok().and_then(|fd| sys::map_info(fd.as_fd()).ok()).map_or(0, |i| i.id);
+    if m.from_selector {
+        format!("map {} (id {id}) reused", m.name)
+    } else if m.reused {
+        format!("map {} (id {id}) reused from {}", m.name, path.display())
+    } else {
+        format!("map {} (id {id}) pinned at {}", m.name, path.display())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_refs() {
+        let (n, s) = parse_map_ref("counters=/sys/fs/bpf/c").unwrap();
+        assert_eq!((n.as_str(), s), ("counters", MapSel::Pinned("/sys/fs/bpf/c".into())));
+        let (_, s) = parse_map_ref("c=id:12").unwrap();
+        assert_eq!(s, MapSel::Id(12));
+        let (_, s) = parse_map_ref("c=id 12").unwrap();
+        assert_eq!(s, MapSel::Id(12));
+        assert!(parse_map_ref("c").is_err());
+        assert!(parse_map_ref("c=nonsense").is_err());
+    }
+
+    #[test]
+    fn keyword_forms_fold_into_options() {
+        let words: Vec<String> = "type xdp pinmaps /sys/fs/bpf/m map name cnt pinned /sys/fs/bpf/c map idx 1 id 7"
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let o = with_keywords(&LoadOpts::default(), &words).unwrap();
+        assert_eq!(o.prog_type.as_deref(), Some("xdp"));
+        assert_eq!(o.pin_maps.as_deref(), Some(Path::new("/sys/fs/bpf/m")));
+        assert_eq!(o.maps, vec!["cnt=pinned /sys/fs/bpf/c".to_string(), "#1=id 7".to_string()]);
+        let bad: Vec<String> = vec!["dev".into(), "eth0".into()];
+        assert!(with_keywords(&LoadOpts::default(), &bad).is_err());
+    }
+}

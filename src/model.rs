@@ -1,0 +1,436 @@
+//! Typed views of kernel objects. Field names are bpftool's JSON keys, so
+//! `-j` output is what bpftool users' scripts already read; fields only
+//! bpfpin has are extra keys.
+
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
+
+use crate::output::Row;
+
+/// bpftool's names for `enum bpf_prog_type`, indexed by value.
+const PROG_TYPES: &[&str] = &[
+    "unspec", "socket_filter", "kprobe", "sched_cls", "sched_act", "tracepoint", "xdp",
+    "perf_event", "cgroup_skb", "cgroup_sock", "lwt_in", "lwt_out", "lwt_xmit", "sock_ops",
+    "sk_skb", "cgroup_device", "sk_msg", "raw_tracepoint", "cgroup_sock_addr", "lwt_seg6local",
+    "lirc_mode2", "sk_reuseport", "flow_dissector", "cgroup_sysctl", "raw_tracepoint_writable",
+    "cgroup_sockopt", "tracing", "struct_ops", "ext", "lsm", "sk_lookup", "syscall", "netfilter",
+];
+
+/// bpftool's names for `enum bpf_map_type`, indexed by value.
+const MAP_TYPES: &[&str] = &[
+    "unspec", "hash", "array", "prog_array", "perf_event_array", "percpu_hash", "percpu_array",
+    "stack_trace", "cgroup_array", "lru_hash", "lru_percpu_hash", "lpm_trie", "array_of_maps",
+    "hash_of_maps", "devmap", "sockmap", "cpumap", "xskmap", "sockhash", "cgroup_storage",
+    "reuseport_sockarray", "percpu_cgroup_storage", "queue", "stack", "sk_storage",
+    "devmap_hash", "struct_ops", "ringbuf", "inode_storage", "task_storage", "bloom_filter",
+    "user_ringbuf", "cgrp_storage", "arena",
+];
+
+/// bpftool's names for `enum bpf_link_type`, indexed by value.
+const LINK_TYPES: &[&str] = &[
+    "unspec", "raw_tracepoint", "tracing", "cgroup", "iter", "netns", "xdp", "perf_event",
+    "kprobe_multi", "struct_ops", "netfilter", "tcx", "uprobe_multi", "netkit", "sockmap",
+];
+
+/// bpftool's names for `enum bpf_attach_type`, indexed by value.
+const ATTACH_TYPES: &[&str] = &[
+    "cgroup_inet_ingress", "cgroup_inet_egress", "cgroup_inet_sock_create", "cgroup_sock_ops",
+    "sk_skb_stream_parser", "sk_skb_stream_verdict", "cgroup_device", "sk_msg_verdict",
+    "cgroup_inet4_bind", "cgroup_inet6_bind", "cgroup_inet4_connect", "cgroup_inet6_connect",
+    "cgroup_inet4_post_bind", "cgroup_inet6_post_bind", "cgroup_udp4_sendmsg", "cgroup_udp6_sendmsg",
+    "lirc_mode2", "flow_dissector", "cgroup_sysctl", "cgroup_udp4_recvmsg", "cgroup_udp6_recvmsg",
+    "cgroup_getsockopt", "cgroup_setsockopt", "trace_raw_tp", "trace_fentry", "trace_fexit",
+    "modify_return", "lsm_mac", "trace_iter", "cgroup_inet4_getpeername", "cgroup_inet6_getpeername",
+    "cgroup_inet4_getsockname", "cgroup_inet6_getsockname", "xdp_devmap", "cgroup_inet_sock_release",
+    "xdp_cpumap", "sk_lookup", "xdp", "sk_skb_verdict", "sk_reuseport_select",
+    "sk_reuseport_select_or_migrate", "perf_event", "trace_kprobe_multi", "lsm_cgroup", "struct_ops",
+    "netfilter", "tcx_ingress", "tcx_egress", "trace_uprobe_multi", "cgroup_unix_connect",
+    "cgroup_unix_sendmsg", "cgroup_unix_recvmsg", "cgroup_unix_getpeername", "cgroup_unix_getsockname",
+    "netkit_primary", "netkit_peer",
+];
+
+pub fn attach_type_name(t: u32) -> String {
+    type_name(ATTACH_TYPES, t)
+}
+
+fn type_name(table: &[&str], v: u32) -> String {
+    match table.get(v as usize) {
+        Some(n) => (*n).to_string(),
+        None => format!("type {v}"),
+    }
+}
+
+pub fn prog_type_name(t: u32) -> String {
+    type_name(PROG_TYPES, t)
+}
+
+pub fn map_type_name(t: u32) -> String {
+    type_name(MAP_TYPES, t)
+}
+
+pub fn link_type_name(t: u32) -> String {
+    type_name(LINK_TYPES, t)
+}
+
+/// Map type value for a bpftool map type name (`hash`, `percpu_array`...).
+pub fn map_type_by_name(name: &str) -> Option<u32> {
+    MAP_TYPES.iter().position(|n| *n == name).map(|i| i as u32)
+}
+
+pub const MAP_TYPE_PROG_ARRAY: u32 = 3;
+
+/// Map types whose values are per CPU (one slot per possible CPU).
+pub fn map_is_percpu(t: u32) -> bool {
+    matches!(map_type_name(t).as_str(), "percpu_hash" | "percpu_array" | "lru_percpu_hash" | "percpu_cgroup_storage")
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgView {
+    pub id: u32,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub tag: String,
+    pub gpl_compatible: bool,
+    pub loaded_at: i64,
+    pub uid: u32,
+    pub bytes_xlated: u32,
+    pub jited: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes_jited: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes_memlock: Option<u64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub map_ids: Vec<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub btf_id: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<Vec<String>>,
+}
+
+fn join_ids(ids: &[u32]) -> String {
+    ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map_or_else(|| "-".to_string(), T::to_string)
+}
+
+impl Row for ProgView {
+    fn header() -> &'static [&'static str] {
+        &["id", "type", "name", "tag", "xlated", "jited", "memlock", "map_ids", "btf_id", "pinned"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.kind.clone(),
+            self.name.clone(),
+            self.tag.clone(),
+            format!("{}B", self.bytes_xlated),
+            self.bytes_jited.map_or_else(|| "-".into(), |b| format!("{b}B")),
+            self.bytes_memlock.map_or_else(|| "-".into(), |b| format!("{b}B")),
+            join_ids(&self.map_ids),
+            opt(&self.btf_id),
+            self.pinned.as_ref().map(|p| p.join(",")).unwrap_or_default(),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MapView {
+    pub id: u32,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub flags: u32,
+    pub bytes_key: u32,
+    pub bytes_value: u32,
+    pub max_entries: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes_memlock: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_prog_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_jited: Option<bool>,
+    pub frozen: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub btf_id: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<Vec<String>>,
+}
+
+impl Row for MapView {
+    fn header() -> &'static [&'static str] {
+        &["id", "type", "name", "flags", "key", "value", "max_entries", "memlock", "frozen", "btf_id", "pinned"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.kind.clone(),
+            self.name.clone(),
+            format!("{:#x}", self.flags),
+            format!("{}B", self.bytes_key),
+            format!("{}B", self.bytes_value),
+            self.max_entries.to_string(),
+            self.bytes_memlock.map_or_else(|| "-".into(), |b| format!("{b}B")),
+            if self.frozen != 0 { "yes".into() } else { "no".into() },
+            opt(&self.btf_id),
+            self.pinned.as_ref().map(|p| p.join(",")).unwrap_or_default(),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub id: u32,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub prog_id: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ifindex: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devname: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub netns_ino: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cgroup_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map_id: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<Vec<String>>,
+}
+
+impl Row for LinkView {
+    fn header() -> &'static [&'static str] {
+        &["id", "type", "prog_id", "target", "attach_type", "pinned"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let target = match (&self.devname, self.ifindex, self.netns_ino, self.cgroup_id, self.map_id) {
+            (Some(d), Some(i), ..) => format!("{d}({i})"),
+            (None, Some(i), ..) => format!("ifindex {i}"),
+            (_, _, Some(n), ..) => format!("netns {n}"),
+            (_, _, _, Some(c), _) => format!("cgroup {c}"),
+            (.., Some(m)) => format!("map {m}"),
+            _ => "-".into(),
+        };
+        vec![
+            self.id.to_string(),
+            self.kind.clone(),
+            self.prog_id.to_string(),
+            target,
+            self.attach_type.clone().unwrap_or_else(|| "-".into()),
+            self.pinned.as_ref().map(|p| p.join(",")).unwrap_or_default(),
+        ]
+    }
+}
+
+/// One pinned entry found by `ls`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LsEntry {
+    pub path: String,
+    /// prog, map, link, dir, or `unreadable` for entries that cannot be
+    /// opened as BPF objects (bpffs' maps.debug/progs.debug).
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub obj_type: Option<String>,
+}
+
+impl Row for LsEntry {
+    fn header() -> &'static [&'static str] {
+        &["path", "kind", "id", "name", "type"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.path.clone(),
+            self.kind.clone(),
+            opt(&self.id),
+            self.name.clone().unwrap_or_else(|| "-".into()),
+            self.obj_type.clone().unwrap_or_else(|| "-".into()),
+        ]
+    }
+}
+
+/// What `prog load`/`loadall` made, for the plain summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pinned {
+    pub kind: &'static str,
+    pub name: String,
+    pub id: u32,
+    pub path: String,
+    pub reused: bool,
+}
+
+/// Bytes as bpftool's JSON array of "0x.." strings, without a per-byte allocation.
+pub struct HexBytes<'a>(pub &'a [u8]);
+
+const fn hex_table() -> [[u8; 4]; 256] {
+    let digits = b"0123456789abcdef";
+    let mut t = [[0u8; 4]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [b'0', b'x', digits[i >> 4], digits[i & 15]];
+        i += 1;
+    }
+    t
+}
+
+static HEX: [[u8; 4]; 256] = hex_table();
+
+impl Serialize for HexBytes<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for b in self.0 {
+            let txt = std::str::from_utf8(&HEX[*b as usize]).unwrap_or("0x??");
+            seq.serialize_element(txt)?;
+        }
+        seq.end()
+    }
+}
+
+/// One CPU's value in a per-CPU entry: `{"cpu": N, "value": [...]}`.
+#[derive(Serialize)]
+pub struct CpuValue<'a, V: Serialize> {
+    pub cpu: usize,
+    pub value: V,
+    #[serde(skip)]
+    pub _p: std::marker::PhantomData<&'a ()>,
+}
+
+/// A dump entry as bpftool's `-j map dump` prints it.
+#[derive(Serialize)]
+pub struct DumpEntry<'a> {
+    pub key: HexBytes<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<HexBytes<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<PerCpu<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted: Option<serde_json::Value>,
+}
+
+/// Per-CPU values serialised as bpftool's `values` array.
+pub struct PerCpu<'a>(pub Vec<&'a [u8]>);
+
+impl Serialize for PerCpu<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for (cpu, v) in self.0.iter().enumerate() {
+            seq.serialize_element(&CpuValue { cpu, value: HexBytes(v), _p: Default::default() })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ObjKind {
+    Prog,
+    Map,
+    Link,
+}
+
+impl std::fmt::Display for ObjKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ObjKind::Prog => "program",
+            ObjKind::Map => "map",
+            ObjKind::Link => "link",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(v: &impl Serialize) -> Vec<String> {
+        match serde_json::to_value(v).unwrap() {
+            serde_json::Value::Object(m) => m.keys().cloned().collect(),
+            _ => panic!("not an object"),
+        }
+    }
+
+    #[test]
+    fn prog_view_has_bpftool_keys() {
+        let v = ProgView {
+            id: 1,
+            kind: "xdp".into(),
+            name: "x".into(),
+            tag: "00".into(),
+            gpl_compatible: true,
+            loaded_at: 0,
+            uid: 0,
+            bytes_xlated: 8,
+            jited: true,
+            bytes_jited: Some(4),
+            bytes_memlock: Some(4096),
+            map_ids: vec![1],
+            btf_id: Some(3),
+            pinned: Some(vec!["/sys/fs/bpf/x".into()]),
+        };
+        let mut k = keys(&v);
+        k.sort();
+        let mut want = vec![
+            "id", "type", "name", "tag", "gpl_compatible", "loaded_at", "uid", "bytes_xlated", "jited",
+            "bytes_jited", "bytes_memlock", "map_ids", "btf_id", "pinned",
+        ];
+        want.sort();
+        assert_eq!(k, want);
+    }
+
+    #[test]
+    fn map_view_has_bpftool_keys() {
+        let v = MapView {
+            id: 1,
+            kind: "hash".into(),
+            name: "m".into(),
+            flags: 0,
+            bytes_key: 4,
+            bytes_value: 8,
+            max_entries: 16,
+            bytes_memlock: Some(1),
+            owner_prog_type: None,
+            owner_jited: None,
+            frozen: 0,
+            btf_id: Some(2),
+            pinned: None,
+        };
+        let mut k = keys(&v);
+        k.sort();
+        let mut want = vec![
+            "id", "type", "name", "flags", "bytes_key", "bytes_value", "max_entries", "bytes_memlock",
+            "frozen", "btf_id",
+        ];
+        want.sort();
+        assert_eq!(k, want);
+    }
+
+    #[test]
+    fn dump_entry_json_matches_bpftool() {
+        let e = DumpEntry { key: HexBytes(&[1, 0, 0, 0]), value: Some(HexBytes(&[5, 0xff])), values: None, formatted: None };
+        assert_eq!(serde_json::to_string(&e).unwrap(), r#"{"key":["0x01","0x00","0x00","0x00"],"value":["0x05","0xff"]}"#);
+        let e = DumpEntry { key: HexBytes(&[1]), value: None, values: Some(PerCpu(vec![&[1], &[2]])), formatted: None };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"key":["0x01"],"values":[{"cpu":0,"value":["0x01"]},{"cpu":1,"value":["0x02"]}]}"#
+        );
+    }
+
+    #[test]
+    fn type_names() {
+        assert_eq!(prog_type_name(6), "xdp");
+        assert_eq!(prog_type_name(3), "sched_cls");
+        assert_eq!(map_type_name(5), "percpu_hash");
+        assert_eq!(map_type_name(27), "ringbuf");
+        assert_eq!(link_type_name(11), "tcx");
+        assert_eq!(map_type_by_name("lru_hash"), Some(9));
+        assert!(map_is_percpu(5) && !map_is_percpu(1));
+        assert_eq!(prog_type_name(999), "type 999");
+    }
+}

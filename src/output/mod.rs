@@ -1,0 +1,164 @@
+//! The one place that knows the output mode. Commands hand typed values here;
+//! this module renders them as a table, plain text or JSON, on a locked and
+//! buffered stdout. JSON is one document per command, as bpftool prints it.
+
+pub mod hexfmt;
+pub mod table;
+
+use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
+
+use serde::Serialize;
+
+pub use table::Row;
+
+/// Plain-text rendering of a value that is also JSON-serialisable.
+pub trait Render: Serialize {
+    fn plain(&self, w: &mut dyn Write) -> io::Result<()>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Plain,
+    Json { pretty: bool },
+}
+
+pub struct Out {
+    pub mode: Mode,
+    tty: bool,
+    w: BufWriter<StdoutLock<'static>>,
+}
+
+impl Out {
+    pub fn new(mode: Mode) -> Self {
+        let stdout = io::stdout();
+        let tty = stdout.is_terminal();
+        Out { mode, tty, w: BufWriter::with_capacity(64 * 1024, stdout.lock()) }
+    }
+
+    pub fn is_json(&self) -> bool {
+        matches!(self.mode, Mode::Json { .. })
+    }
+
+    pub fn is_tty(&self) -> bool {
+        self.tty
+    }
+
+    /// Raw access for streaming renderers (dumps).
+    pub fn writer(&mut self) -> &mut dyn Write {
+        &mut self.w
+    }
+
+    /// One value: its plain form, or one JSON document.
+    pub fn one<T: Render>(&mut self, v: &T) -> io::Result<()> {
+        match self.mode {
+            Mode::Plain => v.plain(&mut self.w),
+            Mode::Json { pretty } => self.json_doc(v, pretty),
+        }
+    }
+
+    /// A list: a table in plain mode, a JSON array otherwise.
+    pub fn list<T: Row + Serialize>(&mut self, rows: &[T]) -> io::Result<()> {
+        match self.mode {
+            Mode::Plain => table::write(&mut self.w, rows, self.tty),
+            Mode::Json { pretty } => self.json_doc(&rows, pretty),
+        }
+    }
+
+    /// `null`, bpftool's answer in JSON mode for verbs that return nothing.
+    pub fn done(&mut self) -> io::Result<()> {
+        if self.is_json() {
+            self.w.write_all(b"null\n")?;
+        }
+        Ok(())
+    }
+
+    /// A status line for people; in JSON mode it goes to stderr so stdout
+    /// stays one document.
+    pub fn note(&mut self, line: &str) -> io::Result<()> {
+        if self.is_json() {
+            eprintln!("{line}");
+            Ok(())
+        } else {
+            writeln!(self.w, "{line}")
+        }
+    }
+
+    fn json_doc<T: Serialize + ?Sized>(&mut self, v: &T, pretty: bool) -> io::Result<()> {
+        write_json(&mut self.w, v, pretty)?;
+        self.w.write_all(b"\n")
+    }
+
+    /// Start a streamed JSON array; elements follow through `stream_item`.
+    pub fn stream_begin(&mut self) -> io::Result<Stream> {
+        if self.is_json() {
+            self.w.write_all(b"[")?;
+        }
+        Ok(Stream { count: 0 })
+    }
+
+    pub fn stream_item<T: Serialize>(&mut self, s: &mut Stream, v: &T) -> io::Result<()> {
+        let Mode::Json { pretty } = self.mode else {
+            return Ok(());
+        };
+        if s.count > 0 {
+            self.w.write_all(b",")?;
+        }
+        s.count += 1;
+        if pretty {
+            self.w.write_all(b"\n    ")?;
+            write_json_indented(&mut self.w, v)
+        } else {
+            serde_json::to_writer(&mut self.w, v).map_err(io::Error::other)
+        }
+    }
+
+    pub fn stream_end(&mut self, s: Stream) -> io::Result<()> {
+        if let Mode::Json { pretty } = self.mode {
+            if pretty && s.count > 0 {
+                self.w.write_all(b"\n")?;
+            }
+            self.w.write_all(b"]\n")?;
+        }
+        Ok(())
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// A JSON array being streamed; counts its elements for separators.
+pub struct Stream {
+    pub count: u64,
+}
+
+/// bpftool's pretty JSON indents by four spaces.
+pub fn write_json<W: Write, T: Serialize + ?Sized>(w: W, v: &T, pretty: bool) -> io::Result<()> {
+    if pretty {
+        let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+        let mut ser = serde_json::Serializer::with_formatter(w, fmt);
+        v.serialize(&mut ser).map_err(io::Error::other)
+    } else {
+        serde_json::to_writer(w, v).map_err(io::Error::other)
+    }
+}
+
+/// One pretty element nested one level inside a streamed array.
+fn write_json_indented<W: Write, T: Serialize>(w: &mut W, v: &T) -> io::Result<()> {
+    let mut buf = Vec::new();
+    write_json(&mut buf, v, true)?;
+    for (i, line) in buf.split(|b| *b == b'\n').enumerate() {
+        if i > 0 {
+            w.write_all(b"\n    ")?;
+        }
+        w.write_all(line)?;
+    }
+    Ok(())
+}
+
+/// The error document for `-j` mode, printed on stdout beside stderr's text.
+#[derive(Serialize)]
+pub struct ErrorView<'a> {
+    pub error: &'a str,
+    pub fix: &'a str,
+}

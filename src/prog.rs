@@ -1,0 +1,209 @@
+//! `bpfpin prog ...`: one function per verb, plus PROG selector resolution.
+
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{Global, ProgCmd};
+use crate::error::UserError;
+use crate::model::{ObjKind, ProgView, prog_type_name};
+use crate::output::Out;
+use crate::pin::{self, PinIndex, Rollback};
+use crate::select::{ProgSel, Words};
+use crate::sys::{self, Kind};
+
+pub fn run(g: &Global, out: &mut Out, cmd: &ProgCmd) -> Result<()> {
+    match cmd {
+        ProgCmd::Show { words } | ProgCmd::List { words } => show(g, out, words),
+        ProgCmd::Load { obj, path, prog, opts, words } => {
+            crate::load::load(g, out, obj, path, prog.as_deref(), opts, words, false)
+        }
+        ProgCmd::Loadall { obj, dir, opts, words } => {
+            crate::load::load(g, out, obj, dir, None, opts, words, true)
+        }
+        ProgCmd::Pin { words } => pin_prog(g, out, words),
+        ProgCmd::Rm { paths, recursive } => {
+            pin::ensure_mounted(g.nomount)?;
+            pin::rm(out, paths, *recursive, ObjKind::Prog)
+        }
+        ProgCmd::Dump { .. } => not_yet("prog dump"),
+        ProgCmd::Attach { .. } => not_yet("prog attach"),
+        ProgCmd::Detach { .. } => not_yet("prog detach"),
+        ProgCmd::Tracelog => not_yet("prog tracelog"),
+        ProgCmd::Run { .. } => not_yet("prog run"),
+        ProgCmd::Stats { .. } => not_yet("prog stats"),
+    }
+}
+
+/// Verbs the grammar has but this build does not carry out yet.
+pub fn not_yet(verb: &str) -> Result<()> {
+    bail!(UserError::new(
+        format!("`bpfpin {verb}` is not available in this version of bpfpin"),
+        "use bpftool for this for now; see the README for what bpfpin does today",
+    ))
+}
+
+/// Every program the selector names; an error when it names none.
+pub fn resolve(sel: &ProgSel) -> Result<Vec<OwnedFd>> {
+    match sel {
+        ProgSel::Id(id) => Ok(vec![by_id(*id)?]),
+        ProgSel::Pinned(p) => Ok(vec![pin::open(p, ObjKind::Prog)?]),
+        ProgSel::Name(name) => {
+            let fds = scan(|i| name_matches(i, name))?;
+            if fds.is_empty() {
+                bail!(UserError::new(format!("no program is named `{name}`"), "list programs with `bpfpin prog show`"));
+            }
+            Ok(fds)
+        }
+        ProgSel::Tag(tag) => {
+            let fds = scan(|i| i.info.tag == *tag)?;
+            if fds.is_empty() {
+                bail!(UserError::new(
+                    format!("no program has tag {}", hex::encode(tag)),
+                    "list programs and their tags with `bpfpin prog show`",
+                ));
+            }
+            Ok(fds)
+        }
+    }
+}
+
+/// Exactly one program, for verbs that act on one.
+pub fn resolve_one(sel: &ProgSel) -> Result<OwnedFd> {
+    let mut fds = resolve(sel)?;
+    if fds.len() > 1 {
+        bail!(UserError::new(
+            format!("{} programs match; this command takes one", fds.len()),
+            "select it by `id N` or `pinned PATH`",
+        ));
+    }
+    Ok(fds.remove(0))
+}
+
+fn by_id(id: u32) -> Result<OwnedFd> {
+    sys::get_fd_by_id(Kind::Prog, id).map_err(|e| {
+        if e.errno() == Some(libc::ENOENT) {
+            UserError::new(format!("no program has id {id}"), "list programs with `bpfpin prog show`").into()
+        } else {
+            anyhow::Error::from(e).context(format!("opening program id {id}"))
+        }
+    })
+}
+
+/// Open every loaded program and keep those `keep` accepts. Programs that
+/// vanish mid-walk are skipped.
+fn scan(keep: impl Fn(&sys::ProgInfo) -> bool) -> Result<Vec<OwnedFd>> {
+    let mut fds = Vec::new();
+    for id in sys::all_ids(Kind::Prog).context("listing programs")? {
+        let Ok(fd) = sys::get_fd_by_id(Kind::Prog, id) else { continue };
+        if let Ok(info) = sys::prog_info(fd.as_fd())
+            && keep(&info)
+        {
+            fds.push(fd);
+        }
+    }
+    Ok(fds)
+}
+
+/// bpftool matches the kernel's (15-char) name; we also match the full name
+/// from BTF so `name this_is_a_very_long_program_name` works.
+fn name_matches(i: &sys::ProgInfo, name: &str) -> bool {
+    let kname = pin::c_name(&i.info.name);
+    if kname == name {
+        return true;
+    }
+    kname.len() == 15 && name.starts_with(&kname) && full_name(i) == name
+}
+
+/// The program's name, completed from BTF func info when the kernel cut it
+/// at 15 characters (as bpftool does).
+pub fn full_name(i: &sys::ProgInfo) -> String {
+    let kname = pin::c_name(&i.info.name);
+    if kname.len() < 15 || i.info.btf_id == 0 {
+        return kname;
+    }
+    let Some(&(_, type_id)) = i.func_info.first() else { return kname };
+    let Ok(raw) = sys::btf_raw(i.info.btf_id) else { return kname };
+    match crate::btf::Btf::parse(&raw) {
+        Ok(btf) => btf.type_name(type_id).filter(|n| n.starts_with(&kname)).map_or(kname, str::to_string),
+        Err(_) => kname,
+    }
+}
+
+pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
+    let i = sys::prog_info(fd).context("reading program info")?;
+    let memlock = sys::fdinfo(fd).into_iter().find(|(k, _)| k == "memlock").and_then(|(_, v)| v.parse().ok());
+    let p = &i.info;
+    Ok(ProgView {
+        id: p.id,
+        kind: prog_type_name(p.type_),
+        name: full_name(&i),
+        tag: hex::encode(p.tag),
+        gpl_compatible: p.gpl_compatible() != 0,
+        loaded_at: sys::boot_ns_to_epoch(p.load_time),
+        uid: p.created_by_uid,
+        bytes_xlated: p.xlated_prog_len,
+        jited: p.jited_prog_len > 0,
+        bytes_jited: (p.jited_prog_len > 0).then_some(p.jited_prog_len),
+        bytes_memlock: memlock,
+        map_ids: i.map_ids.clone(),
+        btf_id: (p.btf_id != 0).then_some(p.btf_id),
+        pinned: pins.map(|x| x.paths(ObjKind::Prog, p.id)),
+    })
+}
+
+fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    let pins = g.bpffs.then(PinIndex::build);
+    let fds = if words.is_empty() {
+        sys::all_ids(Kind::Prog)
+            .context("listing programs")?
+            .into_iter()
+            .filter_map(|id| sys::get_fd_by_id(Kind::Prog, id).ok())
+            .collect()
+    } else {
+        let mut w = Words::new("prog show", words);
+        let sel = w.take_prog()?;
+        w.expect_end()?;
+        resolve(&sel)?
+    };
+    let views: Vec<ProgView> = fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect();
+    if out.is_json() && !words.is_empty() && views.len() == 1 {
+        // bpftool prints a lone object, not an array, when a selector matches one.
+        out.one(&views[0])?;
+    } else {
+        out.list(&views)?;
+    }
+    Ok(())
+}
+
+impl crate::output::Render for ProgView {
+    fn plain(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        crate::output::table::write(w, std::slice::from_ref(self), false)
+    }
+}
+
+fn pin_prog(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    pin::ensure_mounted(g.nomount)?;
+    let mut w = Words::new("prog pin", words);
+    let sel = w.take_prog()?;
+    let path = w.take_path("a pin path")?;
+    w.expect_end()?;
+    let fd = resolve_one(&sel)?;
+    pin_at(fd.as_fd(), &path, "program")?;
+    out.done()?;
+    Ok(())
+}
+
+/// Pin one object at a new path, creating missing directories; on failure
+/// nothing new is left.
+pub fn pin_at(fd: BorrowedFd<'_>, path: &Path, what: &str) -> Result<()> {
+    let abs = pin::check_new_pin(path)?;
+    let mut rb = Rollback::new();
+    if let Some(parent) = abs.parent() {
+        rb.create_dirs(parent)?;
+    }
+    pin::pin_fd(&mut rb, fd, &abs, what)?;
+    rb.commit();
+    Ok(())
+}

@@ -1,0 +1,369 @@
+//! The one door to the kernel for what aya 0.14 does not expose publicly:
+//! `bpf(2)` by fd/id/path with run-time sizes, object info, byte-level map
+//! access, statfs/mount for bpffs. Hand-written because aya keeps these
+//! `pub(crate)`; everything else goes through aya's public API.
+#![allow(unsafe_code)]
+
+pub mod map;
+
+use std::ffi::CString;
+use std::io;
+use std::mem;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+pub use aya_obj::generated::{bpf_attr, bpf_cmd, bpf_link_info, bpf_map_info, bpf_prog_info};
+use aya_obj::generated::bpf_btf_info;
+
+/// A failed syscall, named as the kernel command so error.rs can map errno to a fix.
+#[derive(Debug)]
+pub struct SysError {
+    pub call: &'static str,
+    pub source: io::Error,
+}
+
+impl std::fmt::Display for SysError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} failed: {}", self.call, self.source)
+    }
+}
+
+impl std::error::Error for SysError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+impl SysError {
+    pub fn errno(&self) -> Option<i32> {
+        self.source.raw_os_error()
+    }
+}
+
+pub type SysResult<T> = Result<T, SysError>;
+
+pub fn zeroed_attr() -> bpf_attr {
+    // SAFETY: bpf_attr is a plain C union of integers; all-zero is the
+    // documented "unset" value for every field the kernel reads.
+    unsafe { mem::zeroed() }
+}
+
+/// `bpf(cmd, attr)`, the single syscall entry point.
+pub fn bpf(call: &'static str, cmd: bpf_cmd, attr: &mut bpf_attr) -> SysResult<i64> {
+    // SAFETY: attr is a valid, exclusively borrowed bpf_attr of the size we
+    // pass; any pointers inside it were set by our callers to buffers that
+    // outlive this call and have the sizes written beside them.
+    let ret = unsafe {
+        libc::syscall(
+            libc::SYS_bpf,
+            cmd as libc::c_long,
+            attr as *mut bpf_attr,
+            mem::size_of::<bpf_attr>(),
+        )
+    };
+    if ret < 0 {
+        Err(SysError { call, source: io::Error::last_os_error() })
+    } else {
+        Ok(ret)
+    }
+}
+
+fn bpf_fd(call: &'static str, cmd: bpf_cmd, attr: &mut bpf_attr) -> SysResult<OwnedFd> {
+    let fd = bpf(call, cmd, attr)?;
+    // SAFETY: on success these commands return a new file descriptor that
+    // nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+fn cpath(call: &'static str, path: &Path) -> SysResult<CString> {
+    CString::new(path.as_os_str().as_bytes()).map_err(|_| SysError {
+        call,
+        source: io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte"),
+    })
+}
+
+/// BPF_OBJ_GET: open a pinned object of any kind.
+pub fn bpf_obj_get(path: &Path) -> SysResult<OwnedFd> {
+    let c = cpath("BPF_OBJ_GET", path)?;
+    let mut attr = zeroed_attr();
+    attr.__bindgen_anon_4.pathname = c.as_ptr() as u64;
+    bpf_fd("BPF_OBJ_GET", bpf_cmd::BPF_OBJ_GET, &mut attr)
+}
+
+/// BPF_OBJ_PIN: pin any bpf fd at a bpffs path.
+pub fn bpf_obj_pin(fd: BorrowedFd<'_>, path: &Path) -> SysResult<()> {
+    let c = cpath("BPF_OBJ_PIN", path)?;
+    let mut attr = zeroed_attr();
+    attr.__bindgen_anon_4.pathname = c.as_ptr() as u64;
+    attr.__bindgen_anon_4.bpf_fd = fd.as_raw_fd() as u32;
+    bpf("BPF_OBJ_PIN", bpf_cmd::BPF_OBJ_PIN, &mut attr).map(drop)
+}
+
+/// Which kind of kernel object an id or fd names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Prog,
+    Map,
+    Link,
+    Btf,
+}
+
+impl Kind {
+    fn get_fd_cmd(self) -> (&'static str, bpf_cmd) {
+        match self {
+            Kind::Prog => ("BPF_PROG_GET_FD_BY_ID", bpf_cmd::BPF_PROG_GET_FD_BY_ID),
+            Kind::Map => ("BPF_MAP_GET_FD_BY_ID", bpf_cmd::BPF_MAP_GET_FD_BY_ID),
+            Kind::Link => ("BPF_LINK_GET_FD_BY_ID", bpf_cmd::BPF_LINK_GET_FD_BY_ID),
+            Kind::Btf => ("BPF_BTF_GET_FD_BY_ID", bpf_cmd::BPF_BTF_GET_FD_BY_ID),
+        }
+    }
+
+    fn next_id_cmd(self) -> (&'static str, bpf_cmd) {
+        match self {
+            Kind::Prog => ("BPF_PROG_GET_NEXT_ID", bpf_cmd::BPF_PROG_GET_NEXT_ID),
+            Kind::Map => ("BPF_MAP_GET_NEXT_ID", bpf_cmd::BPF_MAP_GET_NEXT_ID),
+            Kind::Link => ("BPF_LINK_GET_NEXT_ID", bpf_cmd::BPF_LINK_GET_NEXT_ID),
+            Kind::Btf => ("BPF_BTF_GET_NEXT_ID", bpf_cmd::BPF_BTF_GET_NEXT_ID),
+        }
+    }
+}
+
+/// BPF_*_GET_FD_BY_ID.
+pub fn get_fd_by_id(kind: Kind, id: u32) -> SysResult<OwnedFd> {
+    let (call, cmd) = kind.get_fd_cmd();
+    let mut attr = zeroed_attr();
+    attr.__bindgen_anon_6.__bindgen_anon_1.start_id = id;
+    bpf_fd(call, cmd, &mut attr)
+}
+
+/// BPF_*_GET_NEXT_ID: Ok(None) at the end of the list.
+pub fn get_next_id(kind: Kind, start: u32) -> SysResult<Option<u32>> {
+    let (call, cmd) = kind.next_id_cmd();
+    let mut attr = zeroed_attr();
+    attr.__bindgen_anon_6.__bindgen_anon_1.start_id = start;
+    match bpf(call, cmd, &mut attr) {
+        // SAFETY: the kernel filled next_id on success.
+        Ok(_) => Ok(Some(unsafe { attr.__bindgen_anon_6.next_id })),
+        Err(e) if e.errno() == Some(libc::ENOENT) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Every id of one kind, in the kernel's order.
+pub fn all_ids(kind: Kind) -> SysResult<Vec<u32>> {
+    let mut ids = Vec::new();
+    let mut id = 0;
+    while let Some(next) = get_next_id(kind, id)? {
+        ids.push(next);
+        id = next;
+    }
+    Ok(ids)
+}
+
+/// BPF_OBJ_GET_INFO_BY_FD into a caller-prepared info struct `T`
+/// (whose pointer fields, if any, point at buffers sized in `T`).
+fn obj_info<T: Copy>(fd: BorrowedFd<'_>, info: &mut T) -> SysResult<()> {
+    let mut attr = zeroed_attr();
+    // The kernel writes at most info_len bytes into `info`, which stays
+    // exclusively borrowed for the call.
+    attr.info.bpf_fd = fd.as_raw_fd() as u32;
+    attr.info.info_len = mem::size_of::<T>() as u32;
+    attr.info.info = info as *mut T as u64;
+    bpf("BPF_OBJ_GET_INFO_BY_FD", bpf_cmd::BPF_OBJ_GET_INFO_BY_FD, &mut attr).map(drop)
+}
+
+fn zeroed<T: Copy>() -> T {
+    // SAFETY: only used for the kernel's bpf_*_info structs, plain integers
+    // for which all-zero means "nothing requested".
+    unsafe { mem::zeroed() }
+}
+
+/// Program info plus the arrays bpftool shows (map ids, BTF func info).
+pub struct ProgInfo {
+    pub info: bpf_prog_info,
+    pub map_ids: Vec<u32>,
+    /// (insn_off, type_id) pairs from BTF func info; the first names the program.
+    pub func_info: Vec<(u32, u32)>,
+}
+
+pub fn prog_info(fd: BorrowedFd<'_>) -> SysResult<ProgInfo> {
+    let mut info: bpf_prog_info = zeroed();
+    obj_info(fd, &mut info)?;
+    let nr_maps = info.nr_map_ids;
+    let nr_funcs = info.nr_func_info;
+    let rec = info.func_info_rec_size.max(8);
+    let mut map_ids = vec![0u32; nr_maps as usize];
+    let mut funcs = vec![0u8; (nr_funcs * rec) as usize];
+    if nr_maps > 0 || nr_funcs > 0 {
+        let mut again: bpf_prog_info = zeroed();
+        again.nr_map_ids = nr_maps;
+        again.map_ids = map_ids.as_mut_ptr() as u64;
+        again.nr_func_info = nr_funcs;
+        again.func_info_rec_size = rec;
+        again.func_info = funcs.as_mut_ptr() as u64;
+        obj_info(fd, &mut again)?;
+        map_ids.truncate(again.nr_map_ids.min(nr_maps) as usize);
+    }
+    let func_info = funcs
+        .chunks_exact(rec as usize)
+        .map(|c| (u32_at(c, 0), u32_at(c, 4)))
+        .collect();
+    Ok(ProgInfo { info, map_ids, func_info })
+}
+
+fn u32_at(b: &[u8], off: usize) -> u32 {
+    u32::from_ne_bytes([b[off], b[off + 1], b[off + 2], b[off + 3]])
+}
+
+pub fn map_info(fd: BorrowedFd<'_>) -> SysResult<bpf_map_info> {
+    let mut info: bpf_map_info = zeroed();
+    obj_info(fd, &mut info)?;
+    Ok(info)
+}
+
+pub fn link_info(fd: BorrowedFd<'_>) -> SysResult<bpf_link_info> {
+    let mut info: bpf_link_info = zeroed();
+    obj_info(fd, &mut info)?;
+    Ok(info)
+}
+
+/// The raw BTF blob behind a BTF object id (what bpftool's btf dumper reads).
+pub fn btf_raw(id: u32) -> SysResult<Vec<u8>> {
+    let fd = get_fd_by_id(Kind::Btf, id)?;
+    let mut info: bpf_btf_info = zeroed();
+    obj_info(fd.as_fd(), &mut info)?;
+    let mut buf = vec![0u8; info.btf_size as usize];
+    let mut again: bpf_btf_info = zeroed();
+    again.btf = buf.as_mut_ptr() as u64;
+    again.btf_size = buf.len() as u32;
+    obj_info(fd.as_fd(), &mut again)?;
+    buf.truncate(again.btf_size as usize);
+    Ok(buf)
+}
+
+/// bpffs' statfs magic.
+pub const BPF_FS_MAGIC: i64 = 0xcafe4a11;
+
+/// The filesystem magic of the filesystem holding `path`.
+pub fn fs_magic(path: &Path) -> io::Result<i64> {
+    let c = CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte"))?;
+    let mut st: libc::statfs = zeroed_statfs();
+    // SAFETY: `c` is a valid C string and `st` a valid out-buffer for statfs.
+    let r = unsafe { libc::statfs(c.as_ptr(), &mut st) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(st.f_type as i64)
+}
+
+fn zeroed_statfs() -> libc::statfs {
+    // SAFETY: libc::statfs is plain integers; zero is a valid initial state.
+    unsafe { mem::zeroed() }
+}
+
+/// mount -t bpf bpf TARGET.
+pub fn mount_bpffs(target: &Path) -> io::Result<()> {
+    let t = CString::new(target.as_os_str().as_bytes())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte"))?;
+    let src = c"bpf";
+    // SAFETY: all pointers are valid NUL-terminated strings for the call.
+    let r = unsafe { libc::mount(src.as_ptr(), t.as_ptr(), src.as_ptr(), 0, std::ptr::null()) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Effective uid, for "are we root" checks before mounting.
+pub fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Number of possible CPUs (the per-CPU value stride count), as libbpf reads it.
+pub fn possible_cpus() -> io::Result<usize> {
+    aya::util::nr_cpus().map_err(|(_, e)| e)
+}
+
+/// `/proc/self/fdinfo/N` as key/value pairs: memlock, frozen and the prog
+/// array owner are only reported there.
+pub fn fdinfo(fd: BorrowedFd<'_>) -> Vec<(String, String)> {
+    let Ok(text) = std::fs::read_to_string(format!("/proc/self/fdinfo/{}", fd.as_raw_fd())) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+fn clock_secs_nsecs(clock: libc::clockid_t) -> (i64, i64) {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: ts is a valid out-parameter; both clocks always exist on Linux.
+    unsafe { libc::clock_gettime(clock, &mut ts) };
+    (ts.tv_sec, ts.tv_nsec)
+}
+
+/// Wall-clock seconds of a boot-time nanosecond stamp, computed the way
+/// bpftool does (whole seconds of each clock), so `loaded_at` matches it.
+pub fn boot_ns_to_epoch(ns: u64) -> i64 {
+    let (real, _) = clock_secs_nsecs(libc::CLOCK_REALTIME);
+    let (boot, _) = clock_secs_nsecs(libc::CLOCK_BOOTTIME);
+    real - boot + (ns / 1_000_000_000) as i64
+}
+
+/// The target of a link, read from the union in `bpf_link_info` by its type.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LinkTarget {
+    pub ifindex: Option<u32>,
+    pub attach_type: Option<u32>,
+    pub netns_ino: Option<u32>,
+    pub cgroup_id: Option<u64>,
+    pub map_id: Option<u32>,
+}
+
+/// Link types (enum bpf_link_type) whose union member we decode.
+const LINK_CGROUP: u32 = 3;
+const LINK_NETNS: u32 = 5;
+const LINK_XDP: u32 = 6;
+const LINK_STRUCT_OPS: u32 = 9;
+const LINK_TCX: u32 = 11;
+const LINK_NETKIT: u32 = 13;
+
+pub fn link_target(info: &bpf_link_info) -> LinkTarget {
+    let u = &info.__bindgen_anon_1;
+    // SAFETY: the kernel fills the union member that matches `type_`, and we
+    // read only that member; every member is plain integers.
+    unsafe {
+        match info.type_ {
+            LINK_CGROUP => LinkTarget { cgroup_id: Some(u.cgroup.cgroup_id), attach_type: Some(u.cgroup.attach_type), ..Default::default() },
+            LINK_NETNS => LinkTarget { netns_ino: Some(u.netns.netns_ino), attach_type: Some(u.netns.attach_type), ..Default::default() },
+            LINK_XDP => LinkTarget { ifindex: Some(u.xdp.ifindex), ..Default::default() },
+            LINK_STRUCT_OPS => LinkTarget { map_id: Some(u.struct_ops.map_id), ..Default::default() },
+            LINK_TCX => LinkTarget { ifindex: Some(u.tcx.ifindex), attach_type: Some(u.tcx.attach_type), ..Default::default() },
+            LINK_NETKIT => LinkTarget { ifindex: Some(u.netkit.ifindex), attach_type: Some(u.netkit.attach_type), ..Default::default() },
+            _ => LinkTarget::default(),
+        }
+    }
+}
+
+/// Interface name for an index, as `ip link` shows it.
+pub fn if_name(ifindex: u32) -> Option<String> {
+    let mut buf = [0 as libc::c_char; libc::IF_NAMESIZE];
+    // SAFETY: buf has IF_NAMESIZE bytes, as if_indextoname requires.
+    let p = unsafe { libc::if_indextoname(ifindex, buf.as_mut_ptr()) };
+    if p.is_null() {
+        return None;
+    }
+    let bytes: Vec<u8> = buf.iter().take_while(|c| **c != 0).map(|c| *c as u8).collect();
+    String::from_utf8(bytes).ok()
+}
+
+/// BPF_LINK_DETACH: end the attachment, whoever holds the link.
+pub fn bpf_link_detach(fd: BorrowedFd<'_>) -> SysResult<()> {
+    let mut attr = zeroed_attr();
+    attr.link_detach.link_fd = fd.as_raw_fd() as u32;
+    bpf("BPF_LINK_DETACH", bpf_cmd::BPF_LINK_DETACH, &mut attr).map(drop)
+}
