@@ -5,6 +5,7 @@
 
 pub mod btf;
 pub mod cli;
+pub mod disasm;
 pub mod error;
 pub mod generate;
 pub mod link;
@@ -18,6 +19,8 @@ pub mod pin;
 pub mod prog;
 pub mod select;
 pub mod sys;
+pub mod testrun;
+pub mod trace;
 
 use anyhow::Result;
 

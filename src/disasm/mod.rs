@@ -1,0 +1,1 @@
+//! `prog dump xlated|jited`: in progress.

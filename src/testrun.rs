@@ -1,0 +1,1 @@
+//! `prog run`: in progress.

@@ -1,0 +1,1 @@
+//! `prog tracelog`, `prog stats`: in progress.

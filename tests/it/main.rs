@@ -1,0 +1,11 @@
+//! Integration tests: the real `bpfpin` binary against the real kernel.
+//! One binary (ripgrep's layout) so the harness in `util` is built once.
+
+mod util;
+
+mod dump;
+mod errors;
+mod generated;
+mod map;
+mod pin;
+mod prog;
