@@ -6,6 +6,7 @@
 pub mod btf;
 pub mod cli;
 pub mod disasm;
+pub mod doctor;
 pub mod error;
 pub mod generate;
 pub mod link;
@@ -39,7 +40,7 @@ pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
             pin::ls(out, dir.as_deref())
         }
         Object::Completions { shell } => generate::completions(*shell, out.writer()),
-        Object::Doctor => prog::not_yet("doctor"),
+        Object::Doctor => doctor::run(g, out),
         Object::Generate { out: dir } => generate::write_all(dir),
     }
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what bpfpin's build, demo and tests need on Debian, as root, and
+# mounts bpffs. Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+pkgs=(clang llvm libbpf-dev bpftool iproute2 iputils-ping gcc)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! mountpoint -q /sys/fs/bpf; then
+  echo "setup: mounting bpffs at /sys/fs/bpf"
+  mount -t bpf bpf /sys/fs/bpf
+fi

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests without privileges, and the integration tests
+# that drive the real binary against the real kernel (root, bpffs, netns).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cargo test --all-targets "$@"
