@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -42,14 +42,26 @@ pub fn load(
 ) -> Result<()> {
     let opts = with_keywords(opts, words)?;
     pin::ensure_mounted(g.nomount)?;
-    let target = if all { check_dir_target(target)? } else { pin::check_new_pin(target)? };
-    let pin_maps = opts.pin_maps.as_deref().map(pin::check_on_bpffs).transpose()?;
+    let target = if all {
+        check_dir_target(target)?
+    } else {
+        pin::check_new_pin(target)?
+    };
+    let pin_maps = opts
+        .pin_maps
+        .as_deref()
+        .map(pin::check_on_bpffs)
+        .transpose()?;
 
     let data = read_object(obj)?;
-    let prepared = objfile::prepare(&data, opts.prog_type.as_deref())
-        .with_context(|| format!("reading {}", obj.display()))?;
-    let parsed = aya_obj::Object::parse(&prepared.bytes)
-        .map_err(|e| UserError::new(format!("{} cannot be parsed: {e}", obj.display()), "check that it was built with `clang -target bpf -g -c`"))?;
+    let prepared =
+        objfile::prepare(&data, opts.prog_type.as_deref()).map_err(|e| not_loadable(obj, e))?;
+    let parsed = aya_obj::Object::parse(&prepared.bytes).map_err(|e| {
+        UserError::new(
+            format!("{} cannot be parsed: {e}", obj.display()),
+            "check that it was built with `clang -target bpf -g -c`",
+        )
+    })?;
     let chosen = choose_programs(&prepared.programs, prog, all, obj)?;
     let prog_pins = program_pins(&chosen, &target, all)?;
 
@@ -66,14 +78,25 @@ pub fn load(
     let mut ebpf = create_maps(&prepared.bytes, &plan, &mut rb, obj)?;
     let mut report = Vec::new();
     for (p, path) in &prog_pins {
-        let program = ebpf
-            .program_mut(&p.name)
-            .with_context(|| format!("program `{}` is missing after parsing {}", p.name, obj.display()))?;
+        let program = ebpf.program_mut(&p.name).with_context(|| {
+            format!(
+                "program `{}` is missing after parsing {}",
+                p.name,
+                obj.display()
+            )
+        })?;
         load_program(program, p, opts.verifier_log)?;
-        program.pin(path).with_context(|| format!("pinning program `{}` at {}", p.name, path.display()))?;
+        program
+            .pin(path)
+            .with_context(|| format!("pinning program `{}` at {}", p.name, path.display()))?;
         rb.pinned(path.clone());
         let id = program.info().map(|i| i.id()).unwrap_or(0);
-        report.push(format!("program {} (id {id}, {}) pinned at {}", p.name, p.loaded_as, path.display()));
+        report.push(format!(
+            "program {} (id {id}, {}) pinned at {}",
+            p.name,
+            p.loaded_as,
+            path.display()
+        ));
     }
     for m in &plan {
         if let Some(path) = &m.path {
@@ -138,7 +161,10 @@ fn sel_to_string(sel: &MapSel) -> String {
 /// or a bare path.
 fn parse_map_ref(s: &str) -> Result<(String, MapSel)> {
     let Some((name, sel)) = s.split_once('=') else {
-        bail!(UserError::new(format!("--map `{s}` has no `=`"), "write --map NAME=MAP, e.g. --map counters=/sys/fs/bpf/counters or --map counters=id:12"));
+        bail!(UserError::new(
+            format!("--map `{s}` has no `=`"),
+            "write --map NAME=MAP, e.g. --map counters=/sys/fs/bpf/counters or --map counters=id:12"
+        ));
     };
     let words: Vec<String> = match sel.split_once(':') {
         Some((kw @ ("id" | "pinned" | "name"), rest)) => vec![kw.to_string(), rest.to_string()],
@@ -163,7 +189,10 @@ fn check_dir_target(dir: &Path) -> Result<PathBuf> {
 
 fn read_object(obj: &Path) -> Result<Vec<u8>> {
     if obj.is_dir() {
-        bail!(UserError::new(format!("{} is a directory, not a BPF object", obj.display()), "give the path of a .o file built with `clang -target bpf -c`"));
+        bail!(UserError::new(
+            format!("{} is a directory, not a BPF object", obj.display()),
+            "give the path of a .o file built with `clang -target bpf -c`"
+        ));
     }
     fs::read(obj).map_err(|e| {
         let msg = if e.kind() == io::ErrorKind::NotFound {
@@ -171,13 +200,38 @@ fn read_object(obj: &Path) -> Result<Vec<u8>> {
         } else {
             format!("cannot read {}: {e}", obj.display())
         };
-        UserError::new(msg, "give the path of a .o file built with `clang -target bpf -c`").into()
+        UserError::new(
+            msg,
+            "give the path of a .o file built with `clang -target bpf -c`",
+        )
+        .into()
     })
 }
 
-fn choose_programs<'a>(progs: &'a [ProgSection], want: Option<&str>, all: bool, obj: &Path) -> Result<Vec<&'a ProgSection>> {
+/// An object `objfile` refused. Its sentences say what is wrong; those that
+/// come without a remedy of their own get the generic one.
+fn not_loadable(obj: &Path, e: anyhow::Error) -> anyhow::Error {
+    if e.chain().any(|c| c.downcast_ref::<UserError>().is_some()) {
+        return e.context(format!("reading {}", obj.display()));
+    }
+    UserError::new(
+        format!("{} is not a loadable BPF object: {e:#}", obj.display()),
+        "give a .o file built with `clang -O2 -g -target bpf -c FILE.c`",
+    )
+    .into()
+}
+
+fn choose_programs<'a>(
+    progs: &'a [ProgSection],
+    want: Option<&str>,
+    all: bool,
+    obj: &Path,
+) -> Result<Vec<&'a ProgSection>> {
     if progs.is_empty() {
-        bail!(UserError::new(format!("{} has no programs", obj.display()), "check the object's SEC() annotations"));
+        bail!(UserError::new(
+            format!("{} has no programs", obj.display()),
+            "check the object's SEC() annotations"
+        ));
     }
     if all {
         return Ok(progs.iter().collect());
@@ -188,13 +242,24 @@ fn choose_programs<'a>(progs: &'a [ProgSection], want: Option<&str>, all: bool, 
             Some(p) => Ok(vec![p]),
             None => bail!(UserError::new(
                 format!("{} has no program `{name}`", obj.display()),
-                format!("choose one of: {}", progs.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "choose one of: {}",
+                    progs
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             )),
         },
     }
 }
 
-fn program_pins<'a>(chosen: &[&'a ProgSection], target: &Path, all: bool) -> Result<Vec<(&'a ProgSection, PathBuf)>> {
+fn program_pins<'a>(
+    chosen: &[&'a ProgSection],
+    target: &Path,
+    all: bool,
+) -> Result<Vec<(&'a ProgSection, PathBuf)>> {
     if !all {
         return Ok(vec![(chosen[0], target.to_path_buf())]);
     }
@@ -218,6 +283,9 @@ struct MapPlan {
     /// Reused through `--map NAME=MAP` (a temporary pin hands it to aya).
     from_selector: bool,
     existed: bool,
+    /// The object gives the map initial contents (.data, .bss): aya writes
+    /// them even into a reused map, see `SavedContents`.
+    initial_data: bool,
 }
 
 /// Pins of existing maps made only to hand them to aya; always removed.
@@ -235,7 +303,13 @@ impl Drop for TempPins {
 /// Map names in the object's order, for bpftool's `map idx N`.
 fn map_order(parsed: &aya_obj::Object) -> Vec<String> {
     let mut maps: Vec<(&String, &aya_obj::Map)> = parsed.maps.iter().collect();
-    maps.sort_by_key(|(name, m)| (m.section_index(), m.symbol_index().unwrap_or(0), (*name).clone()));
+    maps.sort_by_key(|(name, m)| {
+        (
+            m.section_index(),
+            m.symbol_index().unwrap_or(0),
+            (*name).clone(),
+        )
+    });
     maps.into_iter().map(|(n, _)| n.clone()).collect()
 }
 
@@ -253,11 +327,17 @@ fn plan_maps(
         if let Some(idx) = name.strip_prefix('#') {
             let i: usize = idx.parse().unwrap_or(usize::MAX);
             name = order.get(i).cloned().ok_or_else(|| {
-                UserError::new(format!("the object has no map with index {idx}"), format!("it has {} maps: {}", order.len(), order.join(", ")))
+                UserError::new(
+                    format!("the object has no map with index {idx}"),
+                    format!("it has {} maps: {}", order.len(), order.join(", ")),
+                )
             })?;
         }
         if !parsed.maps.contains_key(&name) {
-            bail!(UserError::new(format!("the object has no map `{name}`"), format!("its maps are: {}", order.join(", "))));
+            bail!(UserError::new(
+                format!("the object has no map `{name}`"),
+                format!("its maps are: {}", order.join(", "))
+            ));
         }
         given.insert(name, sel);
     }
@@ -266,12 +346,25 @@ fn plan_maps(
     for name in &order {
         let def = &parsed.maps[name];
         let by_name = def.pinning() == aya_obj::maps::PinningType::ByName;
-        let mut p = MapPlan { name: name.clone(), path: None, reused: false, from_selector: false, existed: false };
+        let mut p = MapPlan {
+            name: name.clone(),
+            path: None,
+            reused: false,
+            from_selector: false,
+            existed: false,
+            initial_data: !def.data().is_empty(),
+        };
         if let Some(sel) = given.get(name) {
             let fd = crate::map::resolve_one(sel)?;
             check_compatible(fd.as_fd(), def, name, &sel_to_string(sel))?;
-            let tmp = PathBuf::from(format!("{}/bpfpin_reuse_{}_{}", pin::BPFFS_ROOT, std::process::id(), temps.0.len()));
-            sys::bpf_obj_pin(fd.as_fd(), &tmp).with_context(|| format!("handing map `{name}` to the loader"))?;
+            let tmp = PathBuf::from(format!(
+                "{}/bpfpin_reuse_{}_{}",
+                pin::BPFFS_ROOT,
+                std::process::id(),
+                temps.0.len()
+            ));
+            sys::bpf_obj_pin(fd.as_fd(), &tmp)
+                .with_context(|| format!("handing map `{name}` to the loader"))?;
             temps.0.push(tmp.clone());
             p.path = Some(tmp);
             p.reused = true;
@@ -306,29 +399,53 @@ fn plan_maps(
 }
 
 /// Reuse only a map that the object's programs can use as they expect.
-fn check_compatible(fd: std::os::fd::BorrowedFd<'_>, def: &aya_obj::Map, name: &str, what: &str) -> Result<()> {
+fn check_compatible(
+    fd: std::os::fd::BorrowedFd<'_>,
+    def: &aya_obj::Map,
+    name: &str,
+    what: &str,
+) -> Result<()> {
     let info = sys::map_info(fd).with_context(|| format!("reading map {what}"))?;
     let mut diffs = Vec::new();
     if info.type_ != def.map_type() {
-        diffs.push(format!("type {} vs {}", map_type_name(info.type_), map_type_name(def.map_type())));
+        diffs.push(format!(
+            "type {} vs {}",
+            map_type_name(info.type_),
+            map_type_name(def.map_type())
+        ));
     }
     if info.key_size != def.key_size() {
         diffs.push(format!("key {}B vs {}B", info.key_size, def.key_size()));
     }
     if info.value_size != def.value_size() {
-        diffs.push(format!("value {}B vs {}B", info.value_size, def.value_size()));
+        diffs.push(format!(
+            "value {}B vs {}B",
+            info.value_size,
+            def.value_size()
+        ));
     }
     if def.max_entries() != 0 && info.max_entries != def.max_entries() {
-        diffs.push(format!("max_entries {} vs {}", info.max_entries, def.max_entries()));
+        diffs.push(format!(
+            "max_entries {} vs {}",
+            info.max_entries,
+            def.max_entries()
+        ));
     }
     if info.map_flags != def.map_flags() {
-        diffs.push(format!("flags {:#x} vs {:#x}", info.map_flags, def.map_flags()));
+        diffs.push(format!(
+            "flags {:#x} vs {:#x}",
+            info.map_flags,
+            def.map_flags()
+        ));
     }
     if diffs.is_empty() {
         return Ok(());
     }
     bail!(UserError::new(
-        format!("cannot reuse {what} for map `{name}`: pinned map differs from the object's ({})", diffs.join(", ")),
+        format!(
+            "cannot reuse {what} for map `{name}`: pinned map differs from the object's ({})",
+            diffs.join(", ")
+        ),
         "use --replace-maps to pin a fresh map, or remove the old pin with `bpfpin map rm`",
     ))
 }
@@ -342,7 +459,11 @@ fn create_maps(bytes: &[u8], plan: &[MapPlan], rb: &mut Rollback, obj: &Path) ->
             loader.map_pin_path(m.name.as_str(), p.as_path());
         }
     }
+    let saved = SavedContents::take(plan)?;
     let result = loader.load(bytes);
+    // Put reused contents back first, whether aya succeeded or not: the
+    // command must not change a map that existed before it.
+    let restored = saved.restore();
     // Record what aya pinned even when it failed halfway, so it is undone.
     for m in plan {
         if let Some(p) = &m.path
@@ -353,10 +474,50 @@ fn create_maps(bytes: &[u8], plan: &[MapPlan], rb: &mut Rollback, obj: &Path) ->
             rb.pinned(p.clone());
         }
     }
-    result.map_err(|e| {
+    let ebpf = result.map_err(|e| {
         let msg = format!("{} could not be loaded: {e}", obj.display());
         anyhow::Error::new(e).context(msg)
-    })
+    })?;
+    restored?;
+    Ok(ebpf)
+}
+
+/// The contents of reused global-data maps (`.data`, `.bss`), kept across
+/// aya's load. aya 0.14 writes the object's initial section data into every
+/// map with initial data, even one it opened from a pin
+/// (`MapData::finalize`), which would reset a `.bss` counter on each reload.
+/// libbpf leaves a reused map alone, and so does bpfpin: the single value
+/// (key 0) is read just before aya runs and written back right after.
+struct SavedContents(Vec<(String, OwnedFd, Vec<u8>, Vec<u8>)>);
+
+impl SavedContents {
+    fn take(plan: &[MapPlan]) -> Result<SavedContents> {
+        let mut saved = Vec::new();
+        for m in plan.iter().filter(|m| m.reused && m.initial_data) {
+            let Some(path) = &m.path else { continue };
+            let fd = sys::bpf_obj_get(path)
+                .with_context(|| format!("opening map `{}` at {}", m.name, path.display()))?;
+            let info =
+                sys::map_info(fd.as_fd()).with_context(|| format!("reading map `{}`", m.name))?;
+            let key = vec![0u8; info.key_size as usize];
+            let mut value = vec![0u8; info.value_size as usize];
+            let found = sys::map::lookup(fd.as_fd(), &key, &mut value).with_context(|| {
+                format!("saving the contents of map `{}` before reusing it", m.name)
+            })?;
+            if found {
+                saved.push((m.name.clone(), fd, key, value));
+            }
+        }
+        Ok(SavedContents(saved))
+    }
+
+    fn restore(self) -> Result<()> {
+        for (name, fd, key, value) in &self.0 {
+            sys::map::update(fd.as_fd(), key, value, 0)
+                .with_context(|| format!("restoring the contents of reused map `{name}`"))?;
+        }
+        Ok(())
+    }
 }
 
 fn load_program(p: &mut Program, sec: &ProgSection, full_log: bool) -> Result<()> {
@@ -390,31 +551,69 @@ fn load_program(p: &mut Program, sec: &ProgSection, full_log: bool) -> Result<()
         | Program::FExit(_)
         | Program::Extension(_)
         | Program::Iter(_) => bail!(UserError::new(
-            format!("program `{}` (section `{}`) needs an attach target at load time, which bpfpin cannot give yet", sec.name, sec.section),
+            format!(
+                "program `{}` (section `{}`) needs an attach target at load time, which bpfpin cannot give yet",
+                sec.name, sec.section
+            ),
             "load it with bpftool, or choose another program with --prog",
         )),
     };
     match r {
         Ok(()) => Ok(()),
-        Err(ProgramError::LoadError { io_error, verifier_log }) => {
+        Err(ProgramError::LoadError {
+            io_error,
+            verifier_log,
+        }) => {
             let log = verifier_log.to_string();
             print_verifier_log(&sec.name, &log, full_log);
-            let last = log.lines().rev().find(|l| !l.trim().is_empty() && !l.starts_with("processed") && !l.starts_with("verification time")).unwrap_or("").trim();
+            let last = rejection_reason(&log);
             bail!(UserError::new(
-                format!("the verifier rejected program `{}` ({io_error}): {last}", sec.name),
-                if full_log { "fix the program where the log above points".to_string() } else { "see the log above; add --verifier-log for all of it".to_string() },
+                format!(
+                    "the verifier rejected program `{}` ({io_error}): {last}",
+                    sec.name
+                ),
+                if full_log {
+                    "fix the program where the log above points".to_string()
+                } else {
+                    "see the log above; add --verifier-log for all of it".to_string()
+                },
             ))
         }
         Err(e) => Err(anyhow::Error::new(e).context(format!("loading program `{}`", sec.name))),
     }
 }
 
+/// The line that says why the verifier refused, skipping the statistics it
+/// prints after it (`verification time`, `stack depth`, `processed N insns`),
+/// so the error names the cause, not the stack size.
+fn rejection_reason(log: &str) -> &str {
+    const TRAILERS: &[&str] = &[
+        "processed ",
+        "verification time",
+        "stack depth",
+        "max_states_per_insn",
+    ];
+    log.lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !TRAILERS.iter().any(|t| l.starts_with(t)))
+        .unwrap_or("")
+}
+
 fn print_verifier_log(name: &str, log: &str, full: bool) {
     let lines: Vec<&str> = log.lines().collect();
-    let start = if full { 0 } else { lines.len().saturating_sub(LOG_TAIL) };
+    let start = if full {
+        0
+    } else {
+        lines.len().saturating_sub(LOG_TAIL)
+    };
     let mut err = io::stderr().lock();
     if start > 0 {
-        let _ = writeln!(err, "verifier log for `{name}` (last {LOG_TAIL} of {} lines):", lines.len());
+        let _ = writeln!(
+            err,
+            "verifier log for `{name}` (last {LOG_TAIL} of {} lines):",
+            lines.len()
+        );
     } else {
         let _ = writeln!(err, "verifier log for `{name}`:");
     }
@@ -424,7 +623,10 @@ fn print_verifier_log(name: &str, log: &str, full: bool) {
 }
 
 fn describe_map_pin(m: &MapPlan, path: &Path) -> String {
-    let id = sys::bpf_obj_get(path).ok().and_then(|fd| sys::map_info(fd.as_fd()).ok()).map_or(0, |i| i.id);
+    let id = sys::bpf_obj_get(path)
+        .ok()
+        .and_then(|fd| sys::map_info(fd.as_fd()).ok())
+        .map_or(0, |i| i.id);
     if m.from_selector {
         format!("map {} (id {id}) reused", m.name)
     } else if m.reused {
@@ -439,9 +641,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn rejection_reason_skips_statistics() {
+        let log = "8: (b7) r1 = 1\n9: (db) lock *(u64 *)(r0 +0) += r1\nR0 invalid mem access 'map_value_or_null'\nverification time 121 usec\nstack depth 8\nprocessed 9 insns (limit 1000000) max_states_per_insn 0\n";
+        assert_eq!(
+            rejection_reason(log),
+            "R0 invalid mem access 'map_value_or_null'"
+        );
+        assert_eq!(rejection_reason(""), "");
+    }
+
+    #[test]
     fn map_refs() {
         let (n, s) = parse_map_ref("counters=/sys/fs/bpf/c").unwrap();
-        assert_eq!((n.as_str(), s), ("counters", MapSel::Pinned("/sys/fs/bpf/c".into())));
+        assert_eq!(
+            (n.as_str(), s),
+            ("counters", MapSel::Pinned("/sys/fs/bpf/c".into()))
+        );
         let (_, s) = parse_map_ref("c=id:12").unwrap();
         assert_eq!(s, MapSel::Id(12));
         let (_, s) = parse_map_ref("c=id 12").unwrap();
@@ -452,14 +667,21 @@ mod tests {
 
     #[test]
     fn keyword_forms_fold_into_options() {
-        let words: Vec<String> = "type xdp pinmaps /sys/fs/bpf/m map name cnt pinned /sys/fs/bpf/c map idx 1 id 7"
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
+        let words: Vec<String> =
+            "type xdp pinmaps /sys/fs/bpf/m map name cnt pinned /sys/fs/bpf/c map idx 1 id 7"
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
         let o = with_keywords(&LoadOpts::default(), &words).unwrap();
         assert_eq!(o.prog_type.as_deref(), Some("xdp"));
         assert_eq!(o.pin_maps.as_deref(), Some(Path::new("/sys/fs/bpf/m")));
-        assert_eq!(o.maps, vec!["cnt=pinned /sys/fs/bpf/c".to_string(), "#1=id 7".to_string()]);
+        assert_eq!(
+            o.maps,
+            vec![
+                "cnt=pinned /sys/fs/bpf/c".to_string(),
+                "#1=id 7".to_string()
+            ]
+        );
         let bad: Vec<String> = vec!["dev".into(), "eth0".into()];
         assert!(with_keywords(&LoadOpts::default(), &bad).is_err());
     }

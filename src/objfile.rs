@@ -18,6 +18,15 @@ use std::collections::HashMap;
 use anyhow::{Result, anyhow, bail};
 use aya_obj::ProgramSection;
 
+use crate::error::UserError;
+
+/// A refusal the user fixes with a flag or a change to the source, not by
+/// rebuilding the object; ELF damage keeps plain errors and gets the
+/// caller's generic "rebuild it" fix.
+fn user(msg: String, fix: &str) -> anyhow::Error {
+    UserError::new(msg, fix).into()
+}
+
 /// An object ready for `aya::EbpfLoader::load`, plus what bpfpin needs to
 /// explain which name aya will see for each program.
 #[derive(Debug, Clone)]
@@ -252,13 +261,17 @@ fn forced_base(ty: &str) -> Result<String> {
     }
     match libbpf_base(ty) {
         Mapping::Aya(base) => Ok(base.to_owned()),
-        Mapping::Unloadable => {
-            bail!("--type `{ty}` is a kind bpfpin cannot load (aya 0.14 has no loader for it)")
-        }
-        Mapping::Unknown => bail!(
-            "unknown --type `{ty}`; accepted types are {}, or any section name aya accepts such as cgroup/connect4",
-            accepted_types()
-        ),
+        Mapping::Unloadable => Err(user(
+            format!("--type `{ty}` is a kind bpfpin cannot load (aya 0.14 has no loader for it)"),
+            "load it with bpftool, or give another --type",
+        )),
+        Mapping::Unknown => Err(user(
+            format!(
+                "unknown --type `{ty}`; accepted types are {}, or any section name aya accepts such as cgroup/connect4",
+                accepted_types()
+            ),
+            "give one of the accepted types, e.g. --type xdp",
+        )),
     }
 }
 
@@ -316,11 +329,15 @@ fn refusal(section: &str, program: Option<&str>, mapping: &Mapping) -> anyhow::E
         None => format!("section `{section}` holds code"),
     };
     match mapping {
-        Mapping::Unloadable => {
-            anyhow!("{subject}, a kind bpfpin cannot load (aya 0.14 has no loader for it)")
-        }
-        _ => anyhow!(
-            "{subject}, which is not a program type libbpf or aya knows; pass --type T to say what it is (e.g. --type xdp)"
+        Mapping::Unloadable => user(
+            format!("{subject}, a kind bpfpin cannot load (aya 0.14 has no loader for it)"),
+            "load it with bpftool, or force another type with --type T if the program fits one",
+        ),
+        _ => user(
+            format!(
+                "{subject}, which is not a program type libbpf or aya knows; pass --type T to say what it is (e.g. --type xdp)"
+            ),
+            "pass --type T (e.g. --type xdp), or rename the section to one libbpf knows",
         ),
     }
 }
@@ -341,9 +358,12 @@ fn check_distinct(
         if let Some((other, other_renamed)) = previous
             && (other_renamed || renamed.is_some())
         {
-            bail!(
-                "sections `{other}` and `{original}` would both load as `{loaded}`, which aya 0.14 cannot tell apart; put those programs in one section"
-            );
+            return Err(user(
+                format!(
+                    "sections `{other}` and `{original}` would both load as `{loaded}`, which aya 0.14 cannot tell apart; put those programs in one section"
+                ),
+                "put those programs in one section, or give them distinct section names",
+            ));
         }
     }
     Ok(())

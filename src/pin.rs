@@ -32,7 +32,9 @@ pub fn ensure_mounted(nomount: bool) -> Result<()> {
     if nomount || sys::euid() != 0 || !root.is_dir() {
         bail!(UserError::new(
             format!("bpffs is not mounted at {BPFFS_ROOT}"),
-            format!("mount it: `mount -t bpf bpf {BPFFS_ROOT}` (bpfpin does this itself when run as root without -n)"),
+            format!(
+                "mount it: `mount -t bpf bpf {BPFFS_ROOT}` (bpfpin does this itself when run as root without -n)"
+            ),
         ));
     }
     sys::mount_bpffs(root).with_context(|| format!("mounting bpffs at {BPFFS_ROOT}"))?;
@@ -43,7 +45,11 @@ pub fn ensure_mounted(nomount: bool) -> Result<()> {
 /// Make a path absolute and drop `.`/`..` without touching the disk, so
 /// checks below see where a pin would really go.
 pub fn absolute(path: &Path) -> Result<PathBuf> {
-    let base = if path.is_absolute() { PathBuf::new() } else { std::env::current_dir()? };
+    let base = if path.is_absolute() {
+        PathBuf::new()
+    } else {
+        std::env::current_dir()?
+    };
     let mut out = PathBuf::from("/");
     for c in base.join(path).components() {
         match c {
@@ -85,7 +91,10 @@ pub fn check_new_pin(path: &Path) -> Result<PathBuf> {
     if abs.symlink_metadata().is_ok() {
         bail!(UserError::new(
             format!("{} already exists", path.display()),
-            format!("remove it first (`bpfpin prog rm {0}` or `bpfpin map rm {0}`) or choose another path", path.display()),
+            format!(
+                "remove it first (`bpfpin prog rm {0}` or `bpfpin map rm {0}`) or choose another path",
+                path.display()
+            ),
         ));
     }
     if let Some(name) = abs.file_name().and_then(|n| n.to_str())
@@ -112,7 +121,11 @@ pub fn open(path: &Path, want: ObjKind) -> Result<OwnedFd> {
         Some(k) if k == want => Ok(fd),
         Some(k) => bail!(UserError::new(
             format!("{} is a pinned {k}, not a {want}", path.display()),
-            format!("use `bpfpin {} show pinned {}`", cli_object(k), path.display()),
+            format!(
+                "use `bpfpin {} show pinned {}`",
+                cli_object(k),
+                path.display()
+            ),
         )),
         None => bail!(UserError::new(
             format!("{} is not a pinned BPF object", path.display()),
@@ -169,7 +182,8 @@ pub fn rm(out: &mut Out, paths: &[PathBuf], recursive: bool, want: ObjKind) -> R
     }
     for p in paths {
         if p.is_dir() {
-            fs::remove_dir_all(p).with_context(|| format!("removing pin directory {}", p.display()))?;
+            fs::remove_dir_all(p)
+                .with_context(|| format!("removing pin directory {}", p.display()))?;
         } else {
             fs::remove_file(p).with_context(|| format!("unpinning {}", p.display()))?;
         }
@@ -180,23 +194,36 @@ pub fn rm(out: &mut Out, paths: &[PathBuf], recursive: bool, want: ObjKind) -> R
 
 fn check_rm(p: &Path, recursive: bool, want: ObjKind) -> Result<()> {
     let meta = p.symlink_metadata().map_err(|_| {
-        UserError::new(format!("{} does not exist", p.display()), "list pins with `bpfpin ls`")
+        UserError::new(
+            format!("{} does not exist", p.display()),
+            "list pins with `bpfpin ls`",
+        )
     })?;
     let abs = absolute(p)?;
     if !sys::fs_magic(&abs).is_ok_and(|m| m == sys::BPF_FS_MAGIC) {
         bail!(UserError::new(
-            format!("{} is not on a BPF filesystem; bpfpin removes only pins", p.display()),
+            format!(
+                "{} is not on a BPF filesystem; bpfpin removes only pins",
+                p.display()
+            ),
             "use rm(1) for ordinary files",
         ));
     }
     if abs == Path::new(BPFFS_ROOT) {
-        bail!(UserError::new("refusing to remove the bpffs root", "name the pins or directories below it"));
+        bail!(UserError::new(
+            "refusing to remove the bpffs root",
+            "name the pins or directories below it"
+        ));
     }
     if meta.is_dir() {
         if !recursive {
             bail!(UserError::new(
                 format!("{} is a directory", p.display()),
-                format!("add -r to remove it and every pin below it: `bpfpin {} rm -r {}`", cli_object(want), p.display()),
+                format!(
+                    "add -r to remove it and every pin below it: `bpfpin {} rm -r {}`",
+                    cli_object(want),
+                    p.display()
+                ),
             ));
         }
         return Ok(());
@@ -206,7 +233,11 @@ fn check_rm(p: &Path, recursive: bool, want: ObjKind) -> Result<()> {
         Some(k) if k == want || want == ObjKind::Link => Ok(()),
         Some(k) => bail!(UserError::new(
             format!("{} is a pinned {k}, not a {want}", p.display()),
-            format!("remove it with `bpfpin {} rm {}`", cli_object(k), p.display()),
+            format!(
+                "remove it with `bpfpin {} rm {}`",
+                cli_object(k),
+                p.display()
+            ),
         )),
         None => Ok(()),
     }
@@ -217,7 +248,10 @@ pub fn ls(out: &mut Out, dir: Option<&Path>) -> Result<()> {
     let dir = dir.unwrap_or(Path::new(BPFFS_ROOT));
     let abs = check_on_bpffs(dir)?;
     if !abs.is_dir() {
-        bail!(UserError::new(format!("{} is not a directory", dir.display()), "give a directory on bpffs"));
+        bail!(UserError::new(
+            format!("{} is not a directory", dir.display()),
+            "give a directory on bpffs"
+        ));
     }
     let mut rows = Vec::new();
     walk(&abs, &mut rows)?;
@@ -234,8 +268,20 @@ fn walk(dir: &Path, rows: &mut Vec<LsEntry>) -> Result<()> {
     for e in entries {
         let path = e.path();
         if e.file_type().is_ok_and(|t| t.is_dir()) {
-            rows.push(LsEntry { path: path.display().to_string(), kind: "dir".into(), id: None, name: None, obj_type: None });
-            walk(&path, rows)?;
+            rows.push(LsEntry {
+                path: path.display().to_string(),
+                kind: "dir".into(),
+                id: None,
+                name: None,
+                obj_type: None,
+            });
+            // Other processes add and remove pins while we walk: a directory
+            // that vanished since it was listed is simply gone, not an error.
+            if let Err(err) = walk(&path, rows)
+                && path.symlink_metadata().is_ok()
+            {
+                return Err(err);
+            }
         } else {
             rows.push(describe(&path));
         }
@@ -244,8 +290,16 @@ fn walk(dir: &Path, rows: &mut Vec<LsEntry>) -> Result<()> {
 }
 
 fn describe(path: &Path) -> LsEntry {
-    let mut row = LsEntry { path: path.display().to_string(), kind: "unreadable".into(), id: None, name: None, obj_type: None };
-    let Ok(fd) = sys::bpf_obj_get(path) else { return row };
+    let mut row = LsEntry {
+        path: path.display().to_string(),
+        kind: "unreadable".into(),
+        id: None,
+        name: None,
+        obj_type: None,
+    };
+    let Ok(fd) = sys::bpf_obj_get(path) else {
+        return row;
+    };
     let fd = fd.as_fd();
     match kind_of(fd) {
         Some(ObjKind::Prog) => {
@@ -278,7 +332,11 @@ fn describe(path: &Path) -> LsEntry {
 
 /// A kernel object name (NUL-padded C chars) as a String.
 pub fn c_name(raw: &[std::ffi::c_char]) -> String {
-    let bytes: Vec<u8> = raw.iter().take_while(|c| **c != 0).map(|c| *c as u8).collect();
+    let bytes: Vec<u8> = raw
+        .iter()
+        .take_while(|c| **c != 0)
+        .map(|c| *c as u8)
+        .collect();
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
@@ -309,7 +367,11 @@ impl PinIndex {
     }
 
     pub fn paths(&self, kind: ObjKind, id: u32) -> Vec<String> {
-        self.entries.iter().filter(|(k, i, _)| *k == kind && *i == id).map(|(_, _, p)| p.clone()).collect()
+        self.entries
+            .iter()
+            .filter(|(k, i, _)| *k == kind && *i == id)
+            .map(|(_, _, p)| p.clone())
+            .collect()
     }
 }
 
@@ -349,9 +411,15 @@ impl Rollback {
             }
         }
         for d in missing.into_iter().rev() {
-            if d.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.contains('.')) {
+            if d.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.contains('.'))
+            {
                 bail!(UserError::new(
-                    format!("directory name {} contains a dot, which bpffs refuses", d.display()),
+                    format!(
+                        "directory name {} contains a dot, which bpffs refuses",
+                        d.display()
+                    ),
                     "choose a directory name without `.`",
                 ));
             }
@@ -366,8 +434,12 @@ impl Rollback {
     pub fn move_aside(&mut self, path: &Path) -> Result<PathBuf> {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("pin");
         let aside = path.with_file_name(format!("bpfpin_old_{}_{name}", std::process::id()));
-        fs::rename(path, &aside).with_context(|| format!("moving the old pin {} aside", path.display()))?;
-        self.steps.push(Step::MovedAside { from: path.to_path_buf(), to: aside.clone() });
+        fs::rename(path, &aside)
+            .with_context(|| format!("moving the old pin {} aside", path.display()))?;
+        self.steps.push(Step::MovedAside {
+            from: path.to_path_buf(),
+            to: aside.clone(),
+        });
         Ok(aside)
     }
 
@@ -416,7 +488,10 @@ mod tests {
 
     #[test]
     fn absolute_resolves_dots() {
-        assert_eq!(absolute(Path::new("/sys/fs/bpf/a/../b/./c")).unwrap(), Path::new("/sys/fs/bpf/b/c"));
+        assert_eq!(
+            absolute(Path::new("/sys/fs/bpf/a/../b/./c")).unwrap(),
+            Path::new("/sys/fs/bpf/b/c")
+        );
         assert_eq!(absolute(Path::new("/../..")).unwrap(), Path::new("/"));
     }
 
