@@ -12,6 +12,7 @@ pub mod generate;
 pub mod link;
 pub mod load;
 pub mod map;
+pub mod mapedit;
 pub mod model;
 pub mod net;
 pub mod objfile;

@@ -1,0 +1,1 @@
+//! Map editing verbs (issue 5): in progress.
