@@ -5,6 +5,7 @@
 #![allow(unsafe_code)]
 
 pub mod map;
+pub mod prog;
 
 use std::ffi::CString;
 use std::io;
@@ -13,8 +14,8 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-pub use aya_obj::generated::{bpf_attr, bpf_cmd, bpf_link_info, bpf_map_info, bpf_prog_info};
 use aya_obj::generated::bpf_btf_info;
+pub use aya_obj::generated::{bpf_attr, bpf_cmd, bpf_link_info, bpf_map_info, bpf_prog_info};
 
 /// A failed syscall, named as the kernel command so error.rs can map errno to a fix.
 #[derive(Debug)]
@@ -63,7 +64,10 @@ pub fn bpf(call: &'static str, cmd: bpf_cmd, attr: &mut bpf_attr) -> SysResult<i
         )
     };
     if ret < 0 {
-        Err(SysError { call, source: io::Error::last_os_error() })
+        Err(SysError {
+            call,
+            source: io::Error::last_os_error(),
+        })
     } else {
         Ok(ret)
     }
@@ -170,7 +174,12 @@ fn obj_info<T: Copy>(fd: BorrowedFd<'_>, info: &mut T) -> SysResult<()> {
     attr.info.bpf_fd = fd.as_raw_fd() as u32;
     attr.info.info_len = mem::size_of::<T>() as u32;
     attr.info.info = info as *mut T as u64;
-    bpf("BPF_OBJ_GET_INFO_BY_FD", bpf_cmd::BPF_OBJ_GET_INFO_BY_FD, &mut attr).map(drop)
+    bpf(
+        "BPF_OBJ_GET_INFO_BY_FD",
+        bpf_cmd::BPF_OBJ_GET_INFO_BY_FD,
+        &mut attr,
+    )
+    .map(drop)
 }
 
 fn zeroed<T: Copy>() -> T {
@@ -209,7 +218,11 @@ pub fn prog_info(fd: BorrowedFd<'_>) -> SysResult<ProgInfo> {
         .chunks_exact(rec as usize)
         .map(|c| (u32_at(c, 0), u32_at(c, 4)))
         .collect();
-    Ok(ProgInfo { info, map_ids, func_info })
+    Ok(ProgInfo {
+        info,
+        map_ids,
+        func_info,
+    })
 }
 
 fn u32_at(b: &[u8], off: usize) -> u32 {
@@ -255,6 +268,8 @@ pub fn fs_magic(path: &Path) -> io::Result<i64> {
     if r < 0 {
         return Err(io::Error::last_os_error());
     }
+    // f_type's width differs between architectures.
+    #[allow(clippy::unnecessary_cast)]
     Ok(st.f_type as i64)
 }
 
@@ -300,7 +315,10 @@ pub fn fdinfo(fd: BorrowedFd<'_>) -> Vec<(String, String)> {
 }
 
 fn clock_secs_nsecs(clock: libc::clockid_t) -> (i64, i64) {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: ts is a valid out-parameter; both clocks always exist on Linux.
     unsafe { libc::clock_gettime(clock, &mut ts) };
     (ts.tv_sec, ts.tv_nsec)
@@ -338,12 +356,34 @@ pub fn link_target(info: &bpf_link_info) -> LinkTarget {
     // read only that member; every member is plain integers.
     unsafe {
         match info.type_ {
-            LINK_CGROUP => LinkTarget { cgroup_id: Some(u.cgroup.cgroup_id), attach_type: Some(u.cgroup.attach_type), ..Default::default() },
-            LINK_NETNS => LinkTarget { netns_ino: Some(u.netns.netns_ino), attach_type: Some(u.netns.attach_type), ..Default::default() },
-            LINK_XDP => LinkTarget { ifindex: Some(u.xdp.ifindex), ..Default::default() },
-            LINK_STRUCT_OPS => LinkTarget { map_id: Some(u.struct_ops.map_id), ..Default::default() },
-            LINK_TCX => LinkTarget { ifindex: Some(u.tcx.ifindex), attach_type: Some(u.tcx.attach_type), ..Default::default() },
-            LINK_NETKIT => LinkTarget { ifindex: Some(u.netkit.ifindex), attach_type: Some(u.netkit.attach_type), ..Default::default() },
+            LINK_CGROUP => LinkTarget {
+                cgroup_id: Some(u.cgroup.cgroup_id),
+                attach_type: Some(u.cgroup.attach_type),
+                ..Default::default()
+            },
+            LINK_NETNS => LinkTarget {
+                netns_ino: Some(u.netns.netns_ino),
+                attach_type: Some(u.netns.attach_type),
+                ..Default::default()
+            },
+            LINK_XDP => LinkTarget {
+                ifindex: Some(u.xdp.ifindex),
+                ..Default::default()
+            },
+            LINK_STRUCT_OPS => LinkTarget {
+                map_id: Some(u.struct_ops.map_id),
+                ..Default::default()
+            },
+            LINK_TCX => LinkTarget {
+                ifindex: Some(u.tcx.ifindex),
+                attach_type: Some(u.tcx.attach_type),
+                ..Default::default()
+            },
+            LINK_NETKIT => LinkTarget {
+                ifindex: Some(u.netkit.ifindex),
+                attach_type: Some(u.netkit.attach_type),
+                ..Default::default()
+            },
             _ => LinkTarget::default(),
         }
     }
@@ -357,7 +397,11 @@ pub fn if_name(ifindex: u32) -> Option<String> {
     if p.is_null() {
         return None;
     }
-    let bytes: Vec<u8> = buf.iter().take_while(|c| **c != 0).map(|c| *c as u8).collect();
+    let bytes: Vec<u8> = buf
+        .iter()
+        .take_while(|c| **c != 0)
+        .map(|c| *c as u8)
+        .collect();
     String::from_utf8(bytes).ok()
 }
 
