@@ -2,51 +2,163 @@
 //! `-j` output is what bpftool users' scripts already read; fields only
 //! bpfpin has are extra keys.
 
-use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
 
 use crate::output::Row;
 
 /// bpftool's names for `enum bpf_prog_type`, indexed by value.
 const PROG_TYPES: &[&str] = &[
-    "unspec", "socket_filter", "kprobe", "sched_cls", "sched_act", "tracepoint", "xdp",
-    "perf_event", "cgroup_skb", "cgroup_sock", "lwt_in", "lwt_out", "lwt_xmit", "sock_ops",
-    "sk_skb", "cgroup_device", "sk_msg", "raw_tracepoint", "cgroup_sock_addr", "lwt_seg6local",
-    "lirc_mode2", "sk_reuseport", "flow_dissector", "cgroup_sysctl", "raw_tracepoint_writable",
-    "cgroup_sockopt", "tracing", "struct_ops", "ext", "lsm", "sk_lookup", "syscall", "netfilter",
+    "unspec",
+    "socket_filter",
+    "kprobe",
+    "sched_cls",
+    "sched_act",
+    "tracepoint",
+    "xdp",
+    "perf_event",
+    "cgroup_skb",
+    "cgroup_sock",
+    "lwt_in",
+    "lwt_out",
+    "lwt_xmit",
+    "sock_ops",
+    "sk_skb",
+    "cgroup_device",
+    "sk_msg",
+    "raw_tracepoint",
+    "cgroup_sock_addr",
+    "lwt_seg6local",
+    "lirc_mode2",
+    "sk_reuseport",
+    "flow_dissector",
+    "cgroup_sysctl",
+    "raw_tracepoint_writable",
+    "cgroup_sockopt",
+    "tracing",
+    "struct_ops",
+    "ext",
+    "lsm",
+    "sk_lookup",
+    "syscall",
+    "netfilter",
 ];
 
 /// bpftool's names for `enum bpf_map_type`, indexed by value.
 const MAP_TYPES: &[&str] = &[
-    "unspec", "hash", "array", "prog_array", "perf_event_array", "percpu_hash", "percpu_array",
-    "stack_trace", "cgroup_array", "lru_hash", "lru_percpu_hash", "lpm_trie", "array_of_maps",
-    "hash_of_maps", "devmap", "sockmap", "cpumap", "xskmap", "sockhash", "cgroup_storage",
-    "reuseport_sockarray", "percpu_cgroup_storage", "queue", "stack", "sk_storage",
-    "devmap_hash", "struct_ops", "ringbuf", "inode_storage", "task_storage", "bloom_filter",
-    "user_ringbuf", "cgrp_storage", "arena",
+    "unspec",
+    "hash",
+    "array",
+    "prog_array",
+    "perf_event_array",
+    "percpu_hash",
+    "percpu_array",
+    "stack_trace",
+    "cgroup_array",
+    "lru_hash",
+    "lru_percpu_hash",
+    "lpm_trie",
+    "array_of_maps",
+    "hash_of_maps",
+    "devmap",
+    "sockmap",
+    "cpumap",
+    "xskmap",
+    "sockhash",
+    "cgroup_storage",
+    "reuseport_sockarray",
+    "percpu_cgroup_storage",
+    "queue",
+    "stack",
+    "sk_storage",
+    "devmap_hash",
+    "struct_ops",
+    "ringbuf",
+    "inode_storage",
+    "task_storage",
+    "bloom_filter",
+    "user_ringbuf",
+    "cgrp_storage",
+    "arena",
 ];
 
 /// bpftool's names for `enum bpf_link_type`, indexed by value.
 const LINK_TYPES: &[&str] = &[
-    "unspec", "raw_tracepoint", "tracing", "cgroup", "iter", "netns", "xdp", "perf_event",
-    "kprobe_multi", "struct_ops", "netfilter", "tcx", "uprobe_multi", "netkit", "sockmap",
+    "unspec",
+    "raw_tracepoint",
+    "tracing",
+    "cgroup",
+    "iter",
+    "netns",
+    "xdp",
+    "perf_event",
+    "kprobe_multi",
+    "struct_ops",
+    "netfilter",
+    "tcx",
+    "uprobe_multi",
+    "netkit",
+    "sockmap",
 ];
 
 /// bpftool's names for `enum bpf_attach_type`, indexed by value.
 const ATTACH_TYPES: &[&str] = &[
-    "cgroup_inet_ingress", "cgroup_inet_egress", "cgroup_inet_sock_create", "cgroup_sock_ops",
-    "sk_skb_stream_parser", "sk_skb_stream_verdict", "cgroup_device", "sk_msg_verdict",
-    "cgroup_inet4_bind", "cgroup_inet6_bind", "cgroup_inet4_connect", "cgroup_inet6_connect",
-    "cgroup_inet4_post_bind", "cgroup_inet6_post_bind", "cgroup_udp4_sendmsg", "cgroup_udp6_sendmsg",
-    "lirc_mode2", "flow_dissector", "cgroup_sysctl", "cgroup_udp4_recvmsg", "cgroup_udp6_recvmsg",
-    "cgroup_getsockopt", "cgroup_setsockopt", "trace_raw_tp", "trace_fentry", "trace_fexit",
-    "modify_return", "lsm_mac", "trace_iter", "cgroup_inet4_getpeername", "cgroup_inet6_getpeername",
-    "cgroup_inet4_getsockname", "cgroup_inet6_getsockname", "xdp_devmap", "cgroup_inet_sock_release",
-    "xdp_cpumap", "sk_lookup", "xdp", "sk_skb_verdict", "sk_reuseport_select",
-    "sk_reuseport_select_or_migrate", "perf_event", "trace_kprobe_multi", "lsm_cgroup", "struct_ops",
-    "netfilter", "tcx_ingress", "tcx_egress", "trace_uprobe_multi", "cgroup_unix_connect",
-    "cgroup_unix_sendmsg", "cgroup_unix_recvmsg", "cgroup_unix_getpeername", "cgroup_unix_getsockname",
-    "netkit_primary", "netkit_peer",
+    "cgroup_inet_ingress",
+    "cgroup_inet_egress",
+    "cgroup_inet_sock_create",
+    "cgroup_sock_ops",
+    "sk_skb_stream_parser",
+    "sk_skb_stream_verdict",
+    "cgroup_device",
+    "sk_msg_verdict",
+    "cgroup_inet4_bind",
+    "cgroup_inet6_bind",
+    "cgroup_inet4_connect",
+    "cgroup_inet6_connect",
+    "cgroup_inet4_post_bind",
+    "cgroup_inet6_post_bind",
+    "cgroup_udp4_sendmsg",
+    "cgroup_udp6_sendmsg",
+    "lirc_mode2",
+    "flow_dissector",
+    "cgroup_sysctl",
+    "cgroup_udp4_recvmsg",
+    "cgroup_udp6_recvmsg",
+    "cgroup_getsockopt",
+    "cgroup_setsockopt",
+    "trace_raw_tp",
+    "trace_fentry",
+    "trace_fexit",
+    "modify_return",
+    "lsm_mac",
+    "trace_iter",
+    "cgroup_inet4_getpeername",
+    "cgroup_inet6_getpeername",
+    "cgroup_inet4_getsockname",
+    "cgroup_inet6_getsockname",
+    "xdp_devmap",
+    "cgroup_inet_sock_release",
+    "xdp_cpumap",
+    "sk_lookup",
+    "xdp",
+    "sk_skb_verdict",
+    "sk_reuseport_select",
+    "sk_reuseport_select_or_migrate",
+    "perf_event",
+    "trace_kprobe_multi",
+    "lsm_cgroup",
+    "struct_ops",
+    "netfilter",
+    "tcx_ingress",
+    "tcx_egress",
+    "trace_uprobe_multi",
+    "cgroup_unix_connect",
+    "cgroup_unix_sendmsg",
+    "cgroup_unix_recvmsg",
+    "cgroup_unix_getpeername",
+    "cgroup_unix_getsockname",
+    "netkit_primary",
+    "netkit_peer",
 ];
 
 pub fn attach_type_name(t: u32) -> String {
@@ -81,7 +193,10 @@ pub const MAP_TYPE_PROG_ARRAY: u32 = 3;
 
 /// Map types whose values are per CPU (one slot per possible CPU).
 pub fn map_is_percpu(t: u32) -> bool {
-    matches!(map_type_name(t).as_str(), "percpu_hash" | "percpu_array" | "lru_percpu_hash" | "percpu_cgroup_storage")
+    matches!(
+        map_type_name(t).as_str(),
+        "percpu_hash" | "percpu_array" | "lru_percpu_hash" | "percpu_cgroup_storage"
+    )
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -118,7 +233,10 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 
 impl Row for ProgView {
     fn header() -> &'static [&'static str] {
-        &["id", "type", "name", "tag", "xlated", "jited", "memlock", "map_ids", "btf_id", "pinned"]
+        &[
+            "id", "type", "name", "tag", "xlated", "jited", "memlock", "map_ids", "btf_id",
+            "pinned",
+        ]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -127,11 +245,16 @@ impl Row for ProgView {
             self.name.clone(),
             self.tag.clone(),
             format!("{}B", self.bytes_xlated),
-            self.bytes_jited.map_or_else(|| "-".into(), |b| format!("{b}B")),
-            self.bytes_memlock.map_or_else(|| "-".into(), |b| format!("{b}B")),
+            self.bytes_jited
+                .map_or_else(|| "-".into(), |b| format!("{b}B")),
+            self.bytes_memlock
+                .map_or_else(|| "-".into(), |b| format!("{b}B")),
             join_ids(&self.map_ids),
             opt(&self.btf_id),
-            self.pinned.as_ref().map(|p| p.join(",")).unwrap_or_default(),
+            self.pinned
+                .as_ref()
+                .map(|p| p.join(","))
+                .unwrap_or_default(),
         ]
     }
 }
@@ -161,7 +284,19 @@ pub struct MapView {
 
 impl Row for MapView {
     fn header() -> &'static [&'static str] {
-        &["id", "type", "name", "flags", "key", "value", "max_entries", "memlock", "frozen", "btf_id", "pinned"]
+        &[
+            "id",
+            "type",
+            "name",
+            "flags",
+            "key",
+            "value",
+            "max_entries",
+            "memlock",
+            "frozen",
+            "btf_id",
+            "pinned",
+        ]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -172,10 +307,18 @@ impl Row for MapView {
             format!("{}B", self.bytes_key),
             format!("{}B", self.bytes_value),
             self.max_entries.to_string(),
-            self.bytes_memlock.map_or_else(|| "-".into(), |b| format!("{b}B")),
-            if self.frozen != 0 { "yes".into() } else { "no".into() },
+            self.bytes_memlock
+                .map_or_else(|| "-".into(), |b| format!("{b}B")),
+            if self.frozen != 0 {
+                "yes".into()
+            } else {
+                "no".into()
+            },
             opt(&self.btf_id),
-            self.pinned.as_ref().map(|p| p.join(",")).unwrap_or_default(),
+            self.pinned
+                .as_ref()
+                .map(|p| p.join(","))
+                .unwrap_or_default(),
         ]
     }
 }
@@ -207,7 +350,13 @@ impl Row for LinkView {
         &["id", "type", "prog_id", "target", "attach_type", "pinned"]
     }
     fn cells(&self) -> Vec<String> {
-        let target = match (&self.devname, self.ifindex, self.netns_ino, self.cgroup_id, self.map_id) {
+        let target = match (
+            &self.devname,
+            self.ifindex,
+            self.netns_ino,
+            self.cgroup_id,
+            self.map_id,
+        ) {
             (Some(d), Some(i), ..) => format!("{d}({i})"),
             (None, Some(i), ..) => format!("ifindex {i}"),
             (_, _, Some(n), ..) => format!("netns {n}"),
@@ -221,7 +370,10 @@ impl Row for LinkView {
             self.prog_id.to_string(),
             target,
             self.attach_type.clone().unwrap_or_else(|| "-".into()),
-            self.pinned.as_ref().map(|p| p.join(",")).unwrap_or_default(),
+            self.pinned
+                .as_ref()
+                .map(|p| p.join(","))
+                .unwrap_or_default(),
         ]
     }
 }
@@ -314,6 +466,18 @@ pub struct DumpEntry<'a> {
     pub formatted: Option<serde_json::Value>,
 }
 
+/// The header bpftool puts before each map's `elements` when one `map dump`
+/// selects several maps (show_map_header_json: no name key when unnamed).
+#[derive(Serialize)]
+pub struct DumpHeader {
+    pub id: u32,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    pub flags: u32,
+}
+
 /// Per-CPU values serialised as bpftool's `values` array.
 pub struct PerCpu<'a>(pub Vec<&'a [u8]>);
 
@@ -321,7 +485,11 @@ impl Serialize for PerCpu<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for (cpu, v) in self.0.iter().enumerate() {
-            seq.serialize_element(&CpuValue { cpu, value: HexBytes(v), _p: Default::default() })?;
+            seq.serialize_element(&CpuValue {
+                cpu,
+                value: HexBytes(v),
+                _p: Default::default(),
+            })?;
         }
         seq.end()
     }
@@ -377,8 +545,20 @@ mod tests {
         let mut k = keys(&v);
         k.sort();
         let mut want = vec![
-            "id", "type", "name", "tag", "gpl_compatible", "loaded_at", "uid", "bytes_xlated", "jited",
-            "bytes_jited", "bytes_memlock", "map_ids", "btf_id", "pinned",
+            "id",
+            "type",
+            "name",
+            "tag",
+            "gpl_compatible",
+            "loaded_at",
+            "uid",
+            "bytes_xlated",
+            "jited",
+            "bytes_jited",
+            "bytes_memlock",
+            "map_ids",
+            "btf_id",
+            "pinned",
         ];
         want.sort();
         assert_eq!(k, want);
@@ -404,8 +584,16 @@ mod tests {
         let mut k = keys(&v);
         k.sort();
         let mut want = vec![
-            "id", "type", "name", "flags", "bytes_key", "bytes_value", "max_entries", "bytes_memlock",
-            "frozen", "btf_id",
+            "id",
+            "type",
+            "name",
+            "flags",
+            "bytes_key",
+            "bytes_value",
+            "max_entries",
+            "bytes_memlock",
+            "frozen",
+            "btf_id",
         ];
         want.sort();
         assert_eq!(k, want);
@@ -413,9 +601,22 @@ mod tests {
 
     #[test]
     fn dump_entry_json_matches_bpftool() {
-        let e = DumpEntry { key: HexBytes(&[1, 0, 0, 0]), value: Some(HexBytes(&[5, 0xff])), values: None, formatted: None };
-        assert_eq!(serde_json::to_string(&e).unwrap(), r#"{"key":["0x01","0x00","0x00","0x00"],"value":["0x05","0xff"]}"#);
-        let e = DumpEntry { key: HexBytes(&[1]), value: None, values: Some(PerCpu(vec![&[1], &[2]])), formatted: None };
+        let e = DumpEntry {
+            key: HexBytes(&[1, 0, 0, 0]),
+            value: Some(HexBytes(&[5, 0xff])),
+            values: None,
+            formatted: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"key":["0x01","0x00","0x00","0x00"],"value":["0x05","0xff"]}"#
+        );
+        let e = DumpEntry {
+            key: HexBytes(&[1]),
+            value: None,
+            values: Some(PerCpu(vec![&[1], &[2]])),
+            formatted: None,
+        };
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
             r#"{"key":["0x01"],"values":[{"cpu":0,"value":["0x01"]},{"cpu":1,"value":["0x02"]}]}"#

@@ -111,6 +111,23 @@ pub fn write_found(w: &mut dyn Write, n: u64) -> io::Result<()> {
     out.finish()
 }
 
+/// The line bpftool's show_map_header_plain prints before each map when one
+/// `map dump` selects several: `317: hash  name dup  flags 0x0`. `kind` is
+/// the type name, or `type N` for types bpftool does not know.
+pub fn write_map_header(
+    w: &mut dyn Write,
+    id: u32,
+    kind: &str,
+    name: &str,
+    flags: u32,
+) -> io::Result<()> {
+    write!(w, "{id}: {kind}  ")?;
+    if !name.is_empty() {
+        write!(w, "name {name}  ")?;
+    }
+    writeln!(w, "flags {flags:#x}")
+}
+
 /// bpftool's fprint_hex with sep " ": two spaces every 8 bytes, a newline
 /// every 16, no trailing separator or newline.
 pub fn write_hex(w: &mut dyn Write, bytes: &[u8]) -> io::Result<()> {

@@ -32,7 +32,11 @@ impl Out {
     pub fn new(mode: Mode) -> Self {
         let stdout = io::stdout();
         let tty = stdout.is_terminal();
-        Out { mode, tty, w: BufWriter::with_capacity(64 * 1024, stdout.lock()) }
+        Out {
+            mode,
+            tty,
+            w: BufWriter::with_capacity(64 * 1024, stdout.lock()),
+        }
     }
 
     pub fn is_json(&self) -> bool {
@@ -93,7 +97,7 @@ impl Out {
         if self.is_json() {
             self.w.write_all(b"[")?;
         }
-        Ok(Stream { count: 0 })
+        Ok(Stream { count: 0, depth: 1 })
     }
 
     pub fn stream_item<T: Serialize>(&mut self, s: &mut Stream, v: &T) -> io::Result<()> {
@@ -105,16 +109,89 @@ impl Out {
         }
         s.count += 1;
         if pretty {
-            self.w.write_all(b"\n    ")?;
-            write_json_indented(&mut self.w, v)
+            newline_indent(&mut self.w, s.depth)?;
+            write_json_indented(&mut self.w, v, s.depth)
         } else {
-            serde_json::to_writer(&mut self.w, v).map_err(io::Error::other)
+            // `From` (not `io::Error::other`) keeps the io::ErrorKind, so a
+            // closed pipe is still recognised as BrokenPipe by main.
+            serde_json::to_writer(&mut self.w, v).map_err(io::Error::from)
         }
     }
 
     pub fn stream_end(&mut self, s: Stream) -> io::Result<()> {
         if let Mode::Json { pretty } = self.mode {
             if pretty && s.count > 0 {
+                newline_indent(&mut self.w, s.depth - 1)?;
+            }
+            self.w.write_all(if s.depth == 1 { b"]\n" } else { b"]" })?;
+        }
+        Ok(())
+    }
+
+    /// Start a JSON array of groups. bpftool's `map dump` prints one when
+    /// several maps match: `[{"id":..,"type":..,"name":..,"flags":..,
+    /// "elements":[...]},...]`. Plain mode writes nothing here.
+    pub fn group_begin(&mut self) -> io::Result<Group> {
+        if self.is_json() {
+            self.w.write_all(b"[")?;
+        }
+        Ok(Group { count: 0 })
+    }
+
+    /// Open one group: `header` (a struct, so a JSON object) with an
+    /// `elements` array appended, whose items are then streamed through the
+    /// returned `Stream`; close it with `group_item_end`.
+    pub fn group_item_begin<H: Serialize>(
+        &mut self,
+        g: &mut Group,
+        header: &H,
+    ) -> io::Result<Stream> {
+        let Mode::Json { pretty } = self.mode else {
+            return Ok(Stream { count: 0, depth: 3 });
+        };
+        if g.count > 0 {
+            self.w.write_all(b",")?;
+        }
+        g.count += 1;
+        let mut buf = Vec::new();
+        write_json(&mut buf, header, pretty)?;
+        // Drop the closing brace (and, pretty, the newline before it) so the
+        // elements array goes inside the same object.
+        let open = buf
+            .strip_suffix(if pretty { &b"\n}"[..] } else { &b"}"[..] })
+            .ok_or_else(|| io::Error::other("group header is not a JSON object"))?;
+        let has_fields = open.len() > 1;
+        if pretty {
+            newline_indent(&mut self.w, 1)?;
+            write_reindented(&mut self.w, open, 1)?;
+            self.w.write_all(if has_fields { b"," } else { b"" })?;
+            newline_indent(&mut self.w, 2)?;
+            self.w.write_all(b"\"elements\": [")?;
+        } else {
+            self.w.write_all(open)?;
+            self.w.write_all(if has_fields {
+                b",\"elements\":["
+            } else {
+                b"\"elements\":["
+            })?;
+        }
+        Ok(Stream { count: 0, depth: 3 })
+    }
+
+    pub fn group_item_end(&mut self, s: Stream) -> io::Result<()> {
+        let Mode::Json { pretty } = self.mode else {
+            return Ok(());
+        };
+        self.stream_end(s)?;
+        if pretty {
+            newline_indent(&mut self.w, 1)?;
+        }
+        self.w.write_all(b"}")
+    }
+
+    pub fn group_end(&mut self, g: Group) -> io::Result<()> {
+        if let Mode::Json { pretty } = self.mode {
+            if pretty && g.count > 0 {
                 self.w.write_all(b"\n")?;
             }
             self.w.write_all(b"]\n")?;
@@ -130,6 +207,13 @@ impl Out {
 /// A JSON array being streamed; counts its elements for separators.
 pub struct Stream {
     pub count: u64,
+    /// Nesting level of the elements, for pretty indentation (1 = top-level array).
+    depth: usize,
+}
+
+/// A JSON array of groups (see `Out::group_begin`).
+pub struct Group {
+    pub count: u64,
 }
 
 /// bpftool's pretty JSON indents by four spaces.
@@ -137,19 +221,32 @@ pub fn write_json<W: Write, T: Serialize + ?Sized>(w: W, v: &T, pretty: bool) ->
     if pretty {
         let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
         let mut ser = serde_json::Serializer::with_formatter(w, fmt);
-        v.serialize(&mut ser).map_err(io::Error::other)
+        v.serialize(&mut ser).map_err(io::Error::from)
     } else {
-        serde_json::to_writer(w, v).map_err(io::Error::other)
+        serde_json::to_writer(w, v).map_err(io::Error::from)
     }
 }
 
-/// One pretty element nested one level inside a streamed array.
-fn write_json_indented<W: Write, T: Serialize>(w: &mut W, v: &T) -> io::Result<()> {
+fn newline_indent<W: Write>(w: &mut W, depth: usize) -> io::Result<()> {
+    w.write_all(b"\n")?;
+    for _ in 0..depth {
+        w.write_all(b"    ")?;
+    }
+    Ok(())
+}
+
+/// One pretty element nested `depth` levels inside streamed arrays.
+fn write_json_indented<W: Write, T: Serialize>(w: &mut W, v: &T, depth: usize) -> io::Result<()> {
     let mut buf = Vec::new();
     write_json(&mut buf, v, true)?;
-    for (i, line) in buf.split(|b| *b == b'\n').enumerate() {
+    write_reindented(w, &buf, depth)
+}
+
+/// Pretty JSON text with every line after the first indented `depth` levels.
+fn write_reindented<W: Write>(w: &mut W, text: &[u8], depth: usize) -> io::Result<()> {
+    for (i, line) in text.split(|b| *b == b'\n').enumerate() {
         if i > 0 {
-            w.write_all(b"\n    ")?;
+            newline_indent(w, depth)?;
         }
         w.write_all(line)?;
     }
