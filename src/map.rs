@@ -9,8 +9,8 @@ use crate::btf::Btf;
 use crate::cli::{Global, MapCmd};
 use crate::error::UserError;
 use crate::model::{
-    DumpEntry, DumpHeader, HexBytes, MapView, ObjKind, PerCpu, map_is_percpu, map_type_name,
-    prog_type_name,
+    DumpEntry, DumpErrorEntry, DumpHeader, HexBytes, LookupError, MapView, ObjKind, PerCpu,
+    map_is_percpu, map_type_name, prog_type_name,
 };
 use crate::output::hexfmt::{self, Layout};
 use crate::output::{Out, Stream};
@@ -313,11 +313,11 @@ fn dump_one(
         match sys::map::lookup(fd, &key, &mut value) {
             Ok(true) => {}
             Ok(false) => {
-                lookup_failed(out, &layout, &key, libc::ENOENT)?;
+                lookup_failed(out, stream, &layout, &key, libc::ENOENT)?;
                 continue;
             }
             Err(e) => {
-                lookup_failed(out, &layout, &key, e.errno().unwrap_or(libc::EIO))?;
+                lookup_failed(out, stream, &layout, &key, e.errno().unwrap_or(libc::EIO))?;
                 continue;
             }
         }
@@ -354,9 +354,27 @@ fn dump_one(
     Ok(())
 }
 
-/// bpftool prints what went wrong in place of the value (plain mode only).
-fn lookup_failed(out: &mut Out, layout: &Layout, key: &[u8], errno: i32) -> Result<()> {
-    if !out.is_json() {
+/// bpftool prints what went wrong in place of the value, in both modes
+/// (skipping empty prog-array and map-in-map slots); such entries do not
+/// count as found.
+fn lookup_failed(
+    out: &mut Out,
+    stream: &mut Stream,
+    layout: &Layout,
+    key: &[u8],
+    errno: i32,
+) -> Result<()> {
+    if out.is_json() {
+        if let Some(text) = hexfmt::json_lookup_error_text(layout.map_type, errno) {
+            let entry = DumpErrorEntry {
+                key: HexBytes(key),
+                value: LookupError {
+                    error: text.as_str(),
+                },
+            };
+            out.stream_item(stream, &entry)?;
+        }
+    } else {
         hexfmt::write_lookup_error(out.writer(), layout, key, errno)?;
     }
     Ok(())

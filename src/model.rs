@@ -478,6 +478,19 @@ pub struct DumpHeader {
     pub flags: u32,
 }
 
+/// A dump entry whose lookup failed, as bpftool's `-j map dump` prints it:
+/// `{"key":[...],"value":{"error":"Operation not supported"}}`.
+#[derive(Serialize)]
+pub struct DumpErrorEntry<'a> {
+    pub key: HexBytes<'a>,
+    pub value: LookupError<'a>,
+}
+
+#[derive(Serialize)]
+pub struct LookupError<'a> {
+    pub error: &'a str,
+}
+
 /// Per-CPU values serialised as bpftool's `values` array.
 pub struct PerCpu<'a>(pub Vec<&'a [u8]>);
 
@@ -620,6 +633,16 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
             r#"{"key":["0x01"],"values":[{"cpu":0,"value":["0x01"]},{"cpu":1,"value":["0x02"]}]}"#
+        );
+        let e = DumpErrorEntry {
+            key: HexBytes(&[0]),
+            value: LookupError {
+                error: "Operation not supported",
+            },
+        };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"key":["0x00"],"value":{"error":"Operation not supported"}}"#
         );
     }
 

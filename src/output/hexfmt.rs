@@ -165,6 +165,14 @@ pub fn lookup_error_text(map_type: u32, errno: i32) -> Option<ErrorText> {
     }
 }
 
+/// The `"error"` text `-j map dump` gives in place of a value whose lookup
+/// failed, or None where the entry is skipped (the same empty slots as
+/// plain). bpftool's print_entry_error uses strerror() here even for ENOENT:
+/// `<no entry>`/`<cannot read>` are plain-mode only.
+pub fn json_lookup_error_text(map_type: u32, errno: i32) -> Option<ErrorText> {
+    lookup_error_text(map_type, errno).map(|_| strerror(errno))
+}
+
 /// Dump entry for a failed lookup; returns whether anything was printed.
 pub fn write_lookup_error(
     w: &mut dyn Write,

@@ -680,3 +680,17 @@ fn several_maps_with_one_undumpable_print_nothing() {
     let r = bpfpin(&["map", "dump", "name", &name]).err("is a queue and cannot be dumped");
     assert!(r.stdout().is_empty(), "partial dump: {}", r.stdout());
 }
+
+#[test]
+fn unreadable_slots_dump_as_bpftool_in_plain_and_json() {
+    require_root!();
+    let d = BpffsDir::new();
+    // Lookups from user space fail here (EOPNOTSUPP, ENOSPC, ENOENT): bpftool
+    // prints the reason in the value's place, plain and -j alike.
+    for kind in ["xskmap", "sockmap", "devmap", "cpumap"] {
+        let pin = create(&d, kind, kind, 4, 4, 2, "t_slots");
+        let (plain, json) = same_dump(&pin);
+        assert!(plain.ends_with("Found 0 elements\n"), "{kind}: {plain}");
+        assert!(json[0]["value"]["error"].is_string(), "{kind}: {json}");
+    }
+}
