@@ -3,7 +3,7 @@
 //! `pub(crate)`, so a generic dumper/editor needs these few wrappers.
 #![allow(unsafe_code)]
 
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use super::{SysError, SysResult, bpf, bpf_cmd, zeroed_attr};
 
@@ -20,7 +20,11 @@ fn elem_attr(fd: BorrowedFd<'_>, key: *const u8, val: u64, flags: u64) -> super:
 /// per-CPU stride for per-CPU maps). Ok(false) when the key is absent.
 pub fn lookup(fd: BorrowedFd<'_>, key: &[u8], value: &mut [u8]) -> SysResult<bool> {
     let mut attr = elem_attr(fd, key.as_ptr(), value.as_mut_ptr() as u64, 0);
-    match bpf("BPF_MAP_LOOKUP_ELEM", bpf_cmd::BPF_MAP_LOOKUP_ELEM, &mut attr) {
+    match bpf(
+        "BPF_MAP_LOOKUP_ELEM",
+        bpf_cmd::BPF_MAP_LOOKUP_ELEM,
+        &mut attr,
+    ) {
         Ok(_) => Ok(true),
         Err(e) if e.errno() == Some(libc::ENOENT) => Ok(false),
         Err(e) => Err(e),
@@ -30,20 +34,34 @@ pub fn lookup(fd: BorrowedFd<'_>, key: &[u8], value: &mut [u8]) -> SysResult<boo
 /// BPF_MAP_UPDATE_ELEM with BPF_ANY / BPF_NOEXIST / BPF_EXIST.
 pub fn update(fd: BorrowedFd<'_>, key: &[u8], value: &[u8], flags: u64) -> SysResult<()> {
     let mut attr = elem_attr(fd, key.as_ptr(), value.as_ptr() as u64, flags);
-    bpf("BPF_MAP_UPDATE_ELEM", bpf_cmd::BPF_MAP_UPDATE_ELEM, &mut attr).map(drop)
+    bpf(
+        "BPF_MAP_UPDATE_ELEM",
+        bpf_cmd::BPF_MAP_UPDATE_ELEM,
+        &mut attr,
+    )
+    .map(drop)
 }
 
 /// BPF_MAP_DELETE_ELEM.
 pub fn delete(fd: BorrowedFd<'_>, key: &[u8]) -> SysResult<()> {
     let mut attr = elem_attr(fd, key.as_ptr(), 0, 0);
-    bpf("BPF_MAP_DELETE_ELEM", bpf_cmd::BPF_MAP_DELETE_ELEM, &mut attr).map(drop)
+    bpf(
+        "BPF_MAP_DELETE_ELEM",
+        bpf_cmd::BPF_MAP_DELETE_ELEM,
+        &mut attr,
+    )
+    .map(drop)
 }
 
 /// BPF_MAP_GET_NEXT_KEY: `key` None asks for the first key. Ok(false) at the end.
 pub fn get_next_key(fd: BorrowedFd<'_>, key: Option<&[u8]>, next: &mut [u8]) -> SysResult<bool> {
     let kptr = key.map_or(std::ptr::null(), |k| k.as_ptr());
     let mut attr = elem_attr(fd, kptr, next.as_mut_ptr() as u64, 0);
-    match bpf("BPF_MAP_GET_NEXT_KEY", bpf_cmd::BPF_MAP_GET_NEXT_KEY, &mut attr) {
+    match bpf(
+        "BPF_MAP_GET_NEXT_KEY",
+        bpf_cmd::BPF_MAP_GET_NEXT_KEY,
+        &mut attr,
+    ) {
         Ok(_) => Ok(true),
         Err(e) if e.errno() == Some(libc::ENOENT) => Ok(false),
         Err(e) => Err(e),
@@ -59,5 +77,88 @@ pub fn freeze(fd: BorrowedFd<'_>) -> SysResult<()> {
 /// The error a caller reports when the kernel refuses a map operation it
 /// could not foresee; kept here so the call name stays the kernel's.
 pub fn unsupported(call: &'static str) -> SysError {
-    SysError { call, source: std::io::Error::from_raw_os_error(libc::EOPNOTSUPP) }
+    SysError {
+        call,
+        source: std::io::Error::from_raw_os_error(libc::EOPNOTSUPP),
+    }
+}
+
+// ---- issue 5: keyless access (queue, stack, bloom filter) and map creation ----
+
+/// BPF_MAP_UPDATE_ELEM with a NULL key: push onto a queue or stack, or add to
+/// a bloom filter. The kernel refuses a non-NULL key for zero-sized keys.
+pub fn push(fd: BorrowedFd<'_>, value: &[u8], flags: u64) -> SysResult<()> {
+    let mut attr = elem_attr(fd, std::ptr::null(), value.as_ptr() as u64, flags);
+    bpf("BPF_MAP_UPDATE_ELEM", bpf_cmd::BPF_MAP_UPDATE_ELEM, &mut attr).map(drop)
+}
+
+/// BPF_MAP_LOOKUP_ELEM with a NULL key: read the head of a queue or stack
+/// into `value` (Ok(false) when empty). For a bloom filter `value` is the
+/// input tested, and Ok(false) means "certainly absent".
+pub fn peek(fd: BorrowedFd<'_>, value: &mut [u8]) -> SysResult<bool> {
+    let mut attr = elem_attr(fd, std::ptr::null(), value.as_mut_ptr() as u64, 0);
+    match bpf("BPF_MAP_LOOKUP_ELEM", bpf_cmd::BPF_MAP_LOOKUP_ELEM, &mut attr) {
+        Ok(_) => Ok(true),
+        Err(e) if e.errno() == Some(libc::ENOENT) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// BPF_MAP_LOOKUP_AND_DELETE_ELEM with a NULL key: pop the head of a queue
+/// or stack into `value`. Ok(false) when it is empty.
+pub fn pop(fd: BorrowedFd<'_>, value: &mut [u8]) -> SysResult<bool> {
+    let mut attr = elem_attr(fd, std::ptr::null(), value.as_mut_ptr() as u64, 0);
+    let cmd = bpf_cmd::BPF_MAP_LOOKUP_AND_DELETE_ELEM;
+    match bpf("BPF_MAP_LOOKUP_AND_DELETE_ELEM", cmd, &mut attr) {
+        Ok(_) => Ok(true),
+        Err(e) if e.errno() == Some(libc::ENOENT) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// What BPF_MAP_CREATE needs for a map without BTF.
+#[derive(Debug, Clone, Default)]
+pub struct CreateAttr<'a> {
+    pub map_type: u32,
+    pub key_size: u32,
+    pub value_size: u32,
+    pub max_entries: u32,
+    pub map_flags: u32,
+    /// At most 15 bytes; the kernel keeps 16 with the NUL.
+    pub name: &'a str,
+    /// The template for array_of_maps / hash_of_maps.
+    pub inner_map: Option<BorrowedFd<'a>>,
+    /// Bloom filter: number of hash functions (0 = the kernel's default).
+    pub map_extra: u64,
+}
+
+/// BPF_MAP_CREATE: a new map, alive as long as the returned fd (or a pin).
+pub fn create(a: &CreateAttr<'_>) -> SysResult<OwnedFd> {
+    let mut attr = zeroed_attr();
+    let mut name = [0 as std::ffi::c_char; 16];
+    for (dst, src) in name.iter_mut().zip(a.name.bytes().take(15)) {
+        *dst = src as std::ffi::c_char;
+    }
+    attr.__bindgen_anon_1 = aya_obj::generated::bpf_attr__bindgen_ty_1 {
+        map_type: a.map_type,
+        key_size: a.key_size,
+        value_size: a.value_size,
+        max_entries: a.max_entries,
+        map_flags: a.map_flags,
+        inner_map_fd: a.inner_map.map_or(0, |fd| fd.as_raw_fd() as u32),
+        numa_node: 0,
+        map_name: name,
+        map_ifindex: 0,
+        btf_fd: 0,
+        btf_key_type_id: 0,
+        btf_value_type_id: 0,
+        btf_vmlinux_value_type_id: 0,
+        map_extra: a.map_extra,
+        value_type_btf_obj_fd: 0,
+        map_token_fd: 0,
+    };
+    let fd = bpf("BPF_MAP_CREATE", bpf_cmd::BPF_MAP_CREATE, &mut attr)?;
+    // SAFETY: on success BPF_MAP_CREATE returns a new file descriptor that
+    // nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
