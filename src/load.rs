@@ -357,16 +357,25 @@ fn plan_maps(
         if let Some(sel) = given.get(name) {
             let fd = crate::map::resolve_one(sel)?;
             check_compatible(fd.as_fd(), def, name, &sel_to_string(sel))?;
-            let tmp = PathBuf::from(format!(
-                "{}/bpfpin_reuse_{}_{}",
-                pin::BPFFS_ROOT,
-                std::process::id(),
-                temps.0.len()
-            ));
-            sys::bpf_obj_pin(fd.as_fd(), &tmp)
-                .with_context(|| format!("handing map `{name}` to the loader"))?;
-            temps.0.push(tmp.clone());
-            p.path = Some(tmp);
+            // aya takes existing maps only as pins: a pinned map is handed
+            // over where it is; one given by id or name gets a temporary pin
+            // (removed by `TempPins`), the only pin bpfpin makes at the root.
+            let path = match sel {
+                MapSel::Pinned(path) => pin::absolute(path)?,
+                _ => {
+                    let tmp = PathBuf::from(format!(
+                        "{}/bpfpin_reuse_{}_{}",
+                        pin::BPFFS_ROOT,
+                        std::process::id(),
+                        temps.0.len()
+                    ));
+                    sys::bpf_obj_pin(fd.as_fd(), &tmp)
+                        .with_context(|| format!("handing map `{name}` to the loader"))?;
+                    temps.0.push(tmp.clone());
+                    tmp
+                }
+            };
+            p.path = Some(path);
             p.reused = true;
             p.from_selector = true;
             plan.push(p);
@@ -565,8 +574,14 @@ fn load_program(p: &mut Program, sec: &ProgSection, full_log: bool) -> Result<()
             verifier_log,
         }) => {
             let log = verifier_log.to_string();
-            print_verifier_log(&sec.name, &log, full_log);
             let last = rejection_reason(&log);
+            if last.is_empty() {
+                // No log: the kernel refused before verifying (EPERM without
+                // privileges, ENOMEM, ...); the errno table gives the fix.
+                return Err(anyhow::Error::new(io_error)
+                    .context(format!("the kernel refused to load program `{}`", sec.name)));
+            }
+            print_verifier_log(&sec.name, &log, full_log);
             bail!(UserError::new(
                 format!(
                     "the verifier rejected program `{}` ({io_error}): {last}",

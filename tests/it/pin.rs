@@ -167,3 +167,31 @@ fn ls_of_the_root_reports_unreadable_entries() {
     }
     bpfpin(&["ls", "/sys/fs/bpf"]).ok();
 }
+
+#[test]
+fn bpffs_flag_lists_every_pin_like_bpftool() {
+    require_root!();
+    let d = BpffsDir::new();
+    load(&object("two_progs.o"), &d.join("p"), &["--pin-maps", &d.join("maps")]);
+    bpfpin(&["prog", "pin", "pinned", &d.join("p"), &d.join("sub/p2")]).ok();
+    bpfpin(&["map", "pin", "pinned", &d.join("maps/shared_map"), &d.join("m2")]).ok();
+    let sorted = |v: &Value| -> Vec<String> {
+        let mut p: Vec<String> =
+            v["pinned"].as_array().unwrap_or_else(|| panic!("no `pinned` list: {v}")).iter().filter_map(|s| s.as_str().map(str::to_string)).collect();
+        p.sort();
+        p
+    };
+    for (what, path, want) in [
+        ("prog", d.join("p"), vec![d.join("p"), d.join("sub/p2")]),
+        ("map", d.join("m2"), vec![d.join("m2"), d.join("maps/shared_map")]),
+    ] {
+        let ours = bpfpin(&["-j", "-f", what, "show", "pinned", &path]).ok().json();
+        let theirs = bpftool(&["-j", "-f", what, "show", "pinned", &path]).ok().json();
+        // bpftool lists pins in directory-walk order: compare as sets.
+        assert_eq!(sorted(&ours), want, "{ours}");
+        assert_eq!(sorted(&ours), sorted(&theirs), "bpfpin {ours}\nbpftool {theirs}");
+    }
+    // Without -f there is no `pinned` key, as in bpftool.
+    let plain = bpfpin(&["-j", "prog", "show", "pinned", &d.join("p")]).ok().json();
+    assert!(plain.get("pinned").is_none(), "{plain}");
+}
