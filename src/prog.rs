@@ -16,12 +16,19 @@ use crate::sys::{self, Kind};
 pub fn run(g: &Global, out: &mut Out, cmd: &ProgCmd) -> Result<()> {
     match cmd {
         ProgCmd::Show { words } | ProgCmd::List { words } => show(g, out, words),
-        ProgCmd::Load { obj, path, prog, opts, words } => {
-            crate::load::load(g, out, obj, path, prog.as_deref(), opts, words, false)
-        }
-        ProgCmd::Loadall { obj, dir, opts, words } => {
-            crate::load::load(g, out, obj, dir, None, opts, words, true)
-        }
+        ProgCmd::Load {
+            obj,
+            path,
+            prog,
+            opts,
+            words,
+        } => crate::load::load(g, out, obj, path, prog.as_deref(), opts, words, false),
+        ProgCmd::Loadall {
+            obj,
+            dir,
+            opts,
+            words,
+        } => crate::load::load(g, out, obj, dir, None, opts, words, true),
         ProgCmd::Pin { words } => pin_prog(g, out, words),
         ProgCmd::Rm { paths, recursive } => {
             pin::ensure_mounted(g.nomount)?;
@@ -52,7 +59,10 @@ pub fn resolve(sel: &ProgSel) -> Result<Vec<OwnedFd>> {
         ProgSel::Name(name) => {
             let fds = scan(|i| name_matches(i, name))?;
             if fds.is_empty() {
-                bail!(UserError::new(format!("no program is named `{name}`"), "list programs with `bpfpin prog show`"));
+                bail!(UserError::new(
+                    format!("no program is named `{name}`"),
+                    "list programs with `bpfpin prog show`"
+                ));
             }
             Ok(fds)
         }
@@ -84,7 +94,11 @@ pub fn resolve_one(sel: &ProgSel) -> Result<OwnedFd> {
 fn by_id(id: u32) -> Result<OwnedFd> {
     sys::get_fd_by_id(Kind::Prog, id).map_err(|e| {
         if e.errno() == Some(libc::ENOENT) {
-            UserError::new(format!("no program has id {id}"), "list programs with `bpfpin prog show`").into()
+            UserError::new(
+                format!("no program has id {id}"),
+                "list programs with `bpfpin prog show`",
+            )
+            .into()
         } else {
             anyhow::Error::from(e).context(format!("opening program id {id}"))
         }
@@ -96,7 +110,9 @@ fn by_id(id: u32) -> Result<OwnedFd> {
 fn scan(keep: impl Fn(&sys::ProgInfo) -> bool) -> Result<Vec<OwnedFd>> {
     let mut fds = Vec::new();
     for id in sys::all_ids(Kind::Prog).context("listing programs")? {
-        let Ok(fd) = sys::get_fd_by_id(Kind::Prog, id) else { continue };
+        let Ok(fd) = sys::get_fd_by_id(Kind::Prog, id) else {
+            continue;
+        };
         if let Ok(info) = sys::prog_info(fd.as_fd())
             && keep(&info)
         {
@@ -123,17 +139,27 @@ pub fn full_name(i: &sys::ProgInfo) -> String {
     if kname.len() < 15 || i.info.btf_id == 0 {
         return kname;
     }
-    let Some(&(_, type_id)) = i.func_info.first() else { return kname };
-    let Ok(raw) = sys::btf_raw(i.info.btf_id) else { return kname };
+    let Some(&(_, type_id)) = i.func_info.first() else {
+        return kname;
+    };
+    let Ok(raw) = sys::btf_raw(i.info.btf_id) else {
+        return kname;
+    };
     match crate::btf::Btf::parse(&raw) {
-        Ok(btf) => btf.type_name(type_id).filter(|n| n.starts_with(&kname)).map_or(kname, str::to_string),
+        Ok(btf) => btf
+            .type_name(type_id)
+            .filter(|n| n.starts_with(&kname))
+            .map_or(kname, str::to_string),
         Err(_) => kname,
     }
 }
 
 pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
     let i = sys::prog_info(fd).context("reading program info")?;
-    let memlock = sys::fdinfo(fd).into_iter().find(|(k, _)| k == "memlock").and_then(|(_, v)| v.parse().ok());
+    let memlock = sys::fdinfo(fd)
+        .into_iter()
+        .find(|(k, _)| k == "memlock")
+        .and_then(|(_, v)| v.parse().ok());
     let p = &i.info;
     Ok(ProgView {
         id: p.id,
@@ -167,7 +193,10 @@ fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
         w.expect_end()?;
         resolve(&sel)?
     };
-    let views: Vec<ProgView> = fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect();
+    let views: Vec<ProgView> = fds
+        .iter()
+        .filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok())
+        .collect();
     if out.is_json() && !words.is_empty() && views.len() == 1 {
         // bpftool prints a lone object, not an array, when a selector matches one.
         out.one(&views[0])?;
