@@ -5,6 +5,8 @@
 #![allow(unsafe_code)]
 
 pub mod map;
+pub mod net;
+pub mod netlink;
 pub mod prog;
 
 use std::ffi::CString;
