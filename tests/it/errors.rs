@@ -351,7 +351,7 @@ fn bad_selector_words() {
 }
 
 #[test]
-#[ignore = "`map lookup` is not implemented yet (src/map.rs answers `not available`)"]
+#[ignore = "needs map lookup (issue 5): src/map.rs answers `not available` today"]
 fn bad_data_words() {
     require_root!();
     let d = BpffsDir::new();
