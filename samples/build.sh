@@ -3,10 +3,38 @@
 #   samples/*/*.bpf.c  -> samples/*/*.bpf.o
 #   tests/objects/*.c  -> tests/objects/*.o   (top level only)
 # Objects keep their BTF and debug info (nothing is stripped).
+#
+#   samples/build.sh              rebuild in place
+#   samples/build.sh --out DIR    write DIR/samples/<n>/<n>.bpf.o and
+#                                 DIR/tests/objects/*.o instead, leaving the
+#                                 committed objects alone (the tests compare
+#                                 such a rebuild with the committed objects)
+#
 # Works from any directory; override the compiler with CLANG=...
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+out=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--out)
+		[ $# -ge 2 ] || { echo "build.sh: --out needs a directory" >&2; exit 2; }
+		mkdir -p "$2"
+		out="$(cd "$2" && pwd)"
+		shift 2
+		;;
+	-h | --help)
+		sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*)
+		echo "build.sh: unknown argument '$1' (usage: build.sh [--out DIR])" >&2
+		exit 2
+		;;
+	esac
+done
+
 cd "$root"
 
 CLANG="${CLANG:-clang}"
@@ -27,6 +55,10 @@ fi
 
 for src in "${srcs[@]}"; do
 	obj="${src%.c}.o"
+	if [ -n "$out" ]; then
+		obj="$out/$obj"
+		mkdir -p "$(dirname "$obj")"
+	fi
 	echo "  CLANG  $src -> $obj"
 	"$CLANG" "${CFLAGS[@]}" -c "$src" -o "$obj"
 done

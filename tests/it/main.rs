@@ -3,9 +3,11 @@
 
 mod util;
 
+mod doctor;
 mod dump;
 mod errors;
 mod generated;
 mod map;
 mod pin;
 mod prog;
+mod samples;
