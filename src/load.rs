@@ -43,14 +43,19 @@ pub fn load(
     let opts = with_keywords(opts, words)?;
     pin::ensure_mounted(g.nomount)?;
     let target = if all {
-        check_dir_target(target)?
+        check_dir_target(target, "give loadall a directory for the program pins")?
     } else {
         pin::check_new_pin(target)?
     };
     let pin_maps = opts
         .pin_maps
         .as_deref()
-        .map(pin::check_on_bpffs)
+        .map(|d| {
+            check_dir_target(
+                d,
+                "give --pin-maps a directory (it is created when missing)",
+            )
+        })
         .transpose()?;
 
     let data = read_object(obj)?;
@@ -176,12 +181,15 @@ fn parse_map_ref(s: &str) -> Result<(String, MapSel)> {
     Ok((name.to_string(), m))
 }
 
-fn check_dir_target(dir: &Path) -> Result<PathBuf> {
+/// A directory for pins: on bpffs, and a directory if it exists already
+/// (a pin there would make every pin below it fail with ENOTDIR).
+fn check_dir_target(dir: &Path, fix: &str) -> Result<PathBuf> {
     let abs = pin::check_on_bpffs(dir)?;
-    if abs.exists() && !abs.is_dir() {
+    pin::check_parents(&abs)?;
+    if abs.symlink_metadata().is_ok() && !abs.is_dir() {
         bail!(UserError::new(
             format!("{} exists and is not a directory", dir.display()),
-            "give loadall a directory for the program pins",
+            fix,
         ));
     }
     Ok(abs)

@@ -85,9 +85,32 @@ pub fn check_on_bpffs(path: &Path) -> Result<PathBuf> {
     }
 }
 
+/// The directories above `abs` that exist are directories, so pins and
+/// directories can be made below them (a pin there gives ENOTDIR).
+pub fn check_parents(abs: &Path) -> Result<()> {
+    let Some(parent) = abs.parent() else {
+        return Ok(());
+    };
+    let anc = existing_ancestor(parent);
+    if !anc.is_dir() {
+        bail!(UserError::new(
+            format!(
+                "{} is a pin, not a directory, so nothing can be made below it",
+                anc.display()
+            ),
+            format!(
+                "choose a path outside {}, whose parent is a directory",
+                anc.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A new pin may be made at `path`: on bpffs, free, and named as bpffs allows.
 pub fn check_new_pin(path: &Path) -> Result<PathBuf> {
     let abs = check_on_bpffs(path)?;
+    check_parents(&abs)?;
     if abs.symlink_metadata().is_ok() {
         bail!(UserError::new(
             format!("{} already exists", path.display()),

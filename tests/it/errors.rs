@@ -199,6 +199,52 @@ fn bad_load_targets() {
         ],
         "already exists",
     );
+    // Below a pin, or maps into a pin: refused before anything is made.
+    let taken = d.join("taken");
+    for args in [
+        vec![
+            "prog",
+            "load",
+            &object("btf_maps.o"),
+            &format!("{taken}/p"),
+            "--pin-maps",
+            &maps,
+        ],
+        vec![
+            "prog",
+            "loadall",
+            &object("btf_maps.o"),
+            &format!("{taken}/all"),
+        ],
+        vec![
+            "prog",
+            "load",
+            &object("btf_maps.o"),
+            &d.join("p"),
+            "--pin-maps",
+            &format!("{taken}/m"),
+        ],
+        vec!["prog", "pin", "pinned", &taken, &format!("{taken}/x/y")],
+    ] {
+        refused(&d, &args, "is a pin, not a directory");
+    }
+    refused(
+        &d,
+        &[
+            "prog",
+            "load",
+            &object("btf_maps.o"),
+            &d.join("p"),
+            "--pin-maps",
+            &taken,
+        ],
+        "exists and is not a directory",
+    );
+    refused(
+        &d,
+        &["prog", "loadall", &object("btf_maps.o"), &taken],
+        "exists and is not a directory",
+    );
     // An incompatible pinned map, reused by default.
     fs::create_dir(&maps).expect("mkdir");
     let hash = d.join("maps/hash_u32_u64");
