@@ -4,6 +4,7 @@
 #![deny(unsafe_code)]
 
 pub mod btf;
+pub mod bulk;
 pub mod cli;
 pub mod disasm;
 pub mod doctor;
@@ -47,5 +48,11 @@ pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
 }
 
 pub fn output_mode(cli: &Cli) -> Mode {
-    if cli.global.json() { Mode::Json { pretty: cli.global.pretty } } else { Mode::Plain }
+    if cli.global.json() {
+        Mode::Json {
+            pretty: cli.global.pretty,
+        }
+    } else {
+        Mode::Plain
+    }
 }

@@ -1,0 +1,1 @@
+//! Bulk map writes (issue 6): in progress.
