@@ -50,17 +50,11 @@ pub fn load(
     let pin_maps = opts
         .pin_maps
         .as_deref()
-        .map(|d| {
-            check_dir_target(
-                d,
-                "give --pin-maps a directory (it is created when missing)",
-            )
-        })
+        .map(|d| check_dir_target(d, "give --pin-maps a directory (it is created when missing)"))
         .transpose()?;
 
     let data = read_object(obj)?;
-    let prepared =
-        objfile::prepare(&data, opts.prog_type.as_deref()).map_err(|e| not_loadable(obj, e))?;
+    let prepared = objfile::prepare(&data, opts.prog_type.as_deref()).map_err(|e| not_loadable(obj, e))?;
     let parsed = aya_obj::Object::parse(&prepared.bytes).map_err(|e| {
         UserError::new(
             format!("{} cannot be parsed: {e}", obj.display()),
@@ -83,25 +77,14 @@ pub fn load(
     let mut ebpf = create_maps(&prepared.bytes, &plan, &mut rb, obj)?;
     let mut report = Vec::new();
     for (p, path) in &prog_pins {
-        let program = ebpf.program_mut(&p.name).with_context(|| {
-            format!(
-                "program `{}` is missing after parsing {}",
-                p.name,
-                obj.display()
-            )
-        })?;
+        let program = ebpf
+            .program_mut(&p.name)
+            .with_context(|| format!("program `{}` is missing after parsing {}", p.name, obj.display()))?;
         load_program(program, p, opts.verifier_log)?;
-        program
-            .pin(path)
-            .with_context(|| format!("pinning program `{}` at {}", p.name, path.display()))?;
+        program.pin(path).with_context(|| format!("pinning program `{}` at {}", p.name, path.display()))?;
         rb.pinned(path.clone());
         let id = program.info().map(|i| i.id()).unwrap_or(0);
-        report.push(format!(
-            "program {} (id {id}, {}) pinned at {}",
-            p.name,
-            p.loaded_as,
-            path.display()
-        ));
+        report.push(format!("program {} (id {id}, {}) pinned at {}", p.name, p.loaded_as, path.display()));
     }
     for m in &plan {
         if let Some(path) = &m.path {
@@ -187,10 +170,7 @@ fn check_dir_target(dir: &Path, fix: &str) -> Result<PathBuf> {
     let abs = pin::check_on_bpffs(dir)?;
     pin::check_parents(&abs)?;
     if abs.symlink_metadata().is_ok() && !abs.is_dir() {
-        bail!(UserError::new(
-            format!("{} exists and is not a directory", dir.display()),
-            fix,
-        ));
+        bail!(UserError::new(format!("{} exists and is not a directory", dir.display()), fix,));
     }
     Ok(abs)
 }
@@ -208,11 +188,7 @@ fn read_object(obj: &Path) -> Result<Vec<u8>> {
         } else {
             format!("cannot read {}: {e}", obj.display())
         };
-        UserError::new(
-            msg,
-            "give the path of a .o file built with `clang -target bpf -c`",
-        )
-        .into()
+        UserError::new(msg, "give the path of a .o file built with `clang -target bpf -c`").into()
     })
 }
 
@@ -236,10 +212,7 @@ fn choose_programs<'a>(
     obj: &Path,
 ) -> Result<Vec<&'a ProgSection>> {
     if progs.is_empty() {
-        bail!(UserError::new(
-            format!("{} has no programs", obj.display()),
-            "check the object's SEC() annotations"
-        ));
+        bail!(UserError::new(format!("{} has no programs", obj.display()), "check the object's SEC() annotations"));
     }
     if all {
         return Ok(progs.iter().collect());
@@ -250,24 +223,13 @@ fn choose_programs<'a>(
             Some(p) => Ok(vec![p]),
             None => bail!(UserError::new(
                 format!("{} has no program `{name}`", obj.display()),
-                format!(
-                    "choose one of: {}",
-                    progs
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                format!("choose one of: {}", progs.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")),
             )),
         },
     }
 }
 
-fn program_pins<'a>(
-    chosen: &[&'a ProgSection],
-    target: &Path,
-    all: bool,
-) -> Result<Vec<(&'a ProgSection, PathBuf)>> {
+fn program_pins<'a>(chosen: &[&'a ProgSection], target: &Path, all: bool) -> Result<Vec<(&'a ProgSection, PathBuf)>> {
     if !all {
         return Ok(vec![(chosen[0], target.to_path_buf())]);
     }
@@ -311,13 +273,7 @@ impl Drop for TempPins {
 /// Map names in the object's order, for bpftool's `map idx N`.
 fn map_order(parsed: &aya_obj::Object) -> Vec<String> {
     let mut maps: Vec<(&String, &aya_obj::Map)> = parsed.maps.iter().collect();
-    maps.sort_by_key(|(name, m)| {
-        (
-            m.section_index(),
-            m.symbol_index().unwrap_or(0),
-            (*name).clone(),
-        )
-    });
+    maps.sort_by_key(|(name, m)| (m.section_index(), m.symbol_index().unwrap_or(0), (*name).clone()));
     maps.into_iter().map(|(n, _)| n.clone()).collect()
 }
 
@@ -400,10 +356,13 @@ fn plan_maps(
             // aya would rewrite and re-freeze a reused .rodata map and fail:
             // its contents come from the object anyway, so it is replaced.
             let rodata = def.section_kind() == EbpfSectionKind::Rodata;
+            // Reused or replaced, it must be a map: --replace-maps replaces
+            // maps, never a program pin or a directory that sits there.
+            let fd = existing_map_pin(path, name)?;
             if opts.replace_maps || rodata {
+                drop(fd);
                 rb.move_aside(path)?;
             } else {
-                let fd = pin::open(path, ObjKind::Map)?;
                 check_compatible(fd.as_fd(), def, name, &path.display().to_string())?;
                 p.reused = true;
                 p.existed = true;
@@ -415,54 +374,48 @@ fn plan_maps(
     Ok(plan)
 }
 
+/// The map pinned where map `name` goes; anything else there is refused.
+fn existing_map_pin(path: &Path, name: &str) -> Result<OwnedFd> {
+    let what = if path.is_dir() {
+        "a directory".to_string()
+    } else {
+        let fd = pin::open_any(path)?;
+        match pin::kind_of(fd.as_fd()) {
+            Some(ObjKind::Map) => return Ok(fd),
+            Some(kind) => format!("a pinned {kind}"),
+            None => "not a BPF object".to_string(),
+        }
+    };
+    bail!(UserError::new(
+        format!("cannot pin map `{name}` at {}: it is {what}, not a map", path.display()),
+        "remove it, or choose another --pin-maps directory (--replace-maps replaces only maps)",
+    ))
+}
+
 /// Reuse only a map that the object's programs can use as they expect.
-fn check_compatible(
-    fd: std::os::fd::BorrowedFd<'_>,
-    def: &aya_obj::Map,
-    name: &str,
-    what: &str,
-) -> Result<()> {
+fn check_compatible(fd: std::os::fd::BorrowedFd<'_>, def: &aya_obj::Map, name: &str, what: &str) -> Result<()> {
     let info = sys::map_info(fd).with_context(|| format!("reading map {what}"))?;
     let mut diffs = Vec::new();
     if info.type_ != def.map_type() {
-        diffs.push(format!(
-            "type {} vs {}",
-            map_type_name(info.type_),
-            map_type_name(def.map_type())
-        ));
+        diffs.push(format!("type {} vs {}", map_type_name(info.type_), map_type_name(def.map_type())));
     }
     if info.key_size != def.key_size() {
         diffs.push(format!("key {}B vs {}B", info.key_size, def.key_size()));
     }
     if info.value_size != def.value_size() {
-        diffs.push(format!(
-            "value {}B vs {}B",
-            info.value_size,
-            def.value_size()
-        ));
+        diffs.push(format!("value {}B vs {}B", info.value_size, def.value_size()));
     }
     if def.max_entries() != 0 && info.max_entries != def.max_entries() {
-        diffs.push(format!(
-            "max_entries {} vs {}",
-            info.max_entries,
-            def.max_entries()
-        ));
+        diffs.push(format!("max_entries {} vs {}", info.max_entries, def.max_entries()));
     }
     if info.map_flags != def.map_flags() {
-        diffs.push(format!(
-            "flags {:#x} vs {:#x}",
-            info.map_flags,
-            def.map_flags()
-        ));
+        diffs.push(format!("flags {:#x} vs {:#x}", info.map_flags, def.map_flags()));
     }
     if diffs.is_empty() {
         return Ok(());
     }
     bail!(UserError::new(
-        format!(
-            "cannot reuse {what} for map `{name}`: pinned map differs from the object's ({})",
-            diffs.join(", ")
-        ),
+        format!("cannot reuse {what} for map `{name}`: pinned map differs from the object's ({})", diffs.join(", ")),
         "use --replace-maps to pin a fresh map, or remove the old pin with `bpfpin map rm`",
     ))
 }
@@ -512,15 +465,13 @@ impl SavedContents {
         let mut saved = Vec::new();
         for m in plan.iter().filter(|m| m.reused && m.initial_data) {
             let Some(path) = &m.path else { continue };
-            let fd = sys::bpf_obj_get(path)
-                .with_context(|| format!("opening map `{}` at {}", m.name, path.display()))?;
-            let info =
-                sys::map_info(fd.as_fd()).with_context(|| format!("reading map `{}`", m.name))?;
+            let fd =
+                sys::bpf_obj_get(path).with_context(|| format!("opening map `{}` at {}", m.name, path.display()))?;
+            let info = sys::map_info(fd.as_fd()).with_context(|| format!("reading map `{}`", m.name))?;
             let key = vec![0u8; info.key_size as usize];
             let mut value = vec![0u8; info.value_size as usize];
-            let found = sys::map::lookup(fd.as_fd(), &key, &mut value).with_context(|| {
-                format!("saving the contents of map `{}` before reusing it", m.name)
-            })?;
+            let found = sys::map::lookup(fd.as_fd(), &key, &mut value)
+                .with_context(|| format!("saving the contents of map `{}` before reusing it", m.name))?;
             if found {
                 saved.push((m.name.clone(), fd, key, value));
             }
@@ -577,24 +528,19 @@ fn load_program(p: &mut Program, sec: &ProgSection, full_log: bool) -> Result<()
     };
     match r {
         Ok(()) => Ok(()),
-        Err(ProgramError::LoadError {
-            io_error,
-            verifier_log,
-        }) => {
+        Err(ProgramError::LoadError { io_error, verifier_log }) => {
             let log = verifier_log.to_string();
             let last = rejection_reason(&log);
             if last.is_empty() {
                 // No log: the kernel refused before verifying (EPERM without
                 // privileges, ENOMEM, ...); the errno table gives the fix.
-                return Err(anyhow::Error::new(io_error)
-                    .context(format!("the kernel refused to load program `{}`", sec.name)));
+                return Err(
+                    anyhow::Error::new(io_error).context(format!("the kernel refused to load program `{}`", sec.name))
+                );
             }
             print_verifier_log(&sec.name, &log, full_log);
             bail!(UserError::new(
-                format!(
-                    "the verifier rejected program `{}` ({io_error}): {last}",
-                    sec.name
-                ),
+                format!("the verifier rejected program `{}` ({io_error}): {last}", sec.name),
                 if full_log {
                     "fix the program where the log above points".to_string()
                 } else {
@@ -610,33 +556,16 @@ fn load_program(p: &mut Program, sec: &ProgSection, full_log: bool) -> Result<()
 /// prints after it (`verification time`, `stack depth`, `processed N insns`),
 /// so the error names the cause, not the stack size.
 fn rejection_reason(log: &str) -> &str {
-    const TRAILERS: &[&str] = &[
-        "processed ",
-        "verification time",
-        "stack depth",
-        "max_states_per_insn",
-    ];
-    log.lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !TRAILERS.iter().any(|t| l.starts_with(t)))
-        .unwrap_or("")
+    const TRAILERS: &[&str] = &["processed ", "verification time", "stack depth", "max_states_per_insn"];
+    log.lines().rev().map(str::trim).find(|l| !l.is_empty() && !TRAILERS.iter().any(|t| l.starts_with(t))).unwrap_or("")
 }
 
 fn print_verifier_log(name: &str, log: &str, full: bool) {
     let lines: Vec<&str> = log.lines().collect();
-    let start = if full {
-        0
-    } else {
-        lines.len().saturating_sub(LOG_TAIL)
-    };
+    let start = if full { 0 } else { lines.len().saturating_sub(LOG_TAIL) };
     let mut err = io::stderr().lock();
     if start > 0 {
-        let _ = writeln!(
-            err,
-            "verifier log for `{name}` (last {LOG_TAIL} of {} lines):",
-            lines.len()
-        );
+        let _ = writeln!(err, "verifier log for `{name}` (last {LOG_TAIL} of {} lines):", lines.len());
     } else {
         let _ = writeln!(err, "verifier log for `{name}`:");
     }
@@ -646,10 +575,7 @@ fn print_verifier_log(name: &str, log: &str, full: bool) {
 }
 
 fn describe_map_pin(m: &MapPlan, path: &Path) -> String {
-    let id = sys::bpf_obj_get(path)
-        .ok()
-        .and_then(|fd| sys::map_info(fd.as_fd()).ok())
-        .map_or(0, |i| i.id);
+    let id = sys::bpf_obj_get(path).ok().and_then(|fd| sys::map_info(fd.as_fd()).ok()).map_or(0, |i| i.id);
     if m.from_selector {
         format!("map {} (id {id}) reused", m.name)
     } else if m.reused {
@@ -666,20 +592,14 @@ mod tests {
     #[test]
     fn rejection_reason_skips_statistics() {
         let log = "8: (b7) r1 = 1\n9: (db) lock *(u64 *)(r0 +0) += r1\nR0 invalid mem access 'map_value_or_null'\nverification time 121 usec\nstack depth 8\nprocessed 9 insns (limit 1000000) max_states_per_insn 0\n";
-        assert_eq!(
-            rejection_reason(log),
-            "R0 invalid mem access 'map_value_or_null'"
-        );
+        assert_eq!(rejection_reason(log), "R0 invalid mem access 'map_value_or_null'");
         assert_eq!(rejection_reason(""), "");
     }
 
     #[test]
     fn map_refs() {
         let (n, s) = parse_map_ref("counters=/sys/fs/bpf/c").unwrap();
-        assert_eq!(
-            (n.as_str(), s),
-            ("counters", MapSel::Pinned("/sys/fs/bpf/c".into()))
-        );
+        assert_eq!((n.as_str(), s), ("counters", MapSel::Pinned("/sys/fs/bpf/c".into())));
         let (_, s) = parse_map_ref("c=id:12").unwrap();
         assert_eq!(s, MapSel::Id(12));
         let (_, s) = parse_map_ref("c=id 12").unwrap();
@@ -690,21 +610,14 @@ mod tests {
 
     #[test]
     fn keyword_forms_fold_into_options() {
-        let words: Vec<String> =
-            "type xdp pinmaps /sys/fs/bpf/m map name cnt pinned /sys/fs/bpf/c map idx 1 id 7"
-                .split_whitespace()
-                .map(str::to_string)
-                .collect();
+        let words: Vec<String> = "type xdp pinmaps /sys/fs/bpf/m map name cnt pinned /sys/fs/bpf/c map idx 1 id 7"
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
         let o = with_keywords(&LoadOpts::default(), &words).unwrap();
         assert_eq!(o.prog_type.as_deref(), Some("xdp"));
         assert_eq!(o.pin_maps.as_deref(), Some(Path::new("/sys/fs/bpf/m")));
-        assert_eq!(
-            o.maps,
-            vec![
-                "cnt=pinned /sys/fs/bpf/c".to_string(),
-                "#1=id 7".to_string()
-            ]
-        );
+        assert_eq!(o.maps, vec!["cnt=pinned /sys/fs/bpf/c".to_string(), "#1=id 7".to_string()]);
         let bad: Vec<String> = vec!["dev".into(), "eth0".into()];
         assert!(with_keywords(&LoadOpts::default(), &bad).is_err());
     }

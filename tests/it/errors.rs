@@ -38,41 +38,20 @@ fn refused(d: &BpffsDir, args: &[&str], needle: &str) {
     let before = d.snapshot();
     let plain = bpfpin(args).err(needle);
     let e = plain.stderr();
-    let fix = e
-        .lines()
-        .find_map(|l| l.strip_prefix("  fix: "))
-        .unwrap_or("");
-    assert!(
-        !fix.trim().is_empty() && !fix.contains("run with -d"),
-        "no real fix for {args:?}:\n{e}"
-    );
-    assert!(
-        plain.stdout().is_empty(),
-        "plain mode prints nothing on stdout for {args:?}: {}",
-        plain.stdout()
-    );
+    let fix = e.lines().find_map(|l| l.strip_prefix("  fix: ")).unwrap_or("");
+    assert!(!fix.trim().is_empty() && !fix.contains("run with -d"), "no real fix for {args:?}:\n{e}");
+    assert!(plain.stdout().is_empty(), "plain mode prints nothing on stdout for {args:?}: {}", plain.stdout());
     assert_eq!(d.snapshot(), before, "{args:?} changed {}", d.s());
 
     let mut j = vec!["-j"];
     j.extend_from_slice(args);
     let json = bpfpin(&j).err(needle);
     let v = json.json();
-    let error = v["error"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no `error` string for {j:?}: {v}"));
-    let jfix = v["fix"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no `fix` string for {j:?}: {v}"));
-    assert!(
-        error.contains(needle) || json.stderr().contains(needle),
-        "{j:?}: {v}"
-    );
+    let error = v["error"].as_str().unwrap_or_else(|| panic!("no `error` string for {j:?}: {v}"));
+    let jfix = v["fix"].as_str().unwrap_or_else(|| panic!("no `fix` string for {j:?}: {v}"));
+    assert!(error.contains(needle) || json.stderr().contains(needle), "{j:?}: {v}");
     assert!(!jfix.is_empty(), "{j:?}: {v}");
-    assert_eq!(
-        v.as_object().map(|o| o.len()),
-        Some(2),
-        "only error and fix: {v}"
-    );
+    assert_eq!(v.as_object().map(|o| o.len()), Some(2), "only error and fix: {v}");
     assert_eq!(d.snapshot(), before, "{j:?} changed {}", d.s());
 }
 
@@ -84,9 +63,7 @@ fn bad_objects() {
     let real = fs::read(object("btf_maps.o")).expect("fixture");
     fs::write(t.join("empty.o"), b"").expect("write");
     // Bytes that are no ELF, fixed so a failure reproduces.
-    let noise: Vec<u8> = (0u32..4096)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect();
+    let noise: Vec<u8> = (0u32..4096).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     fs::write(t.join("random.o"), &noise).expect("write");
     fs::write(t.join("trunc.o"), &real[..100]).expect("write");
     let target = d.join("p");
@@ -98,42 +75,12 @@ fn bad_objects() {
         (t.0.display().to_string(), "is a directory"),
         (t.join("missing.o"), "does not exist"),
     ] {
-        refused(
-            &d,
-            &["prog", "load", &obj, &target, "--pin-maps", &maps],
-            needle,
-        );
+        refused(&d, &["prog", "load", &obj, &target, "--pin-maps", &maps], needle);
         refused(&d, &["prog", "loadall", &obj, &target], needle);
     }
-    refused(
-        &d,
-        &[
-            "prog",
-            "load",
-            &object("btf_maps.o"),
-            &target,
-            "--type",
-            "bogus",
-        ],
-        "unknown --type `bogus`",
-    );
-    refused(
-        &d,
-        &[
-            "prog",
-            "load",
-            &object("btf_maps.o"),
-            &target,
-            "--map",
-            "nonsense",
-        ],
-        "has no `=`",
-    );
-    refused(
-        &d,
-        &["prog", "load", &object("btf_maps.o"), &target, "frobnicate"],
-        "`frobnicate`",
-    );
+    refused(&d, &["prog", "load", &object("btf_maps.o"), &target, "--type", "bogus"], "unknown --type `bogus`");
+    refused(&d, &["prog", "load", &object("btf_maps.o"), &target, "--map", "nonsense"], "has no `=`");
+    refused(&d, &["prog", "load", &object("btf_maps.o"), &target, "frobnicate"], "`frobnicate`");
 }
 
 #[test]
@@ -142,109 +89,35 @@ fn bad_load_targets() {
     let d = BpffsDir::new();
     let maps = d.join("maps");
     // The verifier's refusal, with its reason.
-    refused(
-        &d,
-        &[
-            "prog",
-            "loadall",
-            &object("verifier_reject.o"),
-            &d.join("all"),
-            "--pin-maps",
-            &maps,
-        ],
-        "bad_prog",
-    );
+    refused(&d, &["prog", "loadall", &object("verifier_reject.o"), &d.join("all"), "--pin-maps", &maps], "bad_prog");
     // Paths off bpffs, for the program and for its maps.
     let t = TempDir::new();
+    refused(&d, &["prog", "load", &object("btf_maps.o"), &t.join("p"), "--pin-maps", &maps], "not on a BPF filesystem");
     refused(
         &d,
-        &[
-            "prog",
-            "load",
-            &object("btf_maps.o"),
-            &t.join("p"),
-            "--pin-maps",
-            &maps,
-        ],
+        &["prog", "load", &object("btf_maps.o"), &d.join("p"), "--pin-maps", &t.join("m")],
         "not on a BPF filesystem",
     );
-    refused(
-        &d,
-        &[
-            "prog",
-            "load",
-            &object("btf_maps.o"),
-            &d.join("p"),
-            "--pin-maps",
-            &t.join("m"),
-        ],
-        "not on a BPF filesystem",
-    );
-    assert!(
-        fs::read_dir(&t.0).expect("temp").next().is_none(),
-        "nothing was made in {}",
-        t.0.display()
-    );
+    assert!(fs::read_dir(&t.0).expect("temp").next().is_none(), "nothing was made in {}", t.0.display());
     // A pin already at PATH.
     load(&object("two_progs.o"), &d.join("taken"), &[]);
-    refused(
-        &d,
-        &[
-            "prog",
-            "load",
-            &object("btf_maps.o"),
-            &d.join("taken"),
-            "--pin-maps",
-            &maps,
-        ],
-        "already exists",
-    );
+    refused(&d, &["prog", "load", &object("btf_maps.o"), &d.join("taken"), "--pin-maps", &maps], "already exists");
     // Below a pin, or maps into a pin: refused before anything is made.
     let taken = d.join("taken");
     for args in [
-        vec![
-            "prog",
-            "load",
-            &object("btf_maps.o"),
-            &format!("{taken}/p"),
-            "--pin-maps",
-            &maps,
-        ],
-        vec![
-            "prog",
-            "loadall",
-            &object("btf_maps.o"),
-            &format!("{taken}/all"),
-        ],
-        vec![
-            "prog",
-            "load",
-            &object("btf_maps.o"),
-            &d.join("p"),
-            "--pin-maps",
-            &format!("{taken}/m"),
-        ],
+        vec!["prog", "load", &object("btf_maps.o"), &format!("{taken}/p"), "--pin-maps", &maps],
+        vec!["prog", "loadall", &object("btf_maps.o"), &format!("{taken}/all")],
+        vec!["prog", "load", &object("btf_maps.o"), &d.join("p"), "--pin-maps", &format!("{taken}/m")],
         vec!["prog", "pin", "pinned", &taken, &format!("{taken}/x/y")],
     ] {
         refused(&d, &args, "is a pin, not a directory");
     }
     refused(
         &d,
-        &[
-            "prog",
-            "load",
-            &object("btf_maps.o"),
-            &d.join("p"),
-            "--pin-maps",
-            &taken,
-        ],
+        &["prog", "load", &object("btf_maps.o"), &d.join("p"), "--pin-maps", &taken],
         "exists and is not a directory",
     );
-    refused(
-        &d,
-        &["prog", "loadall", &object("btf_maps.o"), &taken],
-        "exists and is not a directory",
-    );
+    refused(&d, &["prog", "loadall", &object("btf_maps.o"), &taken], "exists and is not a directory");
     // An incompatible pinned map, reused by default.
     fs::create_dir(&maps).expect("mkdir");
     let hash = d.join("maps/hash_u32_u64");
@@ -264,54 +137,38 @@ fn bad_load_targets() {
         "hash_u32_u64",
     ])
     .ok();
+    refused(&d, &["prog", "load", &object("btf_maps.o"), &d.join("p"), "--pin-maps", &maps], "value 4B vs 8B");
     refused(
         &d,
-        &[
-            "prog",
-            "load",
-            &object("btf_maps.o"),
-            &d.join("p"),
-            "--pin-maps",
-            &maps,
-        ],
-        "value 4B vs 8B",
-    );
-    refused(
-        &d,
-        &[
-            "prog",
-            "load",
-            &object("btf_maps.o"),
-            &d.join("p"),
-            "--pin-maps",
-            &maps,
-            "--reuse-maps",
-        ],
+        &["prog", "load", &object("btf_maps.o"), &d.join("p"), "--pin-maps", &maps, "--reuse-maps"],
         "--replace-maps",
+    );
+    // --replace-maps replaces maps only: a program pin or a directory where
+    // a map goes stays, and the load is refused.
+    let odd = d.join("odd");
+    fs::create_dir_all(d.join("odd/stats")).expect("mkdir");
+    bpfpin(&["prog", "pin", "pinned", &taken, &d.join("odd/hash_u32_u64")]).ok();
+    let (obj, p) = (object("btf_maps.o"), d.join("p"));
+    for extra in [&[][..], &["--replace-maps"][..]] {
+        let mut args = vec!["prog", "load", &obj, &p, "--pin-maps", &odd];
+        args.extend_from_slice(extra);
+        refused(&d, &args, "it is a pinned program, not a map");
+    }
+    fs::remove_file(d.join("odd/hash_u32_u64")).expect("unpin");
+    refused(
+        &d,
+        &["prog", "load", &object("btf_maps.o"), &d.join("p"), "--pin-maps", &odd, "--replace-maps"],
+        "it is a directory, not a map",
     );
     // --map pointing at nothing, and at a program.
     refused(
         &d,
-        &[
-            "prog",
-            "load",
-            &object("two_progs.o"),
-            &d.join("p"),
-            "--map",
-            &format!("shared_map={}", d.join("nothing")),
-        ],
+        &["prog", "load", &object("two_progs.o"), &d.join("p"), "--map", &format!("shared_map={}", d.join("nothing"))],
         "does not exist",
     );
     refused(
         &d,
-        &[
-            "prog",
-            "load",
-            &object("two_progs.o"),
-            &d.join("p"),
-            "--map",
-            &format!("shared_map={}", d.join("taken")),
-        ],
+        &["prog", "load", &object("two_progs.o"), &d.join("p"), "--map", &format!("shared_map={}", d.join("taken"))],
         "is a pinned program, not a map",
     );
 }
@@ -320,53 +177,22 @@ fn bad_load_targets() {
 fn selectors_that_match_nothing_or_the_wrong_kind() {
     require_root!();
     let d = BpffsDir::new();
-    load(
-        &object("ringbuf.o"),
-        &d.join("prog"),
-        &["--pin-maps", &d.join("maps")],
-    );
+    load(&object("ringbuf.o"), &d.join("prog"), &["--pin-maps", &d.join("maps")]);
     let prog = d.join("prog");
     let ring = d.join("maps/events");
     for (args, needle) in [
-        (
-            vec!["prog", "show", "id", "99999999"],
-            "no program has id 99999999",
-        ),
-        (
-            vec!["prog", "show", "name", "no_such_prog_xyz"],
-            "no program is named `no_such_prog_xyz`",
-        ),
-        (
-            vec!["prog", "show", "tag", "0000000000000000"],
-            "no program has tag",
-        ),
-        (
-            vec!["prog", "show", "pinned", &d.join("nothing")],
-            "does not exist",
-        ),
-        (
-            vec!["map", "show", "id", "99999999"],
-            "no map has id 99999999",
-        ),
-        (
-            vec!["map", "show", "name", "no_such_map_xyz"],
-            "no map is named `no_such_map_xyz`",
-        ),
-        (
-            vec!["map", "show", "pinned", &prog],
-            "is a pinned program, not a map",
-        ),
+        (vec!["prog", "show", "id", "99999999"], "no program has id 99999999"),
+        (vec!["prog", "show", "name", "no_such_prog_xyz"], "no program is named `no_such_prog_xyz`"),
+        (vec!["prog", "show", "tag", "0000000000000000"], "no program has tag"),
+        (vec!["prog", "show", "pinned", &d.join("nothing")], "does not exist"),
+        (vec!["map", "show", "id", "99999999"], "no map has id 99999999"),
+        (vec!["map", "show", "name", "no_such_map_xyz"], "no map is named `no_such_map_xyz`"),
+        (vec!["map", "show", "pinned", &prog], "is a pinned program, not a map"),
         (vec!["map", "dump", &prog], "is a pinned program, not a map"),
-        (
-            vec!["prog", "show", &ring],
-            "is a pinned map, not a program",
-        ),
+        (vec!["prog", "show", &ring], "is a pinned map, not a program"),
         (vec!["prog", "show", &d.join("maps")], "is a directory"),
         (vec!["map", "dump", "pinned", &ring], "ringbuf"),
-        (
-            vec!["prog", "pin", "id", "99999999", &d.join("x")],
-            "no program has id",
-        ),
+        (vec!["prog", "pin", "id", "99999999", &d.join("x")], "no program has id"),
     ] {
         refused(&d, &args, needle);
     }
@@ -376,11 +202,7 @@ fn selectors_that_match_nothing_or_the_wrong_kind() {
 fn bad_selector_words() {
     require_root!();
     let d = BpffsDir::new();
-    load(
-        &object("btf_maps.o"),
-        &d.join("prog"),
-        &["--pin-maps", &d.join("maps")],
-    );
+    load(&object("btf_maps.o"), &d.join("prog"), &["--pin-maps", &d.join("maps")]);
     let hash = d.join("maps/hash_u32_u64");
     for (args, needle) in [
         (vec!["prog", "show", "bogus"], "`bogus`"),
@@ -401,25 +223,12 @@ fn bad_selector_words() {
 fn bad_data_words() {
     require_root!();
     let d = BpffsDir::new();
-    load(
-        &object("btf_maps.o"),
-        &d.join("prog"),
-        &["--pin-maps", &d.join("maps")],
-    );
+    load(&object("btf_maps.o"), &d.join("prog"), &["--pin-maps", &d.join("maps")]);
     let hash = d.join("maps/hash_u32_u64");
     for (args, needle) in [
-        (
-            vec!["map", "lookup", &hash, "key", "zz", "0", "0", "0"],
-            "`zz`",
-        ),
-        (
-            vec!["map", "lookup", &hash, "key", "256", "0", "0", "0"],
-            "`256`",
-        ),
-        (
-            vec!["map", "lookup", &hash, "key", "hex", "0g", "00", "00", "00"],
-            "`0g`",
-        ),
+        (vec!["map", "lookup", &hash, "key", "zz", "0", "0", "0"], "`zz`"),
+        (vec!["map", "lookup", &hash, "key", "256", "0", "0", "0"], "`256`"),
+        (vec!["map", "lookup", &hash, "key", "hex", "0g", "00", "00", "00"], "`0g`"),
         (vec!["map", "lookup", &hash, "key"], "no bytes"),
     ] {
         refused(&d, &args, needle);
@@ -428,12 +237,9 @@ fn bad_data_words() {
 
 #[test]
 fn usage_errors_exit_2() {
-    for args in [
-        vec!["prog", "frobnicate"],
-        vec!["nosuchobject"],
-        vec!["prog", "load"],
-        vec!["--no-such-flag", "prog", "show"],
-    ] {
+    for args in
+        [vec!["prog", "frobnicate"], vec!["nosuchobject"], vec!["prog", "load"], vec!["--no-such-flag", "prog", "show"]]
+    {
         let r = bpfpin(&args);
         assert_eq!(r.code(), Some(2), "{args:?}: {}", r.stderr());
         assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
@@ -444,11 +250,7 @@ fn usage_errors_exit_2() {
 fn pretty_output_is_valid_json() {
     require_root!();
     let d = BpffsDir::new();
-    load(
-        &object("two_progs.o"),
-        &d.join("p"),
-        &["--pin-maps", &d.join("maps")],
-    );
+    load(&object("two_progs.o"), &d.join("p"), &["--pin-maps", &d.join("maps")]);
     for args in [
         vec!["-p", "prog", "show", "pinned", &d.join("p")],
         vec!["-p", "prog", "show"],
@@ -461,14 +263,9 @@ fn pretty_output_is_valid_json() {
         assert!(v.is_object() || v.is_array(), "{args:?}: {v}");
         let out = r.stdout();
         assert!(out.contains("\n  "), "-p indents: {out}");
-        assert_eq!(
-            v,
-            serde_json::from_str::<Value>(&out).expect("same document")
-        );
+        assert_eq!(v, serde_json::from_str::<Value>(&out).expect("same document"));
     }
-    let one = bpfpin(&["-p", "prog", "show", "pinned", &d.join("p")])
-        .ok()
-        .json();
+    let one = bpfpin(&["-p", "prog", "show", "pinned", &d.join("p")]).ok().json();
     assert_eq!(one["id"], tool_prog(&d.join("p"))["id"]);
     // -p implies -j: errors are JSON too.
     let r = bpfpin(&["-p", "prog", "show", "id", "99999999"]);
@@ -481,21 +278,10 @@ fn pretty_output_is_valid_json() {
 fn closed_pipe_is_not_an_error() {
     require_root!();
     let d = BpffsDir::new();
-    load(
-        &object("two_progs.o"),
-        &d.join("p"),
-        &["--pin-maps", &d.join("maps")],
-    );
+    load(&object("two_progs.o"), &d.join("p"), &["--pin-maps", &d.join("maps")]);
     let bin = env!("CARGO_BIN_EXE_bpfpin");
     let dir = d.s();
-    for cmd in [
-        "prog show",
-        "-j prog show",
-        "map show",
-        "-p map show",
-        &format!("ls {dir}"),
-        &format!("-j ls {dir}"),
-    ] {
+    for cmd in ["prog show", "-j prog show", "map show", "-p map show", &format!("ls {dir}"), &format!("-j ls {dir}")] {
         // The reader may go away before or after bpfpin writes; either way
         // bpfpin exits 0 (pipefail reports its status) and says nothing.
         let script = format!("set -o pipefail; {bin} {cmd} | head -c 1 >/dev/null");
@@ -514,11 +300,7 @@ fn closed_pipe_is_not_an_error() {
             .output()
             .expect("run bpfpin");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{cmd} into a closed pipe: {stderr}"
-        );
+        assert_eq!(out.status.code(), Some(0), "{cmd} into a closed pipe: {stderr}");
         assert!(stderr.is_empty(), "{cmd}: {stderr}");
     }
 }
