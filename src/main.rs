@@ -10,22 +10,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = Out::new(bpfpin::output_mode(&cli));
     let result = bpfpin::run(&cli, &mut out).and_then(|()| out.flush().map_err(Into::into));
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
-        Err(e) => {
-            let r = error::report(&e);
-            if cli.global.debug {
-                eprintln!("debug: {e:?}");
-            }
-            eprintln!("Error: {}\n  fix: {}", r.msg, r.fix);
-            if out.is_json() {
-                let w = out.writer();
-                let _ = output::write_json(&mut *w, &ErrorView { error: &r.msg, fix: &r.fix }, false);
-                let _ = w.write_all(b"\n");
-                let _ = out.flush();
-            }
-            ExitCode::from(EXIT_ERROR)
-        }
+    let Err(e) = result else { return ExitCode::SUCCESS };
+    if error::is_broken_pipe(&e) {
+        return ExitCode::SUCCESS;
     }
+    // What the command printed before failing comes first.
+    let _ = out.flush();
+    let r = error::report(&e);
+    if cli.global.debug {
+        eprintln!("debug: {e:?}");
+    }
+    eprintln!("Error: {}\n  fix: {}", r.msg, r.fix);
+    // One JSON document per command: the error document only when the
+    // command had not printed its own (e.g. doctor's table of checks).
+    if out.is_json() && !out.wrote_anything() {
+        let w = out.writer();
+        let _ = output::write_json(&mut *w, &ErrorView { error: &r.msg, fix: &r.fix }, false);
+        let _ = w.write_all(b"\n");
+        let _ = out.flush();
+    }
+    ExitCode::from(EXIT_ERROR)
 }

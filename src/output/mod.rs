@@ -25,7 +25,7 @@ pub enum Mode {
 pub struct Out {
     pub mode: Mode,
     tty: bool,
-    w: BufWriter<StdoutLock<'static>>,
+    w: Counted<BufWriter<StdoutLock<'static>>>,
 }
 
 impl Out {
@@ -35,7 +35,7 @@ impl Out {
         Out {
             mode,
             tty,
-            w: BufWriter::with_capacity(64 * 1024, stdout.lock()),
+            w: Counted { inner: BufWriter::with_capacity(64 * 1024, stdout.lock()), bytes: 0 },
         }
     }
 
@@ -45,6 +45,12 @@ impl Out {
 
     pub fn is_tty(&self) -> bool {
         self.tty
+    }
+
+    /// Whether anything went to stdout yet: an error that follows output in
+    /// JSON mode must not add a second document.
+    pub fn wrote_anything(&self) -> bool {
+        self.w.bytes > 0
     }
 
     /// Raw access for streaming renderers (dumps).
@@ -258,4 +264,22 @@ fn write_reindented<W: Write>(w: &mut W, text: &[u8], depth: usize) -> io::Resul
 pub struct ErrorView<'a> {
     pub error: &'a str,
     pub fix: &'a str,
+}
+
+/// A writer that remembers how much passed through it.
+struct Counted<W> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
