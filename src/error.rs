@@ -16,10 +16,7 @@ pub struct UserError {
 
 impl UserError {
     pub fn new(msg: impl Into<String>, fix: impl Into<String>) -> Self {
-        UserError {
-            msg: msg.into(),
-            fix: fix.into(),
-        }
+        UserError { msg: msg.into(), fix: fix.into() }
     }
 }
 
@@ -52,10 +49,7 @@ fn one_line(err: &anyhow::Error) -> String {
     let parts: Vec<String> = err.chain().map(|e| e.to_string()).collect();
     let mut out: Vec<&str> = Vec::new();
     for p in &parts {
-        if out
-            .last()
-            .is_some_and(|last: &&str| last.ends_with(p.as_str()))
-        {
+        if out.last().is_some_and(|last: &&str| last.ends_with(p.as_str())) {
             continue;
         }
         out.push(p);
@@ -67,33 +61,24 @@ fn errno_of(e: &(dyn std::error::Error + 'static)) -> Option<i32> {
     if let Some(s) = e.downcast_ref::<SysError>() {
         return s.errno();
     }
-    e.downcast_ref::<io::Error>()
-        .and_then(io::Error::raw_os_error)
+    e.downcast_ref::<io::Error>().and_then(io::Error::raw_os_error)
 }
 
 /// The errno-to-fix table: generic remedies where the command did not give one.
 fn fix_for(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     let fix = match errno_of(e)? {
-        libc::EPERM | libc::EACCES => {
-            "run as root, or grant CAP_BPF+CAP_NET_ADMIN (and CAP_PERFMON for tracing)"
-        }
-        libc::ENOENT => {
-            "check the path or id: list what exists with `bpfpin ls` or `bpfpin prog show`"
-        }
+        libc::EPERM | libc::EACCES => "run as root, or grant CAP_BPF+CAP_NET_ADMIN (and CAP_PERFMON for tracing)",
+        libc::ENOENT => "check the path or id: list what exists with `bpfpin ls` or `bpfpin prog show`",
         libc::EEXIST => {
             "remove the existing pin with `bpfpin map rm PATH` / `bpfpin prog rm PATH`, or choose another path"
         }
-        libc::E2BIG => {
-            "the map is full or the value too large: check max_entries with `bpfpin map show`"
-        }
+        libc::E2BIG => "the map is full or the value too large: check max_entries with `bpfpin map show`",
         libc::EINVAL => {
             "the kernel refused the arguments: check types and sizes with `bpfpin map show` / `bpfpin prog show`"
         }
         libc::EOPNOTSUPP => "this kernel or map type does not support the operation",
         libc::ENOMEM => "raise the memlock limit (`ulimit -l unlimited`) or free kernel memory",
-        libc::EBUSY => {
-            "something else holds this hook or object: see `bpfpin net show` / `bpfpin link show`"
-        }
+        libc::EBUSY => "something else holds this hook or object: see `bpfpin net show` / `bpfpin link show`",
         _ => return None,
     };
     Some(fix.to_string())
@@ -104,10 +89,7 @@ pub const EXIT_ERROR: u8 = 1;
 
 /// True when the error is only stdout being closed (`| head`): not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| {
-        e.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
-    })
+    err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
 
 #[cfg(test)]
@@ -116,11 +98,7 @@ mod tests {
     use anyhow::Context;
 
     fn sys(errno: i32) -> anyhow::Error {
-        SysError {
-            call: "BPF_OBJ_PIN",
-            source: io::Error::from_raw_os_error(errno),
-        }
-        .into()
+        SysError { call: "BPF_OBJ_PIN", source: io::Error::from_raw_os_error(errno) }.into()
     }
 
     #[test]
@@ -141,10 +119,7 @@ mod tests {
         let e: anyhow::Error = UserError::new("map key is 4 bytes, 2 given", "give 4 bytes").into();
         let e = e.context("looking up a key in map `counts`");
         let r = report(&e);
-        assert_eq!(
-            r.msg,
-            "looking up a key in map `counts`: map key is 4 bytes, 2 given"
-        );
+        assert_eq!(r.msg, "looking up a key in map `counts`: map key is 4 bytes, 2 given");
         assert_eq!(r.fix, "give 4 bytes");
         let e = sys(libc::EPERM).context("pinning program `x` at /sys/fs/bpf/x");
         let r = report(&e);

@@ -63,11 +63,7 @@ pub fn prepare(data: &[u8], force_type: Option<&str>) -> Result<Prepared> {
         .filter_map(|(name, index)| {
             let section = sections.get(index)?;
             let loaded_as = targets.get(index).unwrap_or(section);
-            Some(ProgSection {
-                name: name.clone(),
-                section: section.clone(),
-                loaded_as: loaded_as.clone(),
-            })
+            Some(ProgSection { name: name.clone(), section: section.clone(), loaded_as: loaded_as.clone() })
         })
         .collect();
 
@@ -202,9 +198,7 @@ fn libbpf_base(section: &str) -> Mapping {
         // SCHED_ACT, whose verifier rules are SCHED_CLS's; aya has no loader
         // for SCHED_ACT, so it loads as a classifier.
         ("tc" | "classifier" | "action", _) => Mapping::Aya("classifier"),
-        ("tcx", Some("ingress" | "egress")) | ("netkit", Some("primary" | "peer")) => {
-            Mapping::Aya("classifier")
-        }
+        ("tcx", Some("ingress" | "egress")) | ("netkit", Some("primary" | "peer")) => Mapping::Aya("classifier"),
         // aya 0.14 attaches sk_skb programs only as stream parser or stream
         // verdict; the verdict flavour is what bare and `/verdict` programs do.
         ("sk_skb", None | Some("verdict")) => Mapping::Aya("sk_skb/stream_verdict"),
@@ -224,10 +218,7 @@ fn libbpf_base(section: &str) -> Mapping {
 /// aya's own reading of a section name; comparing these tells whether two
 /// names load the same kind of program.
 fn aya_kind(section: &str) -> Option<String> {
-    section
-        .parse::<ProgramSection>()
-        .ok()
-        .map(|kind| format!("{kind:?}"))
+    section.parse::<ProgramSection>().ok().map(|kind| format!("{kind:?}"))
 }
 
 fn same_kind(a: &str, b: &str) -> bool {
@@ -240,11 +231,7 @@ fn same_kind(a: &str, b: &str) -> bool {
 /// aya ignores the tail (it does for most kinds, but not for plain `xdp`).
 fn with_tail(base: &str, original: &str) -> String {
     let tailed = format!("{base}/{original}");
-    if same_kind(&tailed, base) {
-        tailed
-    } else {
-        base.to_owned()
-    }
+    if same_kind(&tailed, base) { tailed } else { base.to_owned() }
 }
 
 fn accepted_types() -> String {
@@ -276,10 +263,7 @@ fn forced_base(ty: &str) -> Result<String> {
 }
 
 /// The section name aya should see, or `None` to leave the section alone.
-fn target_name(
-    section: &str,
-    forced: Option<&str>,
-) -> std::result::Result<Option<String>, Mapping> {
+fn target_name(section: &str, forced: Option<&str>) -> std::result::Result<Option<String>, Mapping> {
     if let Some(base) = forced {
         return Ok((!same_kind(section, base)).then(|| with_tail(base, section)));
     }
@@ -317,10 +301,7 @@ fn plan(
 }
 
 fn first_program(symbols: &[(String, usize)], index: usize) -> Option<&str> {
-    symbols
-        .iter()
-        .find(|(_, i)| *i == index)
-        .map(|(name, _)| name.as_str())
+    symbols.iter().find(|(_, i)| *i == index).map(|(name, _)| name.as_str())
 }
 
 fn refusal(section: &str, program: Option<&str>, mapping: &Mapping) -> anyhow::Error {
@@ -465,9 +446,7 @@ struct Elf<'a> {
 }
 
 fn truncated(what: &str, len: usize) -> anyhow::Error {
-    anyhow!(
-        "truncated ELF file: {what} points past the end of the file ({len} bytes); the file was probably cut short"
-    )
+    anyhow!("truncated ELF file: {what} points past the end of the file ({len} bytes); the file was probably cut short")
 }
 
 fn machine_name(machine: u16) -> String {
@@ -496,21 +475,15 @@ fn check_header(data: &[u8]) -> Result<()> {
         if ELF_MAGIC.starts_with(data) {
             return Err(truncated("the ELF identification", data.len()));
         }
-        bail!(
-            "not an ELF file (it does not start with \\x7fELF); pass an object built with clang -target bpf -c"
-        );
+        bail!("not an ELF file (it does not start with \\x7fELF); pass an object built with clang -target bpf -c");
     }
-    let raw_machine =
-        bytes_at(data, 18, 2).ok_or_else(|| truncated("the ELF header", data.len()))?;
+    let raw_machine = bytes_at(data, 18, 2).ok_or_else(|| truncated("the ELF header", data.len()))?;
     let machine = match data.get(5) {
         Some(2) => u16::from_be_bytes([raw_machine[0], raw_machine[1]]),
         _ => u16::from_le_bytes([raw_machine[0], raw_machine[1]]),
     };
     if machine != EM_BPF {
-        bail!(
-            "this is an ELF for {}, not a BPF object; compile with clang -target bpf",
-            machine_name(machine)
-        );
+        bail!("this is an ELF for {}, not a BPF object; compile with clang -target bpf", machine_name(machine));
     }
     if data.get(4) != Some(&2) || data.get(5) != Some(&1) {
         bail!(
@@ -548,22 +521,17 @@ impl<'a> Elf<'a> {
             bail!("the ELF file has no section headers, so it is not a usable BPF object");
         }
         if shentsize != SHDR_SIZE {
-            bail!(
-                "malformed ELF file: section headers are {shentsize} bytes instead of {SHDR_SIZE}"
-            );
+            bail!("malformed ELF file: section headers are {shentsize} bytes instead of {SHDR_SIZE}");
         }
         // Extended numbering keeps the real counts in section header 0.
-        let first =
-            Shdr::parse(data, shoff).ok_or_else(|| truncated("the section header table", len))?;
+        let first = Shdr::parse(data, shoff).ok_or_else(|| truncated("the section header table", len))?;
         if shnum == 0 {
             shnum = first.size;
         }
         if shstrndx == usize::from(SHN_XINDEX) {
             shstrndx = first.link;
         }
-        let table_end = shnum
-            .checked_mul(SHDR_SIZE)
-            .and_then(|size| size.checked_add(shoff));
+        let table_end = shnum.checked_mul(SHDR_SIZE).and_then(|size| size.checked_add(shoff));
         if table_end.is_none_or(|end| end > len) {
             return Err(truncated("the section header table", len));
         }
@@ -571,12 +539,7 @@ impl<'a> Elf<'a> {
             .map(|i| Shdr::parse(data, shoff + i * SHDR_SIZE))
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| truncated("the section header table", len))?;
-        let elf = Self {
-            data,
-            shoff,
-            shdrs,
-            shstrndx,
-        };
+        let elf = Self { data, shoff, shdrs, shstrndx };
         elf.check_sections()?;
         Ok(elf)
     }
@@ -584,19 +547,14 @@ impl<'a> Elf<'a> {
     fn check_sections(&self) -> Result<()> {
         let len = self.data.len();
         if self.shstrndx == 0 || self.shstrndx >= self.shdrs.len() {
-            bail!(
-                "malformed ELF file: it has no valid section name table (e_shstrndx {})",
-                self.shstrndx
-            );
+            bail!("malformed ELF file: it has no valid section name table (e_shstrndx {})", self.shstrndx);
         }
         for (index, shdr) in self.shdrs.iter().enumerate() {
             if shdr.kind != SHT_NOBITS && bytes_at(self.data, shdr.offset, shdr.size).is_none() {
                 return Err(truncated(&format!("section {index}"), len));
             }
             if index != 0 && self.name(index).is_none() {
-                bail!(
-                    "malformed ELF file: the name of section {index} is outside the section name table"
-                );
+                bail!("malformed ELF file: the name of section {index} is outside the section name table");
             }
         }
         Ok(())
@@ -627,9 +585,7 @@ impl<'a> Elf<'a> {
 /// Section names aya-obj claims for itself before looking at the program
 /// table (`EbpfSectionKind::from_name`): code in these is never a program.
 fn aya_claims(name: &str) -> bool {
-    const PREFIXES: &[&str] = &[
-        "license", "version", "maps", ".maps", ".text", ".bss", ".data", ".rodata",
-    ];
+    const PREFIXES: &[&str] = &["license", "version", "maps", ".maps", ".text", ".bss", ".data", ".rodata"];
     PREFIXES.iter().any(|p| name.starts_with(p)) || name == ".BTF" || name == ".BTF.ext"
 }
 
@@ -672,14 +628,9 @@ fn function_symbols(elf: &Elf<'_>) -> Result<Vec<(String, usize)>> {
         let name = u32_at(raw, 0)
             .and_then(to_usize)
             .and_then(|off| cstr_at(strings, off))
-            .ok_or_else(|| {
-                anyhow!("malformed ELF file: a symbol name is outside the string table")
-            })?;
+            .ok_or_else(|| anyhow!("malformed ELF file: a symbol name is outside the string table"))?;
         if !name.is_empty() {
-            symbols.push((
-                String::from_utf8_lossy(name).into_owned(),
-                usize::from(shndx),
-            ));
+            symbols.push((String::from_utf8_lossy(name).into_owned(), usize::from(shndx)));
         }
     }
     Ok(symbols)
@@ -707,8 +658,7 @@ fn patch(elf: &Elf<'_>, renames: &[Rename]) -> Result<Vec<u8>> {
 /// not need (it follows sh_info) but `llvm-readelf` and people reading the
 /// patched object do.
 fn section_name_changes(elf: &Elf<'_>, renames: &[Rename]) -> Vec<(usize, String)> {
-    let mut changes: Vec<(usize, String)> =
-        renames.iter().map(|r| (r.index, r.new.clone())).collect();
+    let mut changes: Vec<(usize, String)> = renames.iter().map(|r| (r.index, r.new.clone())).collect();
     for (index, shdr) in elf.shdrs.iter().enumerate() {
         if shdr.kind != SHT_REL && shdr.kind != SHT_RELA {
             continue;
@@ -736,13 +686,7 @@ fn append_aligned(out: &mut Vec<u8>, blob: &[u8]) -> usize {
     at
 }
 
-fn repoint_section(
-    elf: &Elf<'_>,
-    out: &mut [u8],
-    index: usize,
-    offset: usize,
-    size: usize,
-) -> Result<()> {
+fn repoint_section(elf: &Elf<'_>, out: &mut [u8], index: usize, offset: usize, size: usize) -> Result<()> {
     let at = elf.shdr_offset(index);
     put(out, at + 24, &(offset as u64).to_le_bytes())?;
     put(out, at + 32, &(size as u64).to_le_bytes())
@@ -750,18 +694,13 @@ fn repoint_section(
 
 /// Writes a new section name table (old table + new names, so symbol names
 /// that share the table keep their offsets) and points sh_name at it.
-fn patch_section_names(
-    elf: &Elf<'_>,
-    changes: &[(usize, String)],
-    out: &mut Vec<u8>,
-) -> Result<()> {
+fn patch_section_names(elf: &Elf<'_>, changes: &[(usize, String)], out: &mut Vec<u8>) -> Result<()> {
     let mut table = elf.section_data(elf.shstrndx).to_vec();
     if table.last().is_some_and(|&b| b != 0) {
         table.push(0);
     }
     for (index, name) in changes {
-        let off = u32::try_from(table.len())
-            .map_err(|_| anyhow!("the section name table is too large to extend"))?;
+        let off = u32::try_from(table.len()).map_err(|_| anyhow!("the section name table is too large to extend"))?;
         table.extend_from_slice(name.as_bytes());
         table.push(0);
         put(out, elf.shdr_offset(*index), &off.to_le_bytes())?;
@@ -818,10 +757,7 @@ fn sec_name_slots(ext: &[u8]) -> Option<Vec<(usize, u32)>> {
         return None;
     }
     let hdr_len = to_usize(u32_at(ext, 4)?)?;
-    let mut parts = vec![
-        (u32_at(ext, 8)?, u32_at(ext, 12)?),
-        (u32_at(ext, 16)?, u32_at(ext, 20)?),
-    ];
+    let mut parts = vec![(u32_at(ext, 8)?, u32_at(ext, 12)?), (u32_at(ext, 16)?, u32_at(ext, 20)?)];
     if hdr_len >= 32 {
         parts.push((u32_at(ext, 24)?, u32_at(ext, 28)?));
     }
@@ -856,12 +792,10 @@ fn patch_btf(elf: &Elf<'_>, renames: &[Rename], out: &mut Vec<u8>) -> Result<()>
     let (Some(btf_index), Some(ext_index)) = (elf.find(".BTF"), elf.find(".BTF.ext")) else {
         return Ok(());
     };
-    let btf = Btf::parse(elf.section_data(btf_index)).ok_or_else(|| {
-        anyhow!("the .BTF section is malformed; rebuild the object with clang -g")
-    })?;
-    let slots = sec_name_slots(elf.section_data(ext_index)).ok_or_else(|| {
-        anyhow!("the .BTF.ext section is malformed; rebuild the object with clang -g")
-    })?;
+    let btf = Btf::parse(elf.section_data(btf_index))
+        .ok_or_else(|| anyhow!("the .BTF section is malformed; rebuild the object with clang -g"))?;
+    let slots = sec_name_slots(elf.section_data(ext_index))
+        .ok_or_else(|| anyhow!("the .BTF.ext section is malformed; rebuild the object with clang -g"))?;
     let ext_offset = elf.shdrs[ext_index].offset;
 
     let mut extra = Vec::new();
@@ -898,11 +832,7 @@ mod tests {
 
     macro_rules! fixture {
         ($name:literal) => {
-            include_bytes!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/objects/objfile/",
-                $name
-            ))
+            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/objects/objfile/", $name))
         };
     }
 
@@ -929,36 +859,19 @@ mod tests {
     }
 
     fn loaded_as(prepared: &Prepared) -> Vec<(&str, &str, &str)> {
-        prepared
-            .programs
-            .iter()
-            .map(|p| (p.name.as_str(), p.section.as_str(), p.loaded_as.as_str()))
-            .collect()
+        prepared.programs.iter().map(|p| (p.name.as_str(), p.section.as_str(), p.loaded_as.as_str())).collect()
     }
 
     /// Re-parses with aya-obj and checks every program kept its func_info
     /// and line_info, which is what breaks if `.BTF.ext` is not patched.
     fn reparse(prepared: &Prepared) -> aya_obj::Object {
-        let obj =
-            aya_obj::Object::parse(&prepared.bytes).expect("aya-obj parses the patched object");
+        let obj = aya_obj::Object::parse(&prepared.bytes).expect("aya-obj parses the patched object");
         for p in &prepared.programs {
             let prog = &obj.programs[&p.name];
             let function = &obj.functions[&prog.function_key()];
-            assert_eq!(
-                function.func_info.func_info.len(),
-                1,
-                "func_info of {}",
-                p.name
-            );
-            assert!(
-                !function.line_info.line_info.is_empty(),
-                "line_info of {}",
-                p.name
-            );
-            assert_eq!(
-                format!("{:?}", prog.section),
-                format!("{:?}", p.loaded_as.parse::<ProgramSection>().unwrap())
-            );
+            assert_eq!(function.func_info.func_info.len(), 1, "func_info of {}", p.name);
+            assert!(!function.line_info.line_info.is_empty(), "line_info of {}", p.name);
+            assert_eq!(format!("{:?}", prog.section), format!("{:?}", p.loaded_as.parse::<ProgramSection>().unwrap()));
         }
         obj
     }
@@ -972,10 +885,7 @@ mod tests {
         assert!(err(&LIBBPF_NAMES[..40], None).contains("truncated"));
         assert!(err(&LIBBPF_NAMES[..LIBBPF_NAMES.len() - 100], None).contains("truncated"));
         let x86 = with(LIBBPF_NAMES, &[(18, &62u16.to_le_bytes())]);
-        assert_eq!(
-            err(&x86, None),
-            "this is an ELF for x86-64, not a BPF object; compile with clang -target bpf"
-        );
+        assert_eq!(err(&x86, None), "this is an ELF for x86-64, not a BPF object; compile with clang -target bpf");
         let elf32 = with(LIBBPF_NAMES, &[(4, &[1])]);
         assert!(err(&elf32, None).contains("not a 64-bit little-endian"));
         let big_endian = with(LIBBPF_NAMES, &[(5, &[2]), (18, &247u16.to_be_bytes())]);
@@ -1054,17 +964,8 @@ mod tests {
         let prepared = prepare(LIBBPF_NAMES, None).unwrap();
         let file = object::File::parse(&*prepared.bytes).unwrap();
         let names: Vec<&str> = file.sections().filter_map(|s| s.name().ok()).collect();
-        for expected in [
-            "classifier/tc",
-            ".relclassifier/tc",
-            ".relsocket/socket1",
-            ".relxdp",
-            ".symtab",
-        ] {
-            assert!(
-                names.contains(&expected),
-                "{expected} missing from {names:?}"
-            );
+        for expected in ["classifier/tc", ".relclassifier/tc", ".relsocket/socket1", ".relxdp", ".symtab"] {
+            assert!(names.contains(&expected), "{expected} missing from {names:?}");
         }
         assert!(!names.contains(&"tc"));
     }
@@ -1074,10 +975,7 @@ mod tests {
         let prepared = prepare(fixture!("tc_nobtf.o"), None).unwrap();
         assert_eq!(loaded_as(&prepared), [("plain_tc", "tc", "classifier/tc")]);
         let obj = aya_obj::Object::parse(&prepared.bytes).unwrap();
-        assert!(matches!(
-            obj.programs["plain_tc"].section,
-            ProgramSection::SchedClassifier
-        ));
+        assert!(matches!(obj.programs["plain_tc"].section, ProgramSection::SchedClassifier));
     }
 
     #[test]
@@ -1093,11 +991,7 @@ mod tests {
                 ("nk_primary", "netkit/primary", "classifier/netkit/primary"),
                 ("nk_peer", "netkit/peer", "classifier/netkit/peer"),
                 ("skb_bare", "sk_skb", "sk_skb/stream_verdict/sk_skb"),
-                (
-                    "skb_verdict",
-                    "sk_skb/verdict",
-                    "sk_skb/stream_verdict/sk_skb/verdict"
-                ),
+                ("skb_verdict", "sk_skb/verdict", "sk_skb/stream_verdict/sk_skb/verdict"),
                 ("xdp_foo", "xdp/foo", "xdp"),
                 ("cg_in", "cgroup_skb/ingress", "cgroup_skb/ingress"),
             ]
@@ -1125,27 +1019,16 @@ mod tests {
         assert_eq!(loaded_as(&prepared), [("pass_all", "foo", "xdp")]);
         reparse(&prepared);
         let prepared = prepare(LIBBPF_NAMES, Some("sched_cls")).unwrap();
-        assert!(
-            prepared
-                .programs
-                .iter()
-                .all(|p| p.loaded_as.starts_with("classifier"))
-        );
+        assert!(prepared.programs.iter().all(|p| p.loaded_as.starts_with("classifier")));
         reparse(&prepared);
         let prepared = prepare(CUSTOM_SECTION, Some("cgroup/connect4")).unwrap();
-        assert_eq!(
-            loaded_as(&prepared),
-            [("pass_all", "foo", "cgroup/connect4/foo")]
-        );
+        assert_eq!(loaded_as(&prepared), [("pass_all", "foo", "cgroup/connect4/foo")]);
     }
 
     #[test]
     fn bad_types_and_sections_are_refused() {
         let unknown = err(CUSTOM_SECTION, Some("bogus"));
-        assert!(
-            unknown.starts_with("unknown --type `bogus`; accepted types are socket,"),
-            "{unknown}"
-        );
+        assert!(unknown.starts_with("unknown --type `bogus`; accepted types are socket,"), "{unknown}");
         assert!(err(CUSTOM_SECTION, Some("lwt_in")).contains("cannot load"));
         assert_eq!(
             err(UNSUPPORTED, None),
@@ -1159,10 +1042,7 @@ mod tests {
         let prepared = prepare(UNSUPPORTED, Some("classifier")).unwrap();
         assert_eq!(
             loaded_as(&prepared),
-            [
-                ("fine", "xdp", "classifier/xdp"),
-                ("tunnel_in", "lwt_in", "classifier/lwt_in")
-            ]
+            [("fine", "xdp", "classifier/xdp"), ("tunnel_in", "lwt_in", "classifier/lwt_in")]
         );
     }
 
@@ -1182,23 +1062,11 @@ mod tests {
             let got = target_name(section, None).ok().unwrap();
             assert_eq!(got.as_deref(), expected, "{section}");
         }
-        for section in [
-            "struct_ops/bar",
-            "kprobe.multi/x",
-            "usdt/a:b",
-            "cgroup/connect_unix",
-            "syscall",
-        ] {
-            assert!(
-                matches!(target_name(section, None), Err(Mapping::Unloadable)),
-                "{section}"
-            );
+        for section in ["struct_ops/bar", "kprobe.multi/x", "usdt/a:b", "cgroup/connect_unix", "syscall"] {
+            assert!(matches!(target_name(section, None), Err(Mapping::Unloadable)), "{section}");
         }
         for section in ["sk_skb/other", "cgroup_skb/sideways", "bar"] {
-            assert!(
-                matches!(target_name(section, None), Err(Mapping::Unknown)),
-                "{section}"
-            );
+            assert!(matches!(target_name(section, None), Err(Mapping::Unknown)), "{section}");
         }
     }
 
@@ -1206,11 +1074,8 @@ mod tests {
     fn kernel_available() -> bool {
         // The effective uid is the third field of /proc/self/status's Uid line.
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let euid_is_root = status
-            .lines()
-            .find(|l| l.starts_with("Uid:"))
-            .and_then(|l| l.split_whitespace().nth(2))
-            == Some("0");
+        let euid_is_root =
+            status.lines().find(|l| l.starts_with("Uid:")).and_then(|l| l.split_whitespace().nth(2)) == Some("0");
         if euid_is_root {
             return true;
         }
@@ -1261,12 +1126,10 @@ mod tests {
         // Loaded without libbpf's expected attach type, the former
         // `tcx/ingress` program must still attach through tcx (on lo, and it
         // only counts packets). Dropping `ebpf` detaches and unloads it.
-        let Some(aya::programs::Program::SchedClassifier(tcx)) = ebpf.program_mut("tcx_in_prog")
-        else {
+        let Some(aya::programs::Program::SchedClassifier(tcx)) = ebpf.program_mut("tcx_in_prog") else {
             panic!("tcx_in_prog is not a classifier");
         };
-        tcx.attach("lo", aya::programs::TcAttachType::Ingress)
-            .expect("tcx attach on lo");
+        tcx.attach("lo", aya::programs::TcAttachType::Ingress).expect("tcx attach on lo");
         drop(ebpf);
     }
 

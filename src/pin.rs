@@ -32,9 +32,7 @@ pub fn ensure_mounted(nomount: bool) -> Result<()> {
     if nomount || sys::euid() != 0 || !root.is_dir() {
         bail!(UserError::new(
             format!("bpffs is not mounted at {BPFFS_ROOT}"),
-            format!(
-                "mount it: `mount -t bpf bpf {BPFFS_ROOT}` (bpfpin does this itself when run as root without -n)"
-            ),
+            format!("mount it: `mount -t bpf bpf {BPFFS_ROOT}` (bpfpin does this itself when run as root without -n)"),
         ));
     }
     sys::mount_bpffs(root).with_context(|| format!("mounting bpffs at {BPFFS_ROOT}"))?;
@@ -45,11 +43,7 @@ pub fn ensure_mounted(nomount: bool) -> Result<()> {
 /// Make a path absolute and drop `.`/`..` without touching the disk, so
 /// checks below see where a pin would really go.
 pub fn absolute(path: &Path) -> Result<PathBuf> {
-    let base = if path.is_absolute() {
-        PathBuf::new()
-    } else {
-        std::env::current_dir()?
-    };
+    let base = if path.is_absolute() { PathBuf::new() } else { std::env::current_dir()? };
     let mut out = PathBuf::from("/");
     for c in base.join(path).components() {
         match c {
@@ -94,14 +88,8 @@ pub fn check_parents(abs: &Path) -> Result<()> {
     let anc = existing_ancestor(parent);
     if !anc.is_dir() {
         bail!(UserError::new(
-            format!(
-                "{} is a pin, not a directory, so nothing can be made below it",
-                anc.display()
-            ),
-            format!(
-                "choose a path outside {}, whose parent is a directory",
-                anc.display()
-            ),
+            format!("{} is a pin, not a directory, so nothing can be made below it", anc.display()),
+            format!("choose a path outside {}, whose parent is a directory", anc.display()),
         ));
     }
     Ok(())
@@ -144,11 +132,7 @@ pub fn open(path: &Path, want: ObjKind) -> Result<OwnedFd> {
         Some(k) if k == want => Ok(fd),
         Some(k) => bail!(UserError::new(
             format!("{} is a pinned {k}, not a {want}", path.display()),
-            format!(
-                "use `bpfpin {} show pinned {}`",
-                cli_object(k),
-                path.display()
-            ),
+            format!("use `bpfpin {} show pinned {}`", cli_object(k), path.display()),
         )),
         None => bail!(UserError::new(
             format!("{} is not a pinned BPF object", path.display()),
@@ -205,8 +189,7 @@ pub fn rm(out: &mut Out, paths: &[PathBuf], recursive: bool, want: ObjKind) -> R
     }
     for p in paths {
         if p.is_dir() {
-            fs::remove_dir_all(p)
-                .with_context(|| format!("removing pin directory {}", p.display()))?;
+            fs::remove_dir_all(p).with_context(|| format!("removing pin directory {}", p.display()))?;
         } else {
             fs::remove_file(p).with_context(|| format!("unpinning {}", p.display()))?;
         }
@@ -216,27 +199,18 @@ pub fn rm(out: &mut Out, paths: &[PathBuf], recursive: bool, want: ObjKind) -> R
 }
 
 fn check_rm(p: &Path, recursive: bool, want: ObjKind) -> Result<()> {
-    let meta = p.symlink_metadata().map_err(|_| {
-        UserError::new(
-            format!("{} does not exist", p.display()),
-            "list pins with `bpfpin ls`",
-        )
-    })?;
+    let meta = p
+        .symlink_metadata()
+        .map_err(|_| UserError::new(format!("{} does not exist", p.display()), "list pins with `bpfpin ls`"))?;
     let abs = absolute(p)?;
     if !sys::fs_magic(&abs).is_ok_and(|m| m == sys::BPF_FS_MAGIC) {
         bail!(UserError::new(
-            format!(
-                "{} is not on a BPF filesystem; bpfpin removes only pins",
-                p.display()
-            ),
+            format!("{} is not on a BPF filesystem; bpfpin removes only pins", p.display()),
             "use rm(1) for ordinary files",
         ));
     }
     if abs == Path::new(BPFFS_ROOT) {
-        bail!(UserError::new(
-            "refusing to remove the bpffs root",
-            "name the pins or directories below it"
-        ));
+        bail!(UserError::new("refusing to remove the bpffs root", "name the pins or directories below it"));
     }
     if meta.is_dir() {
         if !recursive {
@@ -256,11 +230,7 @@ fn check_rm(p: &Path, recursive: bool, want: ObjKind) -> Result<()> {
         Some(k) if k == want || want == ObjKind::Link => Ok(()),
         Some(k) => bail!(UserError::new(
             format!("{} is a pinned {k}, not a {want}", p.display()),
-            format!(
-                "remove it with `bpfpin {} rm {}`",
-                cli_object(k),
-                p.display()
-            ),
+            format!("remove it with `bpfpin {} rm {}`", cli_object(k), p.display()),
         )),
         None => Ok(()),
     }
@@ -271,10 +241,7 @@ pub fn ls(out: &mut Out, dir: Option<&Path>) -> Result<()> {
     let dir = dir.unwrap_or(Path::new(BPFFS_ROOT));
     let abs = check_on_bpffs(dir)?;
     if !abs.is_dir() {
-        bail!(UserError::new(
-            format!("{} is not a directory", dir.display()),
-            "give a directory on bpffs"
-        ));
+        bail!(UserError::new(format!("{} is not a directory", dir.display()), "give a directory on bpffs"));
     }
     let mut rows = Vec::new();
     walk(&abs, &mut rows)?;
@@ -283,10 +250,8 @@ pub fn ls(out: &mut Out, dir: Option<&Path>) -> Result<()> {
 }
 
 fn walk(dir: &Path, rows: &mut Vec<LsEntry>) -> Result<()> {
-    let mut entries: Vec<_> = fs::read_dir(dir)
-        .with_context(|| format!("listing {}", dir.display()))?
-        .filter_map(|e| e.ok())
-        .collect();
+    let mut entries: Vec<_> =
+        fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))?.filter_map(|e| e.ok()).collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let path = e.path();
@@ -313,13 +278,8 @@ fn walk(dir: &Path, rows: &mut Vec<LsEntry>) -> Result<()> {
 }
 
 fn describe(path: &Path) -> LsEntry {
-    let mut row = LsEntry {
-        path: path.display().to_string(),
-        kind: "unreadable".into(),
-        id: None,
-        name: None,
-        obj_type: None,
-    };
+    let mut row =
+        LsEntry { path: path.display().to_string(), kind: "unreadable".into(), id: None, name: None, obj_type: None };
     let Ok(fd) = sys::bpf_obj_get(path) else {
         return row;
     };
@@ -355,11 +315,7 @@ fn describe(path: &Path) -> LsEntry {
 
 /// A kernel object name (NUL-padded C chars) as a String.
 pub fn c_name(raw: &[std::ffi::c_char]) -> String {
-    let bytes: Vec<u8> = raw
-        .iter()
-        .take_while(|c| **c != 0)
-        .map(|c| *c as u8)
-        .collect();
+    let bytes: Vec<u8> = raw.iter().take_while(|c| **c != 0).map(|c| *c as u8).collect();
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
@@ -390,11 +346,7 @@ impl PinIndex {
     }
 
     pub fn paths(&self, kind: ObjKind, id: u32) -> Vec<String> {
-        self.entries
-            .iter()
-            .filter(|(k, i, _)| *k == kind && *i == id)
-            .map(|(_, _, p)| p.clone())
-            .collect()
+        self.entries.iter().filter(|(k, i, _)| *k == kind && *i == id).map(|(_, _, p)| p.clone()).collect()
     }
 }
 
@@ -434,15 +386,9 @@ impl Rollback {
             }
         }
         for d in missing.into_iter().rev() {
-            if d.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.contains('.'))
-            {
+            if d.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.contains('.')) {
                 bail!(UserError::new(
-                    format!(
-                        "directory name {} contains a dot, which bpffs refuses",
-                        d.display()
-                    ),
+                    format!("directory name {} contains a dot, which bpffs refuses", d.display()),
                     "choose a directory name without `.`",
                 ));
             }
@@ -457,12 +403,8 @@ impl Rollback {
     pub fn move_aside(&mut self, path: &Path) -> Result<PathBuf> {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("pin");
         let aside = path.with_file_name(format!("bpfpin_old_{}_{name}", std::process::id()));
-        fs::rename(path, &aside)
-            .with_context(|| format!("moving the old pin {} aside", path.display()))?;
-        self.steps.push(Step::MovedAside {
-            from: path.to_path_buf(),
-            to: aside.clone(),
-        });
+        fs::rename(path, &aside).with_context(|| format!("moving the old pin {} aside", path.display()))?;
+        self.steps.push(Step::MovedAside { from: path.to_path_buf(), to: aside.clone() });
         Ok(aside)
     }
 
@@ -511,10 +453,7 @@ mod tests {
 
     #[test]
     fn absolute_resolves_dots() {
-        assert_eq!(
-            absolute(Path::new("/sys/fs/bpf/a/../b/./c")).unwrap(),
-            Path::new("/sys/fs/bpf/b/c")
-        );
+        assert_eq!(absolute(Path::new("/sys/fs/bpf/a/../b/./c")).unwrap(), Path::new("/sys/fs/bpf/b/c"));
         assert_eq!(absolute(Path::new("/../..")).unwrap(), Path::new("/"));
     }
 

@@ -16,19 +16,10 @@ use crate::sys::{self, Kind};
 pub fn run(g: &Global, out: &mut Out, cmd: &ProgCmd) -> Result<()> {
     match cmd {
         ProgCmd::Show { words } | ProgCmd::List { words } => show(g, out, words),
-        ProgCmd::Load {
-            obj,
-            path,
-            prog,
-            opts,
-            words,
-        } => crate::load::load(g, out, obj, path, prog.as_deref(), opts, words, false),
-        ProgCmd::Loadall {
-            obj,
-            dir,
-            opts,
-            words,
-        } => crate::load::load(g, out, obj, dir, None, opts, words, true),
+        ProgCmd::Load { obj, path, prog, opts, words } => {
+            crate::load::load(g, out, obj, path, prog.as_deref(), opts, words, false)
+        }
+        ProgCmd::Loadall { obj, dir, opts, words } => crate::load::load(g, out, obj, dir, None, opts, words, true),
         ProgCmd::Pin { words } => pin_prog(g, out, words),
         ProgCmd::Rm { paths, recursive } => {
             pin::ensure_mounted(g.nomount)?;
@@ -59,10 +50,7 @@ pub fn resolve(sel: &ProgSel) -> Result<Vec<OwnedFd>> {
         ProgSel::Name(name) => {
             let fds = scan(|i| name_matches(i, name))?;
             if fds.is_empty() {
-                bail!(UserError::new(
-                    format!("no program is named `{name}`"),
-                    "list programs with `bpfpin prog show`"
-                ));
+                bail!(UserError::new(format!("no program is named `{name}`"), "list programs with `bpfpin prog show`"));
             }
             Ok(fds)
         }
@@ -94,11 +82,7 @@ pub fn resolve_one(sel: &ProgSel) -> Result<OwnedFd> {
 fn by_id(id: u32) -> Result<OwnedFd> {
     sys::get_fd_by_id(Kind::Prog, id).map_err(|e| {
         if e.errno() == Some(libc::ENOENT) {
-            UserError::new(
-                format!("no program has id {id}"),
-                "list programs with `bpfpin prog show`",
-            )
-            .into()
+            UserError::new(format!("no program has id {id}"), "list programs with `bpfpin prog show`").into()
         } else {
             anyhow::Error::from(e).context(format!("opening program id {id}"))
         }
@@ -146,20 +130,14 @@ pub fn full_name(i: &sys::ProgInfo) -> String {
         return kname;
     };
     match crate::btf::Btf::parse(&raw) {
-        Ok(btf) => btf
-            .type_name(type_id)
-            .filter(|n| n.starts_with(&kname))
-            .map_or(kname, str::to_string),
+        Ok(btf) => btf.type_name(type_id).filter(|n| n.starts_with(&kname)).map_or(kname, str::to_string),
         Err(_) => kname,
     }
 }
 
 pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
     let i = sys::prog_info(fd).context("reading program info")?;
-    let memlock = sys::fdinfo(fd)
-        .into_iter()
-        .find(|(k, _)| k == "memlock")
-        .and_then(|(_, v)| v.parse().ok());
+    let memlock = sys::fdinfo(fd).into_iter().find(|(k, _)| k == "memlock").and_then(|(_, v)| v.parse().ok());
     let p = &i.info;
     Ok(ProgView {
         id: p.id,
@@ -193,10 +171,7 @@ fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
         w.expect_end()?;
         resolve(&sel)?
     };
-    let views: Vec<ProgView> = fds
-        .iter()
-        .filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok())
-        .collect();
+    let views: Vec<ProgView> = fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect();
     if out.is_json() && !words.is_empty() && views.len() == 1 {
         // bpftool prints a lone object, not an array, when a selector matches one.
         out.one(&views[0])?;

@@ -31,28 +31,12 @@ impl Drop for TempDir {
 fn pin_by_id_then_bpftool_sees_it() {
     require_root!();
     let d = BpffsDir::new();
-    load(
-        &object("two_progs.o"),
-        &d.join("orig"),
-        &["--pin-maps", &d.join("maps")],
-    );
+    load(&object("two_progs.o"), &d.join("orig"), &["--pin-maps", &d.join("maps")]);
     let pid = prog_id(&d.join("orig"));
     let mid = map_id(&d.join("maps/shared_map"));
 
-    let r = bpfpin(&[
-        "-j",
-        "prog",
-        "pin",
-        "id",
-        &pid.to_string(),
-        &d.join("again"),
-    ])
-    .ok();
-    assert_eq!(
-        r.json(),
-        Value::Null,
-        "bpftool prints null for pin in JSON mode"
-    );
+    let r = bpfpin(&["-j", "prog", "pin", "id", &pid.to_string(), &d.join("again")]).ok();
+    assert_eq!(r.json(), Value::Null, "bpftool prints null for pin in JSON mode");
     assert_eq!(prog_id(&d.join("again")), pid);
     assert_eq!(tool_prog(&d.join("again"))["name"], "first_prog");
     // Missing directories are created.
@@ -62,13 +46,7 @@ fn pin_by_id_then_bpftool_sees_it() {
     // Other selector forms.
     bpfpin(&["prog", "pin", "pinned", &d.join("orig"), &d.join("bypin")]).ok();
     assert_eq!(prog_id(&d.join("bypin")), pid);
-    bpfpin(&[
-        "map",
-        "pin",
-        &d.join("maps/shared_map"),
-        &d.join("mapbypath"),
-    ])
-    .ok();
+    bpfpin(&["map", "pin", &d.join("maps/shared_map"), &d.join("mapbypath")]).ok();
     assert_eq!(map_id(&d.join("mapbypath")), mid);
 
     // An existing path, a path off bpffs, an unknown id: nothing changes.
@@ -78,8 +56,7 @@ fn pin_by_id_then_bpftool_sees_it() {
     bpfpin(&["prog", "pin", "id", "99999999", &d.join("nope")]).err("no program has id 99999999");
     bpfpin(&["map", "pin", "id", "99999999", &d.join("x/y/nope")]).err("no map has id 99999999");
     // A prog pin is not a map.
-    bpfpin(&["map", "pin", "pinned", &d.join("orig"), &d.join("wrong")])
-        .err("is a pinned program, not a map");
+    bpfpin(&["map", "pin", "pinned", &d.join("orig"), &d.join("wrong")]).err("is a pinned program, not a map");
     assert_eq!(d.snapshot(), before);
     let t = TempDir::new();
     let off = t.0.join("p").display().to_string();
@@ -91,11 +68,7 @@ fn pin_by_id_then_bpftool_sees_it() {
 fn rm_removes_only_what_is_asked() {
     require_root!();
     let d = BpffsDir::new();
-    loadall(
-        &object("two_progs.o"),
-        &d.join("progs"),
-        &["--pin-maps", &d.join("maps")],
-    );
+    loadall(&object("two_progs.o"), &d.join("progs"), &["--pin-maps", &d.join("maps")]);
     load(&object("btf_maps.o"), &d.join("single"), &[]);
     let first = d.join("progs/first_prog");
     let second = d.join("progs/second_prog");
@@ -127,13 +100,7 @@ fn rm_removes_only_what_is_asked() {
     let r = bpfpin(&["-j", "prog", "rm", &first]).ok();
     assert_eq!(r.json(), Value::Null);
     assert!(!Path::new(&first).exists());
-    assert!(
-        bpftool(&["prog", "show", "pinned", &first])
-            .out
-            .status
-            .code()
-            != Some(0)
-    );
+    assert!(bpftool(&["prog", "show", "pinned", &first]).out.status.code() != Some(0));
     assert_eq!(prog_id(&d.join("extra")), pid);
     bpfpin(&["map", "rm", &map]).ok();
     assert!(!Path::new(&map).exists());
@@ -153,20 +120,11 @@ fn rm_removes_only_what_is_asked() {
 fn ls_shows_kinds_and_ids_like_bpftool() {
     require_root!();
     let d = BpffsDir::new();
-    load(
-        &object("two_progs.o"),
-        &d.join("prog"),
-        &["--pin-maps", &d.join("maps")],
-    );
+    load(&object("two_progs.o"), &d.join("prog"), &["--pin-maps", &d.join("maps")]);
     let v = bpfpin(&["-j", "ls", &d.s()]).ok().json();
-    let rows = v
-        .as_array()
-        .unwrap_or_else(|| panic!("ls -j is a list: {v}"));
+    let rows = v.as_array().unwrap_or_else(|| panic!("ls -j is a list: {v}"));
     let row = |p: &str| -> Value {
-        rows.iter()
-            .find(|r| r["path"] == p)
-            .cloned()
-            .unwrap_or_else(|| panic!("{p} missing from {v}"))
+        rows.iter().find(|r| r["path"] == p).cloned().unwrap_or_else(|| panic!("{p} missing from {v}"))
     };
     assert_eq!(rows.len(), 3, "{v}");
     assert_eq!(row(&d.join("maps"))["kind"], "dir");
@@ -181,20 +139,12 @@ fn ls_shows_kinds_and_ids_like_bpftool() {
     assert_eq!(m["type"], "hash");
 
     let plain = bpfpin(&["ls", &d.s()]).ok().stdout();
-    for needle in [
-        d.join("prog"),
-        d.join("maps/shared_map"),
-        "first_prog".into(),
-        "shared_map".into(),
-    ] {
+    for needle in [d.join("prog"), d.join("maps/shared_map"), "first_prog".into(), "shared_map".into()] {
         assert!(plain.contains(&needle), "{needle} missing:\n{plain}");
     }
     // An empty directory lists nothing, a pin is not a directory, /tmp is not bpffs.
     let e = BpffsDir::new();
-    assert_eq!(
-        bpfpin(&["-j", "ls", &e.s()]).ok().json(),
-        serde_json::json!([])
-    );
+    assert_eq!(bpfpin(&["-j", "ls", &e.s()]).ok().json(), serde_json::json!([]));
     bpfpin(&["ls", &d.join("prog")]).err("not a directory");
     bpfpin(&["ls", "/tmp"]).err("not on a BPF filesystem");
 }
@@ -207,18 +157,11 @@ fn ls_of_the_root_reports_unreadable_entries() {
     // The whole of bpffs, with other tests adding and removing pins meanwhile.
     let v = bpfpin(&["-j", "ls"]).ok().json();
     let rows = v.as_array().unwrap_or_else(|| panic!("{v}"));
-    assert!(
-        rows.iter()
-            .any(|r| r["path"] == d.join("prog").as_str() && r["kind"] == "prog"),
-        "{v}"
-    );
+    assert!(rows.iter().any(|r| r["path"] == d.join("prog").as_str() && r["kind"] == "prog"), "{v}");
     // The kernel's preload iterators are files that are no pins.
     for f in ["/sys/fs/bpf/maps.debug", "/sys/fs/bpf/progs.debug"] {
         if Path::new(f).exists() {
-            let r = rows
-                .iter()
-                .find(|r| r["path"] == f)
-                .unwrap_or_else(|| panic!("{f} missing"));
+            let r = rows.iter().find(|r| r["path"] == f).unwrap_or_else(|| panic!("{f} missing"));
             assert_eq!(r["kind"], "unreadable", "{r}");
         }
     }
@@ -229,20 +172,9 @@ fn ls_of_the_root_reports_unreadable_entries() {
 fn bpffs_flag_lists_every_pin_like_bpftool() {
     require_root!();
     let d = BpffsDir::new();
-    load(
-        &object("two_progs.o"),
-        &d.join("p"),
-        &["--pin-maps", &d.join("maps")],
-    );
+    load(&object("two_progs.o"), &d.join("p"), &["--pin-maps", &d.join("maps")]);
     bpfpin(&["prog", "pin", "pinned", &d.join("p"), &d.join("sub/p2")]).ok();
-    bpfpin(&[
-        "map",
-        "pin",
-        "pinned",
-        &d.join("maps/shared_map"),
-        &d.join("m2"),
-    ])
-    .ok();
+    bpfpin(&["map", "pin", "pinned", &d.join("maps/shared_map"), &d.join("m2")]).ok();
     let sorted = |v: &Value| -> Vec<String> {
         let mut p: Vec<String> = v["pinned"]
             .as_array()
@@ -255,29 +187,15 @@ fn bpffs_flag_lists_every_pin_like_bpftool() {
     };
     for (what, path, want) in [
         ("prog", d.join("p"), vec![d.join("p"), d.join("sub/p2")]),
-        (
-            "map",
-            d.join("m2"),
-            vec![d.join("m2"), d.join("maps/shared_map")],
-        ),
+        ("map", d.join("m2"), vec![d.join("m2"), d.join("maps/shared_map")]),
     ] {
-        let ours = bpfpin(&["-j", "-f", what, "show", "pinned", &path])
-            .ok()
-            .json();
-        let theirs = bpftool(&["-j", "-f", what, "show", "pinned", &path])
-            .ok()
-            .json();
+        let ours = bpfpin(&["-j", "-f", what, "show", "pinned", &path]).ok().json();
+        let theirs = bpftool(&["-j", "-f", what, "show", "pinned", &path]).ok().json();
         // bpftool lists pins in directory-walk order: compare as sets.
         assert_eq!(sorted(&ours), want, "{ours}");
-        assert_eq!(
-            sorted(&ours),
-            sorted(&theirs),
-            "bpfpin {ours}\nbpftool {theirs}"
-        );
+        assert_eq!(sorted(&ours), sorted(&theirs), "bpfpin {ours}\nbpftool {theirs}");
     }
     // Without -f there is no `pinned` key, as in bpftool.
-    let plain = bpfpin(&["-j", "prog", "show", "pinned", &d.join("p")])
-        .ok()
-        .json();
+    let plain = bpfpin(&["-j", "prog", "show", "pinned", &d.join("p")]).ok().json();
     assert!(plain.get("pinned").is_none(), "{plain}");
 }
