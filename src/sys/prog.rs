@@ -229,15 +229,7 @@ pub fn mount_tracefs(target: &Path) -> io::Result<()> {
     let fstype = c"tracefs";
     let src = c"nodev";
     // SAFETY: all pointers are valid NUL-terminated strings for the call.
-    let r = unsafe {
-        libc::mount(
-            src.as_ptr(),
-            t.as_ptr(),
-            fstype.as_ptr(),
-            0,
-            std::ptr::null(),
-        )
-    };
+    let r = unsafe { libc::mount(src.as_ptr(), t.as_ptr(), fstype.as_ptr(), 0, std::ptr::null()) };
     if r < 0 {
         return Err(io::Error::last_os_error());
     }

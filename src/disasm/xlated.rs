@@ -1,0 +1,154 @@
+//! `prog dump xlated`: the verifier's rewritten instructions, line for line
+//! as bpftool's xlated_dumper.c prints them (plain, `opcodes`, `linum`, JSON).
+
+use std::io::{self, Write};
+
+use serde_json::{Map, Value, json};
+
+use super::insn::{self, Insn, Names, PSEUDO_CALL};
+use super::{Prog, Resolver, hex_bytes, linfo_json, linfo_plain};
+
+/// Call and immediate names as bpftool's `dump_data` gives them.
+pub struct CallNames<'a> {
+    pub r: &'a Resolver,
+    /// The program's jited function addresses; empty for the CFG view,
+    /// where bpftool prints subprogram calls without symbols.
+    pub jited_ksyms: &'a [u64],
+}
+
+impl Names for CallNames<'_> {
+    fn helper(&self, id: i32) -> Option<String> {
+        self.r.helper(id)
+    }
+
+    fn call(&self, insn: &Insn) -> Option<String> {
+        let k = self.r.kallsyms();
+        let mut addr = k.call_base.wrapping_add(insn.imm as i64 as u64);
+        let sub = insn.imm as u32 as usize;
+        if insn.src == PSEUDO_CALL && sub < self.jited_ksyms.len() {
+            addr = self.jited_ksyms[sub];
+        }
+        let sym = k.get(addr);
+        Some(if insn.src == PSEUDO_CALL {
+            match sym {
+                _ if self.jited_ksyms.is_empty() => format!("{:+}", insn.off),
+                Some(s) => format!("{:+}#{s}", insn.off),
+                None => format!("{:+}#{addr:#x}", insn.off),
+            }
+        } else {
+            sym.map_or_else(|| format!("{addr:#x}"), str::to_string)
+        })
+    }
+
+    fn imm(&self, insn: &Insn, next: &Insn, full: u64) -> String {
+        insn::imm_text(insn, next, full)
+    }
+}
+
+/// The decoded instruction slots of an xlated image.
+pub fn slots(bytes: &[u8]) -> Vec<Insn> {
+    bytes.chunks_exact(8).map(Insn::from_bytes).collect()
+}
+
+/// Text of slot `i` (reading slot i+1 for LD imm64).
+pub fn text_at(insns: &[Insn], i: usize, names: &dyn Names) -> String {
+    insn::format(&insns[i], insns.get(i + 1), names)
+}
+
+pub fn plain(w: &mut dyn Write, p: &Prog, r: &Resolver, opcodes: bool, linum: bool) -> io::Result<()> {
+    let names = CallNames { r, jited_ksyms: &p.image.jited_ksyms };
+    let insns = slots(&p.image.bytes);
+    let mut rec = 0;
+    let mut nr_skip = 0;
+    let mut double = false;
+    for i in 0..insns.len() {
+        if double {
+            double = false;
+            continue;
+        }
+        if let Some(btf) = &p.btf
+            && let Some(&(off, type_id)) = p.image.func_info.get(rec)
+            && off as usize == i
+        {
+            let sig = btf.type_only(type_id);
+            if !sig.is_empty() {
+                writeln!(w, "{sig}:")?;
+            }
+            rec += 1;
+        }
+        if let (Some(btf), Some(li)) = (&p.btf, &p.linfo)
+            && let Some(l) = li.lfind(i as u32, nr_skip)
+        {
+            linfo_plain(w, btf, l, linum)?;
+            nr_skip += 1;
+        }
+        double = insns[i].is_ld_imm64();
+        writeln!(w, "{i:4}: {}", text_at(&insns, i, &names))?;
+        if opcodes {
+            let at = i * 8;
+            let end = if double { at + 16 } else { at + 8 };
+            let raw = &p.image.bytes[at..end.min(p.image.bytes.len())];
+            let mut line = format!("       {}", hex_bytes(&raw[..raw.len().min(8)]));
+            if raw.len() > 8 {
+                line.push(' ');
+                line.push_str(&hex_bytes(&raw[8..]));
+            }
+            writeln!(w, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
+pub fn json(p: &Prog, r: &Resolver, opcodes: bool, linum: bool) -> Value {
+    let names = CallNames { r, jited_ksyms: &p.image.jited_ksyms };
+    let insns = slots(&p.image.bytes);
+    let bytes = &p.image.bytes;
+    let mut out = Vec::with_capacity(insns.len());
+    let mut rec = 0;
+    let mut nr_skip = 0;
+    let mut double = false;
+    for i in 0..insns.len() {
+        if double {
+            double = false;
+            continue;
+        }
+        double = insns[i].is_ld_imm64();
+        let mut o = Map::new();
+        if let Some(btf) = &p.btf
+            && let Some(&(off, type_id)) = p.image.func_info.get(rec)
+            && off as usize == i
+        {
+            let sig = btf.type_only(type_id);
+            if !sig.is_empty() {
+                o.insert("proto".into(), sig.into());
+            }
+            rec += 1;
+        }
+        if let (Some(btf), Some(li)) = (&p.btf, &p.linfo)
+            && let Some(l) = li.lfind(i as u32, nr_skip)
+        {
+            linfo_json(&mut o, btf, l, linum);
+            nr_skip += 1;
+        }
+        o.insert("disasm".into(), text_at(&insns, i, &names).into());
+        if opcodes {
+            let at = i * 8;
+            let hx = |b: &[u8]| Value::from(b.iter().map(|x| format!("{x:#04x}")).collect::<Vec<_>>());
+            let imm_len = if double { 12 } else { 4 };
+            let imm = &bytes[at + 4..(at + 4 + imm_len).min(bytes.len())];
+            let i0 = &insns[i];
+            o.insert(
+                "opcodes".into(),
+                json!({
+                    "code": format!("{:#04x}", i0.code),
+                    "src_reg": format!("{:#x}", i0.src),
+                    "dst_reg": format!("{:#x}", i0.dst),
+                    "off": hx(&bytes[at + 2..at + 4]),
+                    "imm": hx(imm),
+                }),
+            );
+        }
+        out.push(Value::Object(o));
+    }
+    Value::Array(out)
+}
