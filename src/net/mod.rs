@@ -33,15 +33,7 @@ pub use sockmap::{prog_attach, prog_detach};
 pub fn run(g: &Global, out: &mut Out, cmd: &NetCmd) -> Result<()> {
     match cmd {
         NetCmd::Show { words } | NetCmd::List { words } => show::show(g, out, words),
-        NetCmd::Attach {
-            words,
-            link,
-            priority,
-            handle,
-            before,
-            after,
-            duration,
-        } => {
+        NetCmd::Attach { words, link, priority, handle, before, after, duration } => {
             let opts = AttachOpts {
                 link: link.clone(),
                 priority: *priority,
@@ -52,11 +44,7 @@ pub fn run(g: &Global, out: &mut Out, cmd: &NetCmd) -> Result<()> {
             };
             attach(g, out, words, &opts)
         }
-        NetCmd::Detach {
-            words,
-            priority,
-            handle,
-        } => detach(g, out, words, *priority, *handle),
+        NetCmd::Detach { words, priority, handle } => detach(g, out, words, *priority, *handle),
     }
 }
 
@@ -197,20 +185,12 @@ impl Prog {
 }
 
 fn an(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u', 'x']) {
-        "n"
-    } else {
-        ""
-    }
+    if word.starts_with(['a', 'e', 'i', 'o', 'u', 'x']) { "n" } else { "" }
 }
 
 /// `--netns NAME|PATH`: a bare name is one made by `ip netns add`.
 pub(crate) fn netns_path(ns: &str) -> PathBuf {
-    if ns.contains('/') {
-        PathBuf::from(ns)
-    } else {
-        Path::new("/run/netns").join(ns)
-    }
+    if ns.contains('/') { PathBuf::from(ns) } else { Path::new("/run/netns").join(ns) }
 }
 
 /// Enter the `--netns` network namespace, if one was given. Call only after
@@ -221,10 +201,7 @@ pub(crate) fn enter_netns(g: &Global) -> Result<()> {
     match sys::net::enter_netns(&path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(UserError::new(
-            format!(
-                "network namespace `{ns}` not found ({} does not exist)",
-                path.display()
-            ),
+            format!("network namespace `{ns}` not found ({} does not exist)", path.display()),
             "list namespaces with `ip netns list`, or give the path of a namespace file (/proc/PID/ns/net)",
         )),
         Err(e) if e.raw_os_error() == Some(libc::EINVAL) => bail!(UserError::new(
@@ -245,10 +222,7 @@ pub(crate) struct Iface {
 impl Iface {
     pub(crate) fn lookup(g: &Global, name: &str) -> Result<Iface> {
         match sys::net::if_nametoindex(name) {
-            Some(ifindex) => Ok(Iface {
-                name: name.to_string(),
-                ifindex,
-            }),
+            Some(ifindex) => Ok(Iface { name: name.to_string(), ifindex }),
             None => {
                 let whereat = match &g.netns {
                     Some(ns) => format!(" in network namespace `{ns}`"),
@@ -271,10 +245,7 @@ fn take_dev<'a>(w: &mut Words<'a>) -> Result<&'a str> {
             format!("expected `dev IFACE`, got `{other}`"),
             "write the interface as `dev IFACE`, e.g. `dev eth0`",
         )),
-        None => bail!(UserError::new(
-            "the command needs `dev IFACE`",
-            "name the interface, e.g. `dev eth0`",
-        )),
+        None => bail!(UserError::new("the command needs `dev IFACE`", "name the interface, e.g. `dev eth0`",)),
     }
 }
 
@@ -287,18 +258,13 @@ fn prog_from_flag(flag: &str, v: &str) -> Result<Prog> {
         v.split_whitespace().map(str::to_string).collect()
     };
     let mut w = Words::new("net attach", &words);
-    let sel = w
-        .take_prog()
-        .with_context(|| format!("reading {flag} `{v}`"))?;
+    let sel = w.take_prog().with_context(|| format!("reading {flag} `{v}`"))?;
     w.expect_end()?;
     Prog::open(&sel)
 }
 
 fn refuse(flag: &str, hook: Hook, which: &str) -> Result<()> {
-    bail!(UserError::new(
-        format!("{flag} does not apply to {}", hook.name()),
-        format!("{flag} is for {which}"),
-    ))
+    bail!(UserError::new(format!("{flag} does not apply to {}", hook.name()), format!("{flag} is for {which}"),))
 }
 
 fn attach(g: &Global, out: &mut Out, words: &[String], o: &AttachOpts) -> Result<()> {
@@ -316,11 +282,7 @@ fn attach(g: &Global, out: &mut Out, words: &[String], o: &AttachOpts) -> Result
         ));
     }
     if o.link.is_some() && !matches!(hook, Hook::Xdp(_) | Hook::Tcx(_)) {
-        refuse(
-            "--link",
-            hook,
-            "xdp* and tcx-* (tc and socket attachments are not bpf_links)",
-        )?;
+        refuse("--link", hook, "xdp* and tcx-* (tc and socket attachments are not bpf_links)")?;
     }
     if (o.priority.is_some() || o.handle.is_some()) && !matches!(hook, Hook::Tc(_)) {
         refuse("--priority/--handle", hook, "tc-ingress and tc-egress")?;
@@ -341,10 +303,9 @@ fn attach(g: &Global, out: &mut Out, words: &[String], o: &AttachOpts) -> Result
     };
     prog.require_type(want, want_name, hook_word)?;
     let relative = match (&o.before, &o.after) {
-        (Some(_), Some(_)) => bail!(UserError::new(
-            "--before and --after cannot both be given",
-            "choose one anchor program",
-        )),
+        (Some(_), Some(_)) => {
+            bail!(UserError::new("--before and --after cannot both be given", "choose one anchor program",))
+        }
         (Some(b), None) => Some((sys::net::BPF_F_BEFORE, prog_from_flag("--before", b)?)),
         (None, Some(a)) => Some((sys::net::BPF_F_AFTER, prog_from_flag("--after", a)?)),
         (None, None) => None,
@@ -363,25 +324,14 @@ fn attach(g: &Global, out: &mut Out, words: &[String], o: &AttachOpts) -> Result
     match hook {
         Hook::Xdp(mode) => xdp::attach(out, &prog, &iface, mode, overwrite, link.as_deref()),
         Hook::Tc(dir) => tc::attach(out, &prog, &iface, dir, o.priority, o.handle),
-        Hook::Tcx(dir) => tcx::attach(
-            out,
-            &prog,
-            &iface,
-            dir,
-            relative.as_ref().map(|(f, p)| (*f, p)),
-            link.as_deref(),
-        ),
+        Hook::Tcx(dir) => {
+            tcx::attach(out, &prog, &iface, dir, relative.as_ref().map(|(f, p)| (*f, p)), link.as_deref())
+        }
         Hook::Socket => socket::run(out, &prog, &iface, o.duration),
     }
 }
 
-fn detach(
-    g: &Global,
-    out: &mut Out,
-    words: &[String],
-    priority: Option<u16>,
-    handle: Option<u32>,
-) -> Result<()> {
+fn detach(g: &Global, out: &mut Out, words: &[String], priority: Option<u16>, handle: Option<u32>) -> Result<()> {
     let mut w = Words::new("net detach", words);
     let hook = Hook::parse(w.require("an attach type")?)?;
     // tcx takes an optional PROG before `dev` (several programs may share the hook).
@@ -423,8 +373,7 @@ pub(crate) fn pin_link(link: OwnedFd, path: &Path) -> Result<u32> {
 /// End a link-held attachment: BPF_LINK_DETACH, then remove the link's pins
 /// (a defunct pin would only confuse `link show`). Returns the pins removed.
 pub(crate) fn detach_link(link_id: u32) -> Result<Vec<String>> {
-    let fd = sys::get_fd_by_id(Kind::Link, link_id)
-        .with_context(|| format!("opening link id {link_id}"))?;
+    let fd = sys::get_fd_by_id(Kind::Link, link_id).with_context(|| format!("opening link id {link_id}"))?;
     sys::bpf_link_detach(fd.as_fd()).with_context(|| format!("detaching link id {link_id}"))?;
     let mut pins = PinIndex::build().paths(ObjKind::Link, link_id);
     if pins.is_empty() {
@@ -440,6 +389,14 @@ pub(crate) fn detach_link(link_id: u32) -> Result<Vec<String>> {
     Ok(removed)
 }
 
+/// Whether a bpf fd is a link. Kernels name the anon inode `bpf_link` or
+/// (6.18) `bpf-link`; pin::kind_of knows only the first so far.
+fn is_link(fd: BorrowedFd<'_>) -> bool {
+    use std::os::fd::AsRawFd;
+    std::fs::read_link(format!("/proc/self/fd/{}", fd.as_raw_fd()))
+        .is_ok_and(|l| matches!(l.to_str(), Some("anon_inode:bpf_link" | "anon_inode:bpf-link")))
+}
+
 /// Every pin under `dir` of the link with id `link_id`.
 fn link_pins(dir: &Path, link_id: u32, found: &mut Vec<String>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
@@ -452,7 +409,7 @@ fn link_pins(dir: &Path, link_id: u32, found: &mut Vec<String>) {
             link_pins(&path, link_id, found);
         } else if t.is_file()
             && let Ok(fd) = sys::bpf_obj_get(&path)
-            && pin::kind_of(fd.as_fd()) == Some(ObjKind::Link)
+            && is_link(fd.as_fd())
             && sys::link_info(fd.as_fd()).is_ok_and(|i| i.id == link_id)
         {
             found.push(path.display().to_string());
@@ -462,9 +419,5 @@ fn link_pins(dir: &Path, link_id: u32, found: &mut Vec<String>) {
 
 /// "; removed its pin P" for detach notes.
 pub(crate) fn removed_note(pins: &[String]) -> String {
-    if pins.is_empty() {
-        String::new()
-    } else {
-        format!(", removed its pin {}", pins.join(", "))
-    }
+    if pins.is_empty() { String::new() } else { format!(", removed its pin {}", pins.join(", ")) }
 }

@@ -1,10 +1,119 @@
-//! placeholder
+//! `prog attach | detach PROG ATTACH_TYPE [MAP]`, as bpftool has them:
+//! sk_skb/sk_msg programs onto a sockmap or sockhash (BPF_PROG_ATTACH with
+//! the map as target, held by the map), and the flow dissector of the
+//! current network namespace (`--netns` picks another; no MAP).
+
+use std::os::fd::AsFd;
+
+use anyhow::{Context, Result, bail};
+
+use super::{Prog, enter_netns};
 use crate::cli::Global;
+use crate::error::UserError;
+use crate::model::map_type_name;
 use crate::output::Out;
-use anyhow::Result;
-pub fn prog_attach(_g: &Global, _o: &mut Out, _w: &[String]) -> Result<()> {
-    crate::prog::not_yet("prog attach")
+use crate::select::Words;
+use crate::sys::net::{self as sysnet, Target};
+use crate::sys::{self};
+
+const MAP_SOCKMAP: u32 = 15;
+const MAP_SOCKHASH: u32 = 18;
+
+const ATTACH_TYPES: &str =
+    "sk_msg_verdict, sk_skb_verdict, sk_skb_stream_verdict, sk_skb_stream_parser or flow_dissector";
+
+/// (attach type value, bpftool's name, program type, its name).
+fn parse_attach(w: &str) -> Result<(u32, &'static str, u32, &'static str)> {
+    Ok(match w {
+        "sk_msg_verdict" | "msg_verdict" => (sysnet::BPF_SK_MSG_VERDICT, "sk_msg_verdict", 16, "sk_msg"),
+        "sk_skb_verdict" | "skb_verdict" => (sysnet::BPF_SK_SKB_VERDICT, "sk_skb_verdict", 14, "sk_skb"),
+        "sk_skb_stream_verdict" | "stream_verdict" => {
+            (sysnet::BPF_SK_SKB_STREAM_VERDICT, "sk_skb_stream_verdict", 14, "sk_skb")
+        }
+        "sk_skb_stream_parser" | "stream_parser" => {
+            (sysnet::BPF_SK_SKB_STREAM_PARSER, "sk_skb_stream_parser", 14, "sk_skb")
+        }
+        "flow_dissector" => (sysnet::BPF_FLOW_DISSECTOR, "flow_dissector", 22, "flow_dissector"),
+        other => bail!(UserError::new(
+            format!("unknown attach type `{other}` for `prog attach`"),
+            format!("use {ATTACH_TYPES}; network hooks (xdp, tc, tcx) are `bpfpin net attach`"),
+        )),
+    })
 }
-pub fn prog_detach(_g: &Global, _o: &mut Out, _w: &[String]) -> Result<()> {
-    crate::prog::not_yet("prog detach")
+
+pub fn prog_attach(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    run(g, out, words, true)
+}
+
+pub fn prog_detach(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    run(g, out, words, false)
+}
+
+fn run(g: &Global, out: &mut Out, words: &[String], attach: bool) -> Result<()> {
+    let verb = if attach { "prog attach" } else { "prog detach" };
+    let mut w = Words::new(verb, words);
+    let sel = w.take_prog()?;
+    let (attach_type, at_name, want, want_name) = parse_attach(w.require("an attach type")?)?;
+    let flow = attach_type == sysnet::BPF_FLOW_DISSECTOR;
+    let map_sel = if flow { None } else { Some(w.take_map()?) };
+    w.expect_end()?;
+    let prog = Prog::open(&sel)?;
+    prog.require_type(want, want_name, at_name)?;
+    let map = match &map_sel {
+        Some(s) => {
+            let fd = crate::map::resolve_one(s)?;
+            let info = sys::map_info(fd.as_fd()).context("reading map info")?;
+            let name = crate::pin::c_name(&info.name);
+            if info.type_ != MAP_SOCKMAP && info.type_ != MAP_SOCKHASH {
+                bail!(UserError::new(
+                    format!(
+                        "map {name} (id {}) is {}, {at_name} needs a sockmap or sockhash",
+                        info.id,
+                        map_type_name(info.type_)
+                    ),
+                    "choose a sockmap or sockhash map (`bpfpin map show`)",
+                ));
+            }
+            Some((fd, format!("map {name} (id {})", info.id)))
+        }
+        None => None,
+    };
+    // Only the flow dissector depends on the namespace, which is entered
+    // after every selector was resolved.
+    let netns = if flow {
+        enter_netns(g)?;
+        Some(sysnet::current_netns().context("opening the current network namespace")?)
+    } else {
+        None
+    };
+    let (target, what) = match (&map, &netns) {
+        (Some((fd, desc)), _) => (Target::Fd(fd.as_fd()), desc.clone()),
+        (None, Some(ns)) => (Target::Fd(ns.as_fd()), "the network namespace".to_string()),
+        (None, None) => unreachable!("a map or the namespace is always the target"),
+    };
+    if attach {
+        sysnet::prog_attach(prog.fd(), target, attach_type, 0, None).map_err(|e| match e.errno() {
+            Some(libc::EEXIST) if flow => UserError::new(
+                "the network namespace already has a flow dissector held by a bpf_link",
+                "end that link first (`bpfpin link show`, `bpfpin link detach id N`)",
+            )
+            .into(),
+            Some(libc::EINVAL | libc::EOPNOTSUPP) => anyhow::Error::from(e)
+                .context(format!("attaching {} to {what} as {at_name}", prog.desc()))
+                .context(format!("the kernel refused {at_name} for this program or map")),
+            _ => anyhow::Error::from(e).context(format!("attaching {} to {what} as {at_name}", prog.desc())),
+        })?;
+        out.note(&format!("attached {} to {what} as {at_name}", prog.desc()))?;
+    } else {
+        sysnet::prog_detach(Some(prog.fd()), target, attach_type).map_err(|e| match e.errno() {
+            Some(libc::ENOENT | libc::EINVAL) => UserError::new(
+                format!("{} is not attached to {what} as {at_name}", prog.desc()),
+                "check the program, attach type and map (`bpftool map show`, `bpfpin prog show`)",
+            )
+            .into(),
+            _ => anyhow::Error::from(e).context(format!("detaching {} from {what} ({at_name})", prog.desc())),
+        })?;
+        out.note(&format!("detached {} from {what} ({at_name})", prog.desc()))?;
+    }
+    Ok(out.done()?)
 }

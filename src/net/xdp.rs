@@ -39,10 +39,7 @@ fn mode_name(mode: XdpMode) -> &'static str {
 
 pub(crate) fn state(nl: &mut Netlink, ifindex: u32) -> Result<LinkXdp> {
     let links = netlink::links(nl).context("reading interfaces (RTM_GETLINK)")?;
-    Ok(links
-        .into_iter()
-        .find(|l| l.ifindex == ifindex)
-        .unwrap_or_default())
+    Ok(links.into_iter().find(|l| l.ifindex == ifindex).unwrap_or_default())
 }
 
 /// The bpf_link holding program `prog_id` on `ifindex`, if it is link-held.
@@ -55,9 +52,7 @@ pub(crate) fn xdp_link(ifindex: u32, prog_id: u32) -> Option<u32> {
         let Ok(info) = sys::link_info(fd.as_fd()) else {
             return false;
         };
-        info.type_ == LINK_XDP
-            && info.prog_id == prog_id
-            && sys::link_target(&info).ifindex == Some(ifindex)
+        info.type_ == LINK_XDP && info.prog_id == prog_id && sys::link_target(&info).ifindex == Some(ifindex)
     })
 }
 
@@ -115,15 +110,9 @@ pub(crate) fn attach(
                     iface.name
                 )
             } else {
-                format!(
-                    "add `overwrite` to replace it, or `bpfpin net detach xdp dev {}` first",
-                    iface.name
-                )
+                format!("add `overwrite` to replace it, or `bpfpin net detach xdp dev {}` first", iface.name)
             };
-            bail!(UserError::new(
-                format!("{} already has {what}", iface.name),
-                fix
-            ));
+            bail!(UserError::new(format!("{} already has {what}", iface.name), fix));
         }
         if let Some(l) = xdp_link(iface.ifindex, id) {
             bail!(UserError::new(
@@ -145,23 +134,12 @@ pub(crate) fn attach(
         (XdpMode::Auto, None) => vec![XdpMode::Driver, XdpMode::Generic],
         (m, _) => vec![m],
     };
-    let noexist = if overwrite {
-        0
-    } else {
-        netlink::XDP_FLAGS_UPDATE_IF_NOEXIST
-    };
-    let fallback = |errno: Option<i32>, i: usize| {
-        mode == XdpMode::Auto && i + 1 < tries.len() && errno == Some(libc::EOPNOTSUPP)
-    };
+    let noexist = if overwrite { 0 } else { netlink::XDP_FLAGS_UPDATE_IF_NOEXIST };
+    let fallback =
+        |errno: Option<i32>, i: usize| mode == XdpMode::Auto && i + 1 < tries.len() && errno == Some(libc::EOPNOTSUPP);
     for (i, m) in tries.iter().copied().enumerate() {
         if let Some(path) = link {
-            match sys::net::link_create(
-                prog.fd(),
-                iface.ifindex,
-                sys::net::BPF_XDP,
-                mode_flag(m),
-                None,
-            ) {
+            match sys::net::link_create(prog.fd(), iface.ifindex, sys::net::BPF_XDP, mode_flag(m), None) {
                 Ok(fd) => {
                     let id = pin_link(fd, path)?;
                     out.note(&format!(
@@ -181,18 +159,10 @@ pub(crate) fn attach(
                 }
             }
         }
-        match netlink::xdp_set(
-            &mut nl,
-            iface.ifindex,
-            Some(prog.fd()),
-            mode_flag(m) | noexist,
-        ) {
+        match netlink::xdp_set(&mut nl, iface.ifindex, Some(prog.fd()), mode_flag(m) | noexist) {
             Ok(()) => {
-                let replaced = if attached.is_empty() {
-                    String::new()
-                } else {
-                    " (replaced the previous program)".into()
-                };
+                let replaced =
+                    if attached.is_empty() { String::new() } else { " (replaced the previous program)".into() };
                 out.note(&format!(
                     "attached {} to {} (ifindex {}) as xdp, {} mode{replaced}",
                     prog.desc(),
@@ -215,23 +185,13 @@ pub(crate) fn attach(
 pub(crate) fn detach(out: &mut Out, iface: &Iface, mode: XdpMode) -> Result<()> {
     let mut nl = Netlink::open().context("opening an rtnetlink socket")?;
     let cur = state(&mut nl, iface.ifindex)?;
-    let targets: Vec<(&str, u32)> = cur
-        .modes()
-        .into_iter()
-        .filter(|(m, _)| mode == XdpMode::Auto || mode_by_name(m) == mode)
-        .collect();
+    let targets: Vec<(&str, u32)> =
+        cur.modes().into_iter().filter(|(m, _)| mode == XdpMode::Auto || mode_by_name(m) == mode).collect();
     if targets.is_empty() {
-        let which = if mode == XdpMode::Auto {
-            String::new()
-        } else {
-            format!(" in {} mode", mode_name(mode))
-        };
+        let which = if mode == XdpMode::Auto { String::new() } else { format!(" in {} mode", mode_name(mode)) };
         bail!(UserError::new(
             format!("no XDP program is attached to {}{which}", iface.name),
-            format!(
-                "see what is attached with `bpfpin net show dev {}`",
-                iface.name
-            ),
+            format!("see what is attached with `bpfpin net show dev {}`", iface.name),
         ));
     }
     for (m, id) in targets {
@@ -246,10 +206,7 @@ pub(crate) fn detach(out: &mut Out, iface: &Iface, mode: XdpMode) -> Result<()> 
         }
         netlink::xdp_set(&mut nl, iface.ifindex, None, mode_flag(mode_by_name(m)))
             .with_context(|| format!("detaching the XDP program from {}", iface.name))?;
-        out.note(&format!(
-            "detached XDP program id {id} ({m} mode) from {}",
-            iface.name
-        ))?;
+        out.note(&format!("detached XDP program id {id} ({m} mode) from {}", iface.name))?;
     }
     Ok(out.done()?)
 }

@@ -87,11 +87,7 @@ pub fn link_create(
     attr.link_create.attach_type = attach_type;
     attr.link_create.flags = flags;
     if let Some(r) = relative {
-        attr.link_create
-            .__bindgen_anon_3
-            .tcx
-            .__bindgen_anon_1
-            .relative_fd = r.as_raw_fd() as u32;
+        attr.link_create.__bindgen_anon_3.tcx.__bindgen_anon_1.relative_fd = r.as_raw_fd() as u32;
     }
     let fd = bpf("BPF_LINK_CREATE", bpf_cmd::BPF_LINK_CREATE, &mut attr)?;
     // SAFETY: BPF_LINK_CREATE returns a new link fd that nobody else owns.
@@ -119,11 +115,7 @@ pub fn prog_attach(
 
 /// BPF_PROG_DETACH of `prog` (None: whatever the hook holds, for hooks with
 /// one program such as the flow dissector).
-pub fn prog_detach(
-    prog: Option<BorrowedFd<'_>>,
-    target: Target<'_>,
-    attach_type: u32,
-) -> SysResult<()> {
+pub fn prog_detach(prog: Option<BorrowedFd<'_>>, target: Target<'_>, attach_type: u32) -> SysResult<()> {
     let mut attr = zeroed_attr();
     attr.__bindgen_anon_5.__bindgen_anon_1.target_fd = target.raw();
     attr.__bindgen_anon_5.attach_bpf_fd = prog.map_or(0, |p| p.as_raw_fd() as u32);
@@ -172,24 +164,13 @@ pub fn prog_query(target: Target<'_>, attach_type: u32) -> SysResult<Query> {
         }
         // SAFETY: the kernel wrote the count and revision on success; both
         // union members are plain u32s.
-        let (n, revision) = unsafe {
-            (
-                attr.query.__bindgen_anon_2.prog_cnt as usize,
-                attr.query.revision,
-            )
-        };
+        let (n, revision) = unsafe { (attr.query.__bindgen_anon_2.prog_cnt as usize, attr.query.revision) };
         let n = n.min(cap);
         prog_ids.truncate(n);
         prog_flags.truncate(n);
         link_ids.truncate(n);
         link_flags.truncate(n);
-        return Ok(Query {
-            prog_ids,
-            prog_flags,
-            link_ids,
-            link_flags,
-            revision,
-        });
+        return Ok(Query { prog_ids, prog_flags, link_ids, link_flags, revision });
     }
 }
 
@@ -197,13 +178,7 @@ pub fn prog_query(target: Target<'_>, attach_type: u32) -> SysResult<Query> {
 pub fn packet_socket(ifindex: u32) -> io::Result<OwnedFd> {
     let proto = (libc::ETH_P_ALL as u16).to_be();
     // SAFETY: plain socket(2) call with constant arguments.
-    let fd = unsafe {
-        libc::socket(
-            libc::AF_PACKET,
-            libc::SOCK_RAW | libc::SOCK_CLOEXEC,
-            proto as libc::c_int,
-        )
-    };
+    let fd = unsafe { libc::socket(libc::AF_PACKET, libc::SOCK_RAW | libc::SOCK_CLOEXEC, proto as libc::c_int) };
     if fd < 0 {
         return Err(io::Error::last_os_error());
     }
@@ -250,20 +225,12 @@ pub fn attach_socket_filter(sock: BorrowedFd<'_>, prog: BorrowedFd<'_>) -> io::R
 /// Wait up to `timeout_ms` for `sock` to be readable, then discard what is
 /// queued so the receive buffer never fills. Returns early (Ok) on a signal.
 pub fn wait_and_drain(sock: BorrowedFd<'_>, timeout_ms: i32) -> io::Result<()> {
-    let mut p = libc::pollfd {
-        fd: sock.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
+    let mut p = libc::pollfd { fd: sock.as_raw_fd(), events: libc::POLLIN, revents: 0 };
     // SAFETY: p is one valid pollfd.
     let r = unsafe { libc::poll(&mut p, 1, timeout_ms) };
     if r < 0 {
         let e = io::Error::last_os_error();
-        return if e.kind() == io::ErrorKind::Interrupted {
-            Ok(())
-        } else {
-            Err(e)
-        };
+        return if e.kind() == io::ErrorKind::Interrupted { Ok(()) } else { Err(e) };
     }
     let mut buf = [0u8; 256];
     loop {

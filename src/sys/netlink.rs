@@ -89,10 +89,7 @@ impl NlError {
         self.sys.errno()
     }
     fn new(call: &'static str, source: io::Error) -> NlError {
-        NlError {
-            sys: SysError { call, source },
-            ext: None,
-        }
+        NlError { sys: SysError { call, source }, ext: None }
     }
 }
 
@@ -127,10 +124,7 @@ impl Msg {
         buf[6..8].copy_from_slice(&(flags | NLM_F_REQUEST).to_ne_bytes());
         buf.extend_from_slice(fixed);
         pad(&mut buf);
-        Msg {
-            buf,
-            nests: Vec::new(),
-        }
+        Msg { buf, nests: Vec::new() }
     }
 
     fn attr(&mut self, ty: u16, data: &[u8]) -> &mut Self {
@@ -155,8 +149,7 @@ impl Msg {
     fn begin_nest(&mut self, ty: u16) -> &mut Self {
         self.nests.push(self.buf.len());
         self.buf.extend_from_slice(&[0, 0]);
-        self.buf
-            .extend_from_slice(&(ty | NLA_F_NESTED).to_ne_bytes());
+        self.buf.extend_from_slice(&(ty | NLA_F_NESTED).to_ne_bytes());
         self
     }
 
@@ -177,19 +170,17 @@ impl Msg {
 }
 
 fn pad(buf: &mut Vec<u8>) {
-    while buf.len() % 4 != 0 {
+    while !buf.len().is_multiple_of(4) {
         buf.push(0);
     }
 }
 
 fn u16_at(b: &[u8], off: usize) -> u16 {
-    b.get(off..off + 2)
-        .map_or(0, |s| u16::from_ne_bytes([s[0], s[1]]))
+    b.get(off..off + 2).map_or(0, |s| u16::from_ne_bytes([s[0], s[1]]))
 }
 
 fn u32_at(b: &[u8], off: usize) -> u32 {
-    b.get(off..off + 4)
-        .map_or(0, |s| u32::from_ne_bytes([s[0], s[1], s[2], s[3]]))
+    b.get(off..off + 4).map_or(0, |s| u32::from_ne_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 /// (type, payload) of each attribute in `b`, nested/byte-order bits masked.
@@ -242,13 +233,7 @@ impl Netlink {
     pub fn open() -> NlResult<Netlink> {
         let err = |e| NlError::new("socket(AF_NETLINK)", e);
         // SAFETY: plain socket(2) call with constant arguments.
-        let fd = unsafe {
-            libc::socket(
-                libc::AF_NETLINK,
-                libc::SOCK_RAW | libc::SOCK_CLOEXEC,
-                libc::NETLINK_ROUTE,
-            )
-        };
+        let fd = unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_ROUTE) };
         if fd < 0 {
             return Err(err(io::Error::last_os_error()));
         }
@@ -295,14 +280,7 @@ impl Netlink {
         let seq = self.seq;
         let bytes = msg.finish(seq);
         // SAFETY: bytes is a valid buffer of the given length for the call.
-        let r = unsafe {
-            libc::send(
-                self.fd.as_raw_fd(),
-                bytes.as_ptr() as *const libc::c_void,
-                bytes.len(),
-                0,
-            )
-        };
+        let r = unsafe { libc::send(self.fd.as_raw_fd(), bytes.as_ptr() as *const libc::c_void, bytes.len(), 0) };
         if r < 0 {
             return Err(NlError::new(call, io::Error::last_os_error()));
         }
@@ -312,14 +290,7 @@ impl Netlink {
     fn recv(&mut self, call: &'static str, buf: &mut [u8]) -> NlResult<usize> {
         loop {
             // SAFETY: buf is a valid, exclusively borrowed buffer of buf.len() bytes.
-            let r = unsafe {
-                libc::recv(
-                    self.fd.as_raw_fd(),
-                    buf.as_mut_ptr() as *mut libc::c_void,
-                    buf.len(),
-                    0,
-                )
-            };
+            let r = unsafe { libc::recv(self.fd.as_raw_fd(), buf.as_mut_ptr() as *mut libc::c_void, buf.len(), 0) };
             if r < 0 {
                 let e = io::Error::last_os_error();
                 if e.kind() == io::ErrorKind::Interrupted {
@@ -361,10 +332,7 @@ impl Netlink {
                             return Ok(out);
                         }
                         return Err(NlError {
-                            sys: SysError {
-                                call,
-                                source: io::Error::from_raw_os_error(errno),
-                            },
+                            sys: SysError { call, source: io::Error::from_raw_os_error(errno) },
                             ext: ext_ack(payload, flags),
                         });
                     }
@@ -383,17 +351,10 @@ fn ext_ack(payload: &[u8], flags: u16) -> Option<String> {
     }
     // struct nlmsgerr: int error, then the original header (and, unless
     // capped, its payload).
-    let orig_len = if flags & NLM_F_CAPPED != 0 {
-        NLMSG_HDRLEN
-    } else {
-        u32_at(payload, 4) as usize
-    };
+    let orig_len = if flags & NLM_F_CAPPED != 0 { NLMSG_HDRLEN } else { u32_at(payload, 4) as usize };
     let start = (4 + orig_len + 3) & !3;
     let tlvs = payload.get(start..)?;
-    attrs(tlvs)
-        .find(|(t, _)| *t == NLMSGERR_ATTR_MSG)
-        .map(|(_, d)| attr_str(d))
-        .filter(|s| !s.is_empty())
+    attrs(tlvs).find(|(t, _)| *t == NLMSGERR_ATTR_MSG).map(|(_, d)| attr_str(d)).filter(|s| !s.is_empty())
 }
 
 /// What IFLA_XDP reports for one interface.
@@ -416,14 +377,10 @@ impl LinkXdp {
             1 => vec![("driver", self.prog_id)],
             2 => vec![("generic", self.prog_id)],
             3 => vec![("offload", self.prog_id)],
-            4 => [
-                ("generic", self.skb_id),
-                ("driver", self.drv_id),
-                ("offload", self.hw_id),
-            ]
-            .into_iter()
-            .filter(|(_, id)| *id != 0)
-            .collect(),
+            4 => [("generic", self.skb_id), ("driver", self.drv_id), ("offload", self.hw_id)]
+                .into_iter()
+                .filter(|(_, id)| *id != 0)
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -438,10 +395,7 @@ pub fn links(nl: &mut Netlink) -> NlResult<Vec<LinkXdp>> {
         if ty != 16 || p.len() < 16 {
             continue;
         }
-        let mut l = LinkXdp {
-            ifindex: u32_at(&p, 4),
-            ..Default::default()
-        };
+        let mut l = LinkXdp { ifindex: u32_at(&p, 4), ..Default::default() };
         for (t, d) in attrs(&p[16..]) {
             match t {
                 IFLA_IFNAME => l.name = attr_str(d),
@@ -467,16 +421,10 @@ pub fn links(nl: &mut Netlink) -> NlResult<Vec<LinkXdp>> {
 
 /// RTM_SETLINK with IFLA_XDP: attach `prog` (or detach, with None) in the
 /// mode and with the XDP_FLAGS_* given.
-pub fn xdp_set(
-    nl: &mut Netlink,
-    ifindex: u32,
-    prog: Option<BorrowedFd<'_>>,
-    flags: u32,
-) -> NlResult<()> {
+pub fn xdp_set(nl: &mut Netlink, ifindex: u32, prog: Option<BorrowedFd<'_>>, flags: u32) -> NlResult<()> {
     let fd: i32 = prog.map_or(-1, |p| p.as_raw_fd());
     let mut msg = Msg::new(RTM_SETLINK, NLM_F_ACK, &ifinfomsg(ifindex));
-    msg.begin_nest(IFLA_XDP)
-        .attr(IFLA_XDP_FD, &fd.to_ne_bytes());
+    msg.begin_nest(IFLA_XDP).attr(IFLA_XDP_FD, &fd.to_ne_bytes());
     if flags != 0 {
         msg.attr_u32(IFLA_XDP_FLAGS, flags);
     }
@@ -487,11 +435,8 @@ pub fn xdp_set(
 /// RTM_NEWQDISC clsact, exclusive: Ok(true) if we created it, Ok(false) if
 /// one was already there.
 pub fn qdisc_add_clsact(nl: &mut Netlink, ifindex: u32) -> NlResult<bool> {
-    let mut msg = Msg::new(
-        RTM_NEWQDISC,
-        NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
-        &tcmsg(ifindex, CLSACT_HANDLE, TC_H_CLSACT, 0),
-    );
+    let mut msg =
+        Msg::new(RTM_NEWQDISC, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, &tcmsg(ifindex, CLSACT_HANDLE, TC_H_CLSACT, 0));
     msg.attr_str(TCA_KIND, "clsact");
     match nl.transact("RTM_NEWQDISC", msg) {
         Ok(_) => Ok(true),
@@ -502,11 +447,7 @@ pub fn qdisc_add_clsact(nl: &mut Netlink, ifindex: u32) -> NlResult<bool> {
 
 /// RTM_DELQDISC clsact.
 pub fn qdisc_del_clsact(nl: &mut Netlink, ifindex: u32) -> NlResult<()> {
-    let mut msg = Msg::new(
-        RTM_DELQDISC,
-        NLM_F_ACK,
-        &tcmsg(ifindex, CLSACT_HANDLE, TC_H_CLSACT, 0),
-    );
+    let mut msg = Msg::new(RTM_DELQDISC, NLM_F_ACK, &tcmsg(ifindex, CLSACT_HANDLE, TC_H_CLSACT, 0));
     msg.attr_str(TCA_KIND, "clsact");
     nl.transact("RTM_DELQDISC", msg).map(drop)
 }
@@ -560,9 +501,7 @@ fn parse_filter(p: &[u8]) -> Option<TcFilter> {
                     match ot {
                         TCA_BPF_NAME => f.name = Some(attr_str(od)),
                         TCA_BPF_ID => f.prog_id = Some(u32_at(od, 0)),
-                        TCA_BPF_FLAGS => {
-                            f.direct_action = u32_at(od, 0) & TCA_BPF_FLAG_ACT_DIRECT != 0
-                        }
+                        TCA_BPF_FLAGS => f.direct_action = u32_at(od, 0) & TCA_BPF_FLAG_ACT_DIRECT != 0,
                         TCA_BPF_TAG => f.tag = od.try_into().ok(),
                         _ => {}
                     }
@@ -579,11 +518,7 @@ fn parse_filter(p: &[u8]) -> Option<TcFilter> {
 pub fn filters(nl: &mut Netlink, ifindex: u32, parent: u32) -> NlResult<Vec<TcFilter>> {
     let msg = Msg::new(RTM_GETTFILTER, NLM_F_DUMP, &tcmsg(ifindex, 0, parent, 0));
     let replies = nl.transact("RTM_GETTFILTER", msg)?;
-    Ok(replies
-        .iter()
-        .filter_map(|(_, p)| parse_filter(p))
-        .filter(|f| f.handle != 0)
-        .collect())
+    Ok(replies.iter().filter_map(|(_, p)| parse_filter(p)).filter(|f| f.handle != 0).collect())
 }
 
 /// RTM_NEWTFILTER: a direct-action cls_bpf filter running `prog`. `prio` and
@@ -610,10 +545,7 @@ pub fn filter_add_bpf(
         .attr_u32(TCA_BPF_FLAGS, TCA_BPF_FLAG_ACT_DIRECT)
         .end_nest();
     let replies = nl.transact("RTM_NEWTFILTER", msg)?;
-    let echoed = replies
-        .iter()
-        .filter(|(t, _)| *t == RTM_NEWTFILTER)
-        .find_map(|(_, p)| parse_filter(p));
+    let echoed = replies.iter().filter(|(t, _)| *t == RTM_NEWTFILTER).find_map(|(_, p)| parse_filter(p));
     Ok(echoed.unwrap_or(TcFilter {
         ifindex,
         parent,
@@ -629,11 +561,7 @@ pub fn filter_add_bpf(
 /// RTM_DELTFILTER of exactly one filter.
 pub fn filter_del(nl: &mut Netlink, f: &TcFilter) -> NlResult<()> {
     let info = ((f.prio as u32) << 16) | f.protocol as u32;
-    let mut msg = Msg::new(
-        RTM_DELTFILTER,
-        NLM_F_ACK,
-        &tcmsg(f.ifindex, f.handle, f.parent, info),
-    );
+    let mut msg = Msg::new(RTM_DELTFILTER, NLM_F_ACK, &tcmsg(f.ifindex, f.handle, f.parent, info));
     msg.attr_str(TCA_KIND, &f.kind);
     nl.transact("RTM_DELTFILTER", msg).map(drop)
 }
@@ -645,10 +573,7 @@ mod tests {
     #[test]
     fn nested_attributes_round_trip() {
         let mut m = Msg::new(RTM_SETLINK, NLM_F_ACK, &ifinfomsg(7));
-        m.begin_nest(IFLA_XDP)
-            .attr(IFLA_XDP_FD, &(-1i32).to_ne_bytes())
-            .attr_u32(IFLA_XDP_FLAGS, 2)
-            .end_nest();
+        m.begin_nest(IFLA_XDP).attr(IFLA_XDP_FD, &(-1i32).to_ne_bytes()).attr_u32(IFLA_XDP_FLAGS, 2).end_nest();
         let b = m.finish(9);
         assert_eq!(u32_at(&b, 0) as usize, b.len());
         assert_eq!(u32_at(&b, 8), 9);
@@ -669,10 +594,7 @@ mod tests {
         p.extend_from_slice(&9u16.to_ne_bytes());
         p.extend_from_slice(&NLMSGERR_ATTR_MSG.to_ne_bytes());
         p.extend_from_slice(b"busy\0\0\0\0");
-        assert_eq!(
-            ext_ack(&p, NLM_F_ACK_TLVS | NLM_F_CAPPED).as_deref(),
-            Some("busy")
-        );
+        assert_eq!(ext_ack(&p, NLM_F_ACK_TLVS | NLM_F_CAPPED).as_deref(), Some("busy"));
         assert_eq!(ext_ack(&p, 0), None);
     }
 }
