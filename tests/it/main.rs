@@ -8,6 +8,7 @@ mod dump;
 mod errors;
 mod generated;
 mod map;
+mod net;
 mod pin;
 mod prog;
 mod samples;
