@@ -80,16 +80,12 @@ fn run(g: &Global, out: &mut Out, words: &[String], attach: bool) -> Result<()> 
     };
     // Only the flow dissector depends on the namespace, which is entered
     // after every selector was resolved.
-    let netns = if flow {
+    if flow {
         enter_netns(g)?;
-        Some(sysnet::current_netns().context("opening the current network namespace")?)
-    } else {
-        None
-    };
-    let (target, what) = match (&map, &netns) {
-        (Some((fd, desc)), _) => (Target::Fd(fd.as_fd()), desc.clone()),
-        (None, Some(ns)) => (Target::Fd(ns.as_fd()), "the network namespace".to_string()),
-        (None, None) => unreachable!("a map or the namespace is always the target"),
+    }
+    let (target, what) = match &map {
+        Some((fd, desc)) => (Target::Fd(fd.as_fd()), desc.clone()),
+        None => (Target::CurrentNetns, "the network namespace".to_string()),
     };
     if attach {
         sysnet::prog_attach(prog.fd(), target, attach_type, 0, None).map_err(|e| match e.errno() {

@@ -35,6 +35,9 @@ pub const BPF_F_AFTER: u32 = 1 << 4;
 pub enum Target<'a> {
     Ifindex(u32),
     Fd(BorrowedFd<'a>),
+    /// The caller's network namespace (the flow dissector's attach and
+    /// detach insist on target_fd 0; its query takes a namespace fd).
+    CurrentNetns,
 }
 
 impl Target<'_> {
@@ -42,6 +45,7 @@ impl Target<'_> {
         match self {
             Target::Ifindex(i) => i,
             Target::Fd(fd) => fd.as_raw_fd() as u32,
+            Target::CurrentNetns => 0,
         }
     }
 }
