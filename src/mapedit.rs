@@ -1,1 +1,1431 @@
-//! Map editing verbs (issue 5): in progress.
+//! `bpfpin map lookup | getnext | update | delete | create | freeze | push |
+//! pop | peek | watch`: reading and editing one map's entries, by bytes as
+//! bpftool takes them or, where the map carries BTF, by typed JSON.
+//!
+//! Output follows bpftool v7.1.0 (src/map.c do_lookup, do_getnext,
+//! do_update, do_pop/do_peek): the same plain lines and `-j` documents,
+//! except that plain `lookup` on a map with BTF prints the typed line
+//! `map dump` prints (`key: 1  value: {packets: 5, bytes: 336}`), and that
+//! failures are one sentence naming the map plus a fix, exit status 1.
+//!
+//! Decisions beyond bpftool:
+//! - A missed lookup or peek prints bpftool's answer on stdout (`Not found`
+//!   block, or `null` with `-j`) and then fails, so stderr says why and the
+//!   exit status is 1 (main adds no JSON error document after `null`).
+//! - Per-CPU maps: one `value` is written to every CPU (as bpftool does);
+//!   `value` repeated once per possible CPU writes each CPU its own value
+//!   (`value 1 0 0 0 0 0 0 0 value 2 0 0 0 0 0 0 0`).
+//! - `push MAP value V exist` overwrites the oldest element of a full queue
+//!   or stack (BPF_EXIST); `peek BLOOM value V` tests membership.
+//! - `watch` prints the first refresh at once (values only), then every
+//!   interval the values with per-second rates of their integer fields.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::btf::{Btf, MapValue};
+use crate::cli::Global;
+use crate::error::UserError;
+use crate::model::{DumpEntry, HexBytes, PerCpu, map_is_percpu, map_type_by_name, map_type_name, prog_type_name};
+use crate::output::hexfmt::{self, Layout};
+use crate::output::{Mode, Out, write_json};
+use crate::pin;
+use crate::select::{Data, MapSel, UpdateFlags, Words};
+use crate::sys::{self, SysError, bpf_map_info};
+
+// ---------------------------------------------------------------------------------------
+// The map being edited.
+// ---------------------------------------------------------------------------------------
+
+/// BTF types for a map's keys and values.
+struct Typed {
+    btf: Btf,
+    /// 0 when the map has no BTF key type (global data maps).
+    key: u32,
+    value: u32,
+}
+
+/// A map opened for one command, with the facts every message names.
+struct Target {
+    fd: OwnedFd,
+    info: bpf_map_info,
+    name: String,
+    kind: String,
+    typed: Option<Typed>,
+    percpu: bool,
+    ncpus: usize,
+}
+
+impl Target {
+    fn open(sel: &MapSel) -> Result<Target> {
+        let fd = crate::map::resolve_one(sel)?;
+        let info = sys::map_info(fd.as_fd()).context("reading map info")?;
+        let percpu = map_is_percpu(info.type_);
+        let ncpus = if percpu { sys::possible_cpus().context("reading the possible CPUs")? } else { 1 };
+        Ok(Target {
+            name: pin::c_name(&info.name),
+            kind: map_type_name(info.type_),
+            typed: typed(&info),
+            fd,
+            info,
+            percpu,
+            ncpus,
+        })
+    }
+
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+
+    /// "map `counts` (id 7, hash)".
+    fn what(&self) -> String {
+        format!("map `{}` (id {}, {})", self.name, self.info.id, self.kind)
+    }
+
+    fn layout(&self) -> Layout {
+        Layout { map_type: self.info.type_, key_size: self.info.key_size, value_size: self.info.value_size }
+    }
+
+    /// Per-CPU values sit 8-byte aligned, one slot per possible CPU.
+    fn stride(&self) -> usize {
+        if self.percpu { (self.info.value_size as usize).div_ceil(8) * 8 } else { self.info.value_size as usize }
+    }
+
+    fn value_buf(&self) -> Vec<u8> {
+        vec![0u8; self.stride() * self.ncpus]
+    }
+
+    fn values<'b>(&self, buf: &'b [u8]) -> Vec<&'b [u8]> {
+        let vs = self.info.value_size as usize;
+        buf.chunks(self.stride().max(1)).take(self.ncpus).map(|c| &c[..vs.min(c.len())]).collect()
+    }
+
+    fn fdinfo(&self, field: &str) -> Option<String> {
+        sys::fdinfo(self.fd()).into_iter().find(|(k, _)| k == field).map(|(_, v)| v)
+    }
+
+    fn frozen(&self) -> bool {
+        self.fdinfo("frozen").is_some_and(|v| v != "0")
+    }
+
+    fn is_keyless(&self) -> bool {
+        matches!(self.kind.as_str(), "queue" | "stack" | "bloom_filter")
+    }
+
+    /// Refuse queue/stack/bloom maps in key-based verbs.
+    fn need_keys(&self, verb: &str) -> Result<()> {
+        if self.is_keyless() {
+            bail!(UserError::new(
+                format!("{} has no keys, so `map {verb}` does not apply", self.what()),
+                "use `bpfpin map push`, `map pop` or `map peek` on queues, stacks and bloom filters",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A key as people read it in messages: typed where BTF allows, else hex.
+    fn show_key(&self, key: &[u8]) -> String {
+        if let Some(t) = &self.typed
+            && t.key != 0
+            && let Ok(s) = t.btf.to_plain(t.key, key)
+        {
+            return s;
+        }
+        spaced_hex(key)
+    }
+
+    /// The bytes of a `key DATA`.
+    fn encode_key(&self, data: &Data) -> Result<Vec<u8>> {
+        let bytes = match data {
+            Data::Bytes(b) => b.clone(),
+            Data::Json(text) => {
+                let t = self.typed_for("key")?;
+                if t.key == 0 {
+                    bail!(UserError::new(
+                        "the map has BTF for its values but not its keys, so `key json` cannot be typed".to_string(),
+                        "give the key as bytes, e.g. `key 0 0 0 0`",
+                    ));
+                }
+                encode_json(&t.btf, t.key, text, "key")?
+            }
+        };
+        check_size("key", self.info.key_size, bytes)
+    }
+
+    /// The bytes of one `value DATA` (one CPU's worth for per-CPU maps).
+    fn encode_value(&self, data: &Data) -> Result<Vec<u8>> {
+        let bytes = match data {
+            Data::Bytes(b) => b.clone(),
+            Data::Json(text) => {
+                let t = self.typed_for("value")?;
+                encode_json(&t.btf, t.value, text, "value")?
+            }
+        };
+        check_size("value", self.info.value_size, bytes)
+    }
+
+    fn typed_for(&self, what: &str) -> Result<&Typed> {
+        self.typed.as_ref().ok_or_else(|| {
+            UserError::new(
+                format!("the map has no BTF, so `{what} json` cannot be typed"),
+                format!("give the {what} as bytes, e.g. `{what} hex 01 00 00 00`; typed JSON needs a map from an object built with `clang -g`"),
+            )
+            .into()
+        })
+    }
+}
+
+fn typed(info: &bpf_map_info) -> Option<Typed> {
+    if info.btf_id == 0 || info.btf_value_type_id == 0 {
+        return None;
+    }
+    let raw = sys::btf_raw(info.btf_id).ok()?;
+    let btf = Btf::parse(&raw).ok()?;
+    Some(Typed { btf, key: info.btf_key_type_id, value: info.btf_value_type_id })
+}
+
+fn spaced_hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// "map key is 4 bytes, 2 given", with an example of the right length.
+fn check_size(what: &str, want: u32, got: Vec<u8>) -> Result<Vec<u8>> {
+    if got.len() == want as usize {
+        return Ok(got);
+    }
+    let example = if want == 0 {
+        format!("this map takes no {what}")
+    } else {
+        let zeros = vec!["0"; want.min(16) as usize].join(" ");
+        let more = if want > 16 { " ..." } else { "" };
+        format!("give exactly {want} bytes, e.g. `{what} {zeros}{more}`")
+    };
+    bail!(UserError::new(format!("map {what} is {want} bytes, {} given", got.len()), example))
+}
+
+fn encode_json(btf: &Btf, id: u32, text: &str, what: &str) -> Result<Vec<u8>> {
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        UserError::new(
+            format!("{what} `{text}` is not JSON: {e}"),
+            format!("quote it for the shell, e.g. {what} json '{{\"packets\": 0}}'"),
+        )
+    })?;
+    btf.from_json(id, &v).map_err(|e| {
+        UserError::new(
+            format!("{what} `{text}` does not fit {}: {e:#}", btf.type_decl(id)),
+            format!("write the {what} as `-j map dump` shows it under `formatted`"),
+        )
+        .into()
+    })
+}
+
+/// Expect keyword `kw` next.
+fn expect_kw(w: &mut Words<'_>, verb: &str, kw: &str) -> Result<()> {
+    if w.eat(kw) {
+        return Ok(());
+    }
+    let got = match w.peek() {
+        Some(x) => format!("got `{x}`"),
+        None => "the command ends".to_string(),
+    };
+    bail!(
+        UserError::new(format!("`map {verb}` expects `{kw}` here, {got}"), format!("see `bpfpin map {verb} --help`"),)
+    )
+}
+
+fn json_doc<T: Serialize + ?Sized>(out: &mut Out, v: &T) -> Result<()> {
+    let pretty = matches!(out.mode, Mode::Json { pretty: true });
+    let w = out.writer();
+    write_json(&mut *w, v, pretty)?;
+    w.write_all(b"\n")?;
+    Ok(())
+}
+
+/// bpftool's `null` (JSON) after a command that returns nothing.
+fn null(out: &mut Out) -> Result<()> {
+    out.done()?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// lookup
+// ---------------------------------------------------------------------------------------
+
+/// `map lookup MAP key DATA`.
+pub fn lookup(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    let mut w = Words::new("map lookup", words);
+    let t = Target::open(&w.take_map()?)?;
+    t.need_keys("lookup")?;
+    expect_kw(&mut w, "lookup", "key")?;
+    let data = w.take_data("key")?;
+    w.expect_end()?;
+    let key = t.encode_key(&data).with_context(|| format!("looking up a key in {}", t.what()))?;
+    let mut buf = t.value_buf();
+    let found = sys::map::lookup(t.fd(), &key, &mut buf).map_err(|e| elem_error(&t, e, &key, Op::Lookup))?;
+    if !found {
+        if out.is_json() {
+            out.done()?;
+        } else {
+            hexfmt::write_lookup_not_found(out.writer(), &key)?;
+        }
+        bail!(UserError::new(
+            format!("key {} is not in {}", t.show_key(&key), t.what()),
+            format!("list its keys with `bpfpin map dump id {}`", t.info.id),
+        ));
+    }
+    write_entry(out, &t, &key, &buf)
+}
+
+/// One entry as `lookup` and `pop` print it: bpftool's `-j` object (with
+/// `formatted` where there is BTF), the typed line, or bpftool's hex lines.
+fn write_entry(out: &mut Out, t: &Target, key: &[u8], buf: &[u8]) -> Result<()> {
+    let values = t.values(buf);
+    if out.is_json() {
+        let entry = DumpEntry {
+            key: HexBytes(key),
+            value: (!t.percpu).then(|| HexBytes(values[0])),
+            values: t.percpu.then(|| PerCpu(values.clone())),
+            formatted: t.typed.as_ref().and_then(|ty| formatted(ty, key, &values, t.percpu)),
+        };
+        return json_doc(out, &entry);
+    }
+    if let Some(ty) = &t.typed
+        && let Ok(line) = typed_lines(ty, key, &values, t.percpu)
+    {
+        out.writer().write_all(line.as_bytes())?;
+        return Ok(());
+    }
+    if t.percpu {
+        hexfmt::write_percpu_entry(out.writer(), &t.layout(), key, &values)?;
+    } else {
+        hexfmt::write_entry(out.writer(), &t.layout(), key, values[0])?;
+    }
+    Ok(())
+}
+
+fn formatted(t: &Typed, key: &[u8], values: &[&[u8]], percpu: bool) -> Option<Value> {
+    let k = (t.key != 0 && !key.is_empty()).then_some((t.key, key));
+    let v = if percpu { MapValue::PerCpu(values) } else { MapValue::Single(values[0]) };
+    t.btf.formatted_entry(k, t.value, v).ok()
+}
+
+/// The typed plain form `map dump` uses: `key: 1  value: {..}`; per-CPU maps
+/// put each CPU on its own line; keyless maps print only the value.
+fn typed_lines(t: &Typed, key: &[u8], values: &[&[u8]], percpu: bool) -> Result<String> {
+    let mut s = String::new();
+    if !key.is_empty() {
+        let k = if t.key != 0 { t.btf.to_plain(t.key, key)? } else { spaced_hex(key) };
+        s.push_str("key: ");
+        s.push_str(&k);
+    }
+    if percpu {
+        s.push('\n');
+        for (cpu, v) in values.iter().enumerate() {
+            let _ = writeln!(s, "  value (CPU {cpu:02}): {}", t.btf.to_plain(t.value, v)?);
+        }
+    } else {
+        if !s.is_empty() {
+            s.push_str("  ");
+        }
+        let _ = writeln!(s, "value: {}", t.btf.to_plain(t.value, values[0])?);
+    }
+    Ok(s)
+}
+
+// ---------------------------------------------------------------------------------------
+// getnext
+// ---------------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct NextKey<'a> {
+    key: Option<HexBytes<'a>>,
+    next_key: HexBytes<'a>,
+}
+
+/// `map getnext MAP [key DATA]`.
+pub fn getnext(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    let mut w = Words::new("map getnext", words);
+    let t = Target::open(&w.take_map()?)?;
+    t.need_keys("getnext")?;
+    let key = if w.eat("key") {
+        let data = w.take_data("key")?;
+        Some(t.encode_key(&data).with_context(|| format!("reading the next key of {}", t.what()))?)
+    } else {
+        None
+    };
+    w.expect_end()?;
+    let mut next = vec![0u8; t.info.key_size as usize];
+    let more = sys::map::get_next_key(t.fd(), key.as_deref(), &mut next)
+        .map_err(|e| elem_error(&t, e, key.as_deref().unwrap_or(&[]), Op::GetNext))?;
+    if !more {
+        match &key {
+            None => bail!(UserError::new(format!("{} is empty", t.what()), "add entries with `bpfpin map update`",)),
+            Some(k) => bail!(UserError::new(
+                format!("no key follows {} in {}: it is the last one", t.show_key(k), t.what()),
+                format!("start again from the first key with `bpfpin map getnext id {}`", t.info.id),
+            )),
+        }
+    }
+    if out.is_json() {
+        return json_doc(out, &NextKey { key: key.as_deref().map(HexBytes), next_key: HexBytes(&next) });
+    }
+    let wr = out.writer();
+    match &key {
+        None => wr.write_all(b"key: None\n")?,
+        Some(k) => {
+            wr.write_all(b"key:\n")?;
+            hexfmt::write_hex(wr, k)?;
+            wr.write_all(b"\n")?;
+        }
+    }
+    wr.write_all(b"next key:\n")?;
+    hexfmt::write_hex(wr, &next)?;
+    wr.write_all(b"\n")?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// update / delete
+// ---------------------------------------------------------------------------------------
+
+/// Map types whose values are program fds.
+fn holds_progs(kind: &str) -> bool {
+    kind == "prog_array"
+}
+
+/// Map types whose values are map fds.
+fn holds_maps(kind: &str) -> bool {
+    matches!(kind, "array_of_maps" | "hash_of_maps")
+}
+
+/// Whether the next word starts a selector rather than DATA.
+fn is_selector_word(w: Option<&str>) -> bool {
+    w.is_some_and(|w| matches!(w, "id" | "pinned" | "name" | "tag") || w.contains('/'))
+}
+
+/// A value ready to write, and the fds whose numbers it holds (kept open
+/// until the kernel has read them).
+struct Value_ {
+    bytes: Vec<u8>,
+    _fds: Vec<OwnedFd>,
+    /// The program or map written, for messages.
+    object: Option<Object>,
+}
+
+enum Object {
+    Prog { name: String, id: u32, prog_type: u32 },
+    Map { name: String, id: u32, kind: String, key: u32, value: u32, entries: u32 },
+}
+
+/// VALUE after `value`: a PROG for prog arrays, a MAP for map-in-map, DATA
+/// (repeated per CPU if wanted) otherwise.
+fn take_value(t: &Target, w: &mut Words<'_>) -> Result<Value_> {
+    if holds_progs(&t.kind) {
+        if !is_selector_word(w.peek()) {
+            bail!(UserError::new(
+                "its values are programs, not bytes".to_string(),
+                "give the program: `value pinned PATH`, `value id N`, `value name NAME` or `value tag TAG`",
+            ));
+        }
+        let fd = crate::prog::resolve_one(&w.take_prog()?)?;
+        let info = sys::prog_info(fd.as_fd()).context("reading program info")?;
+        let object = Object::Prog { name: crate::prog::full_name(&info), id: info.info.id, prog_type: info.info.type_ };
+        check_prog_owner(t, &object)?;
+        let bytes = (fd.as_raw_fd() as u32).to_ne_bytes().to_vec();
+        return Ok(Value_ {
+            bytes: check_size("value", t.info.value_size, bytes)?,
+            _fds: vec![fd],
+            object: Some(object),
+        });
+    }
+    if holds_maps(&t.kind) {
+        if !is_selector_word(w.peek()) {
+            bail!(UserError::new(
+                "its values are maps, not bytes".to_string(),
+                "give the inner map: `value pinned PATH`, `value id N` or `value name NAME`",
+            ));
+        }
+        let fd = crate::map::resolve_one(&w.take_map()?)?;
+        let i = sys::map_info(fd.as_fd()).context("reading map info")?;
+        let object = Object::Map {
+            name: pin::c_name(&i.name),
+            id: i.id,
+            kind: map_type_name(i.type_),
+            key: i.key_size,
+            value: i.value_size,
+            entries: i.max_entries,
+        };
+        let bytes = (fd.as_raw_fd() as u32).to_ne_bytes().to_vec();
+        return Ok(Value_ {
+            bytes: check_size("value", t.info.value_size, bytes)?,
+            _fds: vec![fd],
+            object: Some(object),
+        });
+    }
+    let mut each = vec![t.encode_value(&w.take_data("value")?)?];
+    while w.eat("value") {
+        each.push(t.encode_value(&w.take_data("value")?)?);
+    }
+    Ok(Value_ { bytes: assemble(&each, t.percpu, t.ncpus, t.stride())?, _fds: Vec::new(), object: None })
+}
+
+/// The buffer the kernel reads: one value, or one stride-aligned slot per CPU.
+fn assemble(each: &[Vec<u8>], percpu: bool, ncpus: usize, stride: usize) -> Result<Vec<u8>> {
+    if !percpu {
+        if each.len() > 1 {
+            bail!(UserError::new(
+                format!("`value` is given {} times, but only per-CPU maps take one value per CPU", each.len()),
+                "give one `value`",
+            ));
+        }
+        return Ok(each[0].clone());
+    }
+    if each.len() != 1 && each.len() != ncpus {
+        bail!(UserError::new(
+            format!("the map has {ncpus} possible CPUs, and {} values were given", each.len()),
+            format!("give one `value` for every CPU, or exactly {ncpus} (`value DATA` repeated, CPU 0 first)"),
+        ));
+    }
+    let mut buf = vec![0u8; stride * ncpus];
+    for cpu in 0..ncpus {
+        let v = if each.len() == 1 { &each[0] } else { &each[cpu] };
+        buf[cpu * stride..cpu * stride + v.len()].copy_from_slice(v);
+    }
+    Ok(buf)
+}
+
+/// A prog array accepts only programs of its owner's type (the program that
+/// first used it); say so before the kernel's bare EINVAL.
+fn check_prog_owner(t: &Target, obj: &Object) -> Result<()> {
+    let Object::Prog { name, id, prog_type } = obj else { return Ok(()) };
+    let Some(owner) = t.fdinfo("owner_prog_type").and_then(|v| v.parse::<u32>().ok()) else {
+        return Ok(());
+    };
+    if owner != *prog_type {
+        bail!(UserError::new(
+            format!(
+                "program `{name}` (id {id}) is a {} program, but {} holds {} programs",
+                prog_type_name(*prog_type),
+                t.what(),
+                prog_type_name(owner)
+            ),
+            format!("tail calls stay within one program type: load the target as {}", prog_type_name(owner)),
+        ));
+    }
+    Ok(())
+}
+
+/// `map update MAP key DATA value VALUE [any|exist|noexist]`.
+pub fn update(_g: &Global, out: &mut Out, words: &[String], from: Option<&Path>) -> Result<()> {
+    if from.is_some() {
+        return crate::prog::not_yet("map update --from");
+    }
+    let mut w = Words::new("map update", words);
+    let t = Target::open(&w.take_map()?)?;
+    t.need_keys("update")?;
+    let ctx = || format!("updating {}", t.what());
+    expect_kw(&mut w, "update", "key")?;
+    let key = t.encode_key(&w.take_data("key")?).with_context(ctx)?;
+    expect_kw(&mut w, "update", "value")?;
+    let value = take_value(&t, &mut w).with_context(ctx)?;
+    let flags = w.take_update_flags();
+    w.expect_end()?;
+    sys::map::update(t.fd(), &key, &value.bytes, flags.bits())
+        .map_err(|e| elem_error(&t, e, &key, Op::Update(flags, value.object.as_ref())))?;
+    null(out)
+}
+
+/// `map delete MAP key DATA`.
+pub fn delete(_g: &Global, out: &mut Out, words: &[String], all: bool) -> Result<()> {
+    if all {
+        return crate::prog::not_yet("map delete --all");
+    }
+    let mut w = Words::new("map delete", words);
+    let t = Target::open(&w.take_map()?)?;
+    t.need_keys("delete")?;
+    expect_kw(&mut w, "delete", "key")?;
+    let key = t.encode_key(&w.take_data("key")?).with_context(|| format!("deleting from {}", t.what()))?;
+    w.expect_end()?;
+    sys::map::delete(t.fd(), &key).map_err(|e| elem_error(&t, e, &key, Op::Delete))?;
+    null(out)
+}
+
+enum Op<'a> {
+    Lookup,
+    GetNext,
+    Update(UpdateFlags, Option<&'a Object>),
+    Delete,
+    Push,
+}
+
+fn is_array_kind(kind: &str) -> bool {
+    matches!(
+        kind,
+        "array"
+            | "percpu_array"
+            | "prog_array"
+            | "array_of_maps"
+            | "cgroup_array"
+            | "perf_event_array"
+            | "devmap"
+            | "cpumap"
+            | "xskmap"
+            | "sockmap"
+    )
+}
+
+/// The kernel's errno turned into a sentence with the map's facts.
+fn elem_error(t: &Target, e: SysError, key: &[u8], op: Op<'_>) -> anyhow::Error {
+    let errno = e.errno().unwrap_or(0);
+    let k = t.show_key(key);
+    let what = t.what();
+    let user = |msg: String, fix: String| -> anyhow::Error { UserError::new(msg, fix).into() };
+    match (errno, &op) {
+        (libc::EEXIST, Op::Update(UpdateFlags::NoExist, _)) => {
+            return user(
+                format!("key {k} already exists in {what}; `noexist` does not overwrite"),
+                "use `any` (the default) to overwrite it".into(),
+            );
+        }
+        (libc::ENOENT, Op::Update(UpdateFlags::Exist, _)) => {
+            return user(
+                format!("key {k} is not in {what}; `exist` only overwrites"),
+                "use `any` or `noexist` to add it".into(),
+            );
+        }
+        (libc::ENOENT, Op::Delete) => {
+            return user(
+                format!("key {k} is not in {what}"),
+                format!("list its keys with `bpfpin map dump id {}`", t.info.id),
+            );
+        }
+        (libc::E2BIG, Op::Update(..)) if is_array_kind(&t.kind) => {
+            return user(
+                format!("key {k} is past the end of {what}: max_entries {}", t.info.max_entries),
+                format!("array keys are indexes from 0 to {}", t.info.max_entries.saturating_sub(1)),
+            );
+        }
+        (libc::E2BIG, Op::Update(..) | Op::Push) => {
+            let fix = if matches!(op, Op::Push) {
+                "pop values first, or push with `exist` to overwrite the oldest"
+            } else {
+                "delete entries (`bpfpin map delete`), or recreate the map with more entries"
+            };
+            return user(format!("{what} is full: max_entries {}", t.info.max_entries), fix.into());
+        }
+        (libc::EPERM, Op::Update(..) | Op::Delete | Op::Push) if t.frozen() => {
+            return user(
+                format!("{what} is frozen; it cannot be changed"),
+                "frozen maps stay read-only for user space; create a new map with `bpfpin map create` to write".into(),
+            );
+        }
+        (libc::EPERM, Op::Update(..) | Op::Delete | Op::Push) if t.info.map_flags & FLAG_RDONLY != 0 => {
+            return user(
+                format!("{what} was created read-only for user space (flags rdonly)"),
+                "only BPF programs can write it; create a map without `rdonly` to write from user space".into(),
+            );
+        }
+        (libc::EPERM | libc::EACCES, Op::Lookup | Op::GetNext) if t.info.map_flags & FLAG_WRONLY != 0 => {
+            return user(
+                format!("{what} was created write-only for user space (flags wronly)"),
+                "only BPF programs can read it".into(),
+            );
+        }
+        (libc::EINVAL, Op::Delete) if is_array_kind(&t.kind) && !holds_progs(&t.kind) && !holds_maps(&t.kind) => {
+            return user(
+                format!("{what} is an array: its keys always exist and cannot be deleted"),
+                "write zeros instead, e.g. `bpfpin map update ... value 0 0 0 0`".into(),
+            );
+        }
+        (libc::EINVAL | libc::EBADF, Op::Update(_, Some(Object::Map { name, id, kind, key, value, entries }))) => {
+            return user(
+                format!(
+                    "map `{name}` (id {id}, {kind}, key {key}B, value {value}B, max_entries {entries}) does not fit {what}: inner maps must match its inner map template"
+                ),
+                "create the inner map with the template's type, key, value and flags (see `bpfpin map show`)".into(),
+            );
+        }
+        (libc::EINVAL, Op::Update(_, Some(Object::Prog { name, id, prog_type }))) => {
+            return user(
+                format!("{what} refused program `{name}` (id {id}, {})", prog_type_name(*prog_type)),
+                "a prog array takes programs of its owner's type, attach type and JIT state; check with `bpfpin map show` and `bpfpin prog show`".into(),
+            );
+        }
+        _ => {}
+    }
+    let verb = match op {
+        Op::Lookup => "looking up key",
+        Op::GetNext => "reading the key after",
+        Op::Update(..) => "updating key",
+        Op::Delete => "deleting key",
+        Op::Push => "pushing onto",
+    };
+    let ctx = if matches!(op, Op::Push) { format!("{verb} {what}") } else { format!("{verb} {k} in {what}") };
+    anyhow::Error::from(e).context(ctx)
+}
+
+// ---------------------------------------------------------------------------------------
+// create / freeze
+// ---------------------------------------------------------------------------------------
+
+/// The kernel's internal ENOTSUPP, which some map types leak to user space.
+const ENOTSUPP: i32 = 524;
+
+pub const FLAG_RDONLY: u32 = 8;
+pub const FLAG_WRONLY: u32 = 16;
+
+/// BPF_F_* map flags by bpftool-ish name (without the `BPF_F_` prefix).
+const MAP_FLAGS: &[(&str, u32)] = &[
+    ("no_prealloc", 1),
+    ("no_common_lru", 2),
+    ("numa_node", 4),
+    ("rdonly", 8),
+    ("wronly", 16),
+    ("stack_build_id", 32),
+    ("zero_seed", 64),
+    ("rdonly_prog", 128),
+    ("wronly_prog", 256),
+    ("clone", 512),
+    ("mmapable", 1024),
+    ("preserve_elems", 2048),
+    ("inner_map", 4096),
+    ("link", 8192),
+    ("path_fd", 16384),
+    ("vtype_btf_obj_fd", 32768),
+    ("token_fd", 65536),
+    ("segv_on_fault", 131072),
+    ("no_user_conv", 262144),
+];
+
+/// `flags F`: a number, or names joined by `,` or `|` (`no_prealloc,rdonly_prog`).
+pub fn parse_map_flags(s: &str) -> Result<u32> {
+    if let Some(n) = crate::select::parse_u32(s) {
+        return Ok(n);
+    }
+    let mut flags = 0;
+    for part in s.split([',', '|']).map(str::trim).filter(|p| !p.is_empty()) {
+        let lower = part.to_ascii_lowercase();
+        let name = lower.strip_prefix("bpf_f_").unwrap_or(&lower);
+        match MAP_FLAGS.iter().find(|(n, _)| *n == name) {
+            Some((_, bit)) => flags |= bit,
+            None => bail!(UserError::new(
+                format!("unknown map flag `{part}`"),
+                format!(
+                    "give a number or names joined by `,`: {}",
+                    MAP_FLAGS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        }
+    }
+    Ok(flags)
+}
+
+/// What `map create` was asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateSpec {
+    pub map_type: u32,
+    pub kind: String,
+    pub key: u32,
+    pub value: u32,
+    pub entries: u32,
+    pub name: String,
+    pub flags: u32,
+    pub has_inner: bool,
+}
+
+impl CreateSpec {
+    fn describe(&self) -> String {
+        format!(
+            "{} map `{}` (key {}, value {}, entries {}, flags {:#x})",
+            self.kind, self.name, self.key, self.value, self.entries, self.flags
+        )
+    }
+}
+
+/// Rules the kernel applies with a bare EINVAL, checked first so the error
+/// can say which one.
+pub fn check_create(s: &CreateSpec) -> Result<()> {
+    let bad = |msg: String, fix: &str| -> Result<()> { bail!(UserError::new(msg, fix)) };
+    if s.name.len() > 15 || !s.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+        return bad(
+            format!("map name `{}` is not valid: at most 15 letters, digits, `_` or `.`", s.name),
+            "choose a shorter name of letters, digits and `_`",
+        );
+    }
+    let k = s.kind.as_str();
+    if matches!(k, "queue" | "stack" | "bloom_filter") && s.key != 0 {
+        return bad(format!("{k} maps have no keys, but key {} was given", s.key), "give `key 0`");
+    }
+    if is_array_kind(k) && s.key != 4 {
+        return bad(format!("{k} maps take 4-byte keys (indexes), but key {} was given", s.key), "give `key 4`");
+    }
+    if matches!(k, "prog_array" | "array_of_maps" | "hash_of_maps") && s.value != 4 {
+        return bad(format!("{k} values are 4-byte fds, but value {} was given", s.value), "give `value 4`");
+    }
+    if matches!(k, "array_of_maps" | "hash_of_maps") && !s.has_inner {
+        return bad(
+            format!("{k} needs an inner map template"),
+            "add `inner_map MAP`: a map with the type, key and value sizes of the maps it will hold",
+        );
+    }
+    if s.has_inner && !matches!(k, "array_of_maps" | "hash_of_maps") {
+        return bad(format!("`inner_map` is only for array_of_maps and hash_of_maps, not {k}"), "drop `inner_map`");
+    }
+    if k == "lpm_trie" && s.flags & 1 == 0 {
+        return bad("lpm_trie maps must be created with flags no_prealloc".to_string(), "add `flags no_prealloc`");
+    }
+    if k == "lpm_trie" && s.key < 5 {
+        return bad(
+            format!("lpm_trie keys are a 4-byte prefix length then the data, so at least 5 bytes; {} given", s.key),
+            "give e.g. `key 8` for IPv4 (4 + 4) or `key 20` for IPv6",
+        );
+    }
+    Ok(())
+}
+
+/// Read `PATH type T key N value N entries N name NAME [flags F] [inner_map MAP]`
+/// (keywords in any order, as bpftool takes them).
+fn parse_create(words: &[String]) -> Result<(std::path::PathBuf, CreateSpec, Option<MapSel>)> {
+    let mut w = Words::new("map create", words);
+    let path = w.take_path("the pin path of the new map")?;
+    let (mut kind, mut key, mut value, mut entries, mut name, mut flags, mut inner) = (None, 0, 0, 0, None, 0, None);
+    while let Some(kw) = w.next() {
+        match kw {
+            "type" => kind = Some(w.require("a map type")?.to_string()),
+            "key" => key = w.take_u32("key size")?,
+            "value" => value = w.take_u32("value size")?,
+            "entries" => entries = w.take_u32("entries")?,
+            "name" => name = Some(w.require("a map name")?.to_string()),
+            "flags" => flags = parse_map_flags(w.require("flags")?)?,
+            "inner_map" => inner = Some(w.take_map()?),
+            other => bail!(UserError::new(
+                format!("`map create` does not take `{other}`"),
+                "use `PATH type T key N value N entries N name NAME [flags F] [inner_map MAP]`",
+            )),
+        }
+    }
+    let Some(kind) = kind else {
+        bail!(UserError::new("`map create` needs `type T`", "e.g. `type hash`; see `bpfpin map create --help`"));
+    };
+    let Some(map_type) = map_type_by_name(&kind).filter(|t| *t != 0) else {
+        bail!(UserError::new(
+            format!("unknown map type `{kind}`"),
+            "use a bpftool type name: hash, array, prog_array, percpu_hash, percpu_array, lru_hash, lpm_trie, array_of_maps, hash_of_maps, queue, stack, bloom_filter, ringbuf, ...",
+        ));
+    };
+    let Some(name) = name else {
+        bail!(UserError::new("`map create` needs `name NAME`", "add e.g. `name counters`"));
+    };
+    let spec = CreateSpec { map_type, kind, key, value, entries, name, flags, has_inner: inner.is_some() };
+    Ok((path, spec, inner))
+}
+
+/// `map create PATH type T key N value N entries N name NAME [flags F] [inner_map MAP]`.
+pub fn create(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    pin::ensure_mounted(g.nomount)?;
+    let (path, spec, inner) = parse_create(words)?;
+    check_create(&spec)?;
+    let abs = pin::check_new_pin(&path)?;
+    let inner_fd = inner.as_ref().map(crate::map::resolve_one).transpose()?;
+    let fd = sys::map::create(&sys::map::CreateAttr {
+        map_type: spec.map_type,
+        key_size: spec.key,
+        value_size: spec.value,
+        max_entries: spec.entries,
+        map_flags: spec.flags,
+        name: &spec.name,
+        inner_map: inner_fd.as_ref().map(|f| f.as_fd()),
+        map_extra: 0,
+    })
+    .map_err(|e| create_error(&spec, e))?;
+    let mut rb = pin::Rollback::new();
+    if let Some(dir) = abs.parent() {
+        rb.create_dirs(dir)?;
+    }
+    pin::pin_fd(&mut rb, fd.as_fd(), &abs, &format!("map `{}`", spec.name))?;
+    rb.commit();
+    null(out)
+}
+
+fn create_error(s: &CreateSpec, e: SysError) -> anyhow::Error {
+    let what = s.describe();
+    match e.errno() {
+        Some(libc::EINVAL) => UserError::new(
+            format!("the kernel refused to create {what}"),
+            "check the sizes this type needs (arrays: key 4; queue, stack, bloom_filter: key 0; ringbuf: key 0, value 0, entries a power-of-2 multiple of the page size) and its flags",
+        )
+        .into(),
+        Some(libc::E2BIG) => UserError::new(
+            format!("{what} is too large for the kernel"),
+            "lower the key or value size, or the number of entries",
+        )
+        .into(),
+        _ => anyhow::Error::from(e).context(format!("creating {what}")),
+    }
+}
+
+/// `map freeze MAP`.
+pub fn freeze(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    let mut w = Words::new("map freeze", words);
+    let t = Target::open(&w.take_map()?)?;
+    w.expect_end()?;
+    if t.frozen() {
+        bail!(UserError::new(
+            format!("{} is already frozen", t.what()),
+            "nothing to do: it stays read-only for user space"
+        ));
+    }
+    sys::map::freeze(t.fd()).map_err(|e| match e.errno() {
+        Some(libc::EBUSY) => UserError::new(
+            format!("{} is mapped writable (mmap) and cannot be frozen now", t.what()),
+            "close the writable mappings first",
+        )
+        .into(),
+        Some(ENOTSUPP | libc::EOPNOTSUPP | libc::EINVAL) => UserError::new(
+            format!("{} cannot be frozen", t.what()),
+            "freezing works on maps user space can write (array, hash, ...), not on struct_ops or fd maps",
+        )
+        .into(),
+        _ => anyhow::Error::from(e).context(format!("freezing {}", t.what())),
+    })?;
+    null(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// push / pop / peek
+// ---------------------------------------------------------------------------------------
+
+fn need_kind(t: &Target, verb: &str, kinds: &[&str]) -> Result<()> {
+    if kinds.contains(&t.kind.as_str()) {
+        return Ok(());
+    }
+    let fix = if t.kind == "bloom_filter" {
+        "a bloom filter cannot give values back; test one with `bpfpin map peek MAP value VALUE`".to_string()
+    } else {
+        format!("`map {verb}` works on {}; use `bpfpin map lookup`/`update` on keyed maps", kinds.join(", "))
+    };
+    bail!(UserError::new(format!("`map {verb}` does not apply to {}", t.what()), fix))
+}
+
+/// `map push|enqueue MAP value VALUE [exist]`.
+pub fn push(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    let mut w = Words::new("map push", words);
+    let t = Target::open(&w.take_map()?)?;
+    need_kind(&t, "push", &["queue", "stack", "bloom_filter"])?;
+    expect_kw(&mut w, "push", "value")?;
+    let value = t.encode_value(&w.take_data("value")?).with_context(|| format!("pushing onto {}", t.what()))?;
+    let flags = w.take_update_flags();
+    w.expect_end()?;
+    if flags == UpdateFlags::NoExist {
+        bail!(UserError::new(
+            "`noexist` does not apply to `map push`",
+            "drop it; `exist` overwrites the oldest value of a full queue or stack"
+        ));
+    }
+    sys::map::push(t.fd(), &value, flags.bits()).map_err(|e| elem_error(&t, e, &[], Op::Push))?;
+    null(out)
+}
+
+/// `map pop|dequeue MAP`.
+pub fn pop(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    let mut w = Words::new("map pop", words);
+    let t = Target::open(&w.take_map()?)?;
+    w.expect_end()?;
+    need_kind(&t, "pop", &["queue", "stack"])?;
+    let mut buf = t.value_buf();
+    let got = sys::map::pop(t.fd(), &mut buf).with_context(|| format!("popping from {}", t.what()))?;
+    if !got {
+        // bpftool: `null` with -j, an error line in plain text.
+        out.done()?;
+        bail!(empty(&t));
+    }
+    write_entry(out, &t, &[], &buf)
+}
+
+fn empty(t: &Target) -> UserError {
+    UserError::new(
+        format!("{} is empty", t.what()),
+        format!("push values with `bpfpin map push id {} value ...`", t.info.id),
+    )
+}
+
+/// `map peek MAP` (queue, stack) or `map peek MAP value VALUE` (bloom filter).
+pub fn peek(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    let mut w = Words::new("map peek", words);
+    let t = Target::open(&w.take_map()?)?;
+    need_kind(&t, "peek", &["queue", "stack", "bloom_filter"])?;
+    if t.kind == "bloom_filter" {
+        expect_kw(&mut w, "peek", "value")?;
+        let mut value =
+            t.encode_value(&w.take_data("value")?).with_context(|| format!("testing a value in {}", t.what()))?;
+        w.expect_end()?;
+        let present = sys::map::peek(t.fd(), &mut value).with_context(|| format!("testing a value in {}", t.what()))?;
+        if !present {
+            out.done()?;
+            bail!(UserError::new(
+                format!("value {} is not in {}", spaced_hex(&value), t.what()),
+                "a bloom filter has no false negatives: this value was never pushed",
+            ));
+        }
+        return write_entry(out, &t, &[], &value);
+    }
+    w.expect_end()?;
+    let mut buf = t.value_buf();
+    let got = sys::map::peek(t.fd(), &mut buf).with_context(|| format!("peeking into {}", t.what()))?;
+    if !got {
+        if out.is_json() {
+            out.done()?;
+        } else {
+            hexfmt::write_lookup_not_found(out.writer(), &[])?;
+        }
+        bail!(empty(&t));
+    }
+    write_entry(out, &t, &[], &buf)
+}
+
+// ---------------------------------------------------------------------------------------
+// watch
+// ---------------------------------------------------------------------------------------
+
+/// Named integer fields of one value (one CPU's, or summed).
+type Fields = Vec<(String, i128)>;
+
+/// Each key's fields, one list per CPU.
+type FieldsByKey = HashMap<Vec<u8>, Vec<Fields>>;
+
+/// One refresh: every entry's key and raw per-CPU values, in walk order.
+struct Sample {
+    at: Instant,
+    entries: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// The integer fields of one value: typed leaves (`packets`, `in.port`,
+/// `arr[2]`) through BTF, or the whole value as `value` when it is 8 bytes
+/// and there is no BTF. Non-integer leaves are left out.
+fn int_fields(t: Option<&Typed>, value: &[u8]) -> Fields {
+    let mut out = Vec::new();
+    match t {
+        Some(t) => {
+            if let Ok(v) = t.btf.to_json(t.value, value) {
+                leaves(&v, &mut String::new(), &mut out);
+            }
+        }
+        None if value.len() == 8 => {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(value);
+            out.push(("value".to_string(), i128::from(u64::from_le_bytes(b))));
+        }
+        None => {}
+    }
+    out
+}
+
+fn leaves(v: &Value, path: &mut String, out: &mut Fields) {
+    match v {
+        Value::Number(n) => {
+            let name = if path.is_empty() { "value".to_string() } else { path.clone() };
+            if let Some(u) = n.as_u64() {
+                out.push((name, i128::from(u)));
+            } else if let Some(i) = n.as_i64() {
+                out.push((name, i128::from(i)));
+            }
+        }
+        Value::Object(m) => {
+            for (k, x) in m {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                leaves(x, path, out);
+                path.truncate(len);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                let len = path.len();
+                let _ = write!(path, "[{i}]");
+                leaves(x, path, out);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Field-wise sum over CPUs (all CPUs share one type, so one field list).
+fn sum_fields(per_cpu: &[Fields]) -> Fields {
+    let mut total: Fields = per_cpu.first().cloned().unwrap_or_default();
+    for cpu in per_cpu.iter().skip(1) {
+        for (acc, (_, v)) in total.iter_mut().zip(cpu) {
+            acc.1 = acc.1.wrapping_add(*v);
+        }
+    }
+    total
+}
+
+/// Per-second change of each field against the previous refresh.
+fn rates(now: &[(String, i128)], before: Option<&[(String, i128)]>, secs: f64) -> Option<Vec<f64>> {
+    let before = before?;
+    if secs <= 0.0 || before.len() != now.len() {
+        return None;
+    }
+    Some(now.iter().zip(before).map(|((_, a), (_, b))| (a - b) as f64 / secs).collect())
+}
+
+fn json_int(v: i128) -> Value {
+    if let Ok(u) = u64::try_from(v) {
+        Value::from(u)
+    } else if let Ok(i) = i64::try_from(v) {
+        Value::from(i)
+    } else {
+        Value::from(v as f64)
+    }
+}
+
+fn fields_json(fields: &[(String, i128)]) -> Value {
+    Value::Object(fields.iter().map(|(k, v)| (k.clone(), json_int(*v))).collect())
+}
+
+fn rates_json(fields: &[(String, i128)], rates: &[f64]) -> Value {
+    Value::Object(
+        fields.iter().zip(rates).map(|((k, _), r)| (k.clone(), Value::from((r * 1000.0).round() / 1000.0))).collect(),
+    )
+}
+
+/// `name: total (rate/s)` pairs for one plain line.
+fn plain_fields(fields: &[(String, i128)], rates: Option<&[f64]>) -> String {
+    let mut s = String::new();
+    for (i, (k, v)) in fields.iter().enumerate() {
+        let _ = write!(s, "  {k}: {v}");
+        if let Some(r) = rates.and_then(|r| r.get(i)) {
+            let _ = write!(s, " ({r:.1}/s)");
+        }
+    }
+    s
+}
+
+/// `map watch MAP [--interval S] [--count N]`: values summed over CPUs.
+pub fn watch(g: &Global, out: &mut Out, words: &[String], interval: f64, count: Option<u64>) -> Result<()> {
+    watch_with(g, out, words, interval, count, false)
+}
+
+/// `map watch`, with `per_cpu` showing each CPU's values and rates on their
+/// own line instead of the sum.
+pub fn watch_with(
+    _g: &Global,
+    out: &mut Out,
+    words: &[String],
+    interval: f64,
+    count: Option<u64>,
+    per_cpu: bool,
+) -> Result<()> {
+    if !interval.is_finite() || interval <= 0.0 || interval > 86_400.0 {
+        bail!(UserError::new(
+            format!("--interval {interval} is not a number of seconds above 0"),
+            "give e.g. `--interval 1` or `--interval 0.5`"
+        ));
+    }
+    if count == Some(0) {
+        bail!(UserError::new(
+            "--count 0 would show nothing",
+            "give --count 1 or more, or leave it out to watch until Ctrl-C"
+        ));
+    }
+    let mut w = Words::new("map watch", words);
+    let t = Target::open(&w.take_map()?)?;
+    w.expect_end()?;
+    t.need_keys("watch")?;
+    if let Some((why, fix)) = unwatchable(&t.kind) {
+        bail!(UserError::new(format!("{} cannot be watched: {why}", t.what()), fix));
+    }
+    let start = Instant::now();
+    let mut prev: Option<(Sample, FieldsByKey)> = None;
+    let mut n = 0u64;
+    loop {
+        let sample = take_sample(&t)?;
+        n += 1;
+        let secs = prev.as_ref().map_or(0.0, |(p, _)| sample.at.duration_since(p.at).as_secs_f64());
+        let mut fields_now: FieldsByKey = HashMap::new();
+        let mut lines = String::new();
+        let mut json_entries = Vec::new();
+        for (key, buf) in &sample.entries {
+            let values = t.values(buf);
+            let per: Vec<Fields> = values.iter().map(|v| int_fields(t.typed.as_ref(), v)).collect();
+            let before = prev.as_ref().and_then(|(_, f)| f.get(key));
+            let shown_key = t.show_key(key);
+            let has_fields = per.first().is_some_and(|f| !f.is_empty());
+            if out.is_json() {
+                json_entries.push(watch_json_entry(&t, key, &values, &per, before, secs, per_cpu, has_fields));
+            } else if !has_fields {
+                let shown = values.iter().map(|v| show_value(&t, v)).collect::<Vec<_>>().join(" | ");
+                let _ = writeln!(lines, "key: {shown_key}  value: {shown}");
+            } else if per_cpu && t.percpu {
+                let _ = writeln!(lines, "key: {shown_key}");
+                for (cpu, f) in per.iter().enumerate() {
+                    let r = rates(f, before.and_then(|b| b.get(cpu)).map(Vec::as_slice), secs);
+                    let _ = writeln!(lines, "  cpu {cpu:02}{}", plain_fields(f, r.as_deref()));
+                }
+            } else {
+                let total = sum_fields(&per);
+                let before_total = before.map(|b| sum_fields(b));
+                let r = rates(&total, before_total.as_deref(), secs);
+                let _ = writeln!(lines, "key: {shown_key}{}", plain_fields(&total, r.as_deref()));
+            }
+            fields_now.insert(key.clone(), per);
+        }
+        let elapsed = sample.at.duration_since(start).as_secs_f64();
+        if out.is_json() {
+            let doc = serde_json::json!({
+                "id": t.info.id,
+                "name": t.name,
+                "refresh": n,
+                "elapsed": (elapsed * 1000.0).round() / 1000.0,
+                "entries": json_entries,
+            });
+            // One compact line per refresh (JSON lines), even with -p.
+            let wr = out.writer();
+            write_json(&mut *wr, &doc, false)?;
+            wr.write_all(b"\n")?;
+        } else {
+            let header = format!(
+                "{} (id {}): {} entries, refresh {n}, {elapsed:.2}s{}\n",
+                t.name,
+                t.info.id,
+                sample.entries.len(),
+                if n == 1 { ", rates from the next refresh" } else { "" }
+            );
+            let tty = out.is_tty();
+            let wr = out.writer();
+            if tty {
+                wr.write_all(b"\x1b[H\x1b[2J")?;
+            } else if n > 1 {
+                wr.write_all(b"\n")?;
+            }
+            wr.write_all(header.as_bytes())?;
+            wr.write_all(lines.as_bytes())?;
+        }
+        out.flush()?;
+        prev = Some((sample, fields_now));
+        if count.is_some_and(|c| n >= c) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_secs_f64(interval));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn watch_json_entry(
+    t: &Target,
+    key: &[u8],
+    values: &[&[u8]],
+    per: &[Fields],
+    before: Option<&Vec<Fields>>,
+    secs: f64,
+    per_cpu: bool,
+    has_fields: bool,
+) -> Value {
+    let entry = DumpEntry {
+        key: HexBytes(key),
+        value: (!t.percpu).then(|| HexBytes(values[0])),
+        values: t.percpu.then(|| PerCpu(values.to_vec())),
+        formatted: t.typed.as_ref().and_then(|ty| formatted(ty, key, values, t.percpu)),
+    };
+    let mut v = serde_json::to_value(&entry).unwrap_or(Value::Null);
+    if !has_fields {
+        return v;
+    }
+    let Value::Object(m) = &mut v else { return v };
+    if per_cpu && t.percpu {
+        let cpus: Vec<Value> = per
+            .iter()
+            .enumerate()
+            .map(|(cpu, f)| {
+                let mut o = serde_json::Map::new();
+                o.insert("cpu".into(), Value::from(cpu));
+                o.insert("fields".into(), fields_json(f));
+                if let Some(r) = rates(f, before.and_then(|b| b.get(cpu)).map(Vec::as_slice), secs) {
+                    o.insert("rate".into(), rates_json(f, &r));
+                }
+                Value::Object(o)
+            })
+            .collect();
+        m.insert("per_cpu".into(), Value::Array(cpus));
+    } else {
+        let total = sum_fields(per);
+        m.insert("sum".into(), fields_json(&total));
+        let before_total = before.map(|b| sum_fields(b));
+        if let Some(r) = rates(&total, before_total.as_deref(), secs) {
+            m.insert("rate".into(), rates_json(&total, &r));
+        }
+    }
+    v
+}
+
+fn show_value(t: &Target, v: &[u8]) -> String {
+    if let Some(ty) = &t.typed
+        && let Ok(s) = ty.btf.to_plain(ty.value, v)
+    {
+        return s;
+    }
+    spaced_hex(v)
+}
+
+fn unwatchable(kind: &str) -> Option<(&'static str, &'static str)> {
+    Some(match kind {
+        "ringbuf" | "user_ringbuf" => {
+            ("its records are consumed by a reader, not stored under keys", "read it with a ring buffer consumer")
+        }
+        "perf_event_array" => ("it holds perf event fds, not data", "watch a hash or array map"),
+        "struct_ops" | "arena" => ("it holds no key/value data", "watch a hash or array map"),
+        "sk_storage" | "inode_storage" | "task_storage" | "cgrp_storage" => {
+            ("its entries are keyed by kernel objects", "watch a hash or array map")
+        }
+        _ => return None,
+    })
+}
+
+fn take_sample(t: &Target) -> Result<Sample> {
+    let mut entries = Vec::new();
+    let mut key = vec![0u8; t.info.key_size as usize];
+    let mut next = key.clone();
+    let mut first = true;
+    loop {
+        let more = sys::map::get_next_key(t.fd(), (!first).then_some(key.as_slice()), &mut next)
+            .with_context(|| format!("walking the keys of {}", t.what()))?;
+        if !more {
+            break;
+        }
+        first = false;
+        std::mem::swap(&mut key, &mut next);
+        let mut buf = t.value_buf();
+        // Entries deleted mid-walk, and empty fd slots, are skipped.
+        if let Ok(true) = sys::map::lookup(t.fd(), &key, &mut buf) {
+            entries.push((key.clone(), buf));
+        }
+    }
+    Ok(Sample { at: Instant::now(), entries })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_by_number_or_name() {
+        assert_eq!(parse_map_flags("0").unwrap(), 0);
+        assert_eq!(parse_map_flags("0x80").unwrap(), 128);
+        assert_eq!(parse_map_flags("no_prealloc").unwrap(), 1);
+        assert_eq!(parse_map_flags("no_prealloc,rdonly_prog").unwrap(), 129);
+        assert_eq!(parse_map_flags("BPF_F_MMAPABLE|inner_map").unwrap(), 1024 | 4096);
+        let e = parse_map_flags("no_prealoc").unwrap_err();
+        assert!(e.to_string().contains("`no_prealoc`"), "{e}");
+    }
+
+    fn spec(kind: &str, key: u32, value: u32, flags: u32, inner: bool) -> CreateSpec {
+        CreateSpec {
+            map_type: map_type_by_name(kind).unwrap(),
+            kind: kind.into(),
+            key,
+            value,
+            entries: 4,
+            name: "m".into(),
+            flags,
+            has_inner: inner,
+        }
+    }
+
+    #[test]
+    fn create_rules_name_the_problem() {
+        for (s, needle) in [
+            (spec("queue", 4, 4, 0, false), "key 0"),
+            (spec("array", 8, 4, 0, false), "4-byte keys"),
+            (spec("lpm_trie", 8, 4, 0, false), "no_prealloc"),
+            (spec("lpm_trie", 4, 4, 1, false), "at least 5"),
+            (spec("array_of_maps", 4, 4, 0, false), "inner_map"),
+            (spec("hash", 4, 4, 0, true), "only for"),
+            (spec("prog_array", 4, 8, 0, false), "value 4"),
+        ] {
+            let e = check_create(&s).unwrap_err();
+            let u = e.downcast_ref::<UserError>().unwrap();
+            assert!(format!("{} {}", u.msg, u.fix).contains(needle), "{s:?}: {} / {}", u.msg, u.fix);
+        }
+        for s in [
+            spec("hash", 4, 8, 0, false),
+            spec("queue", 0, 4, 0, false),
+            spec("lpm_trie", 8, 4, 1, false),
+            spec("array_of_maps", 4, 4, 0, true),
+        ] {
+            check_create(&s).unwrap();
+        }
+        let mut long = spec("hash", 4, 4, 0, false);
+        long.name = "a_name_longer_than_15".into();
+        assert!(check_create(&long).is_err());
+    }
+
+    #[test]
+    fn sizes_are_checked_with_an_example() {
+        let e = check_size("key", 4, vec![1, 2]).unwrap_err();
+        let u = e.downcast_ref::<UserError>().unwrap();
+        assert_eq!(u.msg, "map key is 4 bytes, 2 given");
+        assert!(u.fix.contains("`key 0 0 0 0`"), "{}", u.fix);
+        assert_eq!(check_size("value", 2, vec![1, 2]).unwrap(), vec![1, 2]);
+    }
+
+    #[test]
+    fn percpu_values_fill_every_slot() {
+        let one = assemble(&[vec![1, 2, 3, 4]], true, 3, 8).unwrap();
+        assert_eq!(one, [[1, 2, 3, 4, 0, 0, 0, 0]; 3].concat());
+        let each = assemble(&[vec![1; 4], vec![2; 4]], true, 2, 8).unwrap();
+        assert_eq!(each, [vec![1, 1, 1, 1, 0, 0, 0, 0], vec![2, 2, 2, 2, 0, 0, 0, 0]].concat());
+        assert!(assemble(&[vec![1; 4], vec![2; 4]], true, 3, 8).is_err());
+        assert!(assemble(&[vec![1; 4], vec![2; 4]], false, 1, 4).is_err());
+        assert_eq!(assemble(&[vec![9; 4]], false, 1, 4).unwrap(), vec![9; 4]);
+    }
+
+    #[test]
+    fn integer_leaves_and_rates() {
+        let v: Value = serde_json::json!({"packets": 5, "in": {"port": 80, "name": "x"}, "arr": [1, -2]});
+        let mut out = Vec::new();
+        leaves(&v, &mut String::new(), &mut out);
+        let names: Vec<&str> = out.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["packets", "in.port", "arr[0]", "arr[1]"]);
+        assert_eq!(out[3].1, -2);
+        let mut top = Vec::new();
+        leaves(&serde_json::json!(7), &mut String::new(), &mut top);
+        assert_eq!(top, [("value".to_string(), 7)]);
+
+        assert_eq!(int_fields(None, &10u64.to_le_bytes()), [("value".to_string(), 10)]);
+        assert!(int_fields(None, &[1, 2, 3, 4]).is_empty());
+
+        let a = vec![("p".to_string(), 3), ("b".to_string(), 100)];
+        let b = vec![("p".to_string(), 2), ("b".to_string(), 50)];
+        assert_eq!(sum_fields(&[a.clone(), b.clone()]), [("p".to_string(), 5), ("b".to_string(), 150)]);
+        assert_eq!(rates(&a, Some(&b), 0.5).unwrap(), [2.0, 100.0]);
+        assert!(rates(&a, None, 0.5).is_none());
+        assert_eq!(plain_fields(&a, Some(&[2.0, 100.0])), "  p: 3 (2.0/s)  b: 100 (100.0/s)");
+        assert_eq!(plain_fields(&a, None), "  p: 3  b: 100");
+    }
+
+    #[test]
+    fn selectors_versus_data() {
+        assert!(is_selector_word(Some("pinned")));
+        assert!(is_selector_word(Some("/sys/fs/bpf/p")));
+        assert!(!is_selector_word(Some("5")));
+        assert!(!is_selector_word(None));
+    }
+}

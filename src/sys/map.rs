@@ -20,11 +20,7 @@ fn elem_attr(fd: BorrowedFd<'_>, key: *const u8, val: u64, flags: u64) -> super:
 /// per-CPU stride for per-CPU maps). Ok(false) when the key is absent.
 pub fn lookup(fd: BorrowedFd<'_>, key: &[u8], value: &mut [u8]) -> SysResult<bool> {
     let mut attr = elem_attr(fd, key.as_ptr(), value.as_mut_ptr() as u64, 0);
-    match bpf(
-        "BPF_MAP_LOOKUP_ELEM",
-        bpf_cmd::BPF_MAP_LOOKUP_ELEM,
-        &mut attr,
-    ) {
+    match bpf("BPF_MAP_LOOKUP_ELEM", bpf_cmd::BPF_MAP_LOOKUP_ELEM, &mut attr) {
         Ok(_) => Ok(true),
         Err(e) if e.errno() == Some(libc::ENOENT) => Ok(false),
         Err(e) => Err(e),
@@ -34,34 +30,20 @@ pub fn lookup(fd: BorrowedFd<'_>, key: &[u8], value: &mut [u8]) -> SysResult<boo
 /// BPF_MAP_UPDATE_ELEM with BPF_ANY / BPF_NOEXIST / BPF_EXIST.
 pub fn update(fd: BorrowedFd<'_>, key: &[u8], value: &[u8], flags: u64) -> SysResult<()> {
     let mut attr = elem_attr(fd, key.as_ptr(), value.as_ptr() as u64, flags);
-    bpf(
-        "BPF_MAP_UPDATE_ELEM",
-        bpf_cmd::BPF_MAP_UPDATE_ELEM,
-        &mut attr,
-    )
-    .map(drop)
+    bpf("BPF_MAP_UPDATE_ELEM", bpf_cmd::BPF_MAP_UPDATE_ELEM, &mut attr).map(drop)
 }
 
 /// BPF_MAP_DELETE_ELEM.
 pub fn delete(fd: BorrowedFd<'_>, key: &[u8]) -> SysResult<()> {
     let mut attr = elem_attr(fd, key.as_ptr(), 0, 0);
-    bpf(
-        "BPF_MAP_DELETE_ELEM",
-        bpf_cmd::BPF_MAP_DELETE_ELEM,
-        &mut attr,
-    )
-    .map(drop)
+    bpf("BPF_MAP_DELETE_ELEM", bpf_cmd::BPF_MAP_DELETE_ELEM, &mut attr).map(drop)
 }
 
 /// BPF_MAP_GET_NEXT_KEY: `key` None asks for the first key. Ok(false) at the end.
 pub fn get_next_key(fd: BorrowedFd<'_>, key: Option<&[u8]>, next: &mut [u8]) -> SysResult<bool> {
     let kptr = key.map_or(std::ptr::null(), |k| k.as_ptr());
     let mut attr = elem_attr(fd, kptr, next.as_mut_ptr() as u64, 0);
-    match bpf(
-        "BPF_MAP_GET_NEXT_KEY",
-        bpf_cmd::BPF_MAP_GET_NEXT_KEY,
-        &mut attr,
-    ) {
+    match bpf("BPF_MAP_GET_NEXT_KEY", bpf_cmd::BPF_MAP_GET_NEXT_KEY, &mut attr) {
         Ok(_) => Ok(true),
         Err(e) if e.errno() == Some(libc::ENOENT) => Ok(false),
         Err(e) => Err(e),
@@ -77,10 +59,7 @@ pub fn freeze(fd: BorrowedFd<'_>) -> SysResult<()> {
 /// The error a caller reports when the kernel refuses a map operation it
 /// could not foresee; kept here so the call name stays the kernel's.
 pub fn unsupported(call: &'static str) -> SysError {
-    SysError {
-        call,
-        source: std::io::Error::from_raw_os_error(libc::EOPNOTSUPP),
-    }
+    SysError { call, source: std::io::Error::from_raw_os_error(libc::EOPNOTSUPP) }
 }
 
 // ---- issue 5: keyless access (queue, stack, bloom filter) and map creation ----

@@ -8,6 +8,7 @@ mod dump;
 mod errors;
 mod generated;
 mod map;
+mod mapedit;
 mod net;
 mod pin;
 mod prog;
