@@ -271,14 +271,14 @@ pub(crate) fn run(out: &mut Out, prog: &Prog, iface: &Iface, duration: Option<f6
             if drawn > 0 {
                 write!(w, "\x1b[{drawn}A\x1b[J")?;
             }
-            writeln!(w, "after {elapsed:.0}s:")?;
+            writeln!(w, "after {elapsed:.1}s:")?;
             for l in &lines {
                 writeln!(w, "  {l}")?;
             }
             drawn = lines.len() + 1;
         } else {
             for l in &lines {
-                writeln!(w, "[{elapsed:.0}s] {l}")?;
+                writeln!(w, "[{elapsed:.1}s] {l}")?;
             }
         }
         out.flush()?;
