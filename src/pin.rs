@@ -175,7 +175,7 @@ pub fn kind_of(fd: BorrowedFd<'_>) -> Option<ObjKind> {
     match link.to_str()? {
         "anon_inode:bpf-prog" => Some(ObjKind::Prog),
         "anon_inode:bpf-map" => Some(ObjKind::Map),
-        "anon_inode:bpf_link" => Some(ObjKind::Link),
+        "anon_inode:bpf_link" | "anon_inode:bpf-link" => Some(ObjKind::Link),
         _ => None,
     }
 }

@@ -26,8 +26,8 @@ pub fn run(g: &Global, out: &mut Out, cmd: &ProgCmd) -> Result<()> {
             pin::rm(out, paths, *recursive, ObjKind::Prog)
         }
         ProgCmd::Dump { .. } => not_yet("prog dump"),
-        ProgCmd::Attach { .. } => not_yet("prog attach"),
-        ProgCmd::Detach { .. } => not_yet("prog detach"),
+        ProgCmd::Attach { words } => crate::net::prog_attach(g, out, words),
+        ProgCmd::Detach { words } => crate::net::prog_detach(g, out, words),
         ProgCmd::Tracelog => not_yet("prog tracelog"),
         ProgCmd::Run { .. } => not_yet("prog run"),
         ProgCmd::Stats { .. } => not_yet("prog stats"),

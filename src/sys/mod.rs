@@ -4,6 +4,7 @@
 //! `pub(crate)`; everything else goes through aya's public API.
 #![allow(unsafe_code)]
 
+pub mod batch;
 pub mod map;
 pub mod net;
 pub mod netlink;
@@ -57,22 +58,9 @@ pub fn bpf(call: &'static str, cmd: bpf_cmd, attr: &mut bpf_attr) -> SysResult<i
     // SAFETY: attr is a valid, exclusively borrowed bpf_attr of the size we
     // pass; any pointers inside it were set by our callers to buffers that
     // outlive this call and have the sizes written beside them.
-    let ret = unsafe {
-        libc::syscall(
-            libc::SYS_bpf,
-            cmd as libc::c_long,
-            attr as *mut bpf_attr,
-            mem::size_of::<bpf_attr>(),
-        )
-    };
-    if ret < 0 {
-        Err(SysError {
-            call,
-            source: io::Error::last_os_error(),
-        })
-    } else {
-        Ok(ret)
-    }
+    let ret =
+        unsafe { libc::syscall(libc::SYS_bpf, cmd as libc::c_long, attr as *mut bpf_attr, mem::size_of::<bpf_attr>()) };
+    if ret < 0 { Err(SysError { call, source: io::Error::last_os_error() }) } else { Ok(ret) }
 }
 
 fn bpf_fd(call: &'static str, cmd: bpf_cmd, attr: &mut bpf_attr) -> SysResult<OwnedFd> {
@@ -83,10 +71,8 @@ fn bpf_fd(call: &'static str, cmd: bpf_cmd, attr: &mut bpf_attr) -> SysResult<Ow
 }
 
 fn cpath(call: &'static str, path: &Path) -> SysResult<CString> {
-    CString::new(path.as_os_str().as_bytes()).map_err(|_| SysError {
-        call,
-        source: io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte"),
-    })
+    CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| SysError { call, source: io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte") })
 }
 
 /// BPF_OBJ_GET: open a pinned object of any kind.
@@ -176,12 +162,7 @@ fn obj_info<T: Copy>(fd: BorrowedFd<'_>, info: &mut T) -> SysResult<()> {
     attr.info.bpf_fd = fd.as_raw_fd() as u32;
     attr.info.info_len = mem::size_of::<T>() as u32;
     attr.info.info = info as *mut T as u64;
-    bpf(
-        "BPF_OBJ_GET_INFO_BY_FD",
-        bpf_cmd::BPF_OBJ_GET_INFO_BY_FD,
-        &mut attr,
-    )
-    .map(drop)
+    bpf("BPF_OBJ_GET_INFO_BY_FD", bpf_cmd::BPF_OBJ_GET_INFO_BY_FD, &mut attr).map(drop)
 }
 
 fn zeroed<T: Copy>() -> T {
@@ -216,15 +197,8 @@ pub fn prog_info(fd: BorrowedFd<'_>) -> SysResult<ProgInfo> {
         obj_info(fd, &mut again)?;
         map_ids.truncate(again.nr_map_ids.min(nr_maps) as usize);
     }
-    let func_info = funcs
-        .chunks_exact(rec as usize)
-        .map(|c| (u32_at(c, 0), u32_at(c, 4)))
-        .collect();
-    Ok(ProgInfo {
-        info,
-        map_ids,
-        func_info,
-    })
+    let func_info = funcs.chunks_exact(rec as usize).map(|c| (u32_at(c, 0), u32_at(c, 4))).collect();
+    Ok(ProgInfo { info, map_ids, func_info })
 }
 
 fn u32_at(b: &[u8], off: usize) -> u32 {
@@ -310,17 +284,11 @@ pub fn fdinfo(fd: BorrowedFd<'_>) -> Vec<(String, String)> {
     let Ok(text) = std::fs::read_to_string(format!("/proc/self/fdinfo/{}", fd.as_raw_fd())) else {
         return Vec::new();
     };
-    text.lines()
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect()
+    text.lines().filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect()
 }
 
 fn clock_secs_nsecs(clock: libc::clockid_t) -> (i64, i64) {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: ts is a valid out-parameter; both clocks always exist on Linux.
     unsafe { libc::clock_gettime(clock, &mut ts) };
     (ts.tv_sec, ts.tv_nsec)
@@ -351,6 +319,8 @@ const LINK_XDP: u32 = 6;
 const LINK_STRUCT_OPS: u32 = 9;
 const LINK_TCX: u32 = 11;
 const LINK_NETKIT: u32 = 13;
+/// enum bpf_attach_type BPF_XDP: XDP links carry no attach type of their own.
+const BPF_XDP: u32 = 37;
 
 pub fn link_target(info: &bpf_link_info) -> LinkTarget {
     let u = &info.__bindgen_anon_1;
@@ -368,19 +338,11 @@ pub fn link_target(info: &bpf_link_info) -> LinkTarget {
                 attach_type: Some(u.netns.attach_type),
                 ..Default::default()
             },
-            LINK_XDP => LinkTarget {
-                ifindex: Some(u.xdp.ifindex),
-                ..Default::default()
-            },
-            LINK_STRUCT_OPS => LinkTarget {
-                map_id: Some(u.struct_ops.map_id),
-                ..Default::default()
-            },
-            LINK_TCX => LinkTarget {
-                ifindex: Some(u.tcx.ifindex),
-                attach_type: Some(u.tcx.attach_type),
-                ..Default::default()
-            },
+            LINK_XDP => LinkTarget { ifindex: Some(u.xdp.ifindex), attach_type: Some(BPF_XDP), ..Default::default() },
+            LINK_STRUCT_OPS => LinkTarget { map_id: Some(u.struct_ops.map_id), ..Default::default() },
+            LINK_TCX => {
+                LinkTarget { ifindex: Some(u.tcx.ifindex), attach_type: Some(u.tcx.attach_type), ..Default::default() }
+            }
             LINK_NETKIT => LinkTarget {
                 ifindex: Some(u.netkit.ifindex),
                 attach_type: Some(u.netkit.attach_type),
@@ -399,11 +361,7 @@ pub fn if_name(ifindex: u32) -> Option<String> {
     if p.is_null() {
         return None;
     }
-    let bytes: Vec<u8> = buf
-        .iter()
-        .take_while(|c| **c != 0)
-        .map(|c| *c as u8)
-        .collect();
+    let bytes: Vec<u8> = buf.iter().take_while(|c| **c != 0).map(|c| *c as u8).collect();
     String::from_utf8(bytes).ok()
 }
 
