@@ -42,54 +42,21 @@ struct Sample {
 const SAMPLES: &[Sample] = &[
     Sample {
         name: "xdp_count",
-        progs: &[Prog {
-            name: "xdp_count",
-            section: "xdp",
-            kind: "xdp",
-        }],
+        progs: &[Prog { name: "xdp_count", section: "xdp", kind: "xdp" }],
         // .bss holds `counter`; .rodata the bpf_printk format string.
         maps: &[
-            MapDef {
-                name: ".bss",
-                pin: "_bss",
-                kind: "array",
-                key: 4,
-                value: 8,
-                entries: 1,
-            },
-            MapDef {
-                name: ".rodata",
-                pin: "_rodata",
-                kind: "array",
-                key: 4,
-                value: 16,
-                entries: 1,
-            },
+            MapDef { name: ".bss", pin: "_bss", kind: "array", key: 4, value: 8, entries: 1 },
+            MapDef { name: ".rodata", pin: "_rodata", kind: "array", key: 4, value: 16, entries: 1 },
         ],
     },
     Sample {
         name: "icmp_count",
-        progs: &[Prog {
-            name: "icmp_count",
-            section: "xdp",
-            kind: "xdp",
-        }],
-        maps: &[MapDef {
-            name: "pc_map",
-            pin: "pc_map",
-            kind: "hash",
-            key: 4,
-            value: 8,
-            entries: 1024,
-        }],
+        progs: &[Prog { name: "icmp_count", section: "xdp", kind: "xdp" }],
+        maps: &[MapDef { name: "pc_map", pin: "pc_map", kind: "hash", key: 4, value: 8, entries: 1024 }],
     },
     Sample {
         name: "xdp_stats",
-        progs: &[Prog {
-            name: "xdp_stats",
-            section: "xdp",
-            kind: "xdp",
-        }],
+        progs: &[Prog { name: "xdp_stats", section: "xdp", kind: "xdp" }],
         maps: &[MapDef {
             name: "xdp_stats_map",
             pin: "xdp_stats_map",
@@ -102,65 +69,21 @@ const SAMPLES: &[Sample] = &[
     Sample {
         name: "tc_count",
         progs: &[
-            Prog {
-                name: "tc_count_ingress",
-                section: "tc",
-                kind: "sched_cls",
-            },
-            Prog {
-                name: "tc_count_egress",
-                section: "tc",
-                kind: "sched_cls",
-            },
+            Prog { name: "tc_count_ingress", section: "tc", kind: "sched_cls" },
+            Prog { name: "tc_count_egress", section: "tc", kind: "sched_cls" },
         ],
-        maps: &[MapDef {
-            name: "tc_dir_count",
-            pin: "tc_dir_count",
-            kind: "array",
-            key: 4,
-            value: 16,
-            entries: 2,
-        }],
+        maps: &[MapDef { name: "tc_dir_count", pin: "tc_dir_count", kind: "array", key: 4, value: 16, entries: 2 }],
     },
     Sample {
         name: "sock_bw",
         progs: &[
-            Prog {
-                name: "sock_bw",
-                section: "socket",
-                kind: "socket_filter",
-            },
-            Prog {
-                name: "tail_prog",
-                section: "socket/tail",
-                kind: "socket_filter",
-            },
+            Prog { name: "sock_bw", section: "socket", kind: "socket_filter" },
+            Prog { name: "tail_prog", section: "socket/tail", kind: "socket_filter" },
         ],
         maps: &[
-            MapDef {
-                name: "bw_map",
-                pin: "bw_map",
-                kind: "array",
-                key: 4,
-                value: 16,
-                entries: 256,
-            },
-            MapDef {
-                name: "tail_map",
-                pin: "tail_map",
-                kind: "prog_array",
-                key: 4,
-                value: 4,
-                entries: 1,
-            },
-            MapDef {
-                name: "tail_count",
-                pin: "tail_count",
-                kind: "array",
-                key: 4,
-                value: 8,
-                entries: 1,
-            },
+            MapDef { name: "bw_map", pin: "bw_map", kind: "array", key: 4, value: 16, entries: 256 },
+            MapDef { name: "tail_map", pin: "tail_map", kind: "prog_array", key: 4, value: 4, entries: 1 },
+            MapDef { name: "tail_count", pin: "tail_count", kind: "array", key: 4, value: 8, entries: 1 },
         ],
     },
 ];
@@ -190,8 +113,7 @@ struct Summary {
 
 fn summary(path: &Path) -> Summary {
     let data = fs::read(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    let elf = object::File::parse(&*data)
-        .unwrap_or_else(|e| panic!("{} is not ELF: {e}", path.display()));
+    let elf = object::File::parse(&*data).unwrap_or_else(|e| panic!("{} is not ELF: {e}", path.display()));
 
     let mut programs = BTreeSet::new();
     for sym in elf.symbols() {
@@ -231,38 +153,21 @@ fn summary(path: &Path) -> Summary {
 
     // Map definitions as bpfpin's loader sees them (BTF `.maps`, legacy
     // `maps` and global data alike).
-    let prepared = bpfpin::objfile::prepare(&data, None)
-        .unwrap_or_else(|e| panic!("preparing {}: {e:#}", path.display()));
-    let obj = aya_obj::Object::parse(&prepared.bytes)
-        .unwrap_or_else(|e| panic!("aya-obj parsing {}: {e}", path.display()));
+    let prepared =
+        bpfpin::objfile::prepare(&data, None).unwrap_or_else(|e| panic!("preparing {}: {e:#}", path.display()));
+    let obj =
+        aya_obj::Object::parse(&prepared.bytes).unwrap_or_else(|e| panic!("aya-obj parsing {}: {e}", path.display()));
     let maps = obj
         .maps
         .iter()
-        .map(|(name, m)| {
-            (
-                name.clone(),
-                m.map_type(),
-                m.key_size(),
-                m.value_size(),
-                m.max_entries(),
-                m.map_flags(),
-            )
-        })
+        .map(|(name, m)| (name.clone(), m.map_type(), m.key_size(), m.value_size(), m.max_entries(), m.map_flags()))
         .collect();
 
-    Summary {
-        programs,
-        sections,
-        maps,
-        license,
-    }
+    Summary { programs, sections, maps, license }
 }
 
 fn has_clang() -> bool {
-    Command::new("clang")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
+    Command::new("clang").arg("--version").output().is_ok_and(|o| o.status.success())
 }
 
 /// A temporary directory removed on drop.
@@ -293,27 +198,12 @@ fn every_sample_directory_is_listed_here() {
     found.sort();
     let mut listed: Vec<String> = SAMPLES.iter().map(|s| s.name.to_owned()).collect();
     listed.sort();
-    assert_eq!(
-        found, listed,
-        "samples/ and SAMPLES in tests/it/samples.rs disagree"
-    );
+    assert_eq!(found, listed, "samples/ and SAMPLES in tests/it/samples.rs disagree");
     let readme = fs::read_to_string(sample("README.md")).expect("samples/README.md");
     for s in SAMPLES {
-        assert!(
-            Path::new(&sample(&format!("{0}/{0}.bpf.c", s.name))).is_file(),
-            "{} has no source",
-            s.name
-        );
-        assert!(
-            Path::new(&sample_obj(s.name)).is_file(),
-            "{} has no prebuilt object",
-            s.name
-        );
-        assert!(
-            readme.contains(&format!("## {}\n", s.name)),
-            "samples/README.md has no section for {}",
-            s.name
-        );
+        assert!(Path::new(&sample(&format!("{0}/{0}.bpf.c", s.name))).is_file(), "{} has no source", s.name);
+        assert!(Path::new(&sample_obj(s.name)).is_file(), "{} has no prebuilt object", s.name);
+        assert!(readme.contains(&format!("## {}\n", s.name)), "samples/README.md has no section for {}", s.name);
     }
 }
 
@@ -321,11 +211,8 @@ fn every_sample_directory_is_listed_here() {
 fn prebuilt_objects_have_what_the_tests_expect() {
     for s in SAMPLES {
         let sum = summary(Path::new(&sample_obj(s.name)));
-        let want: BTreeSet<(String, String)> = s
-            .progs
-            .iter()
-            .map(|p| (p.name.to_owned(), p.section.to_owned()))
-            .collect();
+        let want: BTreeSet<(String, String)> =
+            s.progs.iter().map(|p| (p.name.to_owned(), p.section.to_owned())).collect();
         assert_eq!(sum.programs, want, "{}: programs", s.name);
         let names: BTreeSet<&str> = sum.maps.iter().map(|m| m.0.as_str()).collect();
         let want: BTreeSet<&str> = s.maps.iter().map(|m| m.name).collect();
@@ -348,9 +235,7 @@ fn prebuilt_objects_have_what_the_tests_expect() {
 fn prebuilt_objects_match_their_sources() {
     if !has_clang() {
         if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false") {
-            panic!(
-                "clang is needed to rebuild the samples; CI=true makes that a failure, not a skip"
-            );
+            panic!("clang is needed to rebuild the samples; CI=true makes that a failure, not a skip");
         }
         eprintln!("skipped: clang not found, cannot rebuild the samples to compare them");
         return;
@@ -375,15 +260,7 @@ fn prebuilt_objects_match_their_sources() {
 // ---------------------------------------------------------------------------
 
 fn loadall(d: &BpffsDir, name: &str) {
-    bpfpin(&[
-        "prog",
-        "loadall",
-        &sample_obj(name),
-        &d.join("progs"),
-        "--pin-maps",
-        &d.join("maps"),
-    ])
-    .ok();
+    bpfpin(&["prog", "loadall", &sample_obj(name), &d.join("progs"), "--pin-maps", &d.join("maps")]).ok();
 }
 
 #[test]
@@ -393,60 +270,22 @@ fn every_sample_loads_and_passes_the_verifier() {
         let d = BpffsDir::new();
         loadall(&d, s.name);
         for p in s.progs {
-            let info = bpftool(&[
-                "-j",
-                "prog",
-                "show",
-                "pinned",
-                &d.join(&format!("progs/{}", p.name)),
-            ])
-            .ok()
-            .json();
+            let info = bpftool(&["-j", "prog", "show", "pinned", &d.join(&format!("progs/{}", p.name))]).ok().json();
             assert_eq!(info["type"], p.kind, "{}: {}: {info}", s.name, p.name);
             // The kernel keeps 15 characters of a name; bpftool may show the
             // full one from BTF.
             let shown = info["name"].as_str().unwrap_or_default();
-            assert!(
-                !shown.is_empty() && p.name.starts_with(shown),
-                "{}: name {shown:?} for {}",
-                s.name,
-                p.name
-            );
-            assert!(
-                info["bytes_xlated"].as_u64().is_some_and(|n| n > 0),
-                "{}: {} not loaded: {info}",
-                s.name,
-                p.name
-            );
+            assert!(!shown.is_empty() && p.name.starts_with(shown), "{}: name {shown:?} for {}", s.name, p.name);
+            assert!(info["bytes_xlated"].as_u64().is_some_and(|n| n > 0), "{}: {} not loaded: {info}", s.name, p.name);
         }
         for m in s.maps {
-            let info = bpftool(&[
-                "-j",
-                "map",
-                "show",
-                "pinned",
-                &d.join(&format!("maps/{}", m.pin)),
-            ])
-            .ok()
-            .json();
+            let info = bpftool(&["-j", "map", "show", "pinned", &d.join(&format!("maps/{}", m.pin))]).ok().json();
             assert_eq!(info["type"], m.kind, "{}: {}: {info}", s.name, m.name);
             assert_eq!(info["bytes_key"], m.key, "{}: {}: {info}", s.name, m.name);
-            assert_eq!(
-                info["bytes_value"], m.value,
-                "{}: {}: {info}",
-                s.name, m.name
-            );
-            assert_eq!(
-                info["max_entries"], m.entries,
-                "{}: {}: {info}",
-                s.name, m.name
-            );
+            assert_eq!(info["bytes_value"], m.value, "{}: {}: {info}", s.name, m.name);
+            assert_eq!(info["max_entries"], m.entries, "{}: {}: {info}", s.name, m.name);
         }
-        let mut want: Vec<String> = s
-            .progs
-            .iter()
-            .map(|p| d.join(&format!("progs/{}", p.name)))
-            .collect();
+        let mut want: Vec<String> = s.progs.iter().map(|p| d.join(&format!("progs/{}", p.name))).collect();
         want.extend(s.maps.iter().map(|m| d.join(&format!("maps/{}", m.pin))));
         want.push(d.join("progs"));
         want.push(d.join("maps"));
@@ -462,17 +301,13 @@ fn hex_bytes(v: &Value) -> Vec<u8> {
         .iter()
         .map(|b| {
             let s = b.as_str().unwrap_or_default();
-            u8::from_str_radix(s.trim_start_matches("0x"), 16)
-                .unwrap_or_else(|e| panic!("byte {s:?}: {e}"))
+            u8::from_str_radix(s.trim_start_matches("0x"), 16).unwrap_or_else(|e| panic!("byte {s:?}: {e}"))
         })
         .collect()
 }
 
 fn u64s(bytes: &[u8]) -> Vec<u64> {
-    bytes
-        .chunks_exact(8)
-        .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
-        .collect()
+    bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes"))).collect()
 }
 
 /// A map value as little-endian u64 fields, read with bpftool (independent
@@ -498,9 +333,7 @@ fn lookup(pin: &str, key: &[&str]) -> Vec<u64> {
 
 /// The map id behind a pin.
 fn map_id(pin: &str) -> u64 {
-    bpftool(&["-j", "map", "show", "pinned", pin]).ok().json()["id"]
-        .as_u64()
-        .expect("map id")
+    bpftool(&["-j", "map", "show", "pinned", pin]).ok().json()["id"].as_u64().expect("map id")
 }
 
 #[test]
@@ -514,14 +347,7 @@ fn xdp_stats_reload_keeps_counters_unless_replace_maps() {
     let map = format!("{dir}/xdp_stats_map");
     let load = |extra: &[&str]| {
         let obj = sample_obj("xdp_stats");
-        let mut args = vec![
-            "prog",
-            "load",
-            obj.as_str(),
-            prog.as_str(),
-            "--pin-maps",
-            dir.as_str(),
-        ];
+        let mut args = vec!["prog", "load", obj.as_str(), prog.as_str(), "--pin-maps", dir.as_str()];
         args.extend_from_slice(extra);
         bpfpin(&args).ok();
     };
@@ -532,15 +358,10 @@ fn xdp_stats_reload_keeps_counters_unless_replace_maps() {
     // Seed XDP_PASS with {rx_packets 7, rx_bytes 9} on every CPU.
     let mut args = vec!["map", "update", "pinned", map.as_str(), "key"];
     args.extend_from_slice(&pass);
-    args.extend([
-        "value", "7", "0", "0", "0", "0", "0", "0", "0", "9", "0", "0", "0", "0", "0", "0", "0",
-    ]);
+    args.extend(["value", "7", "0", "0", "0", "0", "0", "0", "0", "9", "0", "0", "0", "0", "0", "0", "0"]);
     bpftool(&args).ok();
     let seeded = lookup(&map, &pass);
-    assert!(
-        seeded[0] >= 7 && seeded[0].is_multiple_of(7) && seeded[1] == seeded[0] / 7 * 9,
-        "{seeded:?}"
-    );
+    assert!(seeded[0] >= 7 && seeded[0].is_multiple_of(7) && seeded[1] == seeded[0] / 7 * 9, "{seeded:?}");
 
     bpfpin(&["prog", "rm", &prog]).ok();
     load(&[]);
@@ -550,11 +371,7 @@ fn xdp_stats_reload_keeps_counters_unless_replace_maps() {
     bpfpin(&["prog", "rm", &prog]).ok();
     load(&["--replace-maps"]);
     assert_ne!(map_id(&map), id, "--replace-maps kept the old map");
-    assert_eq!(
-        lookup(&map, &pass),
-        vec![0, 0],
-        "--replace-maps kept the counters"
-    );
+    assert_eq!(lookup(&map, &pass), vec![0, 0], "--replace-maps kept the counters");
 }
 
 // ---------------------------------------------------------------------------
@@ -562,8 +379,7 @@ fn xdp_stats_reload_keeps_counters_unless_replace_maps() {
 // ---------------------------------------------------------------------------
 
 fn attach(ns: &NetNs, how: &str, prog: &str) {
-    ns.bpfpin(&["net", "attach", how, "pinned", prog, "dev", &ns.host])
-        .ok();
+    ns.bpfpin(&["net", "attach", how, "pinned", prog, "dev", &ns.host]).ok();
 }
 
 fn detach(ns: &NetNs, how: &str) {
@@ -576,7 +392,6 @@ fn peer_key(ns: &NetNs) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "needs net attach (issue 3)"]
 fn xdp_count_counts_pings() {
     require_root!();
     let d = BpffsDir::new();
@@ -587,61 +402,34 @@ fn xdp_count_counts_pings() {
     let counter = lookup(&d.join("maps/_bss"), &["0", "0", "0", "0"])[0];
     assert!(counter >= 3, "counter {counter} after 3 pings");
     let dump = bpfpin(&["map", "dump", "pinned", &d.join("maps/_bss")]).ok();
-    assert!(
-        dump.stdout().contains("Found 1 element"),
-        "{}",
-        dump.stdout()
-    );
+    assert!(dump.stdout().contains("Found 1 element"), "{}", dump.stdout());
     detach(&ns, "xdp");
 }
 
 #[test]
-#[ignore = "needs net attach (issue 3)"]
 fn icmp_count_counts_echo_requests_per_source() {
     require_root!();
     let d = BpffsDir::new();
     let ns = NetNs::new();
     // README flow: maps pinned straight into the directory given.
     let prog = d.join("icmp_count");
-    bpfpin(&[
-        "prog",
-        "load",
-        &sample_obj("icmp_count"),
-        &prog,
-        "--pin-maps",
-        &d.s(),
-    ])
-    .ok();
+    bpfpin(&["prog", "load", &sample_obj("icmp_count"), &prog, "--pin-maps", &d.s()]).ok();
     let map = d.join("pc_map");
     attach(&ns, "xdp", &prog);
     ns.ping_from_peer(4).ok();
     let key = peer_key(&ns);
     let key: Vec<&str> = key.iter().map(String::as_str).collect();
-    assert_eq!(
-        lookup(&map, &key),
-        vec![4],
-        "echo requests from {}",
-        ns.peer_ip
-    );
+    assert_eq!(lookup(&map, &key), vec![4], "echo requests from {}", ns.peer_ip);
     let entries = bpftool(&["-j", "map", "dump", "pinned", &map]).ok().json();
-    assert_eq!(
-        entries.as_array().map(Vec::len),
-        Some(1),
-        "only the peer pinged: {entries}"
-    );
+    assert_eq!(entries.as_array().map(Vec::len), Some(1), "only the peer pinged: {entries}");
     let dump = bpfpin(&["map", "dump", "pinned", &map]).ok();
-    assert!(
-        dump.stdout().contains("Found 1 element"),
-        "{}",
-        dump.stdout()
-    );
+    assert!(dump.stdout().contains("Found 1 element"), "{}", dump.stdout());
     detach(&ns, "xdp");
     bpfpin(&["map", "rm", &map]).ok();
     assert!(!Path::new(&map).exists());
 }
 
 #[test]
-#[ignore = "needs net attach (issue 3)"]
 fn xdp_stats_counts_passed_packets() {
     require_root!();
     let d = BpffsDir::new();
@@ -649,35 +437,19 @@ fn xdp_stats_counts_passed_packets() {
     let dir = d.join(&ns.host);
     fs::create_dir(&dir).expect("per-interface directory");
     let prog = format!("{dir}/xdp_stats");
-    bpfpin(&[
-        "prog",
-        "load",
-        &sample_obj("xdp_stats"),
-        &prog,
-        "--pin-maps",
-        &dir,
-    ])
-    .ok();
+    bpfpin(&["prog", "load", &sample_obj("xdp_stats"), &prog, "--pin-maps", &dir]).ok();
     attach(&ns, "xdp", &prog);
     ns.ping_from_peer(3).ok();
     let map = format!("{dir}/xdp_stats_map");
     let pass = lookup(&map, &["2", "0", "0", "0"]);
-    assert!(
-        pass[0] >= 3 && pass[1] >= 3 * PING_FRAME,
-        "XDP_PASS {pass:?} after 3 pings"
-    );
+    assert!(pass[0] >= 3 && pass[1] >= 3 * PING_FRAME, "XDP_PASS {pass:?} after 3 pings");
     for other in ["0", "1", "3", "4"] {
-        assert_eq!(
-            lookup(&map, &[other, "0", "0", "0"]),
-            vec![0, 0],
-            "action {other}"
-        );
+        assert_eq!(lookup(&map, &[other, "0", "0", "0"]), vec![0, 0], "action {other}");
     }
     detach(&ns, "xdp");
 }
 
 #[test]
-#[ignore = "needs net attach (issue 3)"]
 fn tc_count_counts_both_directions() {
     require_root!();
     let d = BpffsDir::new();
@@ -689,20 +461,13 @@ fn tc_count_counts_both_directions() {
     let map = d.join("maps/tc_dir_count");
     let ingress = lookup(&map, &["0", "0", "0", "0"]);
     let egress = lookup(&map, &["1", "0", "0", "0"]);
-    assert!(
-        ingress[0] >= 3 && ingress[1] >= 3 * PING_FRAME,
-        "ingress {ingress:?}"
-    );
-    assert!(
-        egress[0] >= 3 && egress[1] >= 3 * PING_FRAME,
-        "egress {egress:?}"
-    );
+    assert!(ingress[0] >= 3 && ingress[1] >= 3 * PING_FRAME, "ingress {ingress:?}");
+    assert!(egress[0] >= 3 && egress[1] >= 3 * PING_FRAME, "egress {egress:?}");
     detach(&ns, "tc-ingress");
     detach(&ns, "tc-egress");
 }
 
 #[test]
-#[ignore = "needs net attach (issue 3)"]
 fn tc_count_counts_through_tcx_links() {
     require_root!();
     let d = BpffsDir::new();
@@ -710,46 +475,20 @@ fn tc_count_counts_through_tcx_links() {
     loadall(&d, "tc_count");
     let link = d.join("link_in");
     let prog = d.join("progs/tc_count_ingress");
-    ns.bpfpin(&[
-        "net",
-        "attach",
-        "tcx-ingress",
-        "pinned",
-        &prog,
-        "dev",
-        &ns.host,
-        "--link",
-        &link,
-    ])
-    .ok();
+    ns.bpfpin(&["net", "attach", "tcx-ingress", "pinned", &prog, "dev", &ns.host, "--link", &link]).ok();
     assert!(Path::new(&link).exists(), "no link pinned at {link}");
     ns.ping_from_peer(3).ok();
     let ingress = lookup(&d.join("maps/tc_dir_count"), &["0", "0", "0", "0"]);
     assert!(ingress[0] >= 3, "ingress {ingress:?}");
-    assert_eq!(
-        lookup(&d.join("maps/tc_dir_count"), &["1", "0", "0", "0"]),
-        vec![0, 0],
-        "nothing attached at egress"
-    );
+    assert_eq!(lookup(&d.join("maps/tc_dir_count"), &["1", "0", "0", "0"]), vec![0, 0], "nothing attached at egress");
 }
 
 /// Runs `net attach socket ... --duration 2` in the host namespace while the
 /// peer pings `count` times.
 fn sock_bw_with_pings(ns: &NetNs, prog: &str, count: u32) {
     thread::scope(|s| {
-        let attached = s.spawn(|| {
-            ns.bpfpin(&[
-                "net",
-                "attach",
-                "socket",
-                "pinned",
-                prog,
-                "dev",
-                &ns.host,
-                "--duration",
-                "2",
-            ])
-        });
+        let attached =
+            s.spawn(|| ns.bpfpin(&["net", "attach", "socket", "pinned", prog, "dev", &ns.host, "--duration", "2"]));
         thread::sleep(Duration::from_millis(500));
         ns.ping_from_peer(count).ok();
         attached.join().expect("attach thread").ok();
@@ -757,7 +496,6 @@ fn sock_bw_with_pings(ns: &NetNs, prog: &str, count: u32) {
 }
 
 #[test]
-#[ignore = "needs net attach (issue 3)"]
 fn sock_bw_counts_icmp_bandwidth() {
     require_root!();
     let d = BpffsDir::new();
@@ -766,15 +504,9 @@ fn sock_bw_counts_icmp_bandwidth() {
     sock_bw_with_pings(&ns, &d.join("progs/sock_bw"), 5);
     // A packet socket sees requests and replies.
     let icmp = lookup(&d.join("maps/bw_map"), &["1", "0", "0", "0"]);
-    assert!(
-        icmp[0] >= 5 && icmp[1] >= 5 * PING_FRAME,
-        "ICMP {icmp:?} after 5 pings"
-    );
+    assert!(icmp[0] >= 5 && icmp[1] >= 5 * PING_FRAME, "ICMP {icmp:?} after 5 pings");
     // tail_map is empty: the tail call falls through and tail_prog never runs.
-    assert_eq!(
-        lookup(&d.join("maps/tail_count"), &["0", "0", "0", "0"]),
-        vec![0]
-    );
+    assert_eq!(lookup(&d.join("maps/tail_count"), &["0", "0", "0", "0"]), vec![0]);
 }
 
 #[test]
@@ -787,27 +519,11 @@ fn sock_bw_tail_prog_counts_after_prog_array_update() {
     loadall(&d, "sock_bw");
     let tail_prog = d.join("progs/tail_prog");
     let tail_map = d.join("maps/tail_map");
-    bpfpin(&[
-        "map", "update", "pinned", &tail_map, "key", "0", "0", "0", "0", "value", "pinned",
-        &tail_prog,
-    ])
-    .ok();
-    let slot = bpftool(&[
-        "-j", "map", "lookup", "pinned", &tail_map, "key", "0", "0", "0", "0",
-    ])
-    .ok()
-    .json();
-    let id = bpftool(&["-j", "prog", "show", "pinned", &tail_prog])
-        .ok()
-        .json()["id"]
-        .as_u64()
-        .expect("prog id");
+    bpfpin(&["map", "update", "pinned", &tail_map, "key", "0", "0", "0", "0", "value", "pinned", &tail_prog]).ok();
+    let slot = bpftool(&["-j", "map", "lookup", "pinned", &tail_map, "key", "0", "0", "0", "0"]).ok().json();
+    let id = bpftool(&["-j", "prog", "show", "pinned", &tail_prog]).ok().json()["id"].as_u64().expect("prog id");
     let slot_id = u32::from_le_bytes(hex_bytes(&slot["value"]).try_into().expect("4-byte value"));
-    assert_eq!(
-        u64::from(slot_id),
-        id,
-        "tail_map[0] should hold tail_prog: {slot}"
-    );
+    assert_eq!(u64::from(slot_id), id, "tail_map[0] should hold tail_prog: {slot}");
 
     sock_bw_with_pings(&ns, &d.join("progs/sock_bw"), 5);
     let tail = lookup(&d.join("maps/tail_count"), &["0", "0", "0", "0"]);
