@@ -51,8 +51,7 @@ fn funcs(insns: &[Insn]) -> Vec<Func> {
 
 fn blocks(insns: &[Insn], f: &Func) -> Vec<Block> {
     let mut heads = vec![f.start];
-    for i in f.start..=f.end {
-        let insn = &insns[i];
+    for (i, insn) in insns.iter().enumerate().take(f.end + 1).skip(f.start) {
         if !insn.is_jmp() || matches!(insn.op(), OP_EXIT | OP_CALL) {
             continue;
         }

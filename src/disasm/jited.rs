@@ -26,12 +26,31 @@ fn formatter() -> GasFormatter {
     // objdump pads the mnemonic to six columns and one space.
     o.set_first_operand_char_index(7);
     o.set_space_after_operand_separator(false);
-    o.set_always_show_scale(true);
+    o.set_uppercase_hex(false);
     o.set_small_hex_numbers_in_decimal(false);
     o.set_branch_leading_zeros(false);
     o.set_show_branch_size(false);
     o.set_show_zero_displacements(true);
     f
+}
+
+/// objdump writes a scale of 1 (`0x0(%rax,%rax,1)`), iced leaves it out;
+/// its `always_show_scale` also marks base-only operands (`(%rbp,)`), so the
+/// `,1` is added here instead: to every `(..)` with an index and no scale.
+fn objdump_scale(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    let mut rest = s;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else { break };
+        out.push_str(&rest[..close]);
+        if rest[open..close].matches(',').count() == 1 {
+            out.push_str(",1");
+        }
+        out.push(')');
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Decode x86-64 code that starts at address 0 (branch targets are
@@ -51,13 +70,14 @@ pub fn decode_x86_64(code: &[u8]) -> Vec<NativeInsn> {
         }
         let mut text = String::new();
         fmt.format(&insn, &mut text);
+        let text = objdump_scale(&text);
         let mut mnemonic = String::new();
         fmt.format_mnemonic(&insn, &mut mnemonic);
         let operands = (0..fmt.operand_count(&insn))
             .map(|k| {
                 let mut s = String::new();
                 let _ = fmt.format_operand(&insn, &mut s, k);
-                s
+                objdump_scale(&s)
             })
             .collect();
         out.push(NativeInsn { pc, len, text, mnemonic, operands });
@@ -65,8 +85,8 @@ pub fn decode_x86_64(code: &[u8]) -> Vec<NativeInsn> {
     out
 }
 
-/// The image cut into functions: (symbol address, bytes).
-fn functions<'a>(p: &'a Prog) -> Vec<(usize, &'a [u8])> {
+/// The image cut into functions: (function index, bytes).
+fn functions(p: &Prog) -> Vec<(usize, &[u8])> {
     let img = &p.image.bytes;
     let lens = &p.image.jited_func_lens;
     if lens.is_empty() {
@@ -204,11 +224,14 @@ mod tests {
 
     #[test]
     fn objdump_like_text() {
-        // endbr64; nopl 0x0(%rax,%rax,1); xchg %ax,%ax; push %rbp; mov %rsp,%rbp;
-        // xor %eax,%eax; leave; ret
         let code = [
-            0xf3, 0x0f, 0x1e, 0xfa, 0x0f, 0x1f, 0x44, 0x00, 0x00, 0x66, 0x90, 0x55, 0x48, 0x89, 0xe5, 0x31, 0xc0, 0xc9,
-            0xc3,
+            0xf3, 0x0f, 0x1e, 0xfa, // endbr64
+            0x0f, 0x1f, 0x44, 0x00, 0x00, // nopl 0x0(%rax,%rax,1)
+            0x66, 0x90, 0x55, 0x48, 0x89, 0xe5, 0x31, 0xc0, 0xc9, 0xc3, // xchg, push, mov, xor, leave, ret
+            0x48, 0x89, 0x7d, 0xf8, // mov %rdi,-0x8(%rbp)
+            0x77, 0x06, // ja
+            0xf0, 0x4c, 0x0f, 0xc1, 0x7f, 0x00, // lock xadd
+            0x48, 0x8b, 0x04, 0xc5, 0x10, 0x00, 0x00, 0x00, // mov 0x10(,%rax,8),%rax
         ];
         let v = decode_x86_64(&code);
         let t: Vec<&str> = v.iter().map(|n| n.text.as_str()).collect();
@@ -222,12 +245,25 @@ mod tests {
                 "mov    %rsp,%rbp",
                 "xor    %eax,%eax",
                 "leave",
-                "ret"
+                "ret",
+                "mov    %rdi,-0x8(%rbp)",
+                "ja     0x1f",
+                "lock xadd %r15,0x0(%rdi)",
+                "mov    0x10(,%rax,8),%rax",
             ]
         );
         assert_eq!(v[3].operands, ["%rbp"]);
         assert_eq!(v[4].mnemonic, "mov");
+        assert_eq!(v[1].operands, ["0x0(%rax,%rax,1)"]);
         assert_eq!(v.iter().map(|n| n.len).sum::<usize>(), code.len());
         assert_eq!(v[1].pc, 4);
+    }
+
+    #[test]
+    fn scale_one_is_spelt_out() {
+        assert_eq!(objdump_scale("nopl   0x0(%rax,%rax)"), "nopl   0x0(%rax,%rax,1)");
+        assert_eq!(objdump_scale("mov    0x10(,%rax),%rdi"), "mov    0x10(,%rax,1),%rdi");
+        assert_eq!(objdump_scale("mov    -0x8(%rbp),%rdi"), "mov    -0x8(%rbp),%rdi");
+        assert_eq!(objdump_scale("lea    (%rax,%rbx,4),%rcx"), "lea    (%rax,%rbx,4),%rcx");
     }
 }

@@ -3,46 +3,58 @@
 //! verifier turned into `__bpf_call_base`-relative offsets, kfuncs,
 //! subprograms) by exact address in /proc/kallsyms.
 
-use std::collections::HashMap;
 use std::fs;
 
 use crate::btf::{Btf, BtfKind};
 
 /// /proc/kallsyms by address, plus `__bpf_call_base` (xlated_dumper.c's
-/// kernel_syms_load). Empty when the kernel hides addresses.
+/// kernel_syms_load). Empty when the kernel hides addresses. Kept as the
+/// text and sorted (address, name range) pairs: ~150k symbols, no per-name
+/// allocation.
 #[derive(Default)]
 pub struct Kallsyms {
-    by_addr: HashMap<u64, String>,
+    text: String,
+    /// (address, start, end) of each name in `text`, sorted by address,
+    /// first-listed name first among equal addresses.
+    syms: Vec<(u64, usize, usize)>,
     pub call_base: u64,
 }
 
 impl Kallsyms {
     pub fn load() -> Kallsyms {
-        fs::read_to_string("/proc/kallsyms").map(|t| Kallsyms::parse(&t)).unwrap_or_default()
+        fs::read_to_string("/proc/kallsyms").map(Kallsyms::parse).unwrap_or_default()
     }
 
-    pub fn parse(text: &str) -> Kallsyms {
-        let mut k = Kallsyms::default();
-        for line in text.lines() {
-            let mut it = line.split_whitespace();
+    pub fn parse(text: String) -> Kallsyms {
+        let mut syms = Vec::with_capacity(text.len() / 40);
+        let mut call_base = 0;
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let start = at;
+            at += line.len();
+            let mut it = line.split_ascii_whitespace();
             let (Some(addr), Some(_), Some(name)) = (it.next(), it.next(), it.next()) else { continue };
             let Ok(addr) = u64::from_str_radix(addr, 16) else { continue };
             if name == "__bpf_call_base" {
-                k.call_base = addr;
                 if addr == 0 {
                     // kernel.kptr_restrict: no address is meaningful.
                     return Kallsyms::default();
                 }
+                call_base = addr;
             }
             if addr != 0 {
-                k.by_addr.entry(addr).or_insert_with(|| name.to_string());
+                let off = start + (name.as_ptr() as usize - line.as_ptr() as usize);
+                syms.push((addr, off, off + name.len()));
             }
         }
-        k
+        syms.sort_by_key(|&(a, s, _)| (a, s));
+        Kallsyms { text, syms, call_base }
     }
 
     pub fn get(&self, addr: u64) -> Option<&str> {
-        self.by_addr.get(&addr).map(String::as_str)
+        let i = self.syms.partition_point(|&(a, _, _)| a < addr);
+        let &(a, s, e) = self.syms.get(i)?;
+        (a == addr).then(|| &self.text[s..e])
     }
 }
 
@@ -88,13 +100,15 @@ mod tests {
     fn kallsyms_exact_and_restricted() {
         let k = Kallsyms::parse(
             "ffffffff81000000 T _text\nffffffff81200000 T __bpf_call_base\n\
-             ffffffff8120f710 T bpf_trace_printk\nffffffffc0001000 t bpf_prog_abcd_f\t[bpf]\n0000000000001000 A percpu\n",
+             ffffffff8120f710 T bpf_trace_printk\nffffffff8120f710 T alias\n\
+             ffffffffc0001000 t bpf_prog_abcd_f\t[bpf]\n0000000000001000 A percpu\n"
+                .to_string(),
         );
         assert_eq!(k.call_base, 0xffffffff81200000);
         assert_eq!(k.get(0xffffffff8120f710), Some("bpf_trace_printk"));
         assert_eq!(k.get(0xffffffffc0001000), Some("bpf_prog_abcd_f"));
         assert_eq!(k.get(0xffffffff8120f711), None);
-        let hidden = Kallsyms::parse("0000000000000000 T _text\n0000000000000000 T __bpf_call_base\n");
+        let hidden = Kallsyms::parse("0000000000000000 T _text\n0000000000000000 T __bpf_call_base\n".into());
         assert_eq!(hidden.get(0), None);
         assert_eq!(hidden.call_base, 0);
     }
