@@ -1936,7 +1936,7 @@ _bpfpin() {
             return 0
             ;;
         bpfpin__subcmd__map__subcmd__watch)
-            opts="-j -p -f -n -d -h -V --interval --count --json --pretty --bpffs --nomount --debug --netns --help --version"
+            opts="-j -p -f -n -d -h -V --interval --count --per-cpu --json --pretty --bpffs --nomount --debug --netns --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -310,6 +310,7 @@ complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subco
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from watch" -l interval -d 'Seconds between refreshes' -r
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from watch" -l count -d 'Stop after N refreshes' -r
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from watch" -l netns -d 'Run network verbs in this network namespace (a name under /run/netns or a path); pins are resolved first' -r
+complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from watch" -l per-cpu -d 'Show each CPU\'s values and rates instead of their sum'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from watch" -s j -l json -d 'Print JSON (bpftool\'s field names)'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from watch" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from watch" -s f -l bpffs -d 'Show the pinned paths of programs, maps and links (key `pinned`)'

@@ -9,13 +9,14 @@ use clap::{Args, Parser, Subcommand};
 pub const PROG_SPEC: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }";
 pub const MAP_SPEC: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }";
 pub const LINK_SPEC: &str = "LINK := { id LINK_ID | pinned FILE | FILE }";
-pub const DATA_SPEC: &str = "DATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)";
+pub const DATA_SPEC: &str =
+    "DATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)";
 pub const VALUE_SPEC: &str = "VALUE := { DATA | MAP | PROG }";
 pub const UPDATE_FLAGS_SPEC: &str = "UPDATE_FLAGS := { any | exist | noexist }";
 
 const PROG_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nA bare FILE means `pinned FILE`. `name` and `tag` may match several programs.";
 const MAP_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nA bare FILE means `pinned FILE`. `name` may match several maps.";
-const MAP_EDIT_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nDATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)\nVALUE := { DATA | MAP | PROG }\nUPDATE_FLAGS := { any | exist | noexist }";
+const MAP_EDIT_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nDATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)\nVALUE := { DATA | MAP | PROG }   (per-CPU maps: one VALUE for every CPU, or `value DATA` repeated once per CPU)\nUPDATE_FLAGS := { any | exist | noexist }   (push ... exist overwrites the oldest element of a full queue/stack)\nA bloom filter is tested with `peek MAP value VALUE`.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -246,19 +247,19 @@ pub enum MapCmd {
     /// Look up one key: `MAP key DATA`
     #[command(alias = "lo", after_help = MAP_EDIT_HELP)]
     Lookup {
-        #[arg(value_name = "MAP key DATA", required = true, num_args = 1..)]
+        #[arg(value_name = "MAP key DATA", required = true, num_args = 1.., allow_hyphen_values = true)]
         words: Vec<String>,
     },
     /// The key after DATA, or the first key: `MAP [key DATA]`
     #[command(after_help = MAP_EDIT_HELP)]
     Getnext {
-        #[arg(value_name = "MAP [key DATA]", required = true, num_args = 1..)]
+        #[arg(value_name = "MAP [key DATA]", required = true, num_args = 1.., allow_hyphen_values = true)]
         words: Vec<String>,
     },
     /// Write one entry: `MAP key DATA value VALUE [UPDATE_FLAGS]`, or many with --from
     #[command(alias = "u", after_help = MAP_EDIT_HELP)]
     Update {
-        #[arg(value_name = "MAP key DATA value VALUE [UPDATE_FLAGS]", required = true, num_args = 1..)]
+        #[arg(value_name = "MAP key DATA value VALUE [UPDATE_FLAGS]", required = true, num_args = 1.., allow_hyphen_values = true)]
         words: Vec<String>,
         /// A `-j map dump` output or JSON lines to write in batches (`-` for stdin)
         #[arg(long, value_name = "FILE")]
@@ -267,7 +268,7 @@ pub enum MapCmd {
     /// Delete one key: `MAP key DATA`, or every key with --all
     #[command(alias = "de", after_help = MAP_EDIT_HELP)]
     Delete {
-        #[arg(value_name = "MAP key DATA", required = true, num_args = 1..)]
+        #[arg(value_name = "MAP key DATA", required = true, num_args = 1.., allow_hyphen_values = true)]
         words: Vec<String>,
         /// Delete every entry
         #[arg(long)]
@@ -310,17 +311,20 @@ pub enum MapCmd {
         /// Stop after N refreshes
         #[arg(long)]
         count: Option<u64>,
+        /// Show each CPU's values and rates instead of their sum
+        #[arg(long)]
+        per_cpu: bool,
     },
     /// Push a value onto a queue, stack or bloom filter: `MAP value VALUE`
     #[command(after_help = MAP_EDIT_HELP)]
     Push {
-        #[arg(value_name = "MAP value VALUE", required = true, num_args = 1..)]
+        #[arg(value_name = "MAP value VALUE", required = true, num_args = 1.., allow_hyphen_values = true)]
         words: Vec<String>,
     },
     /// Same as push
     #[command(alias = "e", after_help = MAP_EDIT_HELP)]
     Enqueue {
-        #[arg(value_name = "MAP value VALUE", required = true, num_args = 1..)]
+        #[arg(value_name = "MAP value VALUE", required = true, num_args = 1.., allow_hyphen_values = true)]
         words: Vec<String>,
     },
     /// Pop a value from a queue or stack
@@ -358,7 +362,10 @@ pub enum NetCmd {
         words: Vec<String>,
     },
     /// Attach: `ATTACH_TYPE PROG dev IFACE [overwrite]`
-    #[command(alias = "a", after_help = "ATTACH_TYPE := { xdp | xdpgeneric | xdpdrv | xdpoffload | tc-ingress | tc-egress | tcx-ingress | tcx-egress | socket }")]
+    #[command(
+        alias = "a",
+        after_help = "ATTACH_TYPE := { xdp | xdpgeneric | xdpdrv | xdpoffload | tc-ingress | tc-egress | tcx-ingress | tcx-egress | socket }"
+    )]
     Attach {
         #[arg(value_name = "ATTACH_TYPE PROG dev IFACE [overwrite]", required = true, num_args = 1..)]
         words: Vec<String>,

@@ -219,7 +219,6 @@ fn bad_selector_words() {
 }
 
 #[test]
-#[ignore = "needs map lookup (issue 5): src/map.rs answers `not available` today"]
 fn bad_data_words() {
     require_root!();
     let d = BpffsDir::new();

@@ -510,7 +510,6 @@ fn sock_bw_counts_icmp_bandwidth() {
 }
 
 #[test]
-#[ignore = "needs map update (issue 5)"]
 fn sock_bw_tail_prog_counts_after_prog_array_update() {
     // Also needs net attach (issue 3).
     require_root!();
