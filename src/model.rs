@@ -193,10 +193,7 @@ pub const MAP_TYPE_PROG_ARRAY: u32 = 3;
 
 /// Map types whose values are per CPU (one slot per possible CPU).
 pub fn map_is_percpu(t: u32) -> bool {
-    matches!(
-        map_type_name(t).as_str(),
-        "percpu_hash" | "percpu_array" | "lru_percpu_hash" | "percpu_cgroup_storage"
-    )
+    matches!(map_type_name(t).as_str(), "percpu_hash" | "percpu_array" | "lru_percpu_hash" | "percpu_cgroup_storage")
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -207,6 +204,13 @@ pub struct ProgView {
     pub name: String,
     pub tag: String,
     pub gpl_compatible: bool,
+    /// Present while run-time statistics are on (`prog stats`, sysctl kernel.bpf_stats_enabled).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_time_ns: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_cnt: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recursion_misses: Option<u64>,
     pub loaded_at: i64,
     pub uid: u32,
     pub bytes_xlated: u32,
@@ -233,10 +237,7 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 
 impl Row for ProgView {
     fn header() -> &'static [&'static str] {
-        &[
-            "id", "type", "name", "tag", "xlated", "jited", "memlock", "map_ids", "btf_id",
-            "pinned",
-        ]
+        &["id", "type", "name", "tag", "xlated", "jited", "memlock", "map_ids", "btf_id", "pinned"]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -245,16 +246,11 @@ impl Row for ProgView {
             self.name.clone(),
             self.tag.clone(),
             format!("{}B", self.bytes_xlated),
-            self.bytes_jited
-                .map_or_else(|| "-".into(), |b| format!("{b}B")),
-            self.bytes_memlock
-                .map_or_else(|| "-".into(), |b| format!("{b}B")),
+            self.bytes_jited.map_or_else(|| "-".into(), |b| format!("{b}B")),
+            self.bytes_memlock.map_or_else(|| "-".into(), |b| format!("{b}B")),
             join_ids(&self.map_ids),
             opt(&self.btf_id),
-            self.pinned
-                .as_ref()
-                .map(|p| p.join(","))
-                .unwrap_or_default(),
+            self.pinned.as_ref().map(|p| p.join(",")).unwrap_or_default(),
         ]
     }
 }
@@ -284,19 +280,7 @@ pub struct MapView {
 
 impl Row for MapView {
     fn header() -> &'static [&'static str] {
-        &[
-            "id",
-            "type",
-            "name",
-            "flags",
-            "key",
-            "value",
-            "max_entries",
-            "memlock",
-            "frozen",
-            "btf_id",
-            "pinned",
-        ]
+        &["id", "type", "name", "flags", "key", "value", "max_entries", "memlock", "frozen", "btf_id", "pinned"]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -307,18 +291,10 @@ impl Row for MapView {
             format!("{}B", self.bytes_key),
             format!("{}B", self.bytes_value),
             self.max_entries.to_string(),
-            self.bytes_memlock
-                .map_or_else(|| "-".into(), |b| format!("{b}B")),
-            if self.frozen != 0 {
-                "yes".into()
-            } else {
-                "no".into()
-            },
+            self.bytes_memlock.map_or_else(|| "-".into(), |b| format!("{b}B")),
+            if self.frozen != 0 { "yes".into() } else { "no".into() },
             opt(&self.btf_id),
-            self.pinned
-                .as_ref()
-                .map(|p| p.join(","))
-                .unwrap_or_default(),
+            self.pinned.as_ref().map(|p| p.join(",")).unwrap_or_default(),
         ]
     }
 }
@@ -350,13 +326,7 @@ impl Row for LinkView {
         &["id", "type", "prog_id", "target", "attach_type", "pinned"]
     }
     fn cells(&self) -> Vec<String> {
-        let target = match (
-            &self.devname,
-            self.ifindex,
-            self.netns_ino,
-            self.cgroup_id,
-            self.map_id,
-        ) {
+        let target = match (&self.devname, self.ifindex, self.netns_ino, self.cgroup_id, self.map_id) {
             (Some(d), Some(i), ..) => format!("{d}({i})"),
             (None, Some(i), ..) => format!("ifindex {i}"),
             (_, _, Some(n), ..) => format!("netns {n}"),
@@ -370,10 +340,7 @@ impl Row for LinkView {
             self.prog_id.to_string(),
             target,
             self.attach_type.clone().unwrap_or_else(|| "-".into()),
-            self.pinned
-                .as_ref()
-                .map(|p| p.join(","))
-                .unwrap_or_default(),
+            self.pinned.as_ref().map(|p| p.join(",")).unwrap_or_default(),
         ]
     }
 }
@@ -498,11 +465,7 @@ impl Serialize for PerCpu<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for (cpu, v) in self.0.iter().enumerate() {
-            seq.serialize_element(&CpuValue {
-                cpu,
-                value: HexBytes(v),
-                _p: Default::default(),
-            })?;
+            seq.serialize_element(&CpuValue { cpu, value: HexBytes(v), _p: Default::default() })?;
         }
         seq.end()
     }
@@ -545,6 +508,9 @@ mod tests {
             name: "x".into(),
             tag: "00".into(),
             gpl_compatible: true,
+            run_time_ns: None,
+            run_cnt: None,
+            recursion_misses: None,
             loaded_at: 0,
             uid: 0,
             bytes_xlated: 8,
@@ -624,22 +590,12 @@ mod tests {
             serde_json::to_string(&e).unwrap(),
             r#"{"key":["0x01","0x00","0x00","0x00"],"value":["0x05","0xff"]}"#
         );
-        let e = DumpEntry {
-            key: HexBytes(&[1]),
-            value: None,
-            values: Some(PerCpu(vec![&[1], &[2]])),
-            formatted: None,
-        };
+        let e = DumpEntry { key: HexBytes(&[1]), value: None, values: Some(PerCpu(vec![&[1], &[2]])), formatted: None };
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
             r#"{"key":["0x01"],"values":[{"cpu":0,"value":["0x01"]},{"cpu":1,"value":["0x02"]}]}"#
         );
-        let e = DumpErrorEntry {
-            key: HexBytes(&[0]),
-            value: LookupError {
-                error: "Operation not supported",
-            },
-        };
+        let e = DumpErrorEntry { key: HexBytes(&[0]), value: LookupError { error: "Operation not supported" } };
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
             r#"{"key":["0x00"],"value":{"error":"Operation not supported"}}"#

@@ -25,12 +25,12 @@ pub fn run(g: &Global, out: &mut Out, cmd: &ProgCmd) -> Result<()> {
             pin::ensure_mounted(g.nomount)?;
             pin::rm(out, paths, *recursive, ObjKind::Prog)
         }
-        ProgCmd::Dump { .. } => not_yet("prog dump"),
+        ProgCmd::Dump { words, opcodes, linum, visual } => crate::disasm::dump(g, out, words, *opcodes, *linum, *visual),
         ProgCmd::Attach { words } => crate::net::prog_attach(g, out, words),
         ProgCmd::Detach { words } => crate::net::prog_detach(g, out, words),
-        ProgCmd::Tracelog => not_yet("prog tracelog"),
-        ProgCmd::Run { .. } => not_yet("prog run"),
-        ProgCmd::Stats { .. } => not_yet("prog stats"),
+        ProgCmd::Tracelog => crate::trace::tracelog(g, out),
+        ProgCmd::Run { words } => crate::testrun::run(g, out, words),
+        ProgCmd::Stats { duration } => crate::trace::stats(g, out, *duration),
     }
 }
 
@@ -145,6 +145,9 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
         name: full_name(&i),
         tag: hex::encode(p.tag),
         gpl_compatible: p.gpl_compatible() != 0,
+        run_time_ns: (p.run_time_ns != 0).then_some(p.run_time_ns),
+        run_cnt: (p.run_time_ns != 0).then_some(p.run_cnt),
+        recursion_misses: (p.recursion_misses != 0).then_some(p.recursion_misses),
         loaded_at: sys::boot_ns_to_epoch(p.load_time),
         uid: p.created_by_uid,
         bytes_xlated: p.xlated_prog_len,

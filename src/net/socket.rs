@@ -89,6 +89,11 @@ fn decode(w: &Watched, type_id: Option<u32>, bytes: &[u8]) -> Value {
     }
     match int_of(bytes) {
         Some(n) => json!(n),
+        // Without BTF, wide counters are almost always runs of u64s
+        // ({packets, bytes}); read them so rates can be shown.
+        None if bytes.len().is_multiple_of(8) => {
+            Value::Array(bytes.chunks_exact(8).filter_map(int_of).map(|n| json!(n)).collect())
+        }
         None => Value::String(hex::encode(bytes)),
     }
 }
@@ -150,7 +155,8 @@ fn read_map(w: &Watched) -> Vec<Entry> {
             _ => break,
         }
         key = Some(next.clone());
-        if !matches!(sys::map::lookup(w.fd.as_fd(), &next, &mut value), Ok(true)) {
+        // Untouched slots (most of an array) would drown the counters that move.
+        if !matches!(sys::map::lookup(w.fd.as_fd(), &next, &mut value), Ok(true)) || value.iter().all(|b| *b == 0) {
             continue;
         }
         let mut v = decode(w, value_id, &value[..w.value_size]);
@@ -173,6 +179,12 @@ fn plain_value(v: &Value, r: &Value) -> String {
         Value::Object(m) => m
             .iter()
             .map(|(k, sub)| format!("{k} {}", plain_value(sub, r.get(k).unwrap_or(&Value::Null))))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .map(|(i, sub)| plain_value(sub, r.get(i).unwrap_or(&Value::Null)))
             .collect::<Vec<_>>()
             .join(", "),
         other => other.to_string(),
