@@ -7,9 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-echo "demo: building bpfpin (release)"
-cargo build --release -q
-bin=$PWD/target/release/bpfpin
+# BPFPIN_BIN lets the test suite run the demo with the binary it built.
+bin=${BPFPIN_BIN:-}
+if [ -z "$bin" ]; then
+  echo "demo: building bpfpin (release)"
+  cargo build --release -q
+  bin=$PWD/target/release/bpfpin
+fi
 
 id=$$
 ns=bpfdemo${id}a          # where the counters are attached

@@ -3,7 +3,9 @@
 
 mod util;
 
+mod batch;
 mod doctor;
+mod demo;
 mod dump;
 mod errors;
 mod generated;
