@@ -70,12 +70,7 @@ pub fn write_entry(w: &mut dyn Write, l: &Layout, key: &[u8], value: &[u8]) -> i
 
 /// One entry of a per-CPU map; `values` holds one value_size slice per
 /// possible CPU (bpftool prints every possible CPU, not just online ones).
-pub fn write_percpu_entry(
-    w: &mut dyn Write,
-    l: &Layout,
-    key: &[u8],
-    values: &[&[u8]],
-) -> io::Result<()> {
+pub fn write_percpu_entry(w: &mut dyn Write, l: &Layout, key: &[u8], values: &[&[u8]]) -> io::Result<()> {
     debug_assert_eq!(key.len(), l.key_size as usize);
     let mut out = Out::new(w);
     // Per-CPU keys always sit on their own line, whatever their size.
@@ -103,24 +98,14 @@ pub fn write_found(w: &mut dyn Write, n: u64) -> io::Result<()> {
     let mut out = Out::new(w);
     out.put(b"Found ")?;
     out.decimal(n, 1)?;
-    out.put(if n == 1 {
-        b" element\n"
-    } else {
-        b" elements\n"
-    })?;
+    out.put(if n == 1 { b" element\n" } else { b" elements\n" })?;
     out.finish()
 }
 
 /// The line bpftool's show_map_header_plain prints before each map when one
 /// `map dump` selects several: `317: hash  name dup  flags 0x0`. `kind` is
 /// the type name, or `type N` for types bpftool does not know.
-pub fn write_map_header(
-    w: &mut dyn Write,
-    id: u32,
-    kind: &str,
-    name: &str,
-    flags: u32,
-) -> io::Result<()> {
+pub fn write_map_header(w: &mut dyn Write, id: u32, kind: &str, name: &str, flags: u32) -> io::Result<()> {
     write!(w, "{id}: {kind}  ")?;
     if !name.is_empty() {
         write!(w, "name {name}  ")?;
@@ -151,16 +136,11 @@ pub fn write_lookup_not_found(w: &mut dyn Write, key: &[u8]) -> io::Result<()> {
 /// None when bpftool stays silent (empty prog-array / map-in-map slots).
 /// Such entries never count towards "Found N elements".
 pub fn lookup_error_text(map_type: u32, errno: i32) -> Option<ErrorText> {
-    let slot_map = matches!(
-        map_type,
-        BPF_MAP_TYPE_PROG_ARRAY | BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS
-    );
+    let slot_map = matches!(map_type, BPF_MAP_TYPE_PROG_ARRAY | BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS);
     match errno {
         ENOENT if slot_map => None,
         ENOENT => Some(ErrorText::Static("<no entry>")),
-        ENOSPC if map_type == BPF_MAP_TYPE_REUSEPORT_SOCKARRAY => {
-            Some(ErrorText::Static("<cannot read>"))
-        }
+        ENOSPC if map_type == BPF_MAP_TYPE_REUSEPORT_SOCKARRAY => Some(ErrorText::Static("<cannot read>")),
         _ => Some(strerror(errno)),
     }
 }
@@ -174,12 +154,7 @@ pub fn json_lookup_error_text(map_type: u32, errno: i32) -> Option<ErrorText> {
 }
 
 /// Dump entry for a failed lookup; returns whether anything was printed.
-pub fn write_lookup_error(
-    w: &mut dyn Write,
-    l: &Layout,
-    key: &[u8],
-    errno: i32,
-) -> io::Result<bool> {
+pub fn write_lookup_error(w: &mut dyn Write, l: &Layout, key: &[u8], errno: i32) -> io::Result<bool> {
     match lookup_error_text(l.map_type, errno) {
         Some(text) => write_entry_error(w, l, key, text.as_str()).map(|()| true),
         None => Ok(false),
@@ -227,9 +202,7 @@ impl ErrorText {
         match self {
             ErrorText::Static(s) => s,
             // Only ASCII is ever stored, so this cannot fail.
-            ErrorText::Unknown { buf, len } => {
-                std::str::from_utf8(&buf[..*len as usize]).unwrap_or("Unknown error")
-            }
+            ErrorText::Unknown { buf, len } => std::str::from_utf8(&buf[..*len as usize]).unwrap_or("Unknown error"),
         }
     }
 }
@@ -243,10 +216,7 @@ impl fmt::Display for ErrorText {
 /// glibc 2.36 strerror() for Linux errnos; std can't give us this text
 /// (io::Error appends " (os error N)") and no unsafe/libc is allowed here.
 pub fn strerror(errno: i32) -> ErrorText {
-    let known = usize::try_from(errno)
-        .ok()
-        .and_then(|i| GLIBC_STRERROR.get(i))
-        .filter(|s| !s.is_empty());
+    let known = usize::try_from(errno).ok().and_then(|i| GLIBC_STRERROR.get(i)).filter(|s| !s.is_empty());
     match known {
         Some(s) => ErrorText::Static(s),
         None => unknown_error(errno),
@@ -266,10 +236,7 @@ fn unknown_error(errno: i32) -> ErrorText {
     let d = fmt_decimal(u64::from(errno.unsigned_abs()), 1, &mut digits);
     buf[len..len + d.len()].copy_from_slice(d);
     len += d.len();
-    ErrorText::Unknown {
-        buf,
-        len: len as u8,
-    }
+    ErrorText::Unknown { buf, len: len as u8 }
 }
 
 /// `"0xNN"` for one byte, as print_hex_data_json emits it (lower-case).
@@ -299,6 +266,163 @@ pub fn write_json_bytes(w: &mut dyn Write, bytes: &[u8]) -> io::Result<()> {
     }
     out.put(b"]")?;
     out.finish()
+}
+
+// ---- Appenders for streamed dumps (issue 6) ----
+// The same bytes as write_entry / write_percpu_entry / serde's DumpEntry,
+// appended to a caller's reused Vec: no dyn dispatch, no heap allocation
+// per entry once the Vec has grown. Per-CPU values come as one strided
+// buffer, as BPF_MAP_LOOKUP_(BATCH|ELEM) return them, so no `Vec<&[u8]>`
+// is built per entry.
+
+/// The per-CPU value bytes the kernel returns: `ncpus` slots of `stride`
+/// (round_up(value_size, 8)) bytes, of which the first `value_size` count.
+#[derive(Clone, Copy, Debug)]
+pub struct Strided<'a> {
+    pub bytes: &'a [u8],
+    pub stride: usize,
+    pub ncpus: usize,
+    pub value_size: usize,
+}
+
+impl<'a> Strided<'a> {
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let (stride, size) = (self.stride.max(1), self.value_size);
+        self.bytes.chunks(stride).take(self.ncpus).map(move |c| &c[..size])
+    }
+}
+
+/// Two hex digits of every byte, indexed by the byte.
+static HEX_PAIRS: [[u8; 2]; 256] = hex_pairs();
+
+const fn hex_pairs() -> [[u8; 2]; 256] {
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [HEX_DIGITS[i >> 4], HEX_DIGITS[i & 0xf]];
+        i += 1;
+    }
+    t
+}
+
+/// `,"0xNN"` for every byte: a JSON byte array element with its separator.
+static JSON_ELEMS: [[u8; 7]; 256] = json_elems();
+
+const fn json_elems() -> [[u8; 7]; 256] {
+    let mut t = [[0u8; 7]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [b',', b'"', b'0', b'x', HEX_DIGITS[i >> 4], HEX_DIGITS[i & 0xf], b'"'];
+        i += 1;
+    }
+    t
+}
+
+/// fprint_hex (see `write_hex`), appended: groups of 8 bytes, "  " between
+/// the two groups of a 16-byte row, "\n" between rows.
+pub fn push_hex(buf: &mut Vec<u8>, bytes: &[u8]) {
+    let start = buf.len();
+    buf.resize(start + bytes.len() * 3 + bytes.len() / 8, 0);
+    let out = &mut buf[start..];
+    let mut p = 0;
+    for (g, group) in bytes.chunks(8).enumerate() {
+        if g != 0 {
+            if g % 2 == 0 {
+                out[p] = b'\n';
+                p += 1;
+            } else {
+                out[p] = b' ';
+                out[p + 1] = b' ';
+                p += 2;
+            }
+        }
+        for (i, &b) in group.iter().enumerate() {
+            if i != 0 {
+                out[p] = b' ';
+                p += 1;
+            }
+            out[p..p + 2].copy_from_slice(&HEX_PAIRS[b as usize]);
+            p += 2;
+        }
+    }
+    buf.truncate(start + p);
+}
+
+/// `write_entry`, appended.
+pub fn push_entry(buf: &mut Vec<u8>, l: &Layout, key: &[u8], value: &[u8]) {
+    let (break_names, single_line) = shape(l.key_size, l.value_size as usize);
+    let label_end: &[u8] = if break_names { b"\n" } else { b" " };
+    if l.key_size != 0 {
+        buf.extend_from_slice(b"key:");
+        buf.extend_from_slice(label_end);
+        push_hex(buf, key);
+        buf.extend_from_slice(if single_line { b"  " } else { b"\n" });
+    }
+    if l.value_size != 0 {
+        buf.extend_from_slice(b"value:");
+        buf.extend_from_slice(label_end);
+        push_hex(buf, value);
+    }
+    buf.push(b'\n');
+}
+
+/// `write_percpu_entry`, appended, from the kernel's strided values.
+pub fn push_percpu_entry(buf: &mut Vec<u8>, l: &Layout, key: &[u8], values: Strided<'_>) {
+    if l.key_size != 0 {
+        buf.extend_from_slice(b"key:\n");
+        push_hex(buf, key);
+        buf.push(b'\n');
+    }
+    if l.value_size != 0 {
+        let sep = if l.value_size > 16 { b'\n' } else { b' ' };
+        let mut digits = [0u8; 20];
+        for (cpu, v) in values.iter().enumerate() {
+            buf.extend_from_slice(b"value (CPU ");
+            buf.extend_from_slice(fmt_decimal(cpu as u64, 2, &mut digits));
+            buf.extend_from_slice(&[b')', b':', sep]);
+            push_hex(buf, v);
+            buf.push(b'\n');
+        }
+    }
+}
+
+/// `write_json_bytes`, appended: `["0x01","0x00"]`.
+pub fn push_json_bytes(buf: &mut Vec<u8>, bytes: &[u8]) {
+    buf.reserve(bytes.len() * 7 + 2);
+    buf.push(b'[');
+    if let Some((&first, rest)) = bytes.split_first() {
+        buf.extend_from_slice(&JSON_ELEMS[first as usize][1..]);
+        for &b in rest {
+            buf.extend_from_slice(&JSON_ELEMS[b as usize]);
+        }
+    }
+    buf.push(b']');
+}
+
+/// One compact `-j map dump` entry, as serde writes `model::DumpEntry`
+/// without `formatted`: `{"key":[..],"value":[..]}`.
+pub fn push_json_entry(buf: &mut Vec<u8>, key: &[u8], value: &[u8]) {
+    buf.extend_from_slice(b"{\"key\":");
+    push_json_bytes(buf, key);
+    buf.extend_from_slice(b",\"value\":");
+    push_json_bytes(buf, value);
+    buf.push(b'}');
+}
+
+/// The per-CPU form: `{"key":[..],"values":[{"cpu":0,"value":[..]},..]}`.
+pub fn push_json_percpu_entry(buf: &mut Vec<u8>, key: &[u8], values: Strided<'_>) {
+    buf.extend_from_slice(b"{\"key\":");
+    push_json_bytes(buf, key);
+    buf.extend_from_slice(b",\"values\":[");
+    let mut digits = [0u8; 20];
+    for (cpu, v) in values.iter().enumerate() {
+        buf.extend_from_slice(if cpu == 0 { b"{\"cpu\":" } else { b",{\"cpu\":" });
+        buf.extend_from_slice(fmt_decimal(cpu as u64, 1, &mut digits));
+        buf.extend_from_slice(b",\"value\":");
+        push_json_bytes(buf, v);
+        buf.push(b'}');
+    }
+    buf.extend_from_slice(b"]}");
 }
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -355,11 +479,7 @@ struct Out<'a> {
 
 impl<'a> Out<'a> {
     fn new(w: &'a mut dyn Write) -> Self {
-        Out {
-            w,
-            buf: [0; 512],
-            len: 0,
-        }
+        Out { w, buf: [0; 512], len: 0 }
     }
 
     fn flush_buf(&mut self) -> io::Result<()> {
@@ -596,10 +716,7 @@ mod tests {
     }
 
     fn unhex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
     }
 
     fn render(l: &Layout, (key, vals): Entry) -> String {
@@ -654,20 +771,51 @@ mod tests {
         }
     }
 
+    /// The appenders used by streamed dumps give the goldens' bytes too.
+    #[test]
+    fn golden_dumps_through_appenders() {
+        for g in GOLDEN_DUMPS {
+            let (mut plain, mut json) = (Vec::new(), Vec::new());
+            json.push(b'[');
+            for (i, &(key, vals)) in g.entries.iter().enumerate() {
+                let key = unhex(key);
+                if i > 0 {
+                    json.push(b',');
+                }
+                if is_percpu(g.layout.map_type) {
+                    let stride = (g.layout.value_size as usize).div_ceil(8) * 8;
+                    let mut bytes = vec![0xeeu8; stride * vals.len()];
+                    for (cpu, v) in vals.iter().enumerate() {
+                        let v = unhex(v);
+                        bytes[cpu * stride..cpu * stride + v.len()].copy_from_slice(&v);
+                    }
+                    let s =
+                        Strided { bytes: &bytes, stride, ncpus: vals.len(), value_size: g.layout.value_size as usize };
+                    push_percpu_entry(&mut plain, &g.layout, &key, s);
+                    push_json_percpu_entry(&mut json, &key, s);
+                } else {
+                    push_entry(&mut plain, &g.layout, &key, &unhex(vals[0]));
+                    push_json_entry(&mut json, &key, &unhex(vals[0]));
+                }
+            }
+            json.push(b']');
+            write_found(&mut plain, g.entries.len() as u64).unwrap();
+            assert_eq!(String::from_utf8(plain).unwrap(), g.plain, "plain dump of {}", g.name);
+            assert_eq!(String::from_utf8(json).unwrap(), g.json, "json dump of {}", g.name);
+        }
+        let mut hex = Vec::new();
+        let bytes: Vec<u8> = (0..40).collect();
+        push_hex(&mut hex, &bytes);
+        let mut want = Vec::new();
+        write_hex(&mut want, &bytes).unwrap();
+        assert_eq!(hex, want);
+    }
+
     #[test]
     fn golden_dumps_json() {
         for g in GOLDEN_DUMPS {
-            let entries: Vec<String> = g
-                .entries
-                .iter()
-                .map(|&e| render_json(&g.layout, e))
-                .collect();
-            assert_eq!(
-                format!("[{}]", entries.join(",")),
-                g.json,
-                "json dump of {}",
-                g.name
-            );
+            let entries: Vec<String> = g.entries.iter().map(|&e| render_json(&g.layout, e)).collect();
+            assert_eq!(format!("[{}]", entries.join(",")), g.json, "json dump of {}", g.name);
         }
     }
 
@@ -711,11 +859,7 @@ mod tests {
     fn golden_perf_event_array_lookup_fails_enotsupp() {
         // Kernel answers -ENOTSUPP (524) for fd arrays without a sys lookup;
         // glibc has no text for it, and 17 chars > 16 breaks the names.
-        let l = Layout {
-            map_type: 4,
-            key_size: 4,
-            value_size: 4,
-        };
+        let l = Layout { map_type: 4, key_size: 4, value_size: 4 };
         let got = dump_with_errors(&l, &[(&[0, 0, 0, 0], Err(524)), (&[1, 0, 0, 0], Err(524))]);
         assert_eq!(
             got,
@@ -724,19 +868,12 @@ mod tests {
         // cgroup_array (type 8) behaves the same.
         let l = Layout { map_type: 8, ..l };
         let got = dump_with_errors(&l, &[(&[0, 0, 0, 0], Err(524))]);
-        assert_eq!(
-            got,
-            "key:\n00 00 00 00\nvalue:\nUnknown error 524\nFound 0 elements\n"
-        );
+        assert_eq!(got, "key:\n00 00 00 00\nvalue:\nUnknown error 524\nFound 0 elements\n");
     }
 
     #[test]
     fn golden_prog_array_empty_slots_are_silent() {
-        let l = Layout {
-            map_type: BPF_MAP_TYPE_PROG_ARRAY,
-            key_size: 4,
-            value_size: 4,
-        };
+        let l = Layout { map_type: BPF_MAP_TYPE_PROG_ARRAY, key_size: 4, value_size: 4 };
         let keys: Vec<[u8; 4]> = (0..4u8).map(|i| [i, 0, 0, 0]).collect();
         let slots: Vec<Slot> = keys.iter().map(|k| (&k[..], Err(ENOENT))).collect();
         assert_eq!(dump_with_errors(&l, &slots), "Found 0 elements\n");
@@ -745,23 +882,12 @@ mod tests {
     #[test]
     fn golden_array_of_maps_v7_1_prints_inner_id_as_hex() {
         // Slot 1 holds inner map id 29 (0x1d); slots 0 and 2 are empty.
-        let l = Layout {
-            map_type: BPF_MAP_TYPE_ARRAY_OF_MAPS,
-            key_size: 4,
-            value_size: 4,
-        };
+        let l = Layout { map_type: BPF_MAP_TYPE_ARRAY_OF_MAPS, key_size: 4, value_size: 4 };
         let got = dump_with_errors(
             &l,
-            &[
-                (&[0, 0, 0, 0], Err(ENOENT)),
-                (&[1, 0, 0, 0], Ok(&[0x1d, 0, 0, 0])),
-                (&[2, 0, 0, 0], Err(ENOENT)),
-            ],
+            &[(&[0, 0, 0, 0], Err(ENOENT)), (&[1, 0, 0, 0], Ok(&[0x1d, 0, 0, 0])), (&[2, 0, 0, 0], Err(ENOENT))],
         );
-        assert_eq!(
-            got,
-            "key: 01 00 00 00  value: 1d 00 00 00\nFound 1 element\n"
-        );
+        assert_eq!(got, "key: 01 00 00 00  value: 1d 00 00 00\nFound 1 element\n");
         let mut out = Vec::new();
         write_lookup_not_found(&mut out, &[0, 0, 0, 0]).unwrap();
         assert_eq!(out, b"key:\n00 00 00 00\n\nNot found\n");
@@ -794,11 +920,7 @@ mod tests {
     fn error_entry_layout_from_source() {
         // print_entry_error_msg: ENOENT on a hash -> "<no entry>" (10 chars);
         // 4 + 10 <= 24 so key and message share a line.
-        let l = Layout {
-            map_type: 1,
-            key_size: 4,
-            value_size: 8,
-        };
+        let l = Layout { map_type: 1, key_size: 4, value_size: 8 };
         let mut out = Vec::new();
         assert!(write_lookup_error(&mut out, &l, &[1, 2, 3, 4], ENOENT).unwrap());
         assert_eq!(out, b"key: 01 02 03 04  value: <no entry>\n");
@@ -806,23 +928,13 @@ mod tests {
         let l = Layout { key_size: 16, ..l };
         let mut out = Vec::new();
         write_lookup_error(&mut out, &l, &[0xab; 16], ENOENT).unwrap();
-        assert_eq!(
-            out,
-            b"key: ab ab ab ab ab ab ab ab  ab ab ab ab ab ab ab ab\nvalue: <no entry>\n"
-        );
+        assert_eq!(out, b"key: ab ab ab ab ab ab ab ab  ab ab ab ab ab ab ab ab\nvalue: <no entry>\n");
         // reuseport_sockarray ENOSPC has its own text; elsewhere it's strerror.
-        let l = Layout {
-            map_type: BPF_MAP_TYPE_REUSEPORT_SOCKARRAY,
-            key_size: 4,
-            value_size: 4,
-        };
+        let l = Layout { map_type: BPF_MAP_TYPE_REUSEPORT_SOCKARRAY, key_size: 4, value_size: 4 };
         let mut out = Vec::new();
         write_lookup_error(&mut out, &l, &[0; 4], ENOSPC).unwrap();
         assert_eq!(out, b"key: 00 00 00 00  value: <cannot read>\n");
-        assert_eq!(
-            lookup_error_text(1, ENOSPC).unwrap().as_str(),
-            "No space left on device"
-        );
+        assert_eq!(lookup_error_text(1, ENOSPC).unwrap().as_str(), "No space left on device");
         // Map-in-map ENOENT is skipped, other errors are not.
         assert!(lookup_error_text(BPF_MAP_TYPE_HASH_OF_MAPS, ENOENT).is_none());
         assert!(lookup_error_text(BPF_MAP_TYPE_HASH_OF_MAPS, 1).is_some());
@@ -843,41 +955,16 @@ mod tests {
     #[test]
     fn zero_sized_halves() {
         let mut out = Vec::new();
-        write_entry(
-            &mut out,
-            &Layout {
-                map_type: 22,
-                key_size: 0,
-                value_size: 4,
-            },
-            &[],
-            &[1, 2, 3, 4],
-        )
-        .unwrap();
+        write_entry(&mut out, &Layout { map_type: 22, key_size: 0, value_size: 4 }, &[], &[1, 2, 3, 4]).unwrap();
         assert_eq!(out, b"value: 01 02 03 04\n");
         let mut out = Vec::new();
-        write_entry(
-            &mut out,
-            &Layout {
-                map_type: 1,
-                key_size: 2,
-                value_size: 0,
-            },
-            &[1, 2],
-            &[],
-        )
-        .unwrap();
+        write_entry(&mut out, &Layout { map_type: 1, key_size: 2, value_size: 0 }, &[1, 2], &[]).unwrap();
         assert_eq!(out, b"key: 01 02  \n");
     }
 
     fn naive_hex(bytes: &[u8]) -> String {
         let line = |c: &[u8]| {
-            let half = |h: &[u8]| {
-                h.iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
+            let half = |h: &[u8]| h.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ");
             c.chunks(8).map(half).collect::<Vec<_>>().join("  ")
         };
         bytes.chunks(16).map(line).collect::<Vec<_>>().join("\n")
@@ -901,18 +988,10 @@ mod tests {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
             let mut out = Vec::new();
             write_hex(&mut out, &bytes).unwrap();
-            assert_eq!(
-                String::from_utf8(out).unwrap(),
-                naive_hex(&bytes),
-                "len {len}"
-            );
+            assert_eq!(String::from_utf8(out).unwrap(), naive_hex(&bytes), "len {len}");
         }
         // %02d: CPU 100+ widens.
-        let l = Layout {
-            map_type: BPF_MAP_TYPE_PERCPU_ARRAY,
-            key_size: 4,
-            value_size: 1,
-        };
+        let l = Layout { map_type: BPF_MAP_TYPE_PERCPU_ARRAY, key_size: 4, value_size: 1 };
         let vals: Vec<&[u8]> = (0..101).map(|_| &[7u8][..]).collect();
         let mut out = Vec::new();
         write_percpu_entry(&mut out, &l, &[0; 4], &vals).unwrap();
@@ -923,10 +1002,7 @@ mod tests {
 
     #[test]
     fn json_bytes_table() {
-        assert_eq!(
-            json_bytes(&[0x01, 0x00, 0xff, 0xab]).collect::<Vec<_>>(),
-            ["0x01", "0x00", "0xff", "0xab"]
-        );
+        assert_eq!(json_bytes(&[0x01, 0x00, 0xff, 0xab]).collect::<Vec<_>>(), ["0x01", "0x00", "0xff", "0xab"]);
         let mut out = Vec::new();
         write_json_bytes(&mut out, &[]).unwrap();
         assert_eq!(out, b"[]");
@@ -936,11 +1012,7 @@ mod tests {
     }
 
     const fn lay(map_type: u32, key_size: u32, value_size: u32) -> Layout {
-        Layout {
-            map_type,
-            key_size,
-            value_size,
-        }
+        Layout { map_type, key_size, value_size }
     }
 
     // Captured from `bpftool v7.1.0`, possible CPUs 0-1, kernel 6.18.44-fc-v782.
@@ -972,14 +1044,8 @@ mod tests {
             name: "hash_16_16",
             layout: lay(1, 16, 16),
             entries: &[
-                (
-                    "85bbf1f42a606399cfd2083e4177adb0",
-                    &["77ade3e61c52558bc1c4fa3033699fa2"],
-                ),
-                (
-                    "5086bcbff52b2e649a9dd3090c42787b",
-                    &["043a7073a9dfe2184e5187bdc0f62c2f"],
-                ),
+                ("85bbf1f42a606399cfd2083e4177adb0", &["77ade3e61c52558bc1c4fa3033699fa2"]),
+                ("5086bcbff52b2e649a9dd3090c42787b", &["043a7073a9dfe2184e5187bdc0f62c2f"]),
             ],
             plain: "key: 85 bb f1 f4 2a 60 63 99  cf d2 08 3e 41 77 ad b0\nvalue: 77 ad e3 e6 1c 52 55 8b  c1 c4 fa 30 33 69 9f a2\nkey: 50 86 bc bf f5 2b 2e 64  9a 9d d3 09 0c 42 78 7b\nvalue: 04 3a 70 73 a9 df e2 18  4e 51 87 bd c0 f6 2c 2f\nFound 2 elements\n",
             json: "[{\"key\":[\"0x85\",\"0xbb\",\"0xf1\",\"0xf4\",\"0x2a\",\"0x60\",\"0x63\",\"0x99\",\"0xcf\",\"0xd2\",\"0x08\",\"0x3e\",\"0x41\",\"0x77\",\"0xad\",\"0xb0\"],\"value\":[\"0x77\",\"0xad\",\"0xe3\",\"0xe6\",\"0x1c\",\"0x52\",\"0x55\",\"0x8b\",\"0xc1\",\"0xc4\",\"0xfa\",\"0x30\",\"0x33\",\"0x69\",\"0x9f\",\"0xa2\"]},{\"key\":[\"0x50\",\"0x86\",\"0xbc\",\"0xbf\",\"0xf5\",\"0x2b\",\"0x2e\",\"0x64\",\"0x9a\",\"0x9d\",\"0xd3\",\"0x09\",\"0x0c\",\"0x42\",\"0x78\",\"0x7b\"],\"value\":[\"0x04\",\"0x3a\",\"0x70\",\"0x73\",\"0xa9\",\"0xdf\",\"0xe2\",\"0x18\",\"0x4e\",\"0x51\",\"0x87\",\"0xbd\",\"0xc0\",\"0xf6\",\"0x2c\",\"0x2f\"]}]",
@@ -1005,14 +1071,8 @@ mod tests {
             name: "hash_20_20",
             layout: lay(1, 20, 20),
             entries: &[
-                (
-                    "245a9093c9ff02386e71a7dde0164c4f85bbbef4",
-                    &["d80e44477db3b6ec22255b9194ca0003396f72a8"],
-                ),
-                (
-                    "598fc5c8fe34376da3a6dc12154b8184baf0f329",
-                    &["4b81b7baf026295f9598ce04073d7376ace2e51b"],
-                ),
+                ("245a9093c9ff02386e71a7dde0164c4f85bbbef4", &["d80e44477db3b6ec22255b9194ca0003396f72a8"]),
+                ("598fc5c8fe34376da3a6dc12154b8184baf0f329", &["4b81b7baf026295f9598ce04073d7376ace2e51b"]),
             ],
             plain: "key:\n24 5a 90 93 c9 ff 02 38  6e 71 a7 dd e0 16 4c 4f\n85 bb be f4\nvalue:\nd8 0e 44 47 7d b3 b6 ec  22 25 5b 91 94 ca 00 03\n39 6f 72 a8\nkey:\n59 8f c5 c8 fe 34 37 6d  a3 a6 dc 12 15 4b 81 84\nba f0 f3 29\nvalue:\n4b 81 b7 ba f0 26 29 5f  95 98 ce 04 07 3d 73 76\nac e2 e5 1b\nFound 2 elements\n",
             json: "[{\"key\":[\"0x24\",\"0x5a\",\"0x90\",\"0x93\",\"0xc9\",\"0xff\",\"0x02\",\"0x38\",\"0x6e\",\"0x71\",\"0xa7\",\"0xdd\",\"0xe0\",\"0x16\",\"0x4c\",\"0x4f\",\"0x85\",\"0xbb\",\"0xbe\",\"0xf4\"],\"value\":[\"0xd8\",\"0x0e\",\"0x44\",\"0x47\",\"0x7d\",\"0xb3\",\"0xb6\",\"0xec\",\"0x22\",\"0x25\",\"0x5b\",\"0x91\",\"0x94\",\"0xca\",\"0x00\",\"0x03\",\"0x39\",\"0x6f\",\"0x72\",\"0xa8\"]},{\"key\":[\"0x59\",\"0x8f\",\"0xc5\",\"0xc8\",\"0xfe\",\"0x34\",\"0x37\",\"0x6d\",\"0xa3\",\"0xa6\",\"0xdc\",\"0x12\",\"0x15\",\"0x4b\",\"0x81\",\"0x84\",\"0xba\",\"0xf0\",\"0xf3\",\"0x29\"],\"value\":[\"0x4b\",\"0x81\",\"0xb7\",\"0xba\",\"0xf0\",\"0x26\",\"0x29\",\"0x5f\",\"0x95\",\"0x98\",\"0xce\",\"0x04\",\"0x07\",\"0x3d\",\"0x73\",\"0x76\",\"0xac\",\"0xe2\",\"0xe5\",\"0x1b\"]}]",
@@ -1030,11 +1090,7 @@ mod tests {
         Golden {
             name: "hash_3_5",
             layout: lay(1, 3, 5),
-            entries: &[
-                ("d40a40", &["30669c9fd5"]),
-                ("093f75", &["a3d90f1248"]),
-                ("9fd50b", &["bdf3292c62"]),
-            ],
+            entries: &[("d40a40", &["30669c9fd5"]), ("093f75", &["a3d90f1248"]), ("9fd50b", &["bdf3292c62"])],
             plain: "key: d4 0a 40  value: 30 66 9c 9f d5\nkey: 09 3f 75  value: a3 d9 0f 12 48\nkey: 9f d5 0b  value: bd f3 29 2c 62\nFound 3 elements\n",
             json: "[{\"key\":[\"0xd4\",\"0x0a\",\"0x40\"],\"value\":[\"0x30\",\"0x66\",\"0x9c\",\"0x9f\",\"0xd5\"]},{\"key\":[\"0x09\",\"0x3f\",\"0x75\"],\"value\":[\"0xa3\",\"0xd9\",\"0x0f\",\"0x12\",\"0x48\"]},{\"key\":[\"0x9f\",\"0xd5\",\"0x0b\"],\"value\":[\"0xbd\",\"0xf3\",\"0x29\",\"0x2c\",\"0x62\"]}]",
         },
@@ -1044,15 +1100,11 @@ mod tests {
             entries: &[
                 (
                     "487eb4b7ed23265c9295cb01043a7073a9dfe2184e5187bdc0f62c2f659b9ed40a0d43797cb2e8eb",
-                    &[
-                        "fc32686ba1d7da1046497fb5b8ee24275d9396cc02053b7174aae0e3194f5288bec1f72d30669c9f",
-                    ],
+                    &["fc32686ba1d7da1046497fb5b8ee24275d9396cc02053b7174aae0e3194f5288bec1f72d30669c9f"],
                 ),
                 (
                     "7db3e9ec22585b91c7ca0036396fa5a8de14174d8386bcf2f52b61649ad0d3093f4278aeb1e71d20",
-                    &[
-                        "6fa5dbde144a4d83b9bcf2282b61979ad006093f7578aee4e71d53568cc2c5fb31346aa0a3d90f12",
-                    ],
+                    &["6fa5dbde144a4d83b9bcf2282b61979ad006093f7578aee4e71d53568cc2c5fb31346aa0a3d90f12"],
                 ),
             ],
             plain: "key:\n48 7e b4 b7 ed 23 26 5c  92 95 cb 01 04 3a 70 73\na9 df e2 18 4e 51 87 bd  c0 f6 2c 2f 65 9b 9e d4\n0a 0d 43 79 7c b2 e8 eb\nvalue:\nfc 32 68 6b a1 d7 da 10  46 49 7f b5 b8 ee 24 27\n5d 93 96 cc 02 05 3b 71  74 aa e0 e3 19 4f 52 88\nbe c1 f7 2d 30 66 9c 9f\nkey:\n7d b3 e9 ec 22 58 5b 91  c7 ca 00 36 39 6f a5 a8\nde 14 17 4d 83 86 bc f2  f5 2b 61 64 9a d0 d3 09\n3f 42 78 ae b1 e7 1d 20\nvalue:\n6f a5 db de 14 4a 4d 83  b9 bc f2 28 2b 61 97 9a\nd0 06 09 3f 75 78 ae e4  e7 1d 53 56 8c c2 c5 fb\n31 34 6a a0 a3 d9 0f 12\nFound 2 elements\n",
@@ -1106,10 +1158,7 @@ mod tests {
         Golden {
             name: "lru_hash_4_8",
             layout: lay(9, 4, 8),
-            entries: &[
-                ("d40a4043", &["5c92c8cb01373a70"]),
-                ("093f7578", &["cf053b3e74aaade3"]),
-            ],
+            entries: &[("d40a4043", &["5c92c8cb01373a70"]), ("093f7578", &["cf053b3e74aaade3"])],
             plain: "key: d4 0a 40 43  value: 5c 92 c8 cb 01 37 3a 70\nkey: 09 3f 75 78  value: cf 05 3b 3e 74 aa ad e3\nFound 2 elements\n",
             json: "[{\"key\":[\"0xd4\",\"0x0a\",\"0x40\",\"0x43\"],\"value\":[\"0x5c\",\"0x92\",\"0xc8\",\"0xcb\",\"0x01\",\"0x37\",\"0x3a\",\"0x70\"]},{\"key\":[\"0x09\",\"0x3f\",\"0x75\",\"0x78\"],\"value\":[\"0xcf\",\"0x05\",\"0x3b\",\"0x3e\",\"0x74\",\"0xaa\",\"0xad\",\"0xe3\"]}]",
         },
@@ -1141,10 +1190,7 @@ mod tests {
             layout: lay(5, 20, 16),
             entries: &[(
                 "245a9093c9ff02386e71a7dde0164c4f85bbbef4",
-                &[
-                    "043a7073a9dfe2184e5187bdc0f62c2f",
-                    "043a7073a9dfe2184e5187bdc0f62c2f",
-                ],
+                &["043a7073a9dfe2184e5187bdc0f62c2f", "043a7073a9dfe2184e5187bdc0f62c2f"],
             )],
             plain: "key:\n24 5a 90 93 c9 ff 02 38  6e 71 a7 dd e0 16 4c 4f\n85 bb be f4\nvalue (CPU 00): 04 3a 70 73 a9 df e2 18  4e 51 87 bd c0 f6 2c 2f\nvalue (CPU 01): 04 3a 70 73 a9 df e2 18  4e 51 87 bd c0 f6 2c 2f\nFound 1 element\n",
             json: "[{\"key\":[\"0x24\",\"0x5a\",\"0x90\",\"0x93\",\"0xc9\",\"0xff\",\"0x02\",\"0x38\",\"0x6e\",\"0x71\",\"0xa7\",\"0xdd\",\"0xe0\",\"0x16\",\"0x4c\",\"0x4f\",\"0x85\",\"0xbb\",\"0xbe\",\"0xf4\"],\"values\":[{\"cpu\":0,\"value\":[\"0x04\",\"0x3a\",\"0x70\",\"0x73\",\"0xa9\",\"0xdf\",\"0xe2\",\"0x18\",\"0x4e\",\"0x51\",\"0x87\",\"0xbd\",\"0xc0\",\"0xf6\",\"0x2c\",\"0x2f\"]},{\"cpu\":1,\"value\":[\"0x04\",\"0x3a\",\"0x70\",\"0x73\",\"0xa9\",\"0xdf\",\"0xe2\",\"0x18\",\"0x4e\",\"0x51\",\"0x87\",\"0xbd\",\"0xc0\",\"0xf6\",\"0x2c\",\"0x2f\"]}]}]",
@@ -1152,13 +1198,7 @@ mod tests {
         Golden {
             name: "percpu_hash_4_17",
             layout: lay(5, 4, 17),
-            entries: &[(
-                "d40a4043",
-                &[
-                    "396fa5a8de14174d8386bcf2f52b61649a",
-                    "396fa5a8de14174d8386bcf2f52b61649a",
-                ],
-            )],
+            entries: &[("d40a4043", &["396fa5a8de14174d8386bcf2f52b61649a", "396fa5a8de14174d8386bcf2f52b61649a"])],
             plain: "key:\nd4 0a 40 43\nvalue (CPU 00):\n39 6f a5 a8 de 14 17 4d  83 86 bc f2 f5 2b 61 64\n9a\nvalue (CPU 01):\n39 6f a5 a8 de 14 17 4d  83 86 bc f2 f5 2b 61 64\n9a\nFound 1 element\n",
             json: "[{\"key\":[\"0xd4\",\"0x0a\",\"0x40\",\"0x43\"],\"values\":[{\"cpu\":0,\"value\":[\"0x39\",\"0x6f\",\"0xa5\",\"0xa8\",\"0xde\",\"0x14\",\"0x17\",\"0x4d\",\"0x83\",\"0x86\",\"0xbc\",\"0xf2\",\"0xf5\",\"0x2b\",\"0x61\",\"0x64\",\"0x9a\"]},{\"cpu\":1,\"value\":[\"0x39\",\"0x6f\",\"0xa5\",\"0xa8\",\"0xde\",\"0x14\",\"0x17\",\"0x4d\",\"0x83\",\"0x86\",\"0xbc\",\"0xf2\",\"0xf5\",\"0x2b\",\"0x61\",\"0x64\",\"0x9a\"]}]}]",
         },
@@ -1166,20 +1206,8 @@ mod tests {
             name: "percpu_hash_4_20",
             layout: lay(5, 4, 20),
             entries: &[
-                (
-                    "093f7578",
-                    &[
-                        "4b81b7baf026295f9598ce04073d7376ace2e51b",
-                        "4b81b7baf026295f9598ce04073d7376ace2e51b",
-                    ],
-                ),
-                (
-                    "d40a4043",
-                    &[
-                        "d80e44477db3b6ec22255b9194ca0003396f72a8",
-                        "d80e44477db3b6ec22255b9194ca0003396f72a8",
-                    ],
-                ),
+                ("093f7578", &["4b81b7baf026295f9598ce04073d7376ace2e51b", "4b81b7baf026295f9598ce04073d7376ace2e51b"]),
+                ("d40a4043", &["d80e44477db3b6ec22255b9194ca0003396f72a8", "d80e44477db3b6ec22255b9194ca0003396f72a8"]),
             ],
             plain: "key:\n09 3f 75 78\nvalue (CPU 00):\n4b 81 b7 ba f0 26 29 5f  95 98 ce 04 07 3d 73 76\nac e2 e5 1b\nvalue (CPU 01):\n4b 81 b7 ba f0 26 29 5f  95 98 ce 04 07 3d 73 76\nac e2 e5 1b\nkey:\nd4 0a 40 43\nvalue (CPU 00):\nd8 0e 44 47 7d b3 b6 ec  22 25 5b 91 94 ca 00 03\n39 6f 72 a8\nvalue (CPU 01):\nd8 0e 44 47 7d b3 b6 ec  22 25 5b 91 94 ca 00 03\n39 6f 72 a8\nFound 2 elements\n",
             json: "[{\"key\":[\"0x09\",\"0x3f\",\"0x75\",\"0x78\"],\"values\":[{\"cpu\":0,\"value\":[\"0x4b\",\"0x81\",\"0xb7\",\"0xba\",\"0xf0\",\"0x26\",\"0x29\",\"0x5f\",\"0x95\",\"0x98\",\"0xce\",\"0x04\",\"0x07\",\"0x3d\",\"0x73\",\"0x76\",\"0xac\",\"0xe2\",\"0xe5\",\"0x1b\"]},{\"cpu\":1,\"value\":[\"0x4b\",\"0x81\",\"0xb7\",\"0xba\",\"0xf0\",\"0x26\",\"0x29\",\"0x5f\",\"0x95\",\"0x98\",\"0xce\",\"0x04\",\"0x07\",\"0x3d\",\"0x73\",\"0x76\",\"0xac\",\"0xe2\",\"0xe5\",\"0x1b\"]}]},{\"key\":[\"0xd4\",\"0x0a\",\"0x40\",\"0x43\"],\"values\":[{\"cpu\":0,\"value\":[\"0xd8\",\"0x0e\",\"0x44\",\"0x47\",\"0x7d\",\"0xb3\",\"0xb6\",\"0xec\",\"0x22\",\"0x25\",\"0x5b\",\"0x91\",\"0x94\",\"0xca\",\"0x00\",\"0x03\",\"0x39\",\"0x6f\",\"0x72\",\"0xa8\"]},{\"cpu\":1,\"value\":[\"0xd8\",\"0x0e\",\"0x44\",\"0x47\",\"0x7d\",\"0xb3\",\"0xb6\",\"0xec\",\"0x22\",\"0x25\",\"0x5b\",\"0x91\",\"0x94\",\"0xca\",\"0x00\",\"0x03\",\"0x39\",\"0x6f\",\"0x72\",\"0xa8\"]}]}]",
@@ -1242,20 +1270,14 @@ mod tests {
         Lookup {
             name: "hash_16_16",
             layout: lay(1, 16, 16),
-            entry: Some((
-                "5086bcbff52b2e649a9dd3090c42787b",
-                &["043a7073a9dfe2184e5187bdc0f62c2f"],
-            )),
+            entry: Some(("5086bcbff52b2e649a9dd3090c42787b", &["043a7073a9dfe2184e5187bdc0f62c2f"])),
             miss_key: "",
             plain: "key: 50 86 bc bf f5 2b 2e 64  9a 9d d3 09 0c 42 78 7b\nvalue: 04 3a 70 73 a9 df e2 18  4e 51 87 bd c0 f6 2c 2f\n",
         },
         Lookup {
             name: "hash_16_16",
             layout: lay(1, 16, 16),
-            entry: Some((
-                "85bbf1f42a606399cfd2083e4177adb0",
-                &["77ade3e61c52558bc1c4fa3033699fa2"],
-            )),
+            entry: Some(("85bbf1f42a606399cfd2083e4177adb0", &["77ade3e61c52558bc1c4fa3033699fa2"])),
             miss_key: "",
             plain: "key: 85 bb f1 f4 2a 60 63 99  cf d2 08 3e 41 77 ad b0\nvalue: 77 ad e3 e6 1c 52 55 8b  c1 c4 fa 30 33 69 9f a2\n",
         },
@@ -1318,20 +1340,14 @@ mod tests {
         Lookup {
             name: "hash_20_20",
             layout: lay(1, 20, 20),
-            entry: Some((
-                "245a9093c9ff02386e71a7dde0164c4f85bbbef4",
-                &["d80e44477db3b6ec22255b9194ca0003396f72a8"],
-            )),
+            entry: Some(("245a9093c9ff02386e71a7dde0164c4f85bbbef4", &["d80e44477db3b6ec22255b9194ca0003396f72a8"])),
             miss_key: "",
             plain: "key:\n24 5a 90 93 c9 ff 02 38  6e 71 a7 dd e0 16 4c 4f\n85 bb be f4\nvalue:\nd8 0e 44 47 7d b3 b6 ec  22 25 5b 91 94 ca 00 03\n39 6f 72 a8\n",
         },
         Lookup {
             name: "hash_20_20",
             layout: lay(1, 20, 20),
-            entry: Some((
-                "598fc5c8fe34376da3a6dc12154b8184baf0f329",
-                &["4b81b7baf026295f9598ce04073d7376ace2e51b"],
-            )),
+            entry: Some(("598fc5c8fe34376da3a6dc12154b8184baf0f329", &["4b81b7baf026295f9598ce04073d7376ace2e51b"])),
             miss_key: "",
             plain: "key:\n59 8f c5 c8 fe 34 37 6d  a3 a6 dc 12 15 4b 81 84\nba f0 f3 29\nvalue:\n4b 81 b7 ba f0 26 29 5f  95 98 ce 04 07 3d 73 76\nac e2 e5 1b\n",
         },
@@ -1396,9 +1412,7 @@ mod tests {
             layout: lay(1, 40, 40),
             entry: Some((
                 "487eb4b7ed23265c9295cb01043a7073a9dfe2184e5187bdc0f62c2f659b9ed40a0d43797cb2e8eb",
-                &[
-                    "fc32686ba1d7da1046497fb5b8ee24275d9396cc02053b7174aae0e3194f5288bec1f72d30669c9f",
-                ],
+                &["fc32686ba1d7da1046497fb5b8ee24275d9396cc02053b7174aae0e3194f5288bec1f72d30669c9f"],
             )),
             miss_key: "",
             plain: "key:\n48 7e b4 b7 ed 23 26 5c  92 95 cb 01 04 3a 70 73\na9 df e2 18 4e 51 87 bd  c0 f6 2c 2f 65 9b 9e d4\n0a 0d 43 79 7c b2 e8 eb\nvalue:\nfc 32 68 6b a1 d7 da 10  46 49 7f b5 b8 ee 24 27\n5d 93 96 cc 02 05 3b 71  74 aa e0 e3 19 4f 52 88\nbe c1 f7 2d 30 66 9c 9f\n",
@@ -1408,9 +1422,7 @@ mod tests {
             layout: lay(1, 40, 40),
             entry: Some((
                 "7db3e9ec22585b91c7ca0036396fa5a8de14174d8386bcf2f52b61649ad0d3093f4278aeb1e71d20",
-                &[
-                    "6fa5dbde144a4d83b9bcf2282b61979ad006093f7578aee4e71d53568cc2c5fb31346aa0a3d90f12",
-                ],
+                &["6fa5dbde144a4d83b9bcf2282b61979ad006093f7578aee4e71d53568cc2c5fb31346aa0a3d90f12"],
             )),
             miss_key: "",
             plain: "key:\n7d b3 e9 ec 22 58 5b 91  c7 ca 00 36 39 6f a5 a8\nde 14 17 4d 83 86 bc f2  f5 2b 61 64 9a d0 d3 09\n3f 42 78 ae b1 e7 1d 20\nvalue:\n6f a5 db de 14 4a 4d 83  b9 bc f2 28 2b 61 97 9a\nd0 06 09 3f 75 78 ae e4  e7 1d 53 56 8c c2 c5 fb\n31 34 6a a0 a3 d9 0f 12\n",
@@ -1581,10 +1593,7 @@ mod tests {
             layout: lay(5, 20, 16),
             entry: Some((
                 "245a9093c9ff02386e71a7dde0164c4f85bbbef4",
-                &[
-                    "043a7073a9dfe2184e5187bdc0f62c2f",
-                    "043a7073a9dfe2184e5187bdc0f62c2f",
-                ],
+                &["043a7073a9dfe2184e5187bdc0f62c2f", "043a7073a9dfe2184e5187bdc0f62c2f"],
             )),
             miss_key: "",
             plain: "key:\n24 5a 90 93 c9 ff 02 38  6e 71 a7 dd e0 16 4c 4f\n85 bb be f4\nvalue (CPU 00): 04 3a 70 73 a9 df e2 18  4e 51 87 bd c0 f6 2c 2f\nvalue (CPU 01): 04 3a 70 73 a9 df e2 18  4e 51 87 bd c0 f6 2c 2f\n",
@@ -1599,13 +1608,7 @@ mod tests {
         Lookup {
             name: "percpu_hash_4_17",
             layout: lay(5, 4, 17),
-            entry: Some((
-                "d40a4043",
-                &[
-                    "396fa5a8de14174d8386bcf2f52b61649a",
-                    "396fa5a8de14174d8386bcf2f52b61649a",
-                ],
-            )),
+            entry: Some(("d40a4043", &["396fa5a8de14174d8386bcf2f52b61649a", "396fa5a8de14174d8386bcf2f52b61649a"])),
             miss_key: "",
             plain: "key:\nd4 0a 40 43\nvalue (CPU 00):\n39 6f a5 a8 de 14 17 4d  83 86 bc f2 f5 2b 61 64\n9a\nvalue (CPU 01):\n39 6f a5 a8 de 14 17 4d  83 86 bc f2 f5 2b 61 64\n9a\n",
         },
@@ -1621,10 +1624,7 @@ mod tests {
             layout: lay(5, 4, 20),
             entry: Some((
                 "d40a4043",
-                &[
-                    "d80e44477db3b6ec22255b9194ca0003396f72a8",
-                    "d80e44477db3b6ec22255b9194ca0003396f72a8",
-                ],
+                &["d80e44477db3b6ec22255b9194ca0003396f72a8", "d80e44477db3b6ec22255b9194ca0003396f72a8"],
             )),
             miss_key: "",
             plain: "key:\nd4 0a 40 43\nvalue (CPU 00):\nd8 0e 44 47 7d b3 b6 ec  22 25 5b 91 94 ca 00 03\n39 6f 72 a8\nvalue (CPU 01):\nd8 0e 44 47 7d b3 b6 ec  22 25 5b 91 94 ca 00 03\n39 6f 72 a8\n",
@@ -1634,10 +1634,7 @@ mod tests {
             layout: lay(5, 4, 20),
             entry: Some((
                 "093f7578",
-                &[
-                    "4b81b7baf026295f9598ce04073d7376ace2e51b",
-                    "4b81b7baf026295f9598ce04073d7376ace2e51b",
-                ],
+                &["4b81b7baf026295f9598ce04073d7376ace2e51b", "4b81b7baf026295f9598ce04073d7376ace2e51b"],
             )),
             miss_key: "",
             plain: "key:\n09 3f 75 78\nvalue (CPU 00):\n4b 81 b7 ba f0 26 29 5f  95 98 ce 04 07 3d 73 76\nac e2 e5 1b\nvalue (CPU 01):\n4b 81 b7 ba f0 26 29 5f  95 98 ce 04 07 3d 73 76\nac e2 e5 1b\n",
