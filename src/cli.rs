@@ -247,19 +247,19 @@ pub enum MapCmd {
     /// Look up one key: `MAP key DATA`
     #[command(alias = "lo", after_help = MAP_EDIT_HELP)]
     Lookup {
-        #[arg(value_name = "MAP key DATA", required = true, num_args = 1.., allow_hyphen_values = true)]
+        #[arg(value_name = "MAP key DATA", required = true, num_args = 1.., allow_negative_numbers = true)]
         words: Vec<String>,
     },
     /// The key after DATA, or the first key: `MAP [key DATA]`
     #[command(after_help = MAP_EDIT_HELP)]
     Getnext {
-        #[arg(value_name = "MAP [key DATA]", required = true, num_args = 1.., allow_hyphen_values = true)]
+        #[arg(value_name = "MAP [key DATA]", required = true, num_args = 1.., allow_negative_numbers = true)]
         words: Vec<String>,
     },
     /// Write one entry: `MAP key DATA value VALUE [UPDATE_FLAGS]`, or many with --from
     #[command(alias = "u", after_help = MAP_EDIT_HELP)]
     Update {
-        #[arg(value_name = "MAP key DATA value VALUE [UPDATE_FLAGS]", required = true, num_args = 1.., allow_hyphen_values = true)]
+        #[arg(value_name = "MAP key DATA value VALUE [UPDATE_FLAGS]", required = true, num_args = 1.., allow_negative_numbers = true)]
         words: Vec<String>,
         /// A `-j map dump` output or JSON lines to write in batches (`-` for stdin)
         #[arg(long, value_name = "FILE")]
@@ -268,7 +268,7 @@ pub enum MapCmd {
     /// Delete one key: `MAP key DATA`, or every key with --all
     #[command(alias = "de", after_help = MAP_EDIT_HELP)]
     Delete {
-        #[arg(value_name = "MAP key DATA", required = true, num_args = 1.., allow_hyphen_values = true)]
+        #[arg(value_name = "MAP key DATA", required = true, num_args = 1.., allow_negative_numbers = true)]
         words: Vec<String>,
         /// Delete every entry
         #[arg(long)]
@@ -318,13 +318,13 @@ pub enum MapCmd {
     /// Push a value onto a queue, stack or bloom filter: `MAP value VALUE`
     #[command(after_help = MAP_EDIT_HELP)]
     Push {
-        #[arg(value_name = "MAP value VALUE", required = true, num_args = 1.., allow_hyphen_values = true)]
+        #[arg(value_name = "MAP value VALUE", required = true, num_args = 1.., allow_negative_numbers = true)]
         words: Vec<String>,
     },
     /// Same as push
     #[command(alias = "e", after_help = MAP_EDIT_HELP)]
     Enqueue {
-        #[arg(value_name = "MAP value VALUE", required = true, num_args = 1.., allow_hyphen_values = true)]
+        #[arg(value_name = "MAP value VALUE", required = true, num_args = 1.., allow_negative_numbers = true)]
         words: Vec<String>,
     },
     /// Pop a value from a queue or stack

@@ -29,8 +29,10 @@ pub fn run(g: &Global, out: &mut Out, cmd: &MapCmd) -> Result<()> {
         }
         MapCmd::Lookup { words } => crate::mapedit::lookup(g, out, words),
         MapCmd::Getnext { words } => crate::mapedit::getnext(g, out, words),
-        MapCmd::Update { words, from } => crate::mapedit::update(g, out, words, from.as_deref()),
-        MapCmd::Delete { words, all } => crate::mapedit::delete(g, out, words, *all),
+        MapCmd::Update { words, from: Some(file) } => crate::bulk::update_from(g, out, words, file),
+        MapCmd::Update { words, from: None } => crate::mapedit::update(g, out, words, None),
+        MapCmd::Delete { words, all: true } => crate::bulk::delete_all(g, out, words),
+        MapCmd::Delete { words, all: false } => crate::mapedit::delete(g, out, words, false),
         MapCmd::Create { words } => crate::mapedit::create(g, out, words),
         MapCmd::Freeze { words } => crate::mapedit::freeze(g, out, words),
         MapCmd::Watch { words, interval, count, per_cpu } => {

@@ -180,24 +180,31 @@ pub struct ProgInfo {
 }
 
 pub fn prog_info(fd: BorrowedFd<'_>) -> SysResult<ProgInfo> {
+    // One call is enough for nearly every program: room for 64 map ids, and
+    // only the first func_info record (it names the program) is needed.
+    const MAP_ROOM: u32 = 64;
+    const FUNC_REC: u32 = 8;
+    let mut map_ids = vec![0u32; MAP_ROOM as usize];
+    let mut first_func = [0u8; FUNC_REC as usize];
     let mut info: bpf_prog_info = zeroed();
+    info.nr_map_ids = MAP_ROOM;
+    info.map_ids = map_ids.as_mut_ptr() as u64;
+    info.nr_func_info = 1;
+    info.func_info_rec_size = FUNC_REC;
+    info.func_info = first_func.as_mut_ptr() as u64;
     obj_info(fd, &mut info)?;
-    let nr_maps = info.nr_map_ids;
-    let nr_funcs = info.nr_func_info;
-    let rec = info.func_info_rec_size.max(8);
-    let mut map_ids = vec![0u32; nr_maps as usize];
-    let mut funcs = vec![0u8; (nr_funcs * rec) as usize];
-    if nr_maps > 0 || nr_funcs > 0 {
+    if info.nr_map_ids > MAP_ROOM {
+        map_ids = vec![0u32; info.nr_map_ids as usize];
         let mut again: bpf_prog_info = zeroed();
-        again.nr_map_ids = nr_maps;
+        again.nr_map_ids = info.nr_map_ids;
         again.map_ids = map_ids.as_mut_ptr() as u64;
-        again.nr_func_info = nr_funcs;
-        again.func_info_rec_size = rec;
-        again.func_info = funcs.as_mut_ptr() as u64;
         obj_info(fd, &mut again)?;
-        map_ids.truncate(again.nr_map_ids.min(nr_maps) as usize);
     }
-    let func_info = funcs.chunks_exact(rec as usize).map(|c| (u32_at(c, 0), u32_at(c, 4))).collect();
+    map_ids.truncate(info.nr_map_ids as usize);
+    let func_info = if info.nr_func_info > 0 { vec![(u32_at(&first_func, 0), u32_at(&first_func, 4))] } else { Vec::new() };
+    // The pointers above belong to this call; callers get plain numbers.
+    info.map_ids = 0;
+    info.func_info = 0;
     Ok(ProgInfo { info, map_ids, func_info })
 }
 
@@ -281,10 +288,26 @@ pub fn possible_cpus() -> io::Result<usize> {
 /// `/proc/self/fdinfo/N` as key/value pairs: memlock, frozen and the prog
 /// array owner are only reported there.
 pub fn fdinfo(fd: BorrowedFd<'_>) -> Vec<(String, String)> {
-    let Ok(text) = std::fs::read_to_string(format!("/proc/self/fdinfo/{}", fd.as_raw_fd())) else {
+    use std::io::Read;
+    // A bpf fd's fdinfo is a few hundred bytes: read it into a stack buffer
+    // rather than read_to_string's stat-and-grow, which `prog show` pays per
+    // program.
+    let Ok(mut f) = std::fs::File::open(format!("/proc/self/fdinfo/{}", fd.as_raw_fd())) else {
         return Vec::new();
     };
-    text.lines().filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect()
+    let mut buf = [0u8; 2048];
+    let mut len = 0;
+    while len < buf.len() {
+        match f.read(&mut buf[len..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => len += n,
+        }
+    }
+    String::from_utf8_lossy(&buf[..len])
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
 }
 
 fn clock_secs_nsecs(clock: libc::clockid_t) -> (i64, i64) {
