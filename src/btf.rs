@@ -44,8 +44,8 @@ impl BtfKind {
     fn from_raw(k: u32) -> Option<BtfKind> {
         use BtfKind::*;
         const ALL: [BtfKind; 20] = [
-            Void, Int, Ptr, Array, Struct, Union, Enum, Fwd, Typedef, Volatile, Const, Restrict,
-            Func, FuncProto, Var, Datasec, Float, DeclTag, TypeTag, Enum64,
+            Void, Int, Ptr, Array, Struct, Union, Enum, Fwd, Typedef, Volatile, Const, Restrict, Func, FuncProto, Var,
+            Datasec, Float, DeclTag, TypeTag, Enum64,
         ];
         ALL.get(k as usize).copied()
     }
@@ -178,9 +178,7 @@ impl Cursor<'_> {
 }
 
 fn le_u32(raw: &[u8], at: usize) -> Result<u32> {
-    let b = raw
-        .get(at..at + 4)
-        .ok_or_else(|| anyhow!("BTF header truncated"))?;
+    let b = raw.get(at..at + 4).ok_or_else(|| anyhow!("BTF header truncated"))?;
     Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
@@ -195,19 +193,14 @@ fn split_sections(raw: &[u8]) -> Result<(&[u8], &[u8])> {
     }
     ensure!(magic == MAGIC, "not BTF: bad magic {magic:#06x}");
     let hdr_len = le_u32(raw, 4)? as usize;
-    ensure!(
-        hdr_len >= HEADER_LEN,
-        "BTF header length {hdr_len} too small"
-    );
+    ensure!(hdr_len >= HEADER_LEN, "BTF header length {hdr_len} too small");
     let section = |off_at: usize, len_at: usize, what: &str| -> Result<&[u8]> {
         let off = le_u32(raw, off_at)? as usize;
         let len = le_u32(raw, len_at)? as usize;
         let start = hdr_len.checked_add(off);
         let end = start.and_then(|s| s.checked_add(len));
         match (start, end) {
-            (Some(s), Some(e)) => raw
-                .get(s..e)
-                .ok_or_else(|| anyhow!("BTF {what} section out of bounds")),
+            (Some(s), Some(e)) => raw.get(s..e).ok_or_else(|| anyhow!("BTF {what} section out of bounds")),
             _ => bail!("BTF {what} section out of bounds"),
         }
     };
@@ -222,8 +215,8 @@ fn parse_type(c: &mut Cursor) -> Result<Type> {
     let vlen = info & 0x00ff_ffff;
     let kflag = info >> 31 == 1;
     let raw_kind = (info >> 24) & 0x1f;
-    let kind_tag = BtfKind::from_raw(raw_kind)
-        .ok_or_else(|| anyhow!("unknown BTF kind {raw_kind} at byte {}", c.pos - 12))?;
+    let kind_tag =
+        BtfKind::from_raw(raw_kind).ok_or_else(|| anyhow!("unknown BTF kind {raw_kind} at byte {}", c.pos - 12))?;
     let mut target = 0;
     let kind = match kind_tag {
         BtfKind::Void => Kind::Void,
@@ -258,11 +251,7 @@ fn parse_type(c: &mut Cursor) -> Result<Type> {
             values: parse_enum_values(c, vlen, kind_tag == BtfKind::Enum64)?,
         },
         BtfKind::Fwd => Kind::Fwd,
-        BtfKind::Typedef
-        | BtfKind::Volatile
-        | BtfKind::Const
-        | BtfKind::Restrict
-        | BtfKind::TypeTag => {
+        BtfKind::Typedef | BtfKind::Volatile | BtfKind::Const | BtfKind::Restrict | BtfKind::TypeTag => {
             target = size_or_type;
             Kind::Modifier
         }
@@ -283,10 +272,7 @@ fn parse_type(c: &mut Cursor) -> Result<Type> {
             c.u32()?;
             Kind::Var
         }
-        BtfKind::Datasec => Kind::Datasec {
-            size: size_or_type,
-            vars: parse_secvars(c, vlen)?,
-        },
+        BtfKind::Datasec => Kind::Datasec { size: size_or_type, vars: parse_secvars(c, vlen)? },
         BtfKind::Float => Kind::Float { size: size_or_type },
         BtfKind::DeclTag => {
             target = size_or_type;
@@ -294,12 +280,7 @@ fn parse_type(c: &mut Cursor) -> Result<Type> {
             Kind::DeclTag
         }
     };
-    Ok(Type {
-        name_off,
-        kind_tag,
-        target,
-        kind,
-    })
+    Ok(Type { name_off, kind_tag, target, kind })
 }
 
 fn parse_members(c: &mut Cursor, vlen: u32, kflag: bool) -> Result<Vec<Member>> {
@@ -308,17 +289,8 @@ fn parse_members(c: &mut Cursor, vlen: u32, kflag: bool) -> Result<Vec<Member>> 
         let name_off = c.u32()?;
         let ty = c.u32()?;
         let off = c.u32()?;
-        let (bit_offset, bitfield_size) = if kflag {
-            (off & 0x00ff_ffff, off >> 24)
-        } else {
-            (off, 0)
-        };
-        out.push(Member {
-            name_off,
-            ty,
-            bit_offset,
-            bitfield_size,
-        });
+        let (bit_offset, bitfield_size) = if kflag { (off & 0x00ff_ffff, off >> 24) } else { (off, 0) };
+        out.push(Member { name_off, ty, bit_offset, bitfield_size });
     }
     Ok(out)
 }
@@ -329,10 +301,7 @@ fn parse_enum_values(c: &mut Cursor, vlen: u32, wide: bool) -> Result<Vec<EnumVa
         let name_off = c.u32()?;
         let lo = c.u32()?;
         let hi = if wide { c.u32()? } else { 0 };
-        out.push(EnumVal {
-            name_off,
-            raw: u64::from(hi) << 32 | u64::from(lo),
-        });
+        out.push(EnumVal { name_off, raw: u64::from(hi) << 32 | u64::from(lo) });
     }
     Ok(out)
 }
@@ -340,11 +309,7 @@ fn parse_enum_values(c: &mut Cursor, vlen: u32, wide: bool) -> Result<Vec<EnumVa
 fn parse_secvars(c: &mut Cursor, vlen: u32) -> Result<Vec<SecVar>> {
     let mut out = Vec::new();
     for _ in 0..vlen {
-        out.push(SecVar {
-            ty: c.u32()?,
-            offset: c.u32()?,
-            size: c.u32()?,
-        });
+        out.push(SecVar { ty: c.u32()?, offset: c.u32()?, size: c.u32()? });
     }
     Ok(out)
 }
@@ -358,12 +323,7 @@ fn parse_types(data: &[u8], into: &mut Vec<Type>) -> Result<()> {
 }
 
 fn void_type() -> Type {
-    Type {
-        name_off: 0,
-        kind_tag: BtfKind::Void,
-        target: 0,
-        kind: Kind::Void,
-    }
+    Type { name_off: 0, kind_tag: BtfKind::Void, target: 0, kind: Kind::Void }
 }
 
 impl Btf {
@@ -373,10 +333,7 @@ impl Btf {
         let (type_data, str_data) = split_sections(raw)?;
         let mut types = vec![void_type()];
         parse_types(type_data, &mut types)?;
-        Ok(Btf {
-            types,
-            strings: str_data.to_vec(),
-        })
+        Ok(Btf { types, strings: str_data.to_vec() })
     }
 
     /// Split BTF (e.g. module BTF on top of vmlinux): type ids and string offsets continue
@@ -399,9 +356,7 @@ impl Btf {
     }
 
     fn ty(&self, id: u32) -> Result<&Type> {
-        self.types
-            .get(id as usize)
-            .ok_or_else(|| anyhow!("BTF type id {id} out of range"))
+        self.types.get(id as usize).ok_or_else(|| anyhow!("BTF type id {id} out of range"))
     }
 
     fn str_at(&self, off: u32) -> &str {
@@ -435,13 +390,7 @@ impl Btf {
         let Ok(t) = self.resolve(id).and_then(|r| self.ty(r)) else {
             return Vec::new();
         };
-        let Kind::Enum {
-            signed,
-            wide,
-            values,
-            ..
-        } = &t.kind
-        else {
+        let Kind::Enum { signed, wide, values, .. } = &t.kind else {
             return Vec::new();
         };
         values
@@ -488,10 +437,9 @@ impl Btf {
         ensure!(depth < MAX_DEPTH, "BTF type nesting too deep at id {id}");
         let id = self.resolve_for_size(id)?;
         match &self.ty(id)?.kind {
-            Kind::Int { size, .. }
-            | Kind::Composite { size, .. }
-            | Kind::Enum { size, .. }
-            | Kind::Float { size } => Ok(*size),
+            Kind::Int { size, .. } | Kind::Composite { size, .. } | Kind::Enum { size, .. } | Kind::Float { size } => {
+                Ok(*size)
+            }
             Kind::Datasec { size, vars } => Ok(datasec_size(*size, vars)),
             Kind::Ptr => Ok(8),
             Kind::Array { elem, nelems } => self
@@ -536,9 +484,8 @@ impl Btf {
     /// Key and value type ids of a BTF-defined map (`SEC(".maps")` variable `map_name`),
     /// read from its `__type(key, ..)`/`__type(value, ..)` pointer members.
     pub fn map_def_types(&self, map_name: &str) -> Option<(Option<u32>, Option<u32>)> {
-        let var = (1..self.len()).find(|&id| {
-            self.kind(id) == Some(BtfKind::Var) && self.type_name(id) == Some(map_name)
-        })?;
+        let var =
+            (1..self.len()).find(|&id| self.kind(id) == Some(BtfKind::Var) && self.type_name(id) == Some(map_name))?;
         let def = self.resolve(self.ty(var).ok()?.target).ok()?;
         let Kind::Composite { members, .. } = &self.ty(def).ok()?.kind else {
             return None;
@@ -555,11 +502,7 @@ impl Btf {
 
 fn datasec_size(size: u32, vars: &[SecVar]) -> u32 {
     // ELF .BTF leaves DATASEC sizes 0 until libbpf fixes them up; the vars still tell.
-    let end = vars
-        .iter()
-        .map(|v| v.offset.saturating_add(v.size))
-        .max()
-        .unwrap_or(0);
+    let end = vars.iter().map(|v| v.offset.saturating_add(v.size)).max().unwrap_or(0);
     size.max(end)
 }
 
@@ -568,23 +511,17 @@ fn datasec_size(size: u32, vars: &[SecVar]) -> u32 {
 // ---------------------------------------------------------------------------------------
 
 fn take(data: &[u8], n: usize) -> Result<&[u8]> {
-    data.get(..n)
-        .ok_or_else(|| anyhow!("data too short: need {n} bytes, have {}", data.len()))
+    data.get(..n).ok_or_else(|| anyhow!("data too short: need {n} bytes, have {}", data.len()))
 }
 
 fn read_le(data: &[u8], n: usize) -> Result<u128> {
     let b = take(data, n)?;
-    Ok(b.iter()
-        .rev()
-        .fold(0u128, |acc, &x| acc << 8 | u128::from(x)))
+    Ok(b.iter().rev().fold(0u128, |acc, &x| acc << 8 | u128::from(x)))
 }
 
 /// Little-endian bitfield read: bit k lives in bit k%8 of byte k/8.
 fn read_bits(data: &[u8], bit_off: u32, nr_bits: u32) -> Result<u128> {
-    ensure!(
-        nr_bits <= 128,
-        "bitfield of {nr_bits} bits is wider than 128"
-    );
+    ensure!(nr_bits <= 128, "bitfield of {nr_bits} bits is wider than 128");
     let need = (bit_off + nr_bits).div_ceil(8) as usize;
     let b = take(data, need)?;
     Ok((0..nr_bits).fold(0u128, |acc, i| {
@@ -623,18 +560,11 @@ impl Btf {
         ensure!(depth < MAX_DEPTH, "BTF type nesting too deep at id {id}");
         let t = self.ty(id)?;
         match &t.kind {
-            Kind::Int {
-                encoding,
-                offset,
-                bits,
-                ..
-            } => decode_int(*encoding, *offset, *bits, bit_off, data),
+            Kind::Int { encoding, offset, bits, .. } => decode_int(*encoding, *offset, *bits, bit_off, data),
             Kind::Ptr => Ok(Node::Ptr(read_le(data, 8)? as u64)),
             Kind::Array { elem, nelems } => self.decode_array(*elem, *nelems, data, depth),
             Kind::Composite { members, .. } => self.decode_members(members, data, depth),
-            Kind::Enum {
-                size, wide, values, ..
-            } => self.decode_enum(*size, *wide, values, data),
+            Kind::Enum { size, wide, values, .. } => self.decode_enum(*size, *wide, values, data),
             Kind::Modifier => self.decode(self.resolve(id)?, bit_off, data, depth + 1),
             Kind::Var => Ok(Node::Var(
                 self.str_at(t.name_off).to_string(),
@@ -666,11 +596,7 @@ impl Btf {
             let bit = (m.bit_offset % 8) as u8;
             let node = if m.bitfield_size > 0 {
                 let raw = read_bits(at, u32::from(bit), m.bitfield_size)?;
-                Node::Bits {
-                    raw,
-                    nr_bits: m.bitfield_size,
-                    signed: self.is_signed_int(m.ty),
-                }
+                Node::Bits { raw, nr_bits: m.bitfield_size, signed: self.is_signed_int(m.ty) }
             } else {
                 self.decode(m.ty, bit, at, depth + 1)?
             };
@@ -713,9 +639,7 @@ impl Btf {
         let bytes = data.get(..nelems as usize)?;
         let end = bytes.iter().position(|&b| b == 0)?;
         let s = &bytes[..end];
-        s.iter()
-            .all(|b| (0x20..0x7f).contains(b))
-            .then(|| s.iter().map(|&b| char::from(b)).collect())
+        s.iter().all(|b| (0x20..0x7f).contains(b)).then(|| s.iter().map(|&b| char::from(b)).collect())
     }
 
     fn is_char_elem(&self, mut id: u32) -> bool {
@@ -724,12 +648,7 @@ impl Btf {
             match (&t.kind, t.kind_tag) {
                 (Kind::Modifier, BtfKind::Typedef) => return false,
                 (Kind::Modifier, _) => id = t.target,
-                (
-                    Kind::Int {
-                        size: 1, encoding, ..
-                    },
-                    _,
-                ) => {
+                (Kind::Int { size: 1, encoding, .. }, _) => {
                     return *encoding == ENC_CHAR || self.str_at(t.name_off) == "char";
                 }
                 _ => return false,
@@ -739,24 +658,12 @@ impl Btf {
     }
 
     fn decode_enum(&self, size: u32, wide: bool, values: &[EnumVal], data: &[u8]) -> Result<Node> {
-        ensure!(
-            matches!(size, 1 | 2 | 4 | 8),
-            "enum of unsupported size {size}"
-        );
+        ensure!(matches!(size, 1 | 2 | 4 | 8), "enum of unsupported size {size}");
         let raw = read_le(data, size as usize)?;
         // bpftool reads ENUM sign-extended and compares with the s32 value; ENUM64 as u64.
-        let value = if wide {
-            raw as u64 as i64
-        } else {
-            sign_extend(raw, size * 8) as i64
-        };
-        let hit = values.iter().find(|v| {
-            if wide {
-                v.raw as i64 == value
-            } else {
-                i64::from(v.raw as u32 as i32) == value
-            }
-        });
+        let value = if wide { raw as u64 as i64 } else { sign_extend(raw, size * 8) as i64 };
+        let hit =
+            values.iter().find(|v| if wide { v.raw as i64 == value } else { i64::from(v.raw as u32 as i32) == value });
         Ok(match hit {
             Some(v) => Node::EnumName(self.str_at(v.name_off).to_string()),
             None => Node::EnumNum(value),
@@ -773,11 +680,7 @@ fn decode_int(encoding: u8, int_off: u8, nr_bits: u8, bit_off: u8, data: &[u8]) 
         let total = u32::from(bit_off) + u32::from(int_off);
         let at = data.get((total / 8) as usize..).unwrap_or(&[]);
         let raw = read_bits(at, total % 8, nr)?;
-        return Ok(Node::Bits {
-            raw,
-            nr_bits: nr,
-            signed,
-        });
+        return Ok(Node::Bits { raw, nr_bits: nr, signed });
     }
     let raw = read_le(data, (nr / 8) as usize)?;
     Ok(match encoding {
@@ -833,9 +736,7 @@ fn node_json(n: &Node) -> Value {
         Node::EnumName(s) => Value::String(s.clone()),
         Node::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
         Node::Var(name, v) => single_field(name, node_json(v)),
-        Node::Section(name, vars) => {
-            single_field(name, Value::Array(vars.iter().map(node_json).collect()))
-        }
+        Node::Section(name, vars) => single_field(name, Value::Array(vars.iter().map(node_json).collect())),
     }
 }
 
@@ -849,16 +750,8 @@ fn node_plain(n: &Node, out: &mut String) {
     match n {
         Node::Uint(v) => out.push_str(&v.to_string()),
         Node::Sint(v) | Node::EnumNum(v) => out.push_str(&v.to_string()),
-        Node::Bits {
-            raw,
-            nr_bits,
-            signed,
-        } => {
-            let s = if *signed {
-                sign_extend(*raw, *nr_bits).to_string()
-            } else {
-                raw.to_string()
-            };
+        Node::Bits { raw, nr_bits, signed } => {
+            let s = if *signed { sign_extend(*raw, *nr_bits).to_string() } else { raw.to_string() };
             out.push_str(&s);
         }
         Node::Char(b) => out.push_str(&b.to_string()),
@@ -866,12 +759,7 @@ fn node_plain(n: &Node, out: &mut String) {
         Node::Ptr(v) => out.push_str(&format!("{v:#x}")),
         Node::Str(s) => out.push_str(&format!("{s:?}")),
         Node::List(items) => plain_seq(items.iter().map(|i| (None, i)), '[', ']', out),
-        Node::Fields(fields) => plain_seq(
-            fields.iter().map(|(k, v)| (Some(k.as_str()), v)),
-            '{',
-            '}',
-            out,
-        ),
+        Node::Fields(fields) => plain_seq(fields.iter().map(|(k, v)| (Some(k.as_str()), v)), '{', '}', out),
         Node::EnumName(s) => out.push_str(s),
         Node::Float(f) => out.push_str(&f.to_string()),
         Node::Var(_, v) => node_plain(v, out),
@@ -887,12 +775,7 @@ fn node_plain(n: &Node, out: &mut String) {
     }
 }
 
-fn plain_seq<'a>(
-    items: impl Iterator<Item = (Option<&'a str>, &'a Node)>,
-    open: char,
-    close: char,
-    out: &mut String,
-) {
+fn plain_seq<'a>(items: impl Iterator<Item = (Option<&'a str>, &'a Node)>, open: char, close: char, out: &mut String) {
     out.push(open);
     for (i, (name, node)) in items.enumerate() {
         if i > 0 {
@@ -925,24 +808,14 @@ impl Btf {
     /// Trailing padding is never read, but a short buffer means the caller mixed up types.
     fn check_len(&self, id: u32, bytes: &[u8]) -> Result<()> {
         let size = self.size_of(id, 0)? as usize;
-        ensure!(
-            bytes.len() >= size,
-            "{} bytes given for {} of size {size}",
-            bytes.len(),
-            self.type_decl(id)
-        );
+        ensure!(bytes.len() >= size, "{} bytes given for {} of size {size}", bytes.len(), self.type_decl(id));
         Ok(())
     }
 
     /// bpftool's whole `formatted` object for one map entry: `key` only when the map has a
     /// BTF key type (global data maps do not), then `value`, or `values` of
     /// `{"cpu": i, "value": ..}` for per-CPU maps.
-    pub fn formatted_entry(
-        &self,
-        key: Option<(u32, &[u8])>,
-        value_id: u32,
-        value: MapValue<'_>,
-    ) -> Result<Value> {
+    pub fn formatted_entry(&self, key: Option<(u32, &[u8])>, value_id: u32, value: MapValue<'_>) -> Result<Value> {
         let mut m = Map::new();
         if let Some((kid, kbytes)) = key {
             m.insert("key".into(), self.to_json(kid, kbytes)?);
@@ -979,11 +852,7 @@ enum JsonInt {
 
 fn json_int(v: &Value) -> Option<JsonInt> {
     match v {
-        Value::Number(n) => n
-            .as_i64()
-            .map(i128::from)
-            .or_else(|| n.as_u64().map(i128::from))
-            .map(JsonInt::Num),
+        Value::Number(n) => n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)).map(JsonInt::Num),
         Value::String(s) => {
             let hex = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X"))?;
             u128::from_str_radix(hex, 16).ok().map(JsonInt::Raw)
@@ -996,12 +865,8 @@ fn json_int(v: &Value) -> Option<JsonInt> {
 /// Checks `v` fits `nr_bits` and returns its bit pattern.
 fn fit_int(v: JsonInt, nr_bits: u32, signed: bool, shown: &Value, ty: &str) -> Result<u128> {
     let nr = nr_bits.min(128);
-    let out_of_range = || {
-        anyhow!(
-            "value {shown} is out of range for {ty} ({nr}-bit {})",
-            if signed { "signed" } else { "unsigned" }
-        )
-    };
+    let out_of_range =
+        || anyhow!("value {shown} is out of range for {ty} ({nr}-bit {})", if signed { "signed" } else { "unsigned" });
     match v {
         JsonInt::Raw(raw) => {
             ensure!(nr == 128 || raw >> nr == 0, out_of_range());
@@ -1022,17 +887,11 @@ fn fit_int(v: JsonInt, nr_bits: u32, signed: bool, shown: &Value, ty: &str) -> R
 }
 
 fn mask(nr_bits: u32) -> u128 {
-    if nr_bits >= 128 {
-        u128::MAX
-    } else {
-        (1u128 << nr_bits) - 1
-    }
+    if nr_bits >= 128 { u128::MAX } else { (1u128 << nr_bits) - 1 }
 }
 
 fn write_le(buf: &mut [u8], n: usize, value: u128) -> Result<()> {
-    let dst = buf
-        .get_mut(..n)
-        .ok_or_else(|| anyhow!("buffer too short: need {n} bytes"))?;
+    let dst = buf.get_mut(..n).ok_or_else(|| anyhow!("buffer too short: need {n} bytes"))?;
     for (i, b) in dst.iter_mut().enumerate() {
         *b = (value >> (8 * i)) as u8;
     }
@@ -1041,11 +900,7 @@ fn write_le(buf: &mut [u8], n: usize, value: u128) -> Result<()> {
 
 fn short(v: &Value) -> String {
     let s = v.to_string();
-    if s.len() > 40 {
-        format!("{}...", &s[..s.floor_char_boundary(40)])
-    } else {
-        s
-    }
+    if s.len() > 40 { format!("{}...", &s[..s.floor_char_boundary(40)]) } else { s }
 }
 
 impl Btf {
@@ -1062,40 +917,23 @@ impl Btf {
         ensure!(depth < MAX_DEPTH, "BTF type nesting too deep at id {id}");
         let t = self.ty(id)?;
         match &t.kind {
-            Kind::Int {
-                encoding,
-                offset,
-                bits,
-                ..
-            } => self.encode_int(id, *encoding, *offset, *bits, bit_off, v, buf),
+            Kind::Int { encoding, offset, bits, .. } => self.encode_int(id, *encoding, *offset, *bits, bit_off, v, buf),
             Kind::Ptr => {
-                let n = json_int(v).ok_or_else(|| {
-                    anyhow!(
-                        "expected a pointer value for {}, got {}",
-                        self.type_decl(id),
-                        short(v)
-                    )
-                })?;
+                let n = json_int(v)
+                    .ok_or_else(|| anyhow!("expected a pointer value for {}, got {}", self.type_decl(id), short(v)))?;
                 let raw = fit_int(n, 64, false, v, &self.type_decl(id))?;
                 write_le(buf, 8, raw)
             }
             Kind::Array { elem, nelems } => self.encode_array(id, *elem, *nelems, v, buf, depth),
-            Kind::Composite { union, members, .. } => {
-                self.encode_members(id, *union, members, v, buf, depth)
-            }
-            Kind::Enum {
-                size, wide, values, ..
-            } => self.encode_enum(id, *size, *wide, values, v, buf),
+            Kind::Composite { union, members, .. } => self.encode_members(id, *union, members, v, buf, depth),
+            Kind::Enum { size, wide, values, .. } => self.encode_enum(id, *size, *wide, values, v, buf),
             Kind::Modifier => {
                 let r = self.resolve(id)?;
                 // Errors should name the declared typedef (`__u16`), not `unsigned short`.
                 match &self.ty(r)?.kind {
-                    Kind::Int {
-                        encoding,
-                        offset,
-                        bits,
-                        ..
-                    } => self.encode_int(id, *encoding, *offset, *bits, bit_off, v, buf),
+                    Kind::Int { encoding, offset, bits, .. } => {
+                        self.encode_int(id, *encoding, *offset, *bits, bit_off, v, buf)
+                    }
                     _ => self.encode(r, v, buf, bit_off, depth + 1),
                 }
             }
@@ -1130,8 +968,7 @@ impl Btf {
                 ensure!(c < 256, "character {} does not fit {ty}", short(v));
                 JsonInt::Num(i128::from(c))
             }
-            _ => json_int(v)
-                .ok_or_else(|| anyhow!("expected an integer for {ty}, got {}", short(v)))?,
+            _ => json_int(v).ok_or_else(|| anyhow!("expected an integer for {ty}, got {}", short(v)))?,
         };
         let nr = u32::from(nr_bits);
         let raw = fit_int(n, nr, encoding & ENC_SIGNED != 0, v, &ty)?;
@@ -1142,35 +979,15 @@ impl Btf {
         write_le(buf, (nr / 8) as usize, raw)
     }
 
-    fn encode_array(
-        &self,
-        id: u32,
-        elem: u32,
-        nelems: u32,
-        v: &Value,
-        buf: &mut [u8],
-        depth: usize,
-    ) -> Result<()> {
+    fn encode_array(&self, id: u32, elem: u32, nelems: u32, v: &Value, buf: &mut [u8], depth: usize) -> Result<()> {
         if let (Value::String(s), true) = (v, self.is_char_elem(elem)) {
-            ensure!(
-                s.len() <= nelems as usize,
-                "string {} is longer than {}",
-                short(v),
-                self.type_decl(id)
-            );
-            let dst = buf
-                .get_mut(..s.len())
-                .ok_or_else(|| anyhow!("buffer too short for {}", self.type_decl(id)))?;
+            ensure!(s.len() <= nelems as usize, "string {} is longer than {}", short(v), self.type_decl(id));
+            let dst = buf.get_mut(..s.len()).ok_or_else(|| anyhow!("buffer too short for {}", self.type_decl(id)))?;
             dst.copy_from_slice(s.as_bytes());
             return Ok(());
         }
-        let items = v.as_array().ok_or_else(|| {
-            anyhow!(
-                "expected an array for {}, got {}",
-                self.type_decl(id),
-                short(v)
-            )
-        })?;
+        let items =
+            v.as_array().ok_or_else(|| anyhow!("expected an array for {}, got {}", self.type_decl(id), short(v)))?;
         ensure!(
             items.len() == nelems as usize,
             "{} expects {nelems} elements, got {}",
@@ -1179,9 +996,7 @@ impl Btf {
         );
         let elem_size = self.size_of(elem, depth + 1)? as usize;
         for (i, item) in items.iter().enumerate() {
-            let at = buf
-                .get_mut(i * elem_size..)
-                .ok_or_else(|| anyhow!("buffer too short for element {i}"))?;
+            let at = buf.get_mut(i * elem_size..).ok_or_else(|| anyhow!("buffer too short for element {i}"))?;
             self.encode(elem, item, at, 0, depth + 1)
                 .with_context(|| format!("in element {i} of {}", self.type_decl(id)))?;
         }
@@ -1198,14 +1013,8 @@ impl Btf {
         depth: usize,
     ) -> Result<()> {
         let ty = self.type_decl(id);
-        let obj = v
-            .as_object()
-            .ok_or_else(|| anyhow!("expected an object for {ty}, got {}", short(v)))?;
-        if let Some(k) = obj.keys().find(|k| {
-            !members
-                .iter()
-                .any(|m| self.str_at(m.name_off) == k.as_str())
-        }) {
+        let obj = v.as_object().ok_or_else(|| anyhow!("expected an object for {ty}, got {}", short(v)))?;
+        if let Some(k) = obj.keys().find(|k| !members.iter().any(|m| self.str_at(m.name_off) == k.as_str())) {
             bail!("unknown field `{k}` in {ty}");
         }
         // Unions take any subset of members (bpftool prints all of them, all aliasing the
@@ -1216,46 +1025,29 @@ impl Btf {
                 ensure!(union, "missing field `{name}` in {ty}");
                 continue;
             };
-            self.encode_member(m, mv, buf, depth)
-                .with_context(|| format!("in field `{name}` of {ty}"))?;
+            self.encode_member(m, mv, buf, depth).with_context(|| format!("in field `{name}` of {ty}"))?;
         }
         ensure!(!union || !obj.is_empty(), "{ty} needs at least one member");
         Ok(())
     }
 
     fn encode_member(&self, m: &Member, v: &Value, buf: &mut [u8], depth: usize) -> Result<()> {
-        let at = buf
-            .get_mut((m.bit_offset / 8) as usize..)
-            .ok_or_else(|| anyhow!("member offset out of range"))?;
+        let at = buf.get_mut((m.bit_offset / 8) as usize..).ok_or_else(|| anyhow!("member offset out of range"))?;
         let bit = m.bit_offset % 8;
         if m.bitfield_size == 0 {
             return self.encode(m.ty, v, at, bit as u8, depth + 1);
         }
         let ty = self.type_decl(m.ty);
-        let n =
-            json_int(v).ok_or_else(|| anyhow!("expected an integer for {ty}, got {}", short(v)))?;
+        let n = json_int(v).ok_or_else(|| anyhow!("expected an integer for {ty}, got {}", short(v)))?;
         let raw = fit_int(n, m.bitfield_size, self.is_signed_int(m.ty), v, &ty)?;
         write_bits(at, bit, m.bitfield_size, raw)
     }
 
-    fn encode_enum(
-        &self,
-        id: u32,
-        size: u32,
-        wide: bool,
-        values: &[EnumVal],
-        v: &Value,
-        buf: &mut [u8],
-    ) -> Result<()> {
+    fn encode_enum(&self, id: u32, size: u32, wide: bool, values: &[EnumVal], v: &Value, buf: &mut [u8]) -> Result<()> {
         let ty = self.type_decl(id);
-        ensure!(
-            matches!(size, 1 | 2 | 4 | 8),
-            "{ty} has unsupported size {size}"
-        );
+        ensure!(matches!(size, 1 | 2 | 4 | 8), "{ty} has unsupported size {size}");
         let raw = if let Value::String(s) = v {
-            let hit = values
-                .iter()
-                .find(|e| self.str_at(e.name_off) == s.as_str());
+            let hit = values.iter().find(|e| self.str_at(e.name_off) == s.as_str());
             let e = hit.ok_or_else(|| anyhow!("unknown value {} for {ty}", short(v)))?;
             if wide {
                 u128::from(e.raw)
@@ -1264,12 +1056,8 @@ impl Btf {
                 (i64::from(e.raw as u32 as i32) as u128) & mask(size * 8)
             }
         } else {
-            let n = json_int(v).ok_or_else(|| {
-                anyhow!(
-                    "expected an enumerator name or integer for {ty}, got {}",
-                    short(v)
-                )
-            })?;
+            let n = json_int(v)
+                .ok_or_else(|| anyhow!("expected an enumerator name or integer for {ty}, got {}", short(v)))?;
             // bpftool prints unmatched values signed, but unsigned spellings are natural too.
             let signed = matches!(n, JsonInt::Num(x) if x < 0);
             fit_int(n, size * 8, signed, v, &ty)?
@@ -1277,24 +1065,12 @@ impl Btf {
         write_le(buf, size as usize, raw)
     }
 
-    fn encode_datasec(
-        &self,
-        id: u32,
-        vars: &[SecVar],
-        v: &Value,
-        buf: &mut [u8],
-        depth: usize,
-    ) -> Result<()> {
+    fn encode_datasec(&self, id: u32, vars: &[SecVar], v: &Value, buf: &mut [u8], depth: usize) -> Result<()> {
         let name = self.type_name(id).unwrap_or("");
         let list = one_field(v, name)?
             .as_array()
             .ok_or_else(|| anyhow!("expected an array of variables for section {name}"))?;
-        ensure!(
-            list.len() == vars.len(),
-            "section {name} has {} variables, got {}",
-            vars.len(),
-            list.len()
-        );
+        ensure!(list.len() == vars.len(), "section {name} has {} variables, got {}", vars.len(), list.len());
         for (sv, item) in vars.iter().zip(list) {
             let at = buf
                 .get_mut(sv.offset as usize..)
@@ -1307,20 +1083,15 @@ impl Btf {
 
 /// `{"name": inner}` as bpftool prints VARs and DATASECs.
 fn one_field<'a>(v: &'a Value, name: &str) -> Result<&'a Value> {
-    let obj = v
-        .as_object()
-        .ok_or_else(|| anyhow!("expected {{\"{name}\": ...}}, got {}", short(v)))?;
+    let obj = v.as_object().ok_or_else(|| anyhow!("expected {{\"{name}\": ...}}, got {}", short(v)))?;
     if let Some(k) = obj.keys().find(|k| k.as_str() != name) {
         bail!("unknown field `{k}`, expected `{name}`");
     }
-    obj.get(name)
-        .ok_or_else(|| anyhow!("missing field `{name}`"))
+    obj.get(name).ok_or_else(|| anyhow!("missing field `{name}`"))
 }
 
 fn encode_float(size: u32, v: &Value, buf: &mut [u8]) -> Result<()> {
-    let f = v
-        .as_f64()
-        .ok_or_else(|| anyhow!("expected a number for a float, got {}", short(v)))?;
+    let f = v.as_f64().ok_or_else(|| anyhow!("expected a number for a float, got {}", short(v)))?;
     match size {
         4 => write_le(buf, 4, u128::from((f as f32).to_bits())),
         8 => write_le(buf, 8, u128::from(f.to_bits())),
@@ -1336,19 +1107,14 @@ mod tests {
 
     const OBJ: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/objects/btf/maps.o");
     // The same program's BTF as the kernel returned it (libbpf fixed up DATASEC offsets).
-    const KERNEL_BTF: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/objects/btf/maps.kernel.btf"
-    );
+    const KERNEL_BTF: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/objects/btf/maps.kernel.btf");
 
     // m_big values exactly as bpftool read them back (bytes 52..56 are padding left non-zero).
     const BIG1: &str = "901f06fb010000000200000003000000ffffffff68656c6c6f000000000000000000000061620100fdfffffff0ffffffd6ffffff35fb048e35fb048ee0feffff01000000000000008dad8967452301ab04030201feff0000630000000000000088776655443322110201000000000000785634128888ffffff00000000000000";
     const BIG3: &str = "000000000000000000000000000000000000000030313233343536373839616263646566225c78000500000000000000000000000000000000000000000000000000000000000000ffffffffffffffff000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000";
 
     fn hex(s: &str) -> Vec<u8> {
-        (0..s.len() / 2)
-            .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
-            .collect()
+        (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect()
     }
 
     fn elf_btf() -> Btf {
@@ -1369,20 +1135,16 @@ mod tests {
 
     fn entry(btf: &Btf, map: &str, key: &[u8], value: &[u8]) -> Value {
         let (k, v) = map_types(btf, map);
-        btf.formatted_entry(Some((k, key)), v, MapValue::Single(value))
-            .unwrap()
+        btf.formatted_entry(Some((k, key)), v, MapValue::Single(value)).unwrap()
     }
 
     #[test]
     fn elf_and_kernel_btf_agree_on_map_type_ids() {
         let (elf, kern) = (elf_btf(), kernel_btf());
         // Ids bpf_map_info reported for the loaded maps (see testdata/capture.sh output).
-        for (map, key, value) in [
-            ("m_u32_u64", 8, 11),
-            ("m_key2_counters", 16, 20),
-            ("m_big", 8, 24),
-            ("m_percpu", 8, 20),
-        ] {
+        for (map, key, value) in
+            [("m_u32_u64", 8, 11), ("m_key2_counters", 16, 20), ("m_big", 8, 24), ("m_percpu", 8, 20)]
+        {
             assert_eq!(map_types(&elf, map), (key, value), "{map}");
             assert_eq!(elf.type_name(value), kern.type_name(value));
             assert_eq!(elf.type_name(key), kern.type_name(key));
@@ -1396,33 +1158,12 @@ mod tests {
     #[test]
     fn golden_scalar_and_struct_maps() {
         let btf = elf_btf();
-        let e = entry(
-            &btf,
-            "m_u32_u64",
-            &hex("01000000"),
-            &hex("8877665544332211"),
-        );
+        let e = entry(&btf, "m_u32_u64", &hex("01000000"), &hex("8877665544332211"));
         assert_eq!(e, json!({"key":1,"value":1234605616436508552u64}));
-        let e = entry(
-            &btf,
-            "m_u32_u64",
-            &hex("ffffffff"),
-            &hex("ffffffffffffffff"),
-        );
-        assert_eq!(
-            e,
-            json!({"key":4294967295u32,"value":18446744073709551615u64})
-        );
-        let e = entry(
-            &btf,
-            "m_key2_counters",
-            &hex("0100000002000000"),
-            &hex("05000000000000005001000000000000"),
-        );
-        assert_eq!(
-            e,
-            json!({"key":{"a":1,"b":2},"value":{"packets":5,"bytes":336}})
-        );
+        let e = entry(&btf, "m_u32_u64", &hex("ffffffff"), &hex("ffffffffffffffff"));
+        assert_eq!(e, json!({"key":4294967295u32,"value":18446744073709551615u64}));
+        let e = entry(&btf, "m_key2_counters", &hex("0100000002000000"), &hex("05000000000000005001000000000000"));
+        assert_eq!(e, json!({"key":{"a":1,"b":2},"value":{"packets":5,"bytes":336}}));
     }
 
     fn big_expected(key: u32) -> Value {
@@ -1455,9 +1196,7 @@ mod tests {
         let (k, v) = map_types(&btf, "m_percpu");
         let cpu = hex("0700000000000000e803000000000000");
         let values: [&[u8]; 2] = [&cpu, &cpu];
-        let got = btf
-            .formatted_entry(Some((k, &hex("03000000"))), v, MapValue::PerCpu(&values))
-            .unwrap();
+        let got = btf.formatted_entry(Some((k, &hex("03000000"))), v, MapValue::PerCpu(&values)).unwrap();
         let want = json!({"key":3,"values":[
             {"cpu":0,"value":{"packets":7,"bytes":1000}},
             {"cpu":1,"value":{"packets":7,"bytes":1000}}]});
@@ -1470,23 +1209,13 @@ mod tests {
         let bss = btf.find_by_name_kind(".bss", BtfKind::Datasec).unwrap();
         let data = btf.find_by_name_kind(".data", BtfKind::Datasec).unwrap();
         assert_eq!((bss, data), (63, 64));
-        let got = btf
-            .formatted_entry(None, bss, MapValue::Single(&[0; 4]))
-            .unwrap();
+        let got = btf.formatted_entry(None, bss, MapValue::Single(&[0; 4])).unwrap();
         assert_eq!(got, json!({"value":{".bss":[{"g_bss":0}]}}));
         let bytes = hex("05000000000000006869000000000000");
-        let got = btf
-            .formatted_entry(None, data, MapValue::Single(&bytes))
-            .unwrap();
-        assert_eq!(
-            got,
-            json!({"value":{".data":[{"g_data":5},{"g_str":"hi"}]}})
-        );
+        let got = btf.formatted_entry(None, data, MapValue::Single(&bytes)).unwrap();
+        assert_eq!(got, json!({"value":{".data":[{"g_data":5},{"g_str":"hi"}]}}));
         assert_eq!(btf.from_json(data, &got["value"]).unwrap(), bytes);
-        assert_eq!(
-            btf.to_plain(data, &bytes).unwrap(),
-            r#"{g_data: 5, g_str: "hi"}"#
-        );
+        assert_eq!(btf.to_plain(data, &bytes).unwrap(), r#"{g_data: 5, g_str: "hi"}"#);
     }
 
     #[test]
@@ -1509,17 +1238,9 @@ mod tests {
         assert_eq!(btf.from_json(big, &j).unwrap(), want);
         let (key2, counters) = map_types(&btf, "m_key2_counters");
         let k = hex("0100000002000000");
-        assert_eq!(
-            btf.from_json(key2, &btf.to_json(key2, &k).unwrap())
-                .unwrap(),
-            k
-        );
+        assert_eq!(btf.from_json(key2, &btf.to_json(key2, &k).unwrap()).unwrap(), k);
         let v = json!({"packets": 5, "bytes": 336});
-        assert_eq!(
-            btf.to_json(counters, &btf.from_json(counters, &v).unwrap())
-                .unwrap(),
-            v
-        );
+        assert_eq!(btf.to_json(counters, &btf.from_json(counters, &v).unwrap()).unwrap(), v);
     }
 
     #[test]
@@ -1531,10 +1252,7 @@ mod tests {
             err(counters, json!({"packets": 1, "bytes": 2, "drops": 3})),
             "unknown field `drops` in struct counters"
         );
-        assert_eq!(
-            err(counters, json!({"packets": 1})),
-            "missing field `bytes` in struct counters"
-        );
+        assert_eq!(err(counters, json!({"packets": 1})), "missing field `bytes` in struct counters");
         assert_eq!(
             err(key2, json!({"a": 1, "b": 70000})),
             "in field `b` of struct key2: value 70000 is out of range for __u16 (16-bit unsigned)"
@@ -1564,10 +1282,7 @@ mod tests {
         let btf = elf_btf();
         let (_, counters) = map_types(&btf, "m_key2_counters");
         let v = hex("05000000000000005001000000000000");
-        assert_eq!(
-            btf.to_plain(counters, &v).unwrap(),
-            "{packets: 5, bytes: 336}"
-        );
+        assert_eq!(btf.to_plain(counters, &v).unwrap(), "{packets: 5, bytes: 336}");
         let (_, big) = map_types(&btf, "m_big");
         let want = concat!(
             r#"{in: {port: 8080, proto: 6, delta: -5}, arr: [1, 2, 3, 4294967295], name: "hello", "#,
@@ -1597,10 +1312,7 @@ mod tests {
 
     impl Builder {
         fn new() -> Self {
-            Builder {
-                types: Vec::new(),
-                strings: vec![0],
-            }
+            Builder { types: Vec::new(), strings: vec![0] }
         }
         fn s(&mut self, name: &str) -> u32 {
             let off = self.strings.len() as u32;
@@ -1608,15 +1320,7 @@ mod tests {
             self.strings.push(0);
             off
         }
-        fn ty(
-            &mut self,
-            name: &str,
-            kind: u32,
-            kflag: bool,
-            vlen: u32,
-            size_or_type: u32,
-            extra: &[u32],
-        ) {
+        fn ty(&mut self, name: &str, kind: u32, kflag: bool, vlen: u32, size_or_type: u32, extra: &[u32]) {
             let n = if name.is_empty() { 0 } else { self.s(name) };
             let info = (u32::from(kflag) << 31) | (kind << 24) | vlen;
             self.types.extend([n, info, size_or_type]);
@@ -1683,10 +1387,7 @@ mod tests {
         assert_eq!(j(7, &[1]), json!("\u{1}"));
         assert_eq!(j(8, &[0b0101_0000, 0b11]), json!("0x35"));
         assert_eq!(j(9, &[1, 2, 3, 4]), json!("0x30201"));
-        assert_eq!(
-            btf.to_plain(14, &0x1234u64.to_le_bytes()).unwrap(),
-            "0x1234"
-        );
+        assert_eq!(btf.to_plain(14, &0x1234u64.to_le_bytes()).unwrap(), "0x1234");
         for id in [10, 11, 12, 13, 0] {
             assert!(btf.to_json(id, &[0; 16]).is_err(), "{id}");
         }
@@ -1722,10 +1423,7 @@ mod tests {
         let split = Btf::parse_split(&raw, &base).unwrap();
         let id = split.find_by_name("pair").unwrap();
         assert_eq!(id, base.len());
-        assert_eq!(
-            split.to_plain(id, &[1, 0, 0, 0, 2, 0, 0, 0]).unwrap(),
-            "{x: 1, x: 2}"
-        );
+        assert_eq!(split.to_plain(id, &[1, 0, 0, 0, 2, 0, 0, 0]).unwrap(), "{x: 1, x: 2}");
     }
 
     #[test]
@@ -1739,10 +1437,7 @@ mod tests {
         assert_eq!(btf.kind(id), Some(BtfKind::Enum));
         let vals = btf.enum_values(id);
         assert!(vals.contains(&("BPF_FUNC_trace_printk".to_string(), 6)));
-        assert_eq!(
-            btf.to_json(id, &6u32.to_le_bytes()).unwrap(),
-            json!("BPF_FUNC_trace_printk")
-        );
+        assert_eq!(btf.to_json(id, &6u32.to_le_bytes()).unwrap(), json!("BPF_FUNC_trace_printk"));
     }
 
     /// xorshift, so the malformed-input test needs no extra dependency.

@@ -88,12 +88,7 @@ pub struct CheckView {
 
 impl CheckView {
     fn new(check: &str, status: Status, detail: impl Into<String>, fix: impl Into<String>) -> Self {
-        CheckView {
-            check: check.to_owned(),
-            status,
-            detail: detail.into(),
-            fix: fix.into(),
-        }
+        CheckView { check: check.to_owned(), status, detail: detail.into(), fix: fix.into() }
     }
 }
 
@@ -102,17 +97,8 @@ impl Row for CheckView {
         &["check", "status", "detail", "fix"]
     }
     fn cells(&self) -> Vec<String> {
-        let fix = if self.fix.is_empty() {
-            "-".to_owned()
-        } else {
-            self.fix.clone()
-        };
-        vec![
-            self.check.clone(),
-            self.status.as_str().to_owned(),
-            self.detail.clone(),
-            fix,
-        ]
+        let fix = if self.fix.is_empty() { "-".to_owned() } else { self.fix.clone() };
+        vec![self.check.clone(), self.status.as_str().to_owned(), self.detail.clone(), fix]
     }
 }
 
@@ -163,11 +149,7 @@ impl Facts {
     }
 
     fn mounts_of(&self, fstype: &str) -> Vec<&str> {
-        self.mounts
-            .iter()
-            .filter(|(_, t)| t == fstype)
-            .map(|(p, _)| p.as_str())
-            .collect()
+        self.mounts.iter().filter(|(_, t)| t == fstype).map(|(p, _)| p.as_str()).collect()
     }
 }
 
@@ -179,11 +161,7 @@ pub fn run(g: &Global, out: &mut Out) -> Result<()> {
     let failed = rows.iter().filter(|r| r.status == Status::Fail).count();
     if failed > 0 {
         let noun = if failed == 1 { "check" } else { "checks" };
-        let fix = if out.is_json() {
-            "see the entries with \"status\": \"fail\" above"
-        } else {
-            "see the table above"
-        };
+        let fix = if out.is_json() { "see the entries with \"status\": \"fail\" above" } else { "see the table above" };
         bail!(UserError::new(format!("{failed} {noun} failed"), fix));
     }
     Ok(())
@@ -191,30 +169,17 @@ pub fn run(g: &Global, out: &mut Out) -> Result<()> {
 
 /// Every check, in the order they are shown.
 pub fn checks(f: &Facts) -> Vec<CheckView> {
-    let mut rows = vec![
-        privileges(f),
-        bpffs(f),
-        tracefs(f),
-        btf(f),
-        jit(f),
-        unprivileged(f),
-        memlock(f),
-        kernel(f),
-    ];
+    let mut rows = vec![privileges(f), bpffs(f), tracefs(f), btf(f), jit(f), unprivileged(f), memlock(f), kernel(f)];
     rows.extend(FEATURES.iter().map(|feat| feature(f, feat)));
     rows
 }
 
 fn privileges(f: &Facts) -> CheckView {
     const CHECK: &str = "privileges";
-    const FIX: &str = "run as root (sudo bpfpin ...), or `setcap cap_bpf,cap_net_admin,cap_perfmon+ep $(command -v bpfpin)`";
+    const FIX: &str =
+        "run as root (sudo bpfpin ...), or `setcap cap_bpf,cap_net_admin,cap_perfmon+ep $(command -v bpfpin)`";
     let Some(_) = f.cap_eff else {
-        return CheckView::new(
-            CHECK,
-            Status::Warn,
-            "cannot read CapEff from /proc/self/status",
-            FIX,
-        );
+        return CheckView::new(CHECK, Status::Warn, "cannot read CapEff from /proc/self/status", FIX);
     };
     let admin = f.has_cap(CAP_SYS_ADMIN);
     let bpf = f.has_cap(CAP_BPF) || admin;
@@ -230,11 +195,7 @@ fn privileges(f: &Facts) -> CheckView {
     .filter(|(bit, _)| f.has_cap(*bit))
     .map(|(_, name)| *name)
     .collect();
-    let who = if f.euid == 0 {
-        "root".to_owned()
-    } else {
-        format!("uid {}", f.euid)
-    };
+    let who = if f.euid == 0 { "root".to_owned() } else { format!("uid {}", f.euid) };
     let has = if names.is_empty() {
         "none of CAP_BPF/CAP_NET_ADMIN/CAP_PERFMON/CAP_SYS_ADMIN".to_owned()
     } else {
@@ -242,12 +203,7 @@ fn privileges(f: &Facts) -> CheckView {
     };
     let detail = format!("{who}; effective: {has}");
     if !bpf {
-        return CheckView::new(
-            CHECK,
-            Status::Fail,
-            format!("{detail}; loading needs CAP_BPF or CAP_SYS_ADMIN"),
-            FIX,
-        );
+        return CheckView::new(CHECK, Status::Fail, format!("{detail}; loading needs CAP_BPF or CAP_SYS_ADMIN"), FIX);
     }
     let mut missing = Vec::new();
     if !net {
@@ -259,12 +215,7 @@ fn privileges(f: &Facts) -> CheckView {
     if missing.is_empty() {
         CheckView::new(CHECK, Status::Ok, detail, "")
     } else {
-        CheckView::new(
-            CHECK,
-            Status::Warn,
-            format!("{detail}; lacking {}", missing.join(", ")),
-            FIX,
-        )
+        CheckView::new(CHECK, Status::Warn, format!("{detail}; lacking {}", missing.join(", ")), FIX)
     }
 }
 
@@ -273,11 +224,7 @@ fn bpffs(f: &Facts) -> CheckView {
     let points = f.mounts_of("bpf");
     let mount_fix = format!("mount -t bpf bpf {BPFFS_ROOT}");
     if points.contains(&BPFFS_ROOT) {
-        let others: Vec<&str> = points
-            .iter()
-            .copied()
-            .filter(|p| *p != BPFFS_ROOT)
-            .collect();
+        let others: Vec<&str> = points.iter().copied().filter(|p| *p != BPFFS_ROOT).collect();
         let detail = if others.is_empty() {
             format!("mounted at {BPFFS_ROOT}")
         } else {
@@ -299,12 +246,7 @@ fn bpffs(f: &Facts) -> CheckView {
             mount_fix,
         )
     } else {
-        CheckView::new(
-            CHECK,
-            Status::Fail,
-            format!("{detail}; pinning will fail"),
-            mount_fix,
-        )
+        CheckView::new(CHECK, Status::Fail, format!("{detail}; pinning will fail"), mount_fix)
     }
 }
 
@@ -330,9 +272,7 @@ fn btf(f: &Facts) -> CheckView {
         CheckView::new(
             CHECK,
             Status::Warn,
-            format!(
-                "{VMLINUX_BTF} missing: CO-RE objects (BPF_CORE_READ, vmlinux.h) cannot be relocated"
-            ),
+            format!("{VMLINUX_BTF} missing: CO-RE objects (BPF_CORE_READ, vmlinux.h) cannot be relocated"),
             "use a kernel built with CONFIG_DEBUG_INFO_BTF=y (most distributions ship one)",
         )
     }
@@ -342,12 +282,7 @@ fn jit(f: &Facts) -> CheckView {
     const CHECK: &str = "jit";
     const FIX: &str = "sysctl -w net.core.bpf_jit_enable=1";
     match f.jit_enable.as_deref() {
-        Some("1") => CheckView::new(
-            CHECK,
-            Status::Ok,
-            "enabled (net.core.bpf_jit_enable = 1)",
-            "",
-        ),
+        Some("1") => CheckView::new(CHECK, Status::Ok, "enabled (net.core.bpf_jit_enable = 1)", ""),
         Some("2") => CheckView::new(
             CHECK,
             Status::Warn,
@@ -360,12 +295,7 @@ fn jit(f: &Facts) -> CheckView {
             "disabled (net.core.bpf_jit_enable = 0): programs run interpreted, `prog dump jited` has nothing to show",
             FIX,
         ),
-        Some(v) => CheckView::new(
-            CHECK,
-            Status::Warn,
-            format!("net.core.bpf_jit_enable = {v}"),
-            FIX,
-        ),
+        Some(v) => CheckView::new(CHECK, Status::Warn, format!("net.core.bpf_jit_enable = {v}"), FIX),
         None => CheckView::new(
             CHECK,
             Status::Warn,
@@ -396,18 +326,8 @@ fn unprivileged(f: &Facts) -> CheckView {
             "disabled (kernel.unprivileged_bpf_disabled = 2); bpfpin needs root or capabilities",
             "",
         ),
-        Some(v) => CheckView::new(
-            CHECK,
-            Status::Ok,
-            format!("kernel.unprivileged_bpf_disabled = {v}"),
-            "",
-        ),
-        None => CheckView::new(
-            CHECK,
-            Status::Ok,
-            "no kernel.unprivileged_bpf_disabled sysctl on this kernel",
-            "",
-        ),
+        Some(v) => CheckView::new(CHECK, Status::Ok, format!("kernel.unprivileged_bpf_disabled = {v}"), ""),
+        None => CheckView::new(CHECK, Status::Ok, "no kernel.unprivileged_bpf_disabled sysctl on this kernel", ""),
     }
 }
 
@@ -423,17 +343,13 @@ fn memlock(f: &Facts) -> CheckView {
         return CheckView::new(
             CHECK,
             Status::Ok,
-            format!(
-                "limit {limit_text}; not used for BPF since Linux 5.11 (memory cgroup accounting)"
-            ),
+            format!("limit {limit_text}; not used for BPF since Linux 5.11 (memory cgroup accounting)"),
             "",
         );
     }
     match limit.parse::<u64>() {
         _ if limit == "unlimited" => CheckView::new(CHECK, Status::Ok, "unlimited", ""),
-        Ok(bytes) if bytes >= 64 << 20 => {
-            CheckView::new(CHECK, Status::Ok, format!("limit {limit_text}"), "")
-        }
+        Ok(bytes) if bytes >= 64 << 20 => CheckView::new(CHECK, Status::Ok, format!("limit {limit_text}"), ""),
         _ => CheckView::new(
             CHECK,
             Status::Warn,
@@ -453,9 +369,7 @@ fn kernel(f: &Facts) -> CheckView {
         Some(_) => CheckView::new(
             CHECK,
             Status::Warn,
-            format!(
-                "Linux {release}: older than 5.6, several bpfpin features are missing (see below)"
-            ),
+            format!("Linux {release}: older than 5.6, several bpfpin features are missing (see below)"),
             "upgrade to Linux 6.6 or newer for every feature",
         ),
         None => CheckView::new(
@@ -474,27 +388,16 @@ fn feature(f: &Facts, feat: &Feature) -> CheckView {
     let why = match (by_version, by_symbol) {
         (true, true) => format!("kernel >= {major}.{minor}, {} in kernel BTF", feat.symbol),
         (true, false) => format!("kernel >= {major}.{minor}"),
-        (false, true) => format!(
-            "{} in kernel BTF (backported before {major}.{minor})",
-            feat.symbol
-        ),
+        (false, true) => format!("{} in kernel BTF (backported before {major}.{minor})", feat.symbol),
         (false, false) => String::new(),
     };
     if by_version || by_symbol {
-        CheckView::new(
-            feat.check,
-            Status::Ok,
-            format!("supported for {}: {why}", feat.what),
-            "",
-        )
+        CheckView::new(feat.check, Status::Ok, format!("supported for {}: {why}", feat.what), "")
     } else {
         CheckView::new(
             feat.check,
             Status::Warn,
-            format!(
-                "not supported for {}: needs Linux {major}.{minor}",
-                feat.what
-            ),
+            format!("not supported for {}: needs Linux {major}.{minor}", feat.what),
             feat.fallback,
         )
     }
@@ -528,10 +431,8 @@ fn unescape_octal(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        let code = b
-            .get(i + 1..i + 4)
-            .and_then(|d| std::str::from_utf8(d).ok())
-            .and_then(|d| u8::from_str_radix(d, 8).ok());
+        let code =
+            b.get(i + 1..i + 4).and_then(|d| std::str::from_utf8(d).ok()).and_then(|d| u8::from_str_radix(d, 8).ok());
         match code {
             Some(c) if b[i] == b'\\' => {
                 out.push(c);
@@ -548,13 +449,8 @@ fn unescape_octal(s: &str) -> String {
 
 /// The soft limit of "Max locked memory" in /proc/self/limits.
 fn parse_memlock(limits: &str) -> Option<String> {
-    let line = limits
-        .lines()
-        .find(|l| l.starts_with("Max locked memory"))?;
-    line["Max locked memory".len()..]
-        .split_whitespace()
-        .next()
-        .map(str::to_owned)
+    let line = limits.lines().find(|l| l.starts_with("Max locked memory"))?;
+    line["Max locked memory".len()..].split_whitespace().next().map(str::to_owned)
 }
 
 /// `6.18.44-fc` -> (6, 18).
@@ -590,10 +486,7 @@ mod tests {
         Facts {
             euid: 0,
             cap_eff: Some(0x0000_01ff_ffff_ffff),
-            mounts: vec![
-                ("/sys/fs/bpf".into(), "bpf".into()),
-                ("/sys/kernel/tracing".into(), "tracefs".into()),
-            ],
+            mounts: vec![("/sys/fs/bpf".into(), "bpf".into()), ("/sys/kernel/tracing".into(), "tracefs".into())],
             nomount: false,
             vmlinux_btf: true,
             btf_symbols: vec![],
@@ -605,10 +498,7 @@ mod tests {
     }
 
     fn status_of(rows: &[CheckView], check: &str) -> Status {
-        rows.iter()
-            .find(|r| r.check == check)
-            .unwrap_or_else(|| panic!("no check {check}"))
-            .status
+        rows.iter().find(|r| r.check == check).unwrap_or_else(|| panic!("no check {check}")).status
     }
 
     #[test]
@@ -625,11 +515,7 @@ mod tests {
     fn bpffs_missing_fails_with_nomount_or_without_root() {
         let mut f = healthy();
         f.mounts.retain(|(_, t)| t != "bpf");
-        assert_eq!(
-            status_of(&checks(&f), "bpffs"),
-            Status::Warn,
-            "root without -n: bpfpin mounts it"
-        );
+        assert_eq!(status_of(&checks(&f), "bpffs"), Status::Warn, "root without -n: bpfpin mounts it");
         f.nomount = true;
         let rows = checks(&f);
         let row = rows.iter().find(|r| r.check == "bpffs").unwrap();
@@ -661,18 +547,11 @@ mod tests {
         f.cap_eff = Some(1 << CAP_BPF);
         let row = privileges(&f);
         assert_eq!(row.status, Status::Warn);
-        assert!(
-            row.detail.contains("CAP_NET_ADMIN") && row.detail.contains("CAP_PERFMON"),
-            "{row:?}"
-        );
+        assert!(row.detail.contains("CAP_NET_ADMIN") && row.detail.contains("CAP_PERFMON"), "{row:?}");
         f.cap_eff = Some((1 << CAP_BPF) | (1 << CAP_NET_ADMIN) | (1 << CAP_PERFMON));
         assert_eq!(privileges(&f).status, Status::Ok);
         f.cap_eff = Some((1 << CAP_SYS_ADMIN) | (1 << CAP_NET_ADMIN));
-        assert_eq!(
-            privileges(&f).status,
-            Status::Ok,
-            "CAP_SYS_ADMIN covers BPF and PERFMON"
-        );
+        assert_eq!(privileges(&f).status, Status::Ok, "CAP_SYS_ADMIN covers BPF and PERFMON");
     }
 
     #[test]
@@ -698,39 +577,23 @@ mod tests {
         assert_eq!(status_of(&rows, "xdp_link"), Status::Ok);
         assert_eq!(status_of(&rows, "batch_ops"), Status::Ok);
         f.btf_symbols = vec!["tcx_link_attach".into()];
-        assert_eq!(
-            status_of(&checks(&f), "tcx"),
-            Status::Ok,
-            "a backport found in BTF counts"
-        );
+        assert_eq!(status_of(&checks(&f), "tcx"), Status::Ok, "a backport found in BTF counts");
         f.memlock = Some("unlimited".into());
         assert_eq!(memlock(&f).status, Status::Ok);
     }
 
     #[test]
     fn parsers() {
-        assert_eq!(
-            parse_cap_eff("Name:\tx\nCapEff:\t000001fffeffffff\n"),
-            Some(0x01ff_feff_ffff)
-        );
+        assert_eq!(parse_cap_eff("Name:\tx\nCapEff:\t000001fffeffffff\n"), Some(0x01ff_feff_ffff));
         assert_eq!(parse_version("6.18.44-fc-v782"), Some((6, 18)));
         assert_eq!(parse_version("5.4"), Some((5, 4)));
         assert_eq!(parse_version("junk"), None);
         let m = parse_mounts("bpf /sys/fs/bpf bpf rw,relatime 0 0\nnone /a\\040b tracefs rw 0 0\n");
-        assert_eq!(
-            m,
-            vec![
-                ("/sys/fs/bpf".into(), "bpf".into()),
-                ("/a b".into(), "tracefs".into())
-            ]
-        );
+        assert_eq!(m, vec![("/sys/fs/bpf".into(), "bpf".into()), ("/a b".into(), "tracefs".into())]);
         let limits = "Limit                     Soft Limit           Hard Limit           Units     \nMax locked memory         8388608              8388608              bytes     \n";
         assert_eq!(parse_memlock(limits).as_deref(), Some("8388608"));
         let btf = b"\0int\0tcx_link_attach\0xtcx_link_attach_x\0generic_map_lookup_batch\0";
-        assert_eq!(
-            btf_symbols(btf),
-            vec!["tcx_link_attach", "generic_map_lookup_batch"]
-        );
+        assert_eq!(btf_symbols(btf), vec!["tcx_link_attach", "generic_map_lookup_batch"]);
     }
 
     #[test]
@@ -741,12 +604,7 @@ mod tests {
             assert_eq!(r.cells()[3], "-");
         }
         let json = serde_json::to_value(&rows[0]).unwrap();
-        let keys: Vec<&str> = json
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(keys, ["check", "status", "detail", "fix"]);
         assert_eq!(json["status"], "ok");
     }

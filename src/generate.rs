@@ -12,7 +12,8 @@ use clap_complete::Shell;
 
 use crate::cli::Cli;
 
-pub const SHELLS: [(Shell, &str); 3] = [(Shell::Bash, "bpfpin.bash"), (Shell::Zsh, "_bpfpin"), (Shell::Fish, "bpfpin.fish")];
+pub const SHELLS: [(Shell, &str); 3] =
+    [(Shell::Bash, "bpfpin.bash"), (Shell::Zsh, "_bpfpin"), (Shell::Fish, "bpfpin.fish")];
 
 pub fn completions(shell: Shell, w: &mut dyn Write) -> Result<()> {
     let mut cmd = Cli::command();

@@ -48,11 +48,5 @@ pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
 }
 
 pub fn output_mode(cli: &Cli) -> Mode {
-    if cli.global.json() {
-        Mode::Json {
-            pretty: cli.global.pretty,
-        }
-    } else {
-        Mode::Plain
-    }
+    if cli.global.json() { Mode::Json { pretty: cli.global.pretty } } else { Mode::Plain }
 }

@@ -97,4 +97,3 @@ fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     }
     Ok(())
 }
-

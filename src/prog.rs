@@ -25,7 +25,9 @@ pub fn run(g: &Global, out: &mut Out, cmd: &ProgCmd) -> Result<()> {
             pin::ensure_mounted(g.nomount)?;
             pin::rm(out, paths, *recursive, ObjKind::Prog)
         }
-        ProgCmd::Dump { words, opcodes, linum, visual } => crate::disasm::dump(g, out, words, *opcodes, *linum, *visual),
+        ProgCmd::Dump { words, opcodes, linum, visual } => {
+            crate::disasm::dump(g, out, words, *opcodes, *linum, *visual)
+        }
         ProgCmd::Attach { words } => crate::net::prog_attach(g, out, words),
         ProgCmd::Detach { words } => crate::net::prog_detach(g, out, words),
         ProgCmd::Tracelog => crate::trace::tracelog(g, out),

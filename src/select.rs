@@ -78,11 +78,7 @@ const DATA_STOPS: &[&str] = &["value", "key", "any", "exist", "noexist"];
 
 impl<'a> Words<'a> {
     pub fn new(verb: &'static str, words: &'a [String]) -> Self {
-        Words {
-            words,
-            pos: 0,
-            verb,
-        }
+        Words { words, pos: 0, verb }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -157,9 +153,7 @@ impl<'a> Words<'a> {
             "pinned" => ProgSel::Pinned(self.take_path("a pinned path")?),
             "name" => ProgSel::Name(self.require("a program name")?.to_string()),
             "tag" => ProgSel::Tag(parse_tag(self.require("a program tag")?)?),
-            other => {
-                bare_path(other, "`id`, `pinned`, `name`, `tag` or a path").map(ProgSel::Pinned)?
-            }
+            other => bare_path(other, "`id`, `pinned`, `name`, `tag` or a path").map(ProgSel::Pinned)?,
         })
     }
 
@@ -204,9 +198,7 @@ impl<'a> Words<'a> {
         if bytes.is_empty() {
             bail!(UserError::new(
                 format!("{what} has no bytes"),
-                format!(
-                    "give the {what} as bytes, e.g. `{what} 1 0 0 0` or `{what} hex 01 00 00 00`"
-                ),
+                format!("give the {what} as bytes, e.g. `{what} 1 0 0 0` or `{what} hex 01 00 00 00`"),
             ));
         }
         Ok(Data::Bytes(bytes))
@@ -305,20 +297,11 @@ mod tests {
     fn prog_selectors() {
         let cases = [
             ("id 5", ProgSel::Id(5)),
-            (
-                "pinned /sys/fs/bpf/p",
-                ProgSel::Pinned("/sys/fs/bpf/p".into()),
-            ),
+            ("pinned /sys/fs/bpf/p", ProgSel::Pinned("/sys/fs/bpf/p".into())),
             ("/sys/fs/bpf/p", ProgSel::Pinned("/sys/fs/bpf/p".into())),
             ("name xdp_count", ProgSel::Name("xdp_count".into())),
-            (
-                "tag 0123456789abcdef",
-                ProgSel::Tag([1, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef]),
-            ),
-            (
-                "tag 01:23:45:67:89:ab:cd:ef",
-                ProgSel::Tag([1, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef]),
-            ),
+            ("tag 0123456789abcdef", ProgSel::Tag([1, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef])),
+            ("tag 01:23:45:67:89:ab:cd:ef", ProgSel::Tag([1, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef])),
         ];
         for (s, want) in cases {
             let w = words(s);
@@ -330,13 +313,8 @@ mod tests {
 
     #[test]
     fn bad_selectors_name_the_token() {
-        for (s, needle) in [
-            ("idd 5", "`idd`"),
-            ("id x", "`x`"),
-            ("tag zz", "`zz`"),
-            ("id", "ends"),
-            ("id -1", "`-1`"),
-        ] {
+        for (s, needle) in [("idd 5", "`idd`"), ("id x", "`x`"), ("tag zz", "`zz`"), ("id", "ends"), ("id -1", "`-1`")]
+        {
             let w = words(s);
             let err = Words::new("prog show", &w).take_prog().unwrap_err();
             assert!(format!("{err:#}").contains(needle), "{s}: {err:#}");
@@ -346,20 +324,11 @@ mod tests {
     #[test]
     fn map_and_link_selectors() {
         let w = words("name counters");
-        assert_eq!(
-            Words::new("map dump", &w).take_map().unwrap(),
-            MapSel::Name("counters".into())
-        );
+        assert_eq!(Words::new("map dump", &w).take_map().unwrap(), MapSel::Name("counters".into()));
         let w = words("./rel/pin");
-        assert_eq!(
-            Words::new("map dump", &w).take_map().unwrap(),
-            MapSel::Pinned("./rel/pin".into())
-        );
+        assert_eq!(Words::new("map dump", &w).take_map().unwrap(), MapSel::Pinned("./rel/pin".into()));
         let w = words("id 9");
-        assert_eq!(
-            Words::new("link show", &w).take_link().unwrap(),
-            LinkSel::Id(9)
-        );
+        assert_eq!(Words::new("link show", &w).take_link().unwrap(), LinkSel::Id(9));
         let w = words("name x");
         assert!(Words::new("link show", &w).take_link().is_err());
     }
@@ -374,17 +343,10 @@ mod tests {
         ];
         for (s, want) in cases {
             let w = words(s);
-            assert_eq!(
-                Words::new("map lookup", &w).take_data("key").unwrap(),
-                Data::Bytes(want),
-                "{s}"
-            );
+            assert_eq!(Words::new("map lookup", &w).take_data("key").unwrap(), Data::Bytes(want), "{s}");
         }
         let w = words("json {\"a\":1}");
-        assert_eq!(
-            Words::new("map update", &w).take_data("value").unwrap(),
-            Data::Json("{\"a\":1}".into())
-        );
+        assert_eq!(Words::new("map update", &w).take_data("value").unwrap(), Data::Json("{\"a\":1}".into()));
     }
 
     #[test]
@@ -403,10 +365,7 @@ mod tests {
     fn bad_data() {
         for s in ["256", "x", "hex zz", "", "-1"] {
             let w = words(s);
-            assert!(
-                Words::new("map lookup", &w).take_data("key").is_err(),
-                "{s}"
-            );
+            assert!(Words::new("map lookup", &w).take_data("key").is_err(), "{s}");
         }
     }
 

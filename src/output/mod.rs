@@ -32,11 +32,7 @@ impl Out {
     pub fn new(mode: Mode) -> Self {
         let stdout = io::stdout();
         let tty = stdout.is_terminal();
-        Out {
-            mode,
-            tty,
-            w: Counted { inner: BufWriter::with_capacity(64 * 1024, stdout.lock()), bytes: 0 },
-        }
+        Out { mode, tty, w: Counted { inner: BufWriter::with_capacity(64 * 1024, stdout.lock()), bytes: 0 } }
     }
 
     pub fn is_json(&self) -> bool {
@@ -147,11 +143,7 @@ impl Out {
     /// Open one group: `header` (a struct, so a JSON object) with an
     /// `elements` array appended, whose items are then streamed through the
     /// returned `Stream`; close it with `group_item_end`.
-    pub fn group_item_begin<H: Serialize>(
-        &mut self,
-        g: &mut Group,
-        header: &H,
-    ) -> io::Result<Stream> {
+    pub fn group_item_begin<H: Serialize>(&mut self, g: &mut Group, header: &H) -> io::Result<Stream> {
         let Mode::Json { pretty } = self.mode else {
             return Ok(Stream { count: 0, depth: 3 });
         };
@@ -175,11 +167,7 @@ impl Out {
             self.w.write_all(b"\"elements\": [")?;
         } else {
             self.w.write_all(open)?;
-            self.w.write_all(if has_fields {
-                b",\"elements\":["
-            } else {
-                b"\"elements\":["
-            })?;
+            self.w.write_all(if has_fields { b",\"elements\":[" } else { b"\"elements\":[" })?;
         }
         Ok(Stream { count: 0, depth: 3 })
     }

@@ -14,11 +14,9 @@ pub trait Row {
 pub fn write<T: Row>(w: &mut dyn Write, rows: &[T], tty: bool) -> io::Result<()> {
     let mut t = Table::new();
     if tty {
-        t.load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic);
+        t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
     } else {
-        t.load_style(presets::NOTHING)
-            .set_content_arrangement(ContentArrangement::Disabled);
+        t.load_style(presets::NOTHING).set_content_arrangement(ContentArrangement::Disabled);
     }
     t.set_header(T::header().iter().map(|h| h.to_uppercase()));
     for r in rows {
@@ -52,14 +50,8 @@ mod tests {
         let s = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = s.lines().collect();
         assert_eq!(lines.len(), 3);
-        assert_eq!(
-            lines[0].split_whitespace().collect::<Vec<_>>(),
-            ["ID", "NAME"]
-        );
-        assert_eq!(
-            lines[1].split_whitespace().collect::<Vec<_>>(),
-            ["7", "counter"]
-        );
+        assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["ID", "NAME"]);
+        assert_eq!(lines[1].split_whitespace().collect::<Vec<_>>(), ["7", "counter"]);
         assert!(!s.contains('│') && !s.contains('-'));
     }
 }

@@ -201,7 +201,8 @@ pub fn prog_info(fd: BorrowedFd<'_>) -> SysResult<ProgInfo> {
         obj_info(fd, &mut again)?;
     }
     map_ids.truncate(info.nr_map_ids as usize);
-    let func_info = if info.nr_func_info > 0 { vec![(u32_at(&first_func, 0), u32_at(&first_func, 4))] } else { Vec::new() };
+    let func_info =
+        if info.nr_func_info > 0 { vec![(u32_at(&first_func, 0), u32_at(&first_func, 4))] } else { Vec::new() };
     // The pointers above belong to this call; callers get plain numbers.
     info.map_ids = 0;
     info.func_info = 0;

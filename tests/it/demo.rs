@@ -43,7 +43,10 @@ fn demo_runs_end_to_end_and_cleans_up() {
         .filter_map(|l| l.strip_prefix("key: 0  value: {packets: "))
         .filter_map(|rest| rest.split(',').next()?.parse().ok())
         .collect();
-    assert!(ingress.len() >= 2 && ingress[0] >= 10 && ingress[1] >= ingress[0] + 10, "tc counts {ingress:?}:\n{stdout}");
+    assert!(
+        ingress.len() >= 2 && ingress[0] >= 10 && ingress[1] >= ingress[0] + 10,
+        "tc counts {ingress:?}:\n{stdout}"
+    );
     let left = leftovers();
     assert!(left.is_empty(), "the demo left {left:?}");
 }

@@ -28,59 +28,35 @@ const CHECKS: &[&str] = &[
 /// fails, main adds the `{"error", "fix"}` document after it.
 fn rows(run: &Run) -> Vec<Value> {
     let mut docs = serde_json::Deserializer::from_slice(&run.out.stdout).into_iter::<Value>();
-    let first = docs
-        .next()
-        .unwrap_or_else(|| panic!("no JSON on stdout: {}", run.stdout()));
+    let first = docs.next().unwrap_or_else(|| panic!("no JSON on stdout: {}", run.stdout()));
     let first = first.unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", run.stdout()));
-    first
-        .as_array()
-        .unwrap_or_else(|| panic!("not an array: {first}"))
-        .clone()
+    first.as_array().unwrap_or_else(|| panic!("not an array: {first}")).clone()
 }
 
 fn row<'a>(rows: &'a [Value], check: &str) -> &'a Value {
-    rows.iter()
-        .find(|r| r["check"] == check)
-        .unwrap_or_else(|| panic!("no `{check}` check in {rows:?}"))
+    rows.iter().find(|r| r["check"] == check).unwrap_or_else(|| panic!("no `{check}` check in {rows:?}"))
 }
 
 fn bpffs_mounted_on_host() -> bool {
     fs::read_to_string("/proc/self/mounts")
         .unwrap_or_default()
         .lines()
-        .any(|l| {
-            l.split_whitespace().nth(1) == Some("/sys/fs/bpf")
-                && l.split_whitespace().nth(2) == Some("bpf")
-        })
+        .any(|l| l.split_whitespace().nth(1) == Some("/sys/fs/bpf") && l.split_whitespace().nth(2) == Some("bpf"))
 }
 
 #[test]
 fn json_rows_have_the_keys_and_exit_status_follows_failures() {
     let run = bpfpin(&["-j", "doctor"]);
     let rows = rows(&run);
-    let names: Vec<&str> = rows
-        .iter()
-        .map(|r| r["check"].as_str().unwrap_or_default())
-        .collect();
+    let names: Vec<&str> = rows.iter().map(|r| r["check"].as_str().unwrap_or_default()).collect();
     assert_eq!(names, CHECKS);
     for r in &rows {
-        let keys: Vec<&str> = r
-            .as_object()
-            .expect("object")
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let keys: Vec<&str> = r.as_object().expect("object").keys().map(String::as_str).collect();
         assert_eq!(keys, ["check", "status", "detail", "fix"], "{r}");
-        assert!(
-            ["ok", "warn", "fail"].contains(&r["status"].as_str().unwrap_or_default()),
-            "{r}"
-        );
+        assert!(["ok", "warn", "fail"].contains(&r["status"].as_str().unwrap_or_default()), "{r}");
         assert!(!r["detail"].as_str().unwrap_or_default().is_empty(), "{r}");
         if r["status"] == "fail" {
-            assert!(
-                !r["fix"].as_str().unwrap_or_default().is_empty(),
-                "a failure without a fix: {r}"
-            );
+            assert!(!r["fix"].as_str().unwrap_or_default().is_empty(), "a failure without a fix: {r}");
         }
     }
     let failed = rows.iter().filter(|r| r["status"] == "fail").count();
@@ -95,19 +71,10 @@ fn json_rows_have_the_keys_and_exit_status_follows_failures() {
 fn plain_output_is_a_table() {
     let run = bpfpin(&["doctor"]);
     let out = run.stdout();
-    let header: Vec<&str> = out
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect();
+    let header: Vec<&str> = out.lines().next().unwrap_or_default().split_whitespace().collect();
     assert_eq!(header, ["CHECK", "STATUS", "DETAIL", "FIX"], "{out}");
     for check in CHECKS {
-        assert!(
-            out.lines()
-                .any(|l| l.split_whitespace().next() == Some(check)),
-            "no row for {check}: {out}"
-        );
+        assert!(out.lines().any(|l| l.split_whitespace().next() == Some(check)), "no row for {check}: {out}");
     }
 }
 
@@ -117,22 +84,13 @@ fn root_btf_and_jit_are_reported_as_this_machine_has_them() {
     let rows = rows(&bpfpin(&["-j", "doctor"]));
     assert_eq!(row(&rows, "privileges")["status"], "ok", "running as root");
     assert_eq!(row(&rows, "bpffs")["status"], "ok");
-    let btf = if Path::new("/sys/kernel/btf/vmlinux").exists() {
-        "ok"
-    } else {
-        "warn"
-    };
+    let btf = if Path::new("/sys/kernel/btf/vmlinux").exists() { "ok" } else { "warn" };
     assert_eq!(row(&rows, "btf")["status"], btf);
     let jit = fs::read_to_string("/proc/sys/net/core/bpf_jit_enable").unwrap_or_default();
     let jit = if jit.trim() == "1" { "ok" } else { "warn" };
     assert_eq!(row(&rows, "jit")["status"], jit);
     let release = fs::read_to_string("/proc/sys/kernel/osrelease").expect("osrelease");
-    assert!(
-        row(&rows, "kernel")["detail"]
-            .as_str()
-            .unwrap_or_default()
-            .contains(release.trim())
-    );
+    assert!(row(&rows, "kernel")["detail"].as_str().unwrap_or_default().contains(release.trim()));
 }
 
 #[test]
@@ -153,19 +111,7 @@ fn missing_bpffs_is_a_failure_in_a_private_mount_namespace() {
     let rows = rows(&run);
     let bpffs = row(&rows, "bpffs");
     assert_eq!(bpffs["status"], "fail", "{bpffs}");
-    assert!(
-        bpffs["detail"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("not mounted at /sys/fs/bpf"),
-        "{bpffs}"
-    );
-    assert!(
-        bpffs["fix"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("mount -t bpf bpf /sys/fs/bpf"),
-        "{bpffs}"
-    );
+    assert!(bpffs["detail"].as_str().unwrap_or_default().contains("not mounted at /sys/fs/bpf"), "{bpffs}");
+    assert!(bpffs["fix"].as_str().unwrap_or_default().contains("mount -t bpf bpf /sys/fs/bpf"), "{bpffs}");
     run.err("check");
 }

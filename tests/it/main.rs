@@ -4,8 +4,8 @@
 mod util;
 
 mod batch;
-mod doctor;
 mod demo;
+mod doctor;
 mod dump;
 mod errors;
 mod generated;

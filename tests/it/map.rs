@@ -10,21 +10,10 @@ use crate::require_root;
 use crate::util::*;
 
 /// `bpftool map create D/file type T key K value V entries E name N`; returns the pin.
-fn create(
-    d: &BpffsDir,
-    file: &str,
-    kind: &str,
-    key: u32,
-    value: u32,
-    entries: u32,
-    name: &str,
-) -> String {
+fn create(d: &BpffsDir, file: &str, kind: &str, key: u32, value: u32, entries: u32, name: &str) -> String {
     let pin = d.join(file);
     let (k, v, e) = (key.to_string(), value.to_string(), entries.to_string());
-    bpftool(&[
-        "map", "create", &pin, "type", kind, "key", &k, "value", &v, "entries", &e, "name", name,
-    ])
-    .ok();
+    bpftool(&["map", "create", &pin, "type", kind, "key", &k, "value", &v, "entries", &e, "name", name]).ok();
     pin
 }
 
@@ -34,9 +23,7 @@ fn hex_words(bytes: &[u8]) -> Vec<String> {
 
 /// `bpftool map update pinned P key hex .. value hex ..`.
 fn update(pin: &str, key: &[u8], value: &[u8]) {
-    let mut args: Vec<String> = ["map", "update", "pinned", pin, "key", "hex"]
-        .map(String::from)
-        .to_vec();
+    let mut args: Vec<String> = ["map", "update", "pinned", pin, "key", "hex"].map(String::from).to_vec();
     args.extend(hex_words(key));
     args.extend(["value".to_string(), "hex".to_string()]);
     args.extend(hex_words(value));
@@ -47,13 +34,7 @@ fn update(pin: &str, key: &[u8], value: &[u8]) {
 /// Deterministic, distinct bytes for entry `i` of a `len`-byte field.
 fn pattern(i: u32, len: u32, seed: u8) -> Vec<u8> {
     (0..len)
-        .map(|j| {
-            (i as u8)
-                .wrapping_mul(37)
-                .wrapping_add(seed)
-                .wrapping_add((j as u8).wrapping_mul(11))
-                ^ (j as u8)
-        })
+        .map(|j| (i as u8).wrapping_mul(37).wrapping_add(seed).wrapping_add((j as u8).wrapping_mul(11)) ^ (j as u8))
         .collect()
 }
 
@@ -71,11 +52,7 @@ fn key_of(i: u32, len: u32) -> Vec<u8> {
 fn same_dump(pin: &str) -> (String, Value) {
     let want = bpftool(&["map", "dump", "pinned", pin]).ok();
     let got = bpfpin(&["map", "dump", "pinned", pin]).ok();
-    assert_eq!(
-        got.stdout(),
-        want.stdout(),
-        "plain dump of {pin} differs from bpftool"
-    );
+    assert_eq!(got.stdout(), want.stdout(), "plain dump of {pin} differs from bpftool");
     assert!(got.stderr().is_empty(), "stderr: {}", got.stderr());
     let json = same_json_dump(&["pinned", pin]);
     (want.stdout(), json)
@@ -88,16 +65,8 @@ fn same_json_dump(sel: &[&str]) -> Value {
     args.extend_from_slice(sel);
     let want = bpftool(&args).ok();
     let got = bpfpin(&args).ok();
-    assert_eq!(
-        got.json(),
-        want.json(),
-        "-j dump of {sel:?} differs from bpftool (parsed)"
-    );
-    assert_eq!(
-        got.stdout(),
-        want.stdout(),
-        "-j dump of {sel:?} differs from bpftool (bytes)"
-    );
+    assert_eq!(got.json(), want.json(), "-j dump of {sel:?} differs from bpftool (parsed)");
+    assert_eq!(got.stdout(), want.stdout(), "-j dump of {sel:?} differs from bpftool (bytes)");
     got.json()
 }
 
@@ -126,15 +95,8 @@ fn plain_and_json_dump_match_bpftool_on_map_types() {
             let (plain, json) = same_dump(&pin);
             // Arrays list every slot; hashes what was put in.
             let count = if kind.ends_with("array") { entries } else { n };
-            assert!(
-                plain.ends_with(&format!("Found {count} elements\n")),
-                "{file}: {plain}"
-            );
-            assert_eq!(
-                json.as_array().map(Vec::len),
-                Some(count as usize),
-                "{file}"
-            );
+            assert!(plain.ends_with(&format!("Found {count} elements\n")), "{file}: {plain}");
+            assert_eq!(json.as_array().map(Vec::len), Some(count as usize), "{file}");
         }
     }
 }
@@ -143,19 +105,7 @@ fn plain_and_json_dump_match_bpftool_on_map_types() {
 fn plain_and_json_dump_match_bpftool_on_odd_and_long_sizes() {
     require_root!();
     let d = BpffsDir::new();
-    for (k, v) in [
-        (1, 1),
-        (3, 5),
-        (4, 20),
-        (20, 4),
-        (17, 3),
-        (40, 40),
-        (64, 64),
-        (8, 16),
-        (16, 8),
-        (2, 24),
-        (24, 1),
-    ] {
+    for (k, v) in [(1, 1), (3, 5), (4, 20), (20, 4), (17, 3), (40, 40), (64, 64), (8, 16), (16, 8), (2, 24), (24, 1)] {
         for kind in ["hash", "percpu_hash"] {
             let file = format!("{kind}_{k}_{v}");
             let pin = create(&d, &file, kind, k, v, 16, "t_sizes");
@@ -163,23 +113,11 @@ fn plain_and_json_dump_match_bpftool_on_odd_and_long_sizes() {
             let (plain, json) = same_dump(&pin);
             assert!(plain.ends_with("Found 6 elements\n"), "{file}: {plain}");
             let first = &json[0];
-            assert_eq!(
-                first["key"].as_array().map(Vec::len),
-                Some(k as usize),
-                "{file}"
-            );
+            assert_eq!(first["key"].as_array().map(Vec::len), Some(k as usize), "{file}");
             if kind == "hash" {
-                assert_eq!(
-                    first["value"].as_array().map(Vec::len),
-                    Some(v as usize),
-                    "{file}"
-                );
+                assert_eq!(first["value"].as_array().map(Vec::len), Some(v as usize), "{file}");
             } else {
-                assert_eq!(
-                    first["values"][0]["value"].as_array().map(Vec::len),
-                    Some(v as usize),
-                    "{file}"
-                );
+                assert_eq!(first["values"][0]["value"].as_array().map(Vec::len), Some(v as usize), "{file}");
             }
         }
     }
@@ -201,15 +139,7 @@ fn empty_map_dumps_found_0_elements() {
 
 /// Loads tests/objects/btf_maps.o with its maps pinned in `d`.
 fn load_btf_maps(d: &BpffsDir) {
-    bpfpin(&[
-        "prog",
-        "load",
-        &object("btf_maps.o"),
-        &d.join("prog"),
-        "--pin-maps",
-        &d.s(),
-    ])
-    .ok();
+    bpfpin(&["prog", "load", &object("btf_maps.o"), &d.join("prog"), "--pin-maps", &d.s()]).ok();
 }
 
 fn u32le(v: u32) -> Vec<u8> {
@@ -237,57 +167,30 @@ fn btf_maps_json_dump_matches_bpftool_with_formatted() {
         }
     }
     for i in [0u32, 3, 15] {
-        update(
-            &d.join("array_u32_u64"),
-            &u32le(i),
-            &u64le(u64::MAX - u64::from(i)),
-        );
+        update(&d.join("array_u32_u64"), &u32le(i), &u64le(u64::MAX - u64::from(i)));
     }
     update(&d.join("stats"), &u32le(1), &stats_value(5, 336));
     update(&d.join("stats"), &u32le(2), &stats_value(3, 456));
 
-    for m in [
-        "hash_u32_u64",
-        "stats",
-        "percpu_u32_u64",
-        "array_u32_u64",
-        "lru_u32_u64",
-    ] {
+    for m in ["hash_u32_u64", "stats", "percpu_u32_u64", "array_u32_u64", "lru_u32_u64"] {
         let json = same_json_dump(&["pinned", &d.join(m)]);
-        let entries = json
-            .as_array()
-            .unwrap_or_else(|| panic!("{m}: not an array"));
+        let entries = json.as_array().unwrap_or_else(|| panic!("{m}: not an array"));
         assert!(!entries.is_empty(), "{m}");
         for e in entries {
             assert!(e.get("formatted").is_some(), "{m}: no formatted in {e}");
         }
     }
     let stats = same_json_dump(&["pinned", &d.join("stats")]);
-    let mut formatted: Vec<&Value> = stats
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| &e["formatted"])
-        .collect();
+    let mut formatted: Vec<&Value> = stats.as_array().into_iter().flatten().map(|e| &e["formatted"]).collect();
     formatted.sort_by_key(|f| f["key"].as_u64());
-    assert_eq!(
-        formatted[0],
-        &serde_json::json!({"key": 1, "value": {"packets": 5, "bytes": 336}})
-    );
+    assert_eq!(formatted[0], &serde_json::json!({"key": 1, "value": {"packets": 5, "bytes": 336}}));
     let percpu = same_json_dump(&["pinned", &d.join("percpu_u32_u64")]);
     let cpus = percpu[0]["formatted"]["values"].as_array().map(Vec::len);
     assert!(cpus.is_some_and(|n| n >= 1), "{percpu}");
-    assert_eq!(
-        percpu[0]["values"].as_array().map(Vec::len),
-        cpus,
-        "one raw value per CPU as in formatted"
-    );
+    assert_eq!(percpu[0]["values"].as_array().map(Vec::len), cpus, "one raw value per CPU as in formatted");
     let array = same_json_dump(&["pinned", &d.join("array_u32_u64")]);
     assert_eq!(array.as_array().map(Vec::len), Some(16));
-    assert_eq!(
-        array[3]["formatted"],
-        serde_json::json!({"key": 3, "value": u64::MAX - 3})
-    );
+    assert_eq!(array[3]["formatted"], serde_json::json!({"key": 3, "value": u64::MAX - 3}));
 }
 
 /// Plain lines of a dump, the `Found` line apart, sorted (hash order is per map).
@@ -308,20 +211,12 @@ fn btf_maps_plain_dump_is_typed_and_hex_is_raw() {
     update(&stats, &u32le(2), &stats_value(3, 456));
     let plain = bpfpin(&["map", "dump", "pinned", &stats]).ok().stdout();
     let (lines, found) = sorted_lines(&plain);
-    assert_eq!(
-        lines,
-        [
-            "key: 1  value: {packets: 5, bytes: 336}",
-            "key: 2  value: {packets: 3, bytes: 456}"
-        ]
-    );
+    assert_eq!(lines, ["key: 1  value: {packets: 5, bytes: 336}", "key: 2  value: {packets: 3, bytes: 456}"]);
     assert_eq!(found, "Found 2 elements");
 
     // --hex: bpftool's raw layout (key and value share a line up to 24 bytes
     // in total; a 16-byte value splits in two groups of 8).
-    let hex = bpfpin(&["map", "dump", "pinned", &stats, "--hex"])
-        .ok()
-        .stdout();
+    let hex = bpfpin(&["map", "dump", "pinned", &stats, "--hex"]).ok().stdout();
     let (lines, found) = sorted_lines(&hex);
     assert_eq!(
         lines,
@@ -335,21 +230,13 @@ fn btf_maps_plain_dump_is_typed_and_hex_is_raw() {
     let raw = create(&d, "raw_stats", "hash", 4, 16, 64, "t_raw");
     update(&raw, &u32le(1), &stats_value(5, 336));
     update(&raw, &u32le(2), &stats_value(3, 456));
-    assert_eq!(
-        sorted_lines(&bpftool(&["map", "dump", "pinned", &raw]).ok().stdout()),
-        sorted_lines(&hex)
-    );
+    assert_eq!(sorted_lines(&bpftool(&["map", "dump", "pinned", &raw]).ok().stdout()), sorted_lines(&hex));
 
     let h = d.join("hash_u32_u64");
     update(&h, &u32le(7), &u64le(42));
+    assert_eq!(bpfpin(&["map", "dump", "pinned", &h]).ok().stdout(), "key: 7  value: 42\nFound 1 element\n");
     assert_eq!(
-        bpfpin(&["map", "dump", "pinned", &h]).ok().stdout(),
-        "key: 7  value: 42\nFound 1 element\n"
-    );
-    assert_eq!(
-        bpfpin(&["map", "dump", "pinned", &h, "--hex"])
-            .ok()
-            .stdout(),
+        bpfpin(&["map", "dump", "pinned", &h, "--hex"]).ok().stdout(),
         "key: 07 00 00 00  value: 2a 00 00 00 00 00 00 00\nFound 1 element\n"
     );
 
@@ -359,16 +246,8 @@ fn btf_maps_plain_dump_is_typed_and_hex_is_raw() {
     let twin = create(&d, "raw_pc", "percpu_hash", 4, 8, 64, "t_raw_pc");
     update(&twin, &u32le(9), &u64le(0x0102));
     let want = bpftool(&["map", "dump", "pinned", &twin]).ok().stdout();
-    assert!(
-        want.starts_with("key:\n09 00 00 00\nvalue (CPU 00): 02 01 00 00 00 00 00 00\n"),
-        "{want}"
-    );
-    assert_eq!(
-        bpfpin(&["map", "dump", "pinned", &pc, "--hex"])
-            .ok()
-            .stdout(),
-        want
-    );
+    assert!(want.starts_with("key:\n09 00 00 00\nvalue (CPU 00): 02 01 00 00 00 00 00 00\n"), "{want}");
+    assert_eq!(bpfpin(&["map", "dump", "pinned", &pc, "--hex"]).ok().stdout(), want);
 }
 
 /// The keys `map show` shares with bpftool (bpftool may add `pids`).
@@ -393,10 +272,7 @@ fn same_show(args: &[&str]) -> Value {
     let want = bpftool(args).ok().json();
     let got = bpfpin(args).ok().json();
     let pick = |v: &Value| -> Vec<(String, Value)> {
-        SHOW_KEYS
-            .iter()
-            .map(|k| (k.to_string(), v.get(*k).cloned().unwrap_or(Value::Null)))
-            .collect()
+        SHOW_KEYS.iter().map(|k| (k.to_string(), v.get(*k).cloned().unwrap_or(Value::Null))).collect()
     };
     match (&got, &want) {
         (Value::Array(g), Value::Array(w)) => {
@@ -416,13 +292,7 @@ fn json_map_show_matches_bpftool() {
     let d = BpffsDir::new();
     load_btf_maps(&d);
     let raw = create(&d, "raw", "lru_percpu_hash", 3, 5, 8, "t_show_raw");
-    for m in [
-        "hash_u32_u64",
-        "stats",
-        "percpu_u32_u64",
-        "array_u32_u64",
-        "lru_u32_u64",
-    ] {
+    for m in ["hash_u32_u64", "stats", "percpu_u32_u64", "array_u32_u64", "lru_u32_u64"] {
         let pin = d.join(m);
         let v = same_show(&["-j", "map", "show", "pinned", &pin]);
         assert_eq!(v["name"], m);
@@ -436,11 +306,7 @@ fn json_map_show_matches_bpftool() {
     }
     let v = same_show(&["-j", "map", "show", "pinned", &raw]);
     assert_eq!(
-        (
-            v["type"].as_str(),
-            v["bytes_key"].as_u64(),
-            v["bytes_value"].as_u64()
-        ),
+        (v["type"].as_str(), v["bytes_key"].as_u64(), v["bytes_value"].as_u64()),
         (Some("lru_percpu_hash"), Some(3), Some(5))
     );
     assert!(v.get("btf_id").is_none(), "{v}");
@@ -461,15 +327,7 @@ fn frozen_map_shows_frozen_1() {
 }
 
 fn load_tail_call(d: &BpffsDir) -> (String, String) {
-    bpfpin(&[
-        "prog",
-        "loadall",
-        &object("tail_call.o"),
-        &d.join("progs"),
-        "--pin-maps",
-        &d.s(),
-    ])
-    .ok();
+    bpfpin(&["prog", "loadall", &object("tail_call.o"), &d.join("progs"), "--pin-maps", &d.s()]).ok();
     (d.join("jmp_table"), d.join("progs/tail_target"))
 }
 
@@ -494,31 +352,13 @@ fn prog_array_dump_matches_bpftool() {
     let (jmp, target) = load_tail_call(&d);
     let (plain, _) = same_dump(&jmp);
     assert_eq!(plain, "Found 0 elements\n", "empty slots are not listed");
-    bpftool(&[
-        "map", "update", "pinned", &jmp, "key", "0", "0", "0", "0", "value", "pinned", &target,
-    ])
-    .ok();
-    bpftool(&[
-        "map", "update", "pinned", &jmp, "key", "3", "0", "0", "0", "value", "pinned", &target,
-    ])
-    .ok();
+    bpftool(&["map", "update", "pinned", &jmp, "key", "0", "0", "0", "0", "value", "pinned", &target]).ok();
+    bpftool(&["map", "update", "pinned", &jmp, "key", "3", "0", "0", "0", "value", "pinned", &target]).ok();
     let (plain, json) = same_dump(&jmp);
     assert!(plain.ends_with("Found 2 elements\n"), "{plain}");
-    let prog_id = bpftool(&["-j", "prog", "show", "pinned", &target])
-        .ok()
-        .json()["id"]
-        .as_u64()
-        .unwrap_or(0) as u32;
-    let want: Vec<Value> = prog_id
-        .to_le_bytes()
-        .iter()
-        .map(|b| Value::from(format!("0x{b:02x}")))
-        .collect();
-    assert_eq!(
-        json[0]["value"],
-        Value::Array(want),
-        "the value is the program id"
-    );
+    let prog_id = bpftool(&["-j", "prog", "show", "pinned", &target]).ok().json()["id"].as_u64().unwrap_or(0) as u32;
+    let want: Vec<Value> = prog_id.to_le_bytes().iter().map(|b| Value::from(format!("0x{b:02x}"))).collect();
+    assert_eq!(json[0]["value"], Value::Array(want), "the value is the program id");
 }
 
 #[track_caller]
@@ -541,10 +381,7 @@ fn refuses_dump(pin: &str, needle: &str) {
         );
         if json {
             let v = r.json();
-            assert!(
-                v["error"].as_str().is_some_and(|e| e.contains(needle)) && v["fix"].is_string(),
-                "{v}"
-            );
+            assert!(v["error"].as_str().is_some_and(|e| e.contains(needle)) && v["fix"].is_string(), "{v}");
         } else {
             assert!(stdout.is_empty(), "plain stdout: {stdout}");
         }
@@ -555,15 +392,7 @@ fn refuses_dump(pin: &str, needle: &str) {
 fn dump_refuses_ringbuf_perf_event_array_and_queue() {
     require_root!();
     let d = BpffsDir::new();
-    bpfpin(&[
-        "prog",
-        "load",
-        &object("ringbuf.o"),
-        &d.join("prog"),
-        "--pin-maps",
-        &d.s(),
-    ])
-    .ok();
+    bpfpin(&["prog", "load", &object("ringbuf.o"), &d.join("prog"), "--pin-maps", &d.s()]).ok();
     refuses_dump(&d.join("events"), "is a ringbuf and cannot be dumped");
     let pe = create(&d, "pe", "perf_event_array", 4, 4, 2, "t_pe");
     refuses_dump(&pe, "is a perf_event_array and cannot be dumped");
@@ -571,11 +400,7 @@ fn dump_refuses_ringbuf_perf_event_array_and_queue() {
     bpftool(&["map", "push", "pinned", &q, "value", "1", "0", "0", "0"]).ok();
     refuses_dump(&q, "is a queue and cannot be dumped");
     let r = bpfpin(&["map", "dump", "pinned", &q]).err("queue");
-    assert!(
-        r.stderr().contains("map peek"),
-        "the fix names peek/pop: {}",
-        r.stderr()
-    );
+    assert!(r.stderr().contains("map peek"), "the fix names peek/pop: {}", r.stderr());
 }
 
 /// A file under the system temp dir, removed on drop.
@@ -635,12 +460,7 @@ fn name_selecting_two_maps_dumps_both_as_bpftool() {
     let want = bpftool(&["map", "dump", "name", &name]).ok();
     let got = bpfpin(&["map", "dump", "name", &name]).ok();
     assert_eq!(got.stdout(), want.stdout(), "plain dump of two maps");
-    assert!(
-        got.stdout()
-            .contains(&format!(": hash  name {name}  flags 0x0\n")),
-        "{}",
-        got.stdout()
-    );
+    assert!(got.stdout().contains(&format!(": hash  name {name}  flags 0x0\n")), "{}", got.stdout());
 
     let json = same_json_dump(&["name", &name]);
     let maps = json.as_array().unwrap_or_else(|| panic!("{json}"));
@@ -652,20 +472,12 @@ fn name_selecting_two_maps_dumps_both_as_bpftool() {
 
     // -p is the same document, indented.
     let pretty = bpfpin(&["-p", "map", "dump", "name", &name]).ok();
-    assert_eq!(
-        pretty.json(),
-        bpftool(&["-p", "map", "dump", "name", &name]).ok().json()
-    );
+    assert_eq!(pretty.json(), bpftool(&["-p", "map", "dump", "name", &name]).ok().json());
     assert!(pretty.stdout().lines().count() > 3, "{}", pretty.stdout());
 
     // map show with the same selector lists all three, as bpftool does.
     let shown = same_show(&["-j", "map", "show", "name", &name]);
-    let ids: BTreeSet<u64> = shown
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m["id"].as_u64())
-        .collect();
+    let ids: BTreeSet<u64> = shown.as_array().into_iter().flatten().filter_map(|m| m["id"].as_u64()).collect();
     assert_eq!(ids.len(), 3);
 }
 

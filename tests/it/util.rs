@@ -97,7 +97,8 @@ impl Run {
     }
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.out.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.describe()))
+        serde_json::from_slice(&self.out.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.describe()))
     }
 }
 
