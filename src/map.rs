@@ -5,7 +5,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use anyhow::{Context, Result, bail};
 
-use crate::btf::Btf;
+use crate::btf::{Btf, MapValue};
 use crate::cli::{Global, MapCmd};
 use crate::error::UserError;
 use crate::model::{
@@ -173,20 +173,33 @@ fn undumpable(map_type: u32) -> Option<(&'static str, &'static str)> {
     })
 }
 
-/// BTF types for a map's keys and values, when it has them.
-struct Typed {
-    btf: Btf,
-    key: u32,
-    value: u32,
+/// BTF types for a map's keys and values, when it has them (dumps and the
+/// editing verbs share these, so both print what bpftool prints).
+pub(crate) struct Typed {
+    pub(crate) btf: Btf,
+    /// 0 when the map has no BTF key type (global data maps).
+    pub(crate) key: u32,
+    pub(crate) value: u32,
 }
 
-fn typed(info: &bpf_map_info) -> Option<Typed> {
+pub(crate) fn typed(info: &bpf_map_info) -> Option<Typed> {
     if info.btf_id == 0 || info.btf_value_type_id == 0 {
         return None;
     }
     let raw = sys::btf_raw(info.btf_id).ok()?;
     let btf = Btf::parse(&raw).ok()?;
     Some(Typed { btf, key: info.btf_key_type_id, value: info.btf_value_type_id })
+}
+
+pub(crate) fn spaced_hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        let _ = std::fmt::Write::write_fmt(&mut s, format_args!("{b:02x}"));
+    }
+    s
 }
 
 fn dump(out: &mut Out, words: &[String], hex: bool) -> Result<()> {
@@ -543,33 +556,37 @@ fn lookup_failed(out: &mut Out, stream: &mut Stream, layout: &Layout, key: &[u8]
     Ok(())
 }
 
-fn formatted(t: &Typed, key: &[u8], values: &[&[u8]], percpu: bool) -> Option<serde_json::Value> {
-    let k = if t.key != 0 { t.btf.to_json(t.key, key).ok()? } else { serde_json::Value::Null };
-    let mut obj = serde_json::Map::new();
-    obj.insert("key".into(), k);
-    if percpu {
-        let vals: Option<Vec<serde_json::Value>> = values
-            .iter()
-            .enumerate()
-            .map(|(cpu, v)| Some(serde_json::json!({"cpu": cpu, "value": t.btf.to_json(t.value, v).ok()?})))
-            .collect();
-        obj.insert("values".into(), serde_json::Value::Array(vals?));
-    } else {
-        obj.insert("value".into(), t.btf.to_json(t.value, values[0]).ok()?);
+pub(crate) fn formatted(t: &Typed, key: &[u8], values: &[&[u8]], percpu: bool) -> Option<serde_json::Value> {
+    let k = (t.key != 0 && !key.is_empty()).then_some((t.key, key));
+    let v = if percpu { MapValue::PerCpu(values) } else { MapValue::Single(values[0]) };
+    t.btf.formatted_entry(k, t.value, v).ok()
+}
+
+/// The typed plain form `map dump` uses: `key: 1  value: {..}`; per-CPU maps
+/// put each CPU on its own line; keyless maps print only the value.
+pub(crate) fn typed_lines(t: &Typed, key: &[u8], values: &[&[u8]], percpu: bool) -> Result<String> {
+    let mut s = String::new();
+    if !key.is_empty() {
+        let k = if t.key != 0 { t.btf.to_plain(t.key, key)? } else { spaced_hex(key) };
+        s.push_str("key: ");
+        s.push_str(&k);
     }
-    Some(serde_json::Value::Object(obj))
+    if percpu {
+        s.push('\n');
+        for (cpu, v) in values.iter().enumerate() {
+            s.push_str(&format!("  value (CPU {cpu:02}): {}\n", t.btf.to_plain(t.value, v)?));
+        }
+    } else {
+        if !s.is_empty() {
+            s.push_str("  ");
+        }
+        s.push_str(&format!("value: {}\n", t.btf.to_plain(t.value, values[0])?));
+    }
+    Ok(s)
 }
 
 fn write_typed(w: &mut dyn Write, t: &Typed, key: &[u8], values: &[&[u8]], percpu: bool) -> Result<()> {
-    let k = if t.key != 0 { t.btf.to_plain(t.key, key)? } else { hex::encode(key) };
-    if percpu {
-        writeln!(w, "key: {k}")?;
-        for (cpu, v) in values.iter().enumerate() {
-            writeln!(w, "  value (CPU {cpu:02}): {}", t.btf.to_plain(t.value, v)?)?;
-        }
-    } else {
-        writeln!(w, "key: {k}  value: {}", t.btf.to_plain(t.value, values[0])?)?;
-    }
+    w.write_all(typed_lines(t, key, values, percpu)?.as_bytes())?;
     Ok(())
 }
 

@@ -30,9 +30,10 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::btf::{Btf, MapValue};
+use crate::btf::Btf;
 use crate::cli::Global;
 use crate::error::UserError;
+use crate::map::{Typed, formatted, spaced_hex, typed, typed_lines};
 use crate::model::{DumpEntry, HexBytes, PerCpu, map_is_percpu, map_type_by_name, map_type_name, prog_type_name};
 use crate::output::hexfmt::{self, Layout};
 use crate::output::{Mode, Out, write_json};
@@ -43,14 +44,6 @@ use crate::sys::{self, SysError, bpf_map_info};
 // ---------------------------------------------------------------------------------------
 // The map being edited.
 // ---------------------------------------------------------------------------------------
-
-/// BTF types for a map's keys and values.
-struct Typed {
-    btf: Btf,
-    /// 0 when the map has no BTF key type (global data maps).
-    key: u32,
-    value: u32,
-}
 
 /// A map opened for one command, with the facts every message names.
 struct Target {
@@ -182,26 +175,6 @@ impl Target {
     }
 }
 
-fn typed(info: &bpf_map_info) -> Option<Typed> {
-    if info.btf_id == 0 || info.btf_value_type_id == 0 {
-        return None;
-    }
-    let raw = sys::btf_raw(info.btf_id).ok()?;
-    let btf = Btf::parse(&raw).ok()?;
-    Some(Typed { btf, key: info.btf_key_type_id, value: info.btf_value_type_id })
-}
-
-fn spaced_hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            s.push(' ');
-        }
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
 /// "map key is 4 bytes, 2 given", with an example of the right length.
 fn check_size(what: &str, want: u32, got: Vec<u8>) -> Result<Vec<u8>> {
     if got.len() == want as usize {
@@ -315,35 +288,6 @@ fn write_entry(out: &mut Out, t: &Target, key: &[u8], buf: &[u8]) -> Result<()> 
         hexfmt::write_entry(out.writer(), &t.layout(), key, values[0])?;
     }
     Ok(())
-}
-
-fn formatted(t: &Typed, key: &[u8], values: &[&[u8]], percpu: bool) -> Option<Value> {
-    let k = (t.key != 0 && !key.is_empty()).then_some((t.key, key));
-    let v = if percpu { MapValue::PerCpu(values) } else { MapValue::Single(values[0]) };
-    t.btf.formatted_entry(k, t.value, v).ok()
-}
-
-/// The typed plain form `map dump` uses: `key: 1  value: {..}`; per-CPU maps
-/// put each CPU on its own line; keyless maps print only the value.
-fn typed_lines(t: &Typed, key: &[u8], values: &[&[u8]], percpu: bool) -> Result<String> {
-    let mut s = String::new();
-    if !key.is_empty() {
-        let k = if t.key != 0 { t.btf.to_plain(t.key, key)? } else { spaced_hex(key) };
-        s.push_str("key: ");
-        s.push_str(&k);
-    }
-    if percpu {
-        s.push('\n');
-        for (cpu, v) in values.iter().enumerate() {
-            let _ = writeln!(s, "  value (CPU {cpu:02}): {}", t.btf.to_plain(t.value, v)?);
-        }
-    } else {
-        if !s.is_empty() {
-            s.push_str("  ");
-        }
-        let _ = writeln!(s, "value: {}", t.btf.to_plain(t.value, values[0])?);
-    }
-    Ok(s)
 }
 
 // ---------------------------------------------------------------------------------------
