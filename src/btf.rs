@@ -67,6 +67,13 @@ struct EnumVal {
     raw: u64,
 }
 
+/// A FUNC_PROTO parameter; `ty` 0 marks a trailing `...`.
+#[derive(Debug, Clone)]
+struct Param {
+    name_off: u32,
+    ty: u32,
+}
+
 #[derive(Debug, Clone)]
 struct SecVar {
     ty: u32,
@@ -99,12 +106,18 @@ enum Kind {
         wide: bool,
         values: Vec<EnumVal>,
     },
-    Fwd,
+    Fwd {
+        union: bool,
+    },
     /// Typedef, volatile, const, restrict and type tag: all just point at another type.
     Modifier,
     Func,
-    FuncProto,
-    Var,
+    FuncProto {
+        params: Vec<Param>,
+    },
+    Var {
+        linkage: u32,
+    },
     Datasec {
         size: u32,
         vars: Vec<SecVar>,
@@ -250,7 +263,7 @@ fn parse_type(c: &mut Cursor) -> Result<Type> {
             wide: kind_tag == BtfKind::Enum64,
             values: parse_enum_values(c, vlen, kind_tag == BtfKind::Enum64)?,
         },
-        BtfKind::Fwd => Kind::Fwd,
+        BtfKind::Fwd => Kind::Fwd { union: kflag },
         BtfKind::Typedef | BtfKind::Volatile | BtfKind::Const | BtfKind::Restrict | BtfKind::TypeTag => {
             target = size_or_type;
             Kind::Modifier
@@ -261,16 +274,15 @@ fn parse_type(c: &mut Cursor) -> Result<Type> {
         }
         BtfKind::FuncProto => {
             target = size_or_type;
+            let mut params = Vec::new();
             for _ in 0..vlen {
-                c.u32()?;
-                c.u32()?;
+                params.push(Param { name_off: c.u32()?, ty: c.u32()? });
             }
-            Kind::FuncProto
+            Kind::FuncProto { params }
         }
         BtfKind::Var => {
             target = size_or_type;
-            c.u32()?;
-            Kind::Var
+            Kind::Var { linkage: c.u32()? }
         }
         BtfKind::Datasec => Kind::Datasec { size: size_or_type, vars: parse_secvars(c, vlen)? },
         BtfKind::Float => Kind::Float { size: size_or_type },
@@ -359,10 +371,16 @@ impl Btf {
         self.types.get(id as usize).ok_or_else(|| anyhow!("BTF type id {id} out of range"))
     }
 
-    fn str_at(&self, off: u32) -> &str {
-        let tail = self.strings.get(off as usize..).unwrap_or(&[]);
+    /// The NUL-terminated string at `off` (line info's source lines and file names), or None
+    /// when `off` is past the string section, as libbpf's btf__name_by_offset. Not UTF-8: "".
+    pub fn string_at(&self, off: u32) -> Option<&str> {
+        let tail = self.strings.get(off as usize..)?;
         let end = tail.iter().position(|&b| b == 0).unwrap_or(tail.len());
-        std::str::from_utf8(&tail[..end]).unwrap_or("")
+        Some(std::str::from_utf8(tail.get(..end).unwrap_or(&[])).unwrap_or(""))
+    }
+
+    fn str_at(&self, off: u32) -> &str {
+        self.string_at(off).unwrap_or("")
     }
 
     pub fn kind(&self, id: u32) -> Option<BtfKind> {
@@ -421,7 +439,7 @@ impl Btf {
     fn resolve_for_size(&self, mut id: u32) -> Result<u32> {
         for _ in 0..MAX_DEPTH {
             let t = self.ty(id)?;
-            if !matches!(t.kind, Kind::Modifier | Kind::Var) {
+            if !matches!(t.kind, Kind::Modifier | Kind::Var { .. }) {
                 return Ok(id);
             }
             id = t.target;
@@ -500,6 +518,103 @@ impl Btf {
     }
 }
 
+// ---- signatures, as bpftool's `prog dump` prints them before each function --------------
+
+/// bpftool formats into `char func_sig[1024]` and prints nothing when it fills up.
+const SIG_MAX: usize = 1024;
+/// btf_dumper's own nesting limit; deeper types print as nothing, like bpftool.
+const SIG_DEPTH: usize = 32;
+
+impl Btf {
+    /// bpftool's `btf_dumper_type_only`, e.g. `int xdp_count(struct xdp_md * ctx)`; "" when
+    /// bpftool would print nothing (bad id, unprintable kind, too deep, 1024 bytes or more).
+    pub fn type_only(&self, id: u32) -> String {
+        let mut s = String::new();
+        match self.sig_into(id, &mut s, 0) {
+            Ok(()) if s.len() < SIG_MAX => s,
+            _ => String::new(),
+        }
+    }
+
+    fn sig_into(&self, id: u32, s: &mut String, depth: usize) -> Result<()> {
+        ensure!(depth < SIG_DEPTH && s.len() < SIG_MAX, "signature too long");
+        if id == 0 {
+            s.push_str("void ");
+            return Ok(());
+        }
+        let t = self.ty(id)?;
+        let name = self.str_at(t.name_off);
+        match (&t.kind, t.kind_tag) {
+            (Kind::Int { .. } | Kind::Float { .. }, _) | (Kind::Modifier, BtfKind::Typedef) => {
+                s.push_str(&format!("{name} "))
+            }
+            (Kind::Composite { union: false, .. }, _) => s.push_str(&format!("struct {name} ")),
+            (Kind::Composite { union: true, .. }, _) => s.push_str(&format!("union {name} ")),
+            (Kind::Enum { .. }, _) => s.push_str(&format!("enum {name} ")),
+            (Kind::Array { elem, nelems }, _) => {
+                self.sig_into(*elem, s, depth + 1)?;
+                s.push_str(&format!("[{}]", *nelems as i32));
+            }
+            (Kind::Ptr, _) => {
+                self.sig_into(t.target, s, depth + 1)?;
+                s.push_str("* ");
+            }
+            (Kind::Fwd { union }, _) => s.push_str(&format!("{} {name} ", if *union { "union" } else { "struct" })),
+            (Kind::Modifier, q @ (BtfKind::Volatile | BtfKind::Const | BtfKind::Restrict)) => {
+                s.push_str(match q {
+                    BtfKind::Volatile => "volatile ",
+                    BtfKind::Const => "const ",
+                    _ => "restrict ",
+                });
+                self.sig_into(t.target, s, depth + 1)?;
+            }
+            (Kind::FuncProto { params }, _) => self.func_into(t.target, params, "", s, depth)?,
+            (Kind::Func, _) => {
+                let proto = self.ty(t.target)?;
+                let Kind::FuncProto { params } = &proto.kind else { bail!("FUNC {id} does not point at a FUNC_PROTO") };
+                self.func_into(proto.target, params, name, s, depth)?;
+            }
+            (Kind::Var { linkage }, _) => {
+                if *linkage == 0 {
+                    // BTF_VAR_STATIC
+                    s.push_str("static ");
+                }
+                self.sig_into(t.target, s, depth + 1)?;
+                s.push_str(&format!(" {name}"));
+            }
+            (Kind::Datasec { .. }, _) => s.push_str(&format!("section (\"{name}\") ")),
+            // bpftool prints nothing for type tags, decl tags and a stray VOID.
+            _ => bail!("BTF kind {:?} has no signature form", t.kind_tag),
+        }
+        ensure!(s.len() < SIG_MAX, "signature too long");
+        Ok(())
+    }
+
+    /// bpftool's `btf_dump_func`: unnamed parameters lose their trailing space, type 0 is `...`.
+    fn func_into(&self, ret: u32, params: &[Param], name: &str, s: &mut String, depth: usize) -> Result<()> {
+        self.sig_into(ret, s, depth + 1)?;
+        s.push_str(name);
+        s.push('(');
+        for (i, p) in params.iter().enumerate() {
+            if i > 0 {
+                s.push_str(", ");
+            }
+            if p.ty == 0 {
+                s.push_str("...");
+                continue;
+            }
+            self.sig_into(p.ty, s, depth + 1)?;
+            if p.name_off != 0 {
+                s.push_str(self.str_at(p.name_off));
+            } else if s.ends_with(' ') {
+                s.pop();
+            }
+        }
+        s.push(')');
+        Ok(())
+    }
+}
+
 fn datasec_size(size: u32, vars: &[SecVar]) -> u32 {
     // ELF .BTF leaves DATASEC sizes 0 until libbpf fixes them up; the vars still tell.
     let end = vars.iter().map(|v| v.offset.saturating_add(v.size)).max().unwrap_or(0);
@@ -566,7 +681,7 @@ impl Btf {
             Kind::Composite { members, .. } => self.decode_members(members, data, depth),
             Kind::Enum { size, wide, values, .. } => self.decode_enum(*size, *wide, values, data),
             Kind::Modifier => self.decode(self.resolve(id)?, bit_off, data, depth + 1),
-            Kind::Var => Ok(Node::Var(
+            Kind::Var { .. } => Ok(Node::Var(
                 self.str_at(t.name_off).to_string(),
                 Box::new(self.decode(t.target, bit_off, data, depth + 1)?),
             )),
@@ -581,7 +696,7 @@ impl Btf {
                 Ok(Node::Section(self.str_at(t.name_off).to_string(), nodes))
             }
             Kind::Float { size } => decode_float(*size, data),
-            Kind::Void | Kind::Fwd | Kind::Func | Kind::FuncProto | Kind::DeclTag => {
+            Kind::Void | Kind::Fwd { .. } | Kind::Func | Kind::FuncProto { .. } | Kind::DeclTag => {
                 bail!("cannot format a value of type {}", self.type_decl(id))
             }
         }
@@ -937,14 +1052,14 @@ impl Btf {
                     _ => self.encode(r, v, buf, bit_off, depth + 1),
                 }
             }
-            Kind::Var => {
+            Kind::Var { .. } => {
                 let name = self.str_at(t.name_off);
                 let inner = one_field(v, name)?;
                 self.encode(t.target, inner, buf, bit_off, depth + 1)
             }
             Kind::Datasec { vars, .. } => self.encode_datasec(id, vars, v, buf, depth),
             Kind::Float { size } => encode_float(*size, v, buf),
-            Kind::Void | Kind::Fwd | Kind::Func | Kind::FuncProto | Kind::DeclTag => {
+            Kind::Void | Kind::Fwd { .. } | Kind::Func | Kind::FuncProto { .. } | Kind::DeclTag => {
                 bail!("cannot encode a value of type {}", self.type_decl(id))
             }
         }
@@ -1404,6 +1519,32 @@ mod tests {
         }
         assert_eq!(btf.from_json(8, &json!(63)).unwrap(), vec![0xf0, 0x03]);
         assert!(btf.from_json(8, &json!(64)).is_err());
+    }
+
+    #[test]
+    fn signatures_as_bpftool() {
+        let mut b = Builder::new();
+        b.ty("int", 1, false, 0, 4, &int_extra(1, 0, 32)); // 1
+        b.ty("xdp_md", 4, false, 0, 24, &[]); // 2
+        b.ty("", 2, false, 0, 2, &[]); // 3
+        let ctx = b.s("ctx");
+        b.ty("", 13, false, 1, 1, &[ctx, 3]); // 4
+        b.ty("xdp_count", 12, false, 0, 4, &[]); // 5
+        b.ty("__u64", 8, false, 0, 1, &[]); // 6
+        b.ty("", 2, false, 0, 0, &[]); // 7 void *
+        let (a, c) = (b.s("a"), b.s("c"));
+        b.ty("", 13, false, 3, 6, &[a, 6, c, 7, 0, 0]); // 8
+        b.ty("mix", 12, false, 0, 8, &[]); // 9
+        b.ty("", 10, false, 0, 1, &[]); // 10
+        b.ty("", 13, false, 2, 0, &[0, 10, 0, 3]); // 11 unnamed args
+        b.ty("anon", 12, false, 0, 11, &[]); // 12
+        let btf = Btf::parse(&b.build()).unwrap();
+        assert_eq!(btf.type_only(5), "int xdp_count(struct xdp_md * ctx)");
+        assert_eq!(btf.type_only(9), "__u64 mix(__u64 a, void * c, ...)");
+        assert_eq!(btf.type_only(12), "void anon(const int, struct xdp_md *)");
+        assert_eq!(btf.type_only(99), "");
+        assert_eq!(btf.string_at(1), Some("int"));
+        assert_eq!(btf.string_at(10_000), None);
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! cfg.c/xlated_dumper.c because no crate prints that syntax; x86-64 code is
 //! decoded by iced-x86 (jited.rs).
 
-pub mod btfsig;
 mod cfg;
 pub mod insn;
 pub mod jited;
@@ -19,13 +18,13 @@ use std::os::fd::{AsFd, BorrowedFd};
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
 
+use crate::btf::Btf;
 use crate::cli::Global;
 use crate::error::UserError;
 use crate::output::{Mode, Out, write_json};
 use crate::select::Words;
 use crate::sys::prog::{Image, LineInfo, ProgImage, prog_image};
 
-use btfsig::ProgBtf;
 use ksyms::{Helpers, Kallsyms};
 use linfo::ProgLinfo;
 
@@ -53,7 +52,7 @@ impl Resolver {
 /// One program's image with its BTF and line info.
 pub struct Prog {
     pub image: ProgImage,
-    pub btf: Option<ProgBtf>,
+    pub btf: Option<Btf>,
     pub linfo: Option<ProgLinfo>,
 }
 
@@ -64,7 +63,7 @@ impl Prog {
             0 => None,
             id => {
                 let raw = crate::sys::btf_raw(id).with_context(|| format!("reading the program's BTF (id {id})"))?;
-                Some(ProgBtf::parse(&raw).with_context(|| format!("parsing BTF id {id}"))?)
+                Some(Btf::parse(&raw).with_context(|| format!("parsing BTF id {id}"))?)
             }
         };
         let i = &image;
@@ -79,11 +78,11 @@ pub fn hex_bytes(b: &[u8]) -> String {
 }
 
 /// bpftool's btf_dump_linfo_plain: `; source` (plus `[file:.. line_num:.. line_col:..]`).
-fn linfo_plain(w: &mut dyn Write, btf: &ProgBtf, l: &LineInfo, linum: bool) -> io::Result<()> {
-    let Some(line) = btf.str_at(l.line_off) else { return Ok(()) };
+fn linfo_plain(w: &mut dyn Write, btf: &Btf, l: &LineInfo, linum: bool) -> io::Result<()> {
+    let Some(line) = btf.string_at(l.line_off) else { return Ok(()) };
     let line = line.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
     if linum {
-        let file = btf.str_at(l.file_name_off).unwrap_or("");
+        let file = btf.string_at(l.file_name_off).unwrap_or("");
         writeln!(w, "; {line} [file:{file} line_num:{} line_col:{}]", l.line_num(), l.line_col())
     } else {
         writeln!(w, "; {line}")
@@ -92,12 +91,12 @@ fn linfo_plain(w: &mut dyn Write, btf: &ProgBtf, l: &LineInfo, linum: bool) -> i
 
 /// bpftool's btf_dump_linfo_json: `src`, and with linum `file`,
 /// `line_num`, `line_col` (the numbers only when non-zero).
-fn linfo_json(o: &mut Map<String, Value>, btf: &ProgBtf, l: &LineInfo, linum: bool) {
-    if let Some(line) = btf.str_at(l.line_off) {
+fn linfo_json(o: &mut Map<String, Value>, btf: &Btf, l: &LineInfo, linum: bool) {
+    if let Some(line) = btf.string_at(l.line_off) {
         o.insert("src".into(), line.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']).into());
     }
     if linum {
-        if let Some(file) = btf.str_at(l.file_name_off) {
+        if let Some(file) = btf.string_at(l.file_name_off) {
             o.insert("file".into(), file.into());
         }
         if l.line_num() != 0 {
