@@ -79,12 +79,18 @@ fn pinned_progs(dir: &BpffsDir) -> Vec<String> {
     v
 }
 
-/// Load every program of `obj` into `dir`: bpftool first (the reference),
-/// bpfpin where libbpf 1.1 refuses the object. None when neither loads it
-/// (an object made to fail verification).
+/// Load every program of `obj` into `dir` (bpfpin loads every fixture
+/// libbpf 1.1 does and more). None when it does not load (an object made to
+/// fail verification).
 fn load_all(obj: &str, dir: &BpffsDir) -> Option<Vec<String>> {
-    if bpftool(&["prog", "loadall", obj, &dir.s()]).out.status.success()
-        || bpfpin(&["prog", "loadall", obj, &dir.s()]).out.status.success()
+    // Maps get a directory of their own: without one, LIBBPF_PIN_BY_NAME maps
+    // (pin_by_name.o) would be pinned into the bpffs root and outlive the test.
+    // The programs keep their maps alive after this directory is removed.
+    let maps = BpffsDir::new();
+    // bpfpin first: libbpf pins by-name maps into the root before it
+    // notices the clash with pinmaps, and leaves them there.
+    if bpfpin(&["prog", "loadall", obj, &dir.s(), "--pin-maps", &maps.s()]).out.status.success()
+        || bpftool(&["prog", "loadall", obj, &dir.s(), "pinmaps", &maps.s()]).out.status.success()
     {
         return Some(pinned_progs(dir));
     }
