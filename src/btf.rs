@@ -1596,6 +1596,8 @@ mod tests {
             let d = &data[..cut.min(data.len())];
             let _ = btf.type_size(id);
             let _ = btf.type_decl(id);
+            let _ = btf.type_only(id);
+            let _ = btf.string_at(id);
             let _ = btf.enum_values(id);
             if let Ok(v) = btf.to_json(id, d) {
                 let _ = btf.from_json(id, &v);

@@ -199,3 +199,30 @@ fn bpffs_flag_lists_every_pin_like_bpftool() {
     let plain = bpfpin(&["-j", "prog", "show", "pinned", &d.join("p")]).ok().json();
     assert!(plain.get("pinned").is_none(), "{plain}");
 }
+
+/// With bpffs missing (in a private mount namespace, so the host keeps its
+/// own), bpfpin mounts it at /sys/fs/bpf and says so; with -n it refuses with
+/// the fix instead.
+#[test]
+fn bpffs_is_mounted_when_missing_unless_nomount() {
+    require_root!();
+    let bin = env!("CARGO_BIN_EXE_bpfpin");
+    let script = format!(
+        "umount /sys/fs/bpf 2>/dev/null; umount /sys/fs/bpf 2>/dev/null; \
+         if mountpoint -q /sys/fs/bpf; then echo STILL_MOUNTED; exit 3; fi; \
+         {bin} -n ls; echo \"nomount-rc=$?\"; \
+         {bin} ls; echo \"mount-rc=$?\"; \
+         awk '$3==\"bpf\"{{print \"bpf-at \" $2}}' /proc/self/mounts"
+    );
+    let r = sh("unshare", &["-m", "--propagation", "private", "sh", "-c", &script]);
+    let (out, err) = (r.stdout(), r.stderr());
+    assert!(!out.contains("STILL_MOUNTED"), "could not unmount bpffs in a private namespace: {out}{err}");
+    assert!(out.contains("nomount-rc=1"), "-n must refuse: {out}{err}");
+    assert!(err.contains("bpffs is not mounted at /sys/fs/bpf") && err.contains("fix: mount it"), "{err}");
+    assert!(out.contains("mount-rc=0"), "without -n it must mount and list: {out}{err}");
+    assert!(err.contains("bpfpin: mounted bpffs at /sys/fs/bpf"), "it must say it mounted: {err}");
+    assert!(out.contains("bpf-at /sys/fs/bpf"), "mounted where? {out}");
+    assert_eq!(out.matches("bpf-at ").count(), 1, "bpffs mounted elsewhere too: {out}");
+    // The host's own mount was never touched.
+    assert!(sh("mountpoint", &["-q", "/sys/fs/bpf"]).out.status.success());
+}
