@@ -56,10 +56,7 @@ fn value_of(i: u32, len: u32) -> Vec<u8> {
 
 /// `bpftool map create` under `d`; returns the pin.
 fn create(d: &BpffsDir, file: &str, kind: &str, key: u32, value: u32, entries: u32) -> String {
-    let pin = d.join(file);
-    let (k, v, e) = (key.to_string(), value.to_string(), entries.to_string());
-    bpftool(&["map", "create", &pin, "type", kind, "key", &k, "value", &v, "entries", &e, "name", "t_batch"]).ok();
-    pin
+    bpftool_map(d, file, kind, key, value, entries, "t_batch")
 }
 
 /// Runs bpftool's `batch file` with one line per key: `verb(i)`.

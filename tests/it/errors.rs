@@ -120,23 +120,7 @@ fn bad_load_targets() {
     refused(&d, &["prog", "loadall", &object("btf_maps.o"), &taken], "exists and is not a directory");
     // An incompatible pinned map, reused by default.
     fs::create_dir(&maps).expect("mkdir");
-    let hash = d.join("maps/hash_u32_u64");
-    bpftool(&[
-        "map",
-        "create",
-        &hash,
-        "type",
-        "hash",
-        "key",
-        "4",
-        "value",
-        "4",
-        "entries",
-        "8",
-        "name",
-        "hash_u32_u64",
-    ])
-    .ok();
+    bpftool_map(&d, "maps/hash_u32_u64", "hash", 4, 4, 8, "hash_u32_u64");
     refused(&d, &["prog", "load", &object("btf_maps.o"), &d.join("p"), "--pin-maps", &maps], "value 4B vs 8B");
     refused(
         &d,

@@ -9,14 +9,6 @@ use serde_json::Value;
 use crate::require_root;
 use crate::util::*;
 
-/// `bpftool map create D/file type T key K value V entries E name N`; returns the pin.
-fn create(d: &BpffsDir, file: &str, kind: &str, key: u32, value: u32, entries: u32, name: &str) -> String {
-    let pin = d.join(file);
-    let (k, v, e) = (key.to_string(), value.to_string(), entries.to_string());
-    bpftool(&["map", "create", &pin, "type", kind, "key", &k, "value", &v, "entries", &e, "name", name]).ok();
-    pin
-}
-
 fn hex_words(bytes: &[u8]) -> Vec<String> {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -90,7 +82,7 @@ fn plain_and_json_dump_match_bpftool_on_map_types() {
     ] {
         for (k, v) in [(4, 8), (4, 20), (4, 3), (4, 17)] {
             let file = format!("{kind}_{k}_{v}");
-            let pin = create(&d, &file, kind, k, v, entries, "t_types");
+            let pin = bpftool_map(&d, &file, kind, k, v, entries, "t_types");
             fill(&pin, k, v, n);
             let (plain, json) = same_dump(&pin);
             // Arrays list every slot; hashes what was put in.
@@ -108,7 +100,7 @@ fn plain_and_json_dump_match_bpftool_on_odd_and_long_sizes() {
     for (k, v) in [(1, 1), (3, 5), (4, 20), (20, 4), (17, 3), (40, 40), (64, 64), (8, 16), (16, 8), (2, 24), (24, 1)] {
         for kind in ["hash", "percpu_hash"] {
             let file = format!("{kind}_{k}_{v}");
-            let pin = create(&d, &file, kind, k, v, 16, "t_sizes");
+            let pin = bpftool_map(&d, &file, kind, k, v, 16, "t_sizes");
             fill(&pin, k, v, 6);
             let (plain, json) = same_dump(&pin);
             assert!(plain.ends_with("Found 6 elements\n"), "{file}: {plain}");
@@ -127,11 +119,11 @@ fn plain_and_json_dump_match_bpftool_on_odd_and_long_sizes() {
 fn empty_map_dumps_found_0_elements() {
     require_root!();
     let d = BpffsDir::new();
-    let pin = create(&d, "empty", "hash", 4, 4, 8, "t_empty");
+    let pin = bpftool_map(&d, "empty", "hash", 4, 4, 8, "t_empty");
     let (plain, json) = same_dump(&pin);
     assert_eq!(plain, "Found 0 elements\n");
     assert_eq!(json, serde_json::json!([]));
-    let one = create(&d, "one", "hash", 4, 4, 8, "t_one");
+    let one = bpftool_map(&d, "one", "hash", 4, 4, 8, "t_one");
     fill(&one, 4, 4, 1);
     let (plain, _) = same_dump(&one);
     assert!(plain.ends_with("Found 1 element\n"), "{plain}");
@@ -227,7 +219,7 @@ fn btf_maps_plain_dump_is_typed_and_hex_is_raw() {
     );
     assert_eq!(found, "Found 2 elements");
     // ... and exactly what bpftool prints for a BTF-less map with the same contents.
-    let raw = create(&d, "raw_stats", "hash", 4, 16, 64, "t_raw");
+    let raw = bpftool_map(&d, "raw_stats", "hash", 4, 16, 64, "t_raw");
     update(&raw, &u32le(1), &stats_value(5, 336));
     update(&raw, &u32le(2), &stats_value(3, 456));
     assert_eq!(sorted_lines(&bpftool(&["map", "dump", "pinned", &raw]).ok().stdout()), sorted_lines(&hex));
@@ -243,7 +235,7 @@ fn btf_maps_plain_dump_is_typed_and_hex_is_raw() {
     // Per-CPU --hex against bpftool on a BTF-less twin (one entry: no order).
     let pc = d.join("percpu_u32_u64");
     update(&pc, &u32le(9), &u64le(0x0102));
-    let twin = create(&d, "raw_pc", "percpu_hash", 4, 8, 64, "t_raw_pc");
+    let twin = bpftool_map(&d, "raw_pc", "percpu_hash", 4, 8, 64, "t_raw_pc");
     update(&twin, &u32le(9), &u64le(0x0102));
     let want = bpftool(&["map", "dump", "pinned", &twin]).ok().stdout();
     assert!(want.starts_with("key:\n09 00 00 00\nvalue (CPU 00): 02 01 00 00 00 00 00 00\n"), "{want}");
@@ -291,7 +283,7 @@ fn json_map_show_matches_bpftool() {
     require_root!();
     let d = BpffsDir::new();
     load_btf_maps(&d);
-    let raw = create(&d, "raw", "lru_percpu_hash", 3, 5, 8, "t_show_raw");
+    let raw = bpftool_map(&d, "raw", "lru_percpu_hash", 3, 5, 8, "t_show_raw");
     for m in ["hash_u32_u64", "stats", "percpu_u32_u64", "array_u32_u64", "lru_u32_u64"] {
         let pin = d.join(m);
         let v = same_show(&["-j", "map", "show", "pinned", &pin]);
@@ -318,7 +310,7 @@ fn json_map_show_matches_bpftool() {
 fn frozen_map_shows_frozen_1() {
     require_root!();
     let d = BpffsDir::new();
-    let pin = create(&d, "frz", "array", 4, 4, 2, "t_frozen");
+    let pin = bpftool_map(&d, "frz", "array", 4, 4, 2, "t_frozen");
     let v = same_show(&["-j", "map", "show", "pinned", &pin]);
     assert_eq!(v["frozen"], 0);
     bpftool(&["map", "freeze", "pinned", &pin]).ok();
@@ -394,9 +386,9 @@ fn dump_refuses_ringbuf_perf_event_array_and_queue() {
     let d = BpffsDir::new();
     bpfpin(&["prog", "load", &object("ringbuf.o"), &d.join("prog"), "--pin-maps", &d.s()]).ok();
     refuses_dump(&d.join("events"), "is a ringbuf and cannot be dumped");
-    let pe = create(&d, "pe", "perf_event_array", 4, 4, 2, "t_pe");
+    let pe = bpftool_map(&d, "pe", "perf_event_array", 4, 4, 2, "t_pe");
     refuses_dump(&pe, "is a perf_event_array and cannot be dumped");
-    let q = create(&d, "q", "queue", 0, 4, 4, "q");
+    let q = bpftool_map(&d, "q", "queue", 0, 4, 4, "q");
     bpftool(&["map", "push", "pinned", &q, "value", "1", "0", "0", "0"]).ok();
     refuses_dump(&q, "is a queue and cannot be dumped");
     let r = bpfpin(&["map", "dump", "pinned", &q]).err("queue");
@@ -417,7 +409,7 @@ fn big_dump_streams_identically_and_survives_a_closed_pipe() {
     require_root!();
     let d = BpffsDir::new();
     let n = 20_000u32;
-    let pin = create(&d, "big", "hash", 4, 8, n, "t_big");
+    let pin = bpftool_map(&d, "big", "hash", 4, 8, n, "t_big");
     let batch = TempFile(std::env::temp_dir().join(unique("bpfpin-batch-")));
     let mut text = String::new();
     for i in 0..n {
@@ -451,9 +443,9 @@ fn name_selecting_two_maps_dumps_both_as_bpftool() {
     require_root!();
     let d = BpffsDir::new();
     let name = unique("dup");
-    let a = create(&d, "a", "hash", 4, 4, 4, &name);
-    let b = create(&d, "b", "array", 4, 8, 2, &name);
-    create(&d, "c", "hash", 4, 4, 4, &name);
+    let a = bpftool_map(&d, "a", "hash", 4, 4, 4, &name);
+    let b = bpftool_map(&d, "b", "array", 4, 8, 2, &name);
+    bpftool_map(&d, "c", "hash", 4, 4, 4, &name);
     update(&a, &[1, 0, 0, 0], &[9, 0, 0, 0]);
     update(&b, &[1, 0, 0, 0], &[7, 0, 0, 0, 0, 0, 0, 0]);
 
@@ -486,9 +478,9 @@ fn several_maps_with_one_undumpable_print_nothing() {
     require_root!();
     let d = BpffsDir::new();
     let name = unique("mix");
-    let h = create(&d, "h", "hash", 4, 4, 4, &name);
+    let h = bpftool_map(&d, "h", "hash", 4, 4, 4, &name);
     update(&h, &[1, 0, 0, 0], &[2, 0, 0, 0]);
-    create(&d, "q", "queue", 0, 4, 4, &name);
+    bpftool_map(&d, "q", "queue", 0, 4, 4, &name);
     let r = bpfpin(&["map", "dump", "name", &name]).err("is a queue and cannot be dumped");
     assert!(r.stdout().is_empty(), "partial dump: {}", r.stdout());
 }
@@ -500,7 +492,7 @@ fn unreadable_slots_dump_as_bpftool_in_plain_and_json() {
     // Lookups from user space fail here (EOPNOTSUPP, ENOSPC, ENOENT): bpftool
     // prints the reason in the value's place, plain and -j alike.
     for kind in ["xskmap", "sockmap", "devmap", "cpumap"] {
-        let pin = create(&d, kind, kind, 4, 4, 2, "t_slots");
+        let pin = bpftool_map(&d, kind, kind, 4, 4, 2, "t_slots");
         let (plain, json) = same_dump(&pin);
         assert!(plain.ends_with("Found 0 elements\n"), "{kind}: {plain}");
         assert!(json[0]["value"]["error"].is_string(), "{kind}: {json}");

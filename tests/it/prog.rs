@@ -502,23 +502,7 @@ fn incompatible_pin_is_refused_with_the_mismatch() {
     let d = BpffsDir::new();
     let maps = d.join("maps");
     std::fs::create_dir(&maps).expect("mkdir maps");
-    let hash = d.join("maps/hash_u32_u64");
-    bpftool(&[
-        "map",
-        "create",
-        &hash,
-        "type",
-        "hash",
-        "key",
-        "4",
-        "value",
-        "4",
-        "entries",
-        "8",
-        "name",
-        "hash_u32_u64",
-    ])
-    .ok();
+    let hash = bpftool_map(&d, "maps/hash_u32_u64", "hash", 4, 4, 8, "hash_u32_u64");
     let old = map_id(&hash);
     let before = d.snapshot();
     let r = bpfpin(&["prog", "load", &object("btf_maps.o"), &d.join("p"), "--pin-maps", &maps]).err("value 4B vs 8B");

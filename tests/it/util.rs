@@ -243,3 +243,12 @@ impl Drop for NetNs {
         let _ = Command::new("ip").args(["netns", "del", &self.peer_ns]).output();
     }
 }
+
+/// `bpftool map create D/file type T key K value V entries E name N` (a map
+/// made by the reference tool, without BTF); returns the pin path.
+pub fn bpftool_map(d: &BpffsDir, file: &str, kind: &str, key: u32, value: u32, entries: u32, name: &str) -> String {
+    let pin = d.join(file);
+    let (k, v, e) = (key.to_string(), value.to_string(), entries.to_string());
+    bpftool(&["map", "create", &pin, "type", kind, "key", &k, "value", &v, "entries", &e, "name", name]).ok();
+    pin
+}
