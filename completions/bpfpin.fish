@@ -387,7 +387,7 @@ complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and not __fish_seen_s
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and not __fish_seen_subcommand_from show list attach detach help" -f -a "show" -d 'Show XDP, tc and tcx attachments, of all interfaces or `dev IFACE`'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and not __fish_seen_subcommand_from show list attach detach help" -f -a "list" -d 'Same as show'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and not __fish_seen_subcommand_from show list attach detach help" -f -a "attach" -d 'Attach: `ATTACH_TYPE PROG dev IFACE [overwrite]`'
-complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and not __fish_seen_subcommand_from show list attach detach help" -f -a "detach" -d 'Detach: `ATTACH_TYPE dev IFACE`'
+complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and not __fish_seen_subcommand_from show list attach detach help" -f -a "detach" -d 'Detach: `ATTACH_TYPE dev IFACE` (tcx hooks hold several programs: `tcx-ingress [PROG] dev IFACE`)'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and not __fish_seen_subcommand_from show list attach detach help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from show" -l netns -d 'Run network verbs in this network namespace (a name under /run/netns or a path); pins are resolved first' -r
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from show" -s j -l json -d 'Print JSON (bpftool\'s field names)'
@@ -407,9 +407,9 @@ complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subco
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from attach" -l link -d 'Attach through a bpf_link pinned at PATH (the attachment lives as long as the pin)' -r -F
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from attach" -l priority -d 'tc filter priority' -r
-complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from attach" -l handle -d 'tc filter handle' -r
-complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from attach" -l before -d 'tcx: insert before this program' -r
-complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from attach" -l after -d 'tcx: insert after this program' -r
+complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from attach" -l handle -d 'tc filter handle (decimal or 0x hex)' -r
+complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from attach" -l before -d 'tcx: insert before this program (`id N`, a bare number taken as an id, or a pinned path)' -r
+complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from attach" -l after -d 'tcx: insert after this program (`id N`, a bare number taken as an id, or a pinned path)' -r
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from attach" -l duration -d 'socket: stop after S seconds' -r
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from attach" -l netns -d 'Run network verbs in this network namespace (a name under /run/netns or a path); pins are resolved first' -r
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from attach" -s j -l json -d 'Print JSON (bpftool\'s field names)'
@@ -420,7 +420,7 @@ complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subco
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from attach" -s h -l help -d 'Print help'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from attach" -s V -l version -d 'Print version'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from detach" -l priority -d 'tc filter priority' -r
-complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from detach" -l handle -d 'tc filter handle' -r
+complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from detach" -l handle -d 'tc filter handle (decimal or 0x hex)' -r
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from detach" -l netns -d 'Run network verbs in this network namespace (a name under /run/netns or a path); pins are resolved first' -r
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from detach" -s j -l json -d 'Print JSON (bpftool\'s field names)'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from detach" -s p -l pretty -d 'Print pretty JSON (implies --json)'
@@ -432,7 +432,7 @@ complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subco
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show XDP, tc and tcx attachments, of all interfaces or `dev IFACE`'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "list" -d 'Same as show'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "attach" -d 'Attach: `ATTACH_TYPE PROG dev IFACE [overwrite]`'
-complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "detach" -d 'Detach: `ATTACH_TYPE dev IFACE`'
+complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "detach" -d 'Detach: `ATTACH_TYPE dev IFACE` (tcx hooks hold several programs: `tcx-ingress [PROG] dev IFACE`)'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand net; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand link; and not __fish_seen_subcommand_from show list pin detach help" -l netns -d 'Run network verbs in this network namespace (a name under /run/netns or a path); pins are resolved first' -r
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand link; and not __fish_seen_subcommand_from show list pin detach help" -s j -l json -d 'Print JSON (bpftool\'s field names)'
@@ -558,7 +558,7 @@ complete -c bpfpin -n "__fish_bpfpin_using_subcommand help; and __fish_seen_subc
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand help; and __fish_seen_subcommand_from net" -f -a "show" -d 'Show XDP, tc and tcx attachments, of all interfaces or `dev IFACE`'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand help; and __fish_seen_subcommand_from net" -f -a "list" -d 'Same as show'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand help; and __fish_seen_subcommand_from net" -f -a "attach" -d 'Attach: `ATTACH_TYPE PROG dev IFACE [overwrite]`'
-complete -c bpfpin -n "__fish_bpfpin_using_subcommand help; and __fish_seen_subcommand_from net" -f -a "detach" -d 'Detach: `ATTACH_TYPE dev IFACE`'
+complete -c bpfpin -n "__fish_bpfpin_using_subcommand help; and __fish_seen_subcommand_from net" -f -a "detach" -d 'Detach: `ATTACH_TYPE dev IFACE` (tcx hooks hold several programs: `tcx-ingress [PROG] dev IFACE`)'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand help; and __fish_seen_subcommand_from link" -f -a "show" -d 'Show links: all, or the one LINK selects'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand help; and __fish_seen_subcommand_from link" -f -a "list" -d 'Same as show'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand help; and __fish_seen_subcommand_from link" -f -a "pin" -d 'Pin a link at PATH: `LINK PATH`'

@@ -18,6 +18,15 @@ const PROG_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | t
 const MAP_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nA bare FILE means `pinned FILE`. `name` may match several maps.";
 const MAP_EDIT_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nDATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)\nVALUE := { DATA | MAP | PROG }   (per-CPU maps: one VALUE for every CPU, or `value DATA` repeated once per CPU)\nUPDATE_FLAGS := { any | exist | noexist }   (push ... exist overwrites the oldest element of a full queue/stack)\nA bloom filter is tested with `peek MAP value VALUE`.";
 
+/// A u32 written in decimal or 0x hex, as tc prints handles.
+fn number(s: &str) -> Result<u32, String> {
+    let parsed = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(h) => u32::from_str_radix(h, 16),
+        None => s.parse(),
+    };
+    parsed.map_err(|_| format!("expected a number such as 3 or 0x3, got `{s}`"))
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "bpfpin",
@@ -375,29 +384,29 @@ pub enum NetCmd {
         /// tc filter priority
         #[arg(long)]
         priority: Option<u16>,
-        /// tc filter handle
-        #[arg(long)]
+        /// tc filter handle (decimal or 0x hex)
+        #[arg(long, value_parser = number)]
         handle: Option<u32>,
-        /// tcx: insert before this program
+        /// tcx: insert before this program (`id N`, a bare number taken as an id, or a pinned path)
         #[arg(long, value_name = "PROG")]
         before: Option<String>,
-        /// tcx: insert after this program
+        /// tcx: insert after this program (`id N`, a bare number taken as an id, or a pinned path)
         #[arg(long, value_name = "PROG")]
         after: Option<String>,
         /// socket: stop after S seconds
         #[arg(long, value_name = "S")]
         duration: Option<f64>,
     },
-    /// Detach: `ATTACH_TYPE dev IFACE`
+    /// Detach: `ATTACH_TYPE dev IFACE` (tcx hooks hold several programs: `tcx-ingress [PROG] dev IFACE`)
     #[command(alias = "d")]
     Detach {
-        #[arg(value_name = "ATTACH_TYPE dev IFACE", required = true, num_args = 1..)]
+        #[arg(value_name = "ATTACH_TYPE [PROG] dev IFACE", required = true, num_args = 1..)]
         words: Vec<String>,
         /// tc filter priority
         #[arg(long)]
         priority: Option<u16>,
-        /// tc filter handle
-        #[arg(long)]
+        /// tc filter handle (decimal or 0x hex)
+        #[arg(long, value_parser = number)]
         handle: Option<u32>,
     },
 }
@@ -498,6 +507,9 @@ mod tests {
             "net attach xdpdrv id 5 dev eth0",
             "net attach xdpoffload id 5 dev eth0",
             "net attach tc-ingress id 5 dev eth0 --priority 3 --handle 2",
+            "net attach tc-ingress id 5 dev eth0 --handle 0x2",
+            "net detach tc-ingress dev eth0 --priority 3 --handle 0x2",
+            "net detach tcx-ingress id 5 dev eth0",
             "net attach tc-egress id 5 dev eth0",
             "net attach tcx-ingress id 5 dev eth0 --link /sys/fs/bpf/l",
             "net attach tcx_egress id 5 dev eth0",
