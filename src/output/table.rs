@@ -12,17 +12,45 @@ pub trait Row {
 }
 
 pub fn write<T: Row>(w: &mut dyn Write, rows: &[T], tty: bool) -> io::Result<()> {
-    let mut t = Table::new();
-    if tty {
-        t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
-    } else {
-        t.load_style(presets::NOTHING).set_content_arrangement(ContentArrangement::Disabled);
+    if !tty {
+        return write_bare(w, rows);
     }
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
     t.set_header(T::header().iter().map(|h| h.to_uppercase()));
     for r in rows {
         t.add_row(r.cells());
     }
     for line in t.lines() {
+        w.write_all(line.trim_end().as_bytes())?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The bare layout of comfy-table's NOTHING preset (one space of padding on
+/// each side of every cell, trailing blanks trimmed), written directly: for
+/// `prog show` of hundreds of programs comfy-table's general layout engine
+/// cost more than all the syscalls together.
+fn write_bare<T: Row>(w: &mut dyn Write, rows: &[T]) -> io::Result<()> {
+    let header: Vec<String> = T::header().iter().map(|h| h.to_uppercase()).collect();
+    let cells: Vec<Vec<String>> = rows.iter().map(Row::cells).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &cells {
+        for (i, c) in row.iter().enumerate() {
+            if let Some(wd) = widths.get_mut(i) {
+                *wd = (*wd).max(c.chars().count());
+            }
+        }
+    }
+    let mut line = String::new();
+    for row in std::iter::once(&header).chain(cells.iter()) {
+        line.clear();
+        for (c, wd) in row.iter().zip(&widths) {
+            line.push(' ');
+            line.push_str(c);
+            line.extend(std::iter::repeat_n(' ', wd - c.chars().count() + 1));
+        }
         w.write_all(line.trim_end().as_bytes())?;
         w.write_all(b"\n")?;
     }
@@ -41,6 +69,22 @@ mod tests {
         fn cells(&self) -> Vec<String> {
             vec![self.0.to_string(), self.1.to_string()]
         }
+    }
+
+    /// The direct writer lays out exactly what comfy-table's NOTHING preset did.
+    #[test]
+    fn bare_layout_equals_comfy_nothing() {
+        let rows = [R(7, "counter"), R(12345, "x"), R(0, "")];
+        let mut fast = Vec::new();
+        write_bare(&mut fast, &rows).unwrap();
+        let mut t = Table::new();
+        t.load_style(presets::NOTHING).set_content_arrangement(ContentArrangement::Disabled);
+        t.set_header(R::header().iter().map(|h| h.to_uppercase()));
+        for r in &rows {
+            t.add_row(r.cells());
+        }
+        let comfy: String = t.lines().map(|l| format!("{}\n", l.trim_end())).collect();
+        assert_eq!(String::from_utf8(fast).unwrap(), comfy);
     }
 
     #[test]
