@@ -301,6 +301,12 @@ pub fn fdinfo(fd: BorrowedFd<'_>) -> Vec<(String, String)> {
     while len < buf.len() {
         match f.read(&mut buf[len..]) {
             Ok(0) | Err(_) => break,
+            // fdinfo is produced in one piece: a read that did not fill the
+            // buffer has it all, so skip the read that would only say EOF.
+            Ok(n) if len + n < buf.len() => {
+                len += n;
+                break;
+            }
             Ok(n) => len += n,
         }
     }
