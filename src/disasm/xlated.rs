@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::insn::{self, Insn, Names, PSEUDO_CALL};
 use super::{Prog, Resolver, hex_bytes, linfo_json, linfo_plain};
+use crate::sys::prog::LineInfo;
 
 /// Call and immediate names as bpftool's `dump_data` gives them.
 pub struct CallNames<'a> {
@@ -55,38 +56,54 @@ pub fn text_at(insns: &[Insn], i: usize, names: &dyn Names) -> String {
     insn::format(&insns[i], insns.get(i + 1), names)
 }
 
-pub fn plain(w: &mut dyn Write, p: &Prog, r: &Resolver, opcodes: bool, linum: bool) -> io::Result<()> {
-    let names = CallNames { r, jited_ksyms: &p.image.jited_ksyms };
-    let insns = slots(&p.image.bytes);
-    let mut rec = 0;
-    let mut nr_skip = 0;
-    let mut double = false;
-    for i in 0..insns.len() {
-        if double {
-            double = false;
-            continue;
-        }
+/// One instruction as both renderings need it: where it is, whether it is
+/// the two-slot LD imm64, and the prototype and source line bpftool puts
+/// before it. Kept in one walk so plain and JSON cannot drift apart.
+struct Step<'a> {
+    i: usize,
+    wide: bool,
+    proto: Option<String>,
+    line: Option<&'a LineInfo>,
+}
+
+fn steps<'a>(p: &'a Prog, insns: &[Insn]) -> Vec<Step<'a>> {
+    let mut out = Vec::with_capacity(insns.len());
+    let (mut rec, mut nr_skip, mut i) = (0, 0, 0);
+    while i < insns.len() {
+        let mut proto = None;
         if let Some(btf) = &p.btf
             && let Some(&(off, type_id)) = p.image.func_info.get(rec)
             && off as usize == i
         {
-            let sig = btf.type_only(type_id);
-            if !sig.is_empty() {
-                writeln!(w, "{sig}:")?;
-            }
+            proto = Some(btf.type_only(type_id)).filter(|s| !s.is_empty());
             rec += 1;
         }
-        if let (Some(btf), Some(li)) = (&p.btf, &p.linfo)
-            && let Some(l) = li.lfind(i as u32, nr_skip)
-        {
-            linfo_plain(w, btf, l, linum)?;
+        let line = p.linfo.as_ref().filter(|_| p.btf.is_some()).and_then(|li| li.lfind(i as u32, nr_skip));
+        if line.is_some() {
             nr_skip += 1;
         }
-        double = insns[i].is_ld_imm64();
+        let wide = insns[i].is_ld_imm64();
+        out.push(Step { i, wide, proto, line });
+        i += if wide { 2 } else { 1 };
+    }
+    out
+}
+
+pub fn plain(w: &mut dyn Write, p: &Prog, r: &Resolver, opcodes: bool, linum: bool) -> io::Result<()> {
+    let names = CallNames { r, jited_ksyms: &p.image.jited_ksyms };
+    let insns = slots(&p.image.bytes);
+    for s in steps(p, &insns) {
+        let i = s.i;
+        if let Some(sig) = &s.proto {
+            writeln!(w, "{sig}:")?;
+        }
+        if let (Some(btf), Some(l)) = (&p.btf, s.line) {
+            linfo_plain(w, btf, l, linum)?;
+        }
         writeln!(w, "{i:4}: {}", text_at(&insns, i, &names))?;
         if opcodes {
             let at = i * 8;
-            let end = if double { at + 16 } else { at + 8 };
+            let end = if s.wide { at + 16 } else { at + 8 };
             let raw = &p.image.bytes[at..end.min(p.image.bytes.len())];
             let mut line = format!("       {}", hex_bytes(&raw[..raw.len().min(8)]));
             if raw.len() > 8 {
@@ -104,37 +121,20 @@ pub fn json(p: &Prog, r: &Resolver, opcodes: bool, linum: bool) -> Value {
     let insns = slots(&p.image.bytes);
     let bytes = &p.image.bytes;
     let mut out = Vec::with_capacity(insns.len());
-    let mut rec = 0;
-    let mut nr_skip = 0;
-    let mut double = false;
-    for i in 0..insns.len() {
-        if double {
-            double = false;
-            continue;
-        }
-        double = insns[i].is_ld_imm64();
+    for s in steps(p, &insns) {
+        let i = s.i;
         let mut o = Map::new();
-        if let Some(btf) = &p.btf
-            && let Some(&(off, type_id)) = p.image.func_info.get(rec)
-            && off as usize == i
-        {
-            let sig = btf.type_only(type_id);
-            if !sig.is_empty() {
-                o.insert("proto".into(), sig.into());
-            }
-            rec += 1;
+        if let Some(sig) = s.proto {
+            o.insert("proto".into(), sig.into());
         }
-        if let (Some(btf), Some(li)) = (&p.btf, &p.linfo)
-            && let Some(l) = li.lfind(i as u32, nr_skip)
-        {
+        if let (Some(btf), Some(l)) = (&p.btf, s.line) {
             linfo_json(&mut o, btf, l, linum);
-            nr_skip += 1;
         }
         o.insert("disasm".into(), text_at(&insns, i, &names).into());
         if opcodes {
             let at = i * 8;
             let hx = |b: &[u8]| Value::from(b.iter().map(|x| format!("{x:#04x}")).collect::<Vec<_>>());
-            let imm_len = if double { 12 } else { 4 };
+            let imm_len = if s.wide { 12 } else { 4 };
             let imm = &bytes[at + 4..(at + 4 + imm_len).min(bytes.len())];
             let i0 = &insns[i];
             o.insert(
