@@ -132,6 +132,16 @@ pub struct LoadOpts {
     pub verifier_log: bool,
 }
 
+/// `prog rm` and `map rm`: pins to remove.
+#[derive(Debug, Clone, Args)]
+pub struct RmArgs {
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Remove a directory of pins
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ProgCmd {
     /// Show programs: all, or the ones PROG selects
@@ -195,13 +205,7 @@ pub enum ProgCmd {
         words: Vec<String>,
     },
     /// Remove program pins (only pins on bpffs)
-    Rm {
-        #[arg(value_name = "PATH", required = true)]
-        paths: Vec<PathBuf>,
-        /// Remove a directory of pins
-        #[arg(short = 'r', long)]
-        recursive: bool,
-    },
+    Rm(RmArgs),
     /// Attach PROG to a sockmap/sockhash or flow_dissector: `PROG ATTACH_TYPE [MAP]`
     #[command(after_help = PROG_HELP)]
     Attach {
@@ -302,13 +306,7 @@ pub enum MapCmd {
         words: Vec<String>,
     },
     /// Remove map pins (only pins on bpffs)
-    Rm {
-        #[arg(value_name = "PATH", required = true)]
-        paths: Vec<PathBuf>,
-        /// Remove a directory of pins
-        #[arg(short = 'r', long)]
-        recursive: bool,
-    },
+    Rm(RmArgs),
     /// Live values and per-second rates
     #[command(after_help = MAP_HELP)]
     Watch {

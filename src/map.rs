@@ -23,10 +23,7 @@ pub fn run(g: &Global, out: &mut Out, cmd: &MapCmd) -> Result<()> {
         MapCmd::Show { words } | MapCmd::List { words } => show(g, out, words),
         MapCmd::Dump { words, hex } => dump(out, words, *hex),
         MapCmd::Pin { words } => pin_map(g, out, words),
-        MapCmd::Rm { paths, recursive } => {
-            pin::ensure_mounted(g.nomount)?;
-            pin::rm(out, paths, *recursive, ObjKind::Map)
-        }
+        MapCmd::Rm(args) => pin::rm(g, out, args, ObjKind::Map),
         MapCmd::Lookup { words } => crate::mapedit::lookup(g, out, words),
         MapCmd::Getnext { words } => crate::mapedit::getnext(g, out, words),
         MapCmd::Update { words, from: Some(file) } => crate::bulk::update_from(g, out, words, file),

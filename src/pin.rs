@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use crate::cli::{Global, RmArgs};
 use crate::error::UserError;
 use crate::model::{LsEntry, ObjKind, link_type_name, map_type_name, prog_type_name};
 use crate::output::Out;
@@ -182,7 +183,9 @@ pub fn kind_of(fd: BorrowedFd<'_>) -> Option<ObjKind> {
 
 /// `prog rm` / `map rm`: unlink pins (and with -r, directories of pins).
 /// Refuses anything that is not on bpffs, and pins of another kind.
-pub fn rm(out: &mut Out, paths: &[PathBuf], recursive: bool, want: ObjKind) -> Result<()> {
+pub fn rm(g: &Global, out: &mut Out, args: &RmArgs, want: ObjKind) -> Result<()> {
+    ensure_mounted(g.nomount)?;
+    let (paths, recursive) = (&args.paths, args.recursive);
     // Check every path before removing any, so a bad argument removes nothing.
     for p in paths {
         check_rm(p, recursive, want)?;

@@ -21,10 +21,7 @@ pub fn run(g: &Global, out: &mut Out, cmd: &ProgCmd) -> Result<()> {
         }
         ProgCmd::Loadall { obj, dir, opts, words } => crate::load::load(g, out, obj, dir, None, opts, words, true),
         ProgCmd::Pin { words } => pin_prog(g, out, words),
-        ProgCmd::Rm { paths, recursive } => {
-            pin::ensure_mounted(g.nomount)?;
-            pin::rm(out, paths, *recursive, ObjKind::Prog)
-        }
+        ProgCmd::Rm(args) => pin::rm(g, out, args, ObjKind::Prog),
         ProgCmd::Dump { words, opcodes, linum, visual } => {
             crate::disasm::dump(g, out, words, *opcodes, *linum, *visual)
         }
