@@ -9,10 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int percpu(__u32 t)
-{
-	return t == BPF_MAP_TYPE_PERCPU_HASH || t == BPF_MAP_TYPE_PERCPU_ARRAY || t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-}
+#include "map_open.h"
 
 int main(int argc, char **argv)
 {
@@ -21,17 +18,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	long n = atol(argv[2]);
-	int fd = bpf_obj_get(argv[1]);
-	if (fd < 0) {
-		perror("bpf_obj_get");
-		return 1;
-	}
 	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		perror("map info");
+	int fd = map_open(argv[1], &info);
+	if (fd < 0)
 		return 1;
-	}
 	size_t ks = info.key_size, vs = info.value_size;
 	if (percpu(info.type))
 		vs = ((vs + 7) / 8 * 8) * libbpf_num_possible_cpus();

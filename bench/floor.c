@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "map_open.h"
 #include <unistd.h>
 
 static char obuf[64 * 1024];
@@ -78,11 +80,6 @@ static void jbytes(const unsigned char *b, size_t n)
 	olen = p - obuf;
 }
 
-static int percpu(__u32 t)
-{
-	return t == BPF_MAP_TYPE_PERCPU_HASH || t == BPF_MAP_TYPE_PERCPU_ARRAY || t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -90,17 +87,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int json = argc > 2 && !strcmp(argv[2], "-j");
-	int fd = bpf_obj_get(argv[1]);
-	if (fd < 0) {
-		perror("bpf_obj_get");
-		return 1;
-	}
 	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		perror("map info");
+	int fd = map_open(argv[1], &info);
+	if (fd < 0)
 		return 1;
-	}
 	int pc = percpu(info.type);
 	size_t ks = info.key_size, vsz = info.value_size, stride = pc ? (vsz + 7) / 8 * 8 : vsz;
 	int ncpus = pc ? libbpf_num_possible_cpus() : 1;
