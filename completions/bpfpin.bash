@@ -1878,7 +1878,7 @@ _bpfpin() {
             return 0
             ;;
         bpfpin__subcmd__map__subcmd__rm)
-            opts="-r -j -p -f -n -d -h -V --recursive --json --pretty --bpffs --nomount --debug --netns --help --version"
+            opts="-r -j -p -f -n -d -h -V --recursive --whole-bpffs --json --pretty --bpffs --nomount --debug --netns --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2536,7 +2536,7 @@ _bpfpin() {
             return 0
             ;;
         bpfpin__subcmd__prog__subcmd__rm)
-            opts="-r -j -p -f -n -d -h -V --recursive --json --pretty --bpffs --nomount --debug --netns --help --version"
+            opts="-r -j -p -f -n -d -h -V --recursive --whole-bpffs --json --pretty --bpffs --nomount --debug --netns --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

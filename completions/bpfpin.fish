@@ -128,6 +128,7 @@ complete -c bpfpin -n "__fish_bpfpin_using_subcommand prog; and __fish_seen_subc
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand prog; and __fish_seen_subcommand_from loadall" -s V -l version -d 'Print version'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand prog; and __fish_seen_subcommand_from rm" -l netns -d 'Run network verbs in this network namespace (a name under /run/netns or a path); pins are resolved first' -r
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand prog; and __fish_seen_subcommand_from rm" -s r -l recursive -d 'Remove a directory of pins'
+complete -c bpfpin -n "__fish_bpfpin_using_subcommand prog; and __fish_seen_subcommand_from rm" -l whole-bpffs -d 'Allow PATH to be a bpffs mount root (in any spelling): with -r, every pin under it is removed'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand prog; and __fish_seen_subcommand_from rm" -s j -l json -d 'Print JSON (bpftool\'s field names)'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand prog; and __fish_seen_subcommand_from rm" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand prog; and __fish_seen_subcommand_from rm" -s f -l bpffs -d 'Show the pinned paths of programs, maps and links (key `pinned`)'
@@ -300,6 +301,7 @@ complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subco
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from freeze" -s V -l version -d 'Print version'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from rm" -l netns -d 'Run network verbs in this network namespace (a name under /run/netns or a path); pins are resolved first' -r
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from rm" -s r -l recursive -d 'Remove a directory of pins'
+complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from rm" -l whole-bpffs -d 'Allow PATH to be a bpffs mount root (in any spelling): with -r, every pin under it is removed'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from rm" -s j -l json -d 'Print JSON (bpftool\'s field names)'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from rm" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c bpfpin -n "__fish_bpfpin_using_subcommand map; and __fish_seen_subcommand_from rm" -s f -l bpffs -d 'Show the pinned paths of programs, maps and links (key `pinned`)'

@@ -140,6 +140,10 @@ pub struct RmArgs {
     /// Remove a directory of pins
     #[arg(short = 'r', long)]
     pub recursive: bool,
+    /// Allow PATH to be a bpffs mount root (in any spelling): with -r, every
+    /// pin under it is removed
+    #[arg(long)]
+    pub whole_bpffs: bool,
 }
 
 #[derive(Debug, Subcommand)]

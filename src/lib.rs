@@ -3,6 +3,7 @@
 //! per object kind.
 #![deny(unsafe_code)]
 
+pub mod bpffs;
 pub mod btf;
 pub mod bulk;
 pub mod cli;
@@ -24,6 +25,7 @@ pub mod select;
 pub mod sys;
 pub mod testrun;
 pub mod trace;
+pub mod txn;
 
 use anyhow::Result;
 

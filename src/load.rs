@@ -1,33 +1,59 @@
 //! `prog load` / `prog loadall`: any object clang produces, all or nothing.
 //!
-//! The order matters for atomicity: every check that can fail without side
-//! effects runs first (paths, object parsing, map compatibility); then aya
-//! creates maps (pinning the ones we give it a path for), programs load and
-//! are pinned. Everything made along the way is recorded in a `Rollback`,
-//! so a verifier rejection of the last program removes the first one's pin.
+//! Every check that can fail without side effects runs first (paths,
+//! object parsing, map compatibility), under a lock on the directories the
+//! pins go to. Then aya creates maps and programs load; every new pin is
+//! made in a staging directory (`txn`) and the whole result is renamed into
+//! place at the end. A failure, Ctrl-C or SIGTERM removes the staging
+//! directory; a SIGKILL leaves it for the next bpfpin command to sweep.
+//! Existing pins are never touched before the commit, and reused maps are
+//! never written (see `Redirect`).
 
 use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use aya::maps::Map;
 use aya::programs::{Program, ProgramError};
-use aya::{Ebpf, EbpfLoader};
+use aya::{Ebpf, EbpfLoader, VerifierLogLevel};
 use aya_obj::EbpfSectionKind;
 
+use crate::bpffs::{self, EntryKind, shown};
 use crate::cli::{Global, LoadOpts};
 use crate::error::UserError;
 use crate::model::{ObjKind, map_type_name};
 use crate::objfile::{self, ProgSection};
 use crate::output::Out;
-use crate::pin::{self, Rollback};
+use crate::pin;
 use crate::select::{MapSel, Words};
 use crate::sys;
+use crate::txn::{Target, Txn};
 
+/// A signal (Ctrl-C, SIGTERM, SIGHUP) asked the command to stop; what it
+/// made has been undone. main exits with 128 + the signal.
 /// How many verifier log lines to show when not asked for all of them.
 const LOG_TAIL: usize = 12;
+
+#[derive(Debug)]
+pub struct Interrupted(pub i32);
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "interrupted by signal {}; nothing was left behind", self.0)
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+fn check_signal() -> Result<()> {
+    match sys::signal::stop_signal() {
+        Some(sig) => Err(Interrupted(sig).into()),
+        None => Ok(()),
+    }
+}
 
 #[allow(clippy::too_many_arguments)]
 pub fn load(
@@ -42,16 +68,8 @@ pub fn load(
 ) -> Result<()> {
     let opts = with_keywords(opts, words)?;
     pin::ensure_mounted(g.nomount)?;
-    let target = if all {
-        check_dir_target(target, "give loadall a directory for the program pins")?
-    } else {
-        pin::check_new_pin(target)?
-    };
-    let pin_maps = opts
-        .pin_maps
-        .as_deref()
-        .map(|d| check_dir_target(d, "give --pin-maps a directory (it is created when missing)"))
-        .transpose()?;
+    // From here a signal means "undo and stop", not "die half-way".
+    sys::signal::catch_stop_signals().context("installing the signal handlers")?;
 
     let data = read_object(obj)?;
     let prepared = objfile::prepare(&data, opts.prog_type.as_deref()).map_err(|e| not_loadable(obj, e))?;
@@ -62,37 +80,46 @@ pub fn load(
         )
     })?;
     let chosen = choose_programs(&prepared.programs, prog, all, obj)?;
-    let prog_pins = program_pins(&chosen, &target, all)?;
 
-    let mut rb = Rollback::new();
-    let mut temps = TempPins::default();
-    let plan = plan_maps(&parsed, pin_maps.as_deref(), &opts, &mut rb, &mut temps)?;
-    if let Some(parent) = prog_pins.first().and_then(|(_, p)| p.parent()) {
-        rb.create_dirs(parent)?;
+    if all {
+        bpffs::check_dir_arg(target, "give loadall a directory for the program pins")?;
     }
-    if let Some(dir) = &pin_maps {
-        rb.create_dirs(dir)?;
+    if let Some(d) = &opts.pin_maps {
+        bpffs::check_dir_arg(d, "give --pin-maps a directory (it is created when missing)")?;
     }
+    let mut txn = Txn::new();
+    let prog_pins = program_pins(&mut txn, &chosen, target, all)?;
+    let mut plan = map_targets(&mut txn, &parsed, &opts)?;
+    txn.lock()?;
+    for (_, t) in &prog_pins {
+        txn.require_free(*t)?;
+    }
+    decide_maps(&mut txn, &parsed, &opts, &mut plan)?;
+    check_signal()?;
 
-    let mut ebpf = create_maps(&prepared.bytes, &plan, &mut rb, obj)?;
+    let mut ebpf = create_maps(&mut txn, &prepared.bytes, &mut plan, obj, opts.verifier_log)?;
+    check_signal()?;
     let mut report = Vec::new();
-    for (p, path) in &prog_pins {
+    for (p, t) in &prog_pins {
         let program = ebpf
             .program_mut(&p.name)
             .with_context(|| format!("program `{}` is missing after parsing {}", p.name, obj.display()))?;
         load_program(program, p, opts.verifier_log)?;
-        program.pin(path).with_context(|| format!("pinning program `{}` at {}", p.name, path.display()))?;
-        rb.pinned(path.clone());
+        check_signal()?;
+        let fd = program.fd().with_context(|| format!("program `{}` has no fd after loading", p.name))?;
+        txn.pin(*t, fd.as_fd(), &format!("program `{}`", p.name))?;
         let id = program.info().map(|i| i.id()).unwrap_or(0);
-        report.push(format!("program {} (id {id}, {}) pinned at {}", p.name, p.loaded_as, path.display()));
+        report.push(format!("program {} (id {id}, {}) pinned at {}", p.name, p.loaded_as, shown(txn.path(*t))));
     }
     for m in &plan {
-        if let Some(path) = &m.path {
-            report.push(describe_map_pin(m, path));
+        if let Some(line) = describe_map(&ebpf, m, &txn) {
+            report.push(line);
         }
     }
-    drop(temps);
-    rb.commit();
+    check_signal()?;
+    // The commit point: after it, the new state stands even if we are
+    // killed (the next command finishes the moves).
+    txn.commit()?;
     // aya unloads what it owns on drop; the pins keep what we pinned alive.
     drop(ebpf);
 
@@ -164,17 +191,6 @@ fn parse_map_ref(s: &str) -> Result<(String, MapSel)> {
     Ok((name.to_string(), m))
 }
 
-/// A directory for pins: on bpffs, and a directory if it exists already
-/// (a pin there would make every pin below it fail with ENOTDIR).
-fn check_dir_target(dir: &Path, fix: &str) -> Result<PathBuf> {
-    let abs = pin::check_on_bpffs(dir)?;
-    pin::check_parents(&abs)?;
-    if abs.symlink_metadata().is_ok() && !abs.is_dir() {
-        bail!(UserError::new(format!("{} exists and is not a directory", dir.display()), fix,));
-    }
-    Ok(abs)
-}
-
 fn read_object(obj: &Path) -> Result<Vec<u8>> {
     if obj.is_dir() {
         bail!(UserError::new(
@@ -229,45 +245,39 @@ fn choose_programs<'a>(
     }
 }
 
-fn program_pins<'a>(chosen: &[&'a ProgSection], target: &Path, all: bool) -> Result<Vec<(&'a ProgSection, PathBuf)>> {
+fn program_pins<'a>(
+    txn: &mut Txn,
+    chosen: &[&'a ProgSection],
+    target: &Path,
+    all: bool,
+) -> Result<Vec<(&'a ProgSection, Target)>> {
     if !all {
-        return Ok(vec![(chosen[0], target.to_path_buf())]);
+        return Ok(vec![(chosen[0], txn.target(target)?)]);
     }
-    chosen
-        .iter()
-        .map(|p| {
-            let path = target.join(pin::pin_name(&p.name));
-            pin::check_new_pin(&path)?;
-            Ok((*p, path))
-        })
-        .collect()
+    chosen.iter().map(|p| Ok((*p, txn.target(&target.join(pin::pin_name(&p.name)))?))).collect()
 }
 
 /// What happens to one map of the object.
 struct MapPlan {
     name: String,
-    /// Where the map is pinned (or reused from); None: not pinned.
-    path: Option<PathBuf>,
-    /// The pin existed and is reused.
-    reused: bool,
-    /// Reused through `--map NAME=MAP` (a temporary pin hands it to aya).
-    from_selector: bool,
-    existed: bool,
-    /// The object gives the map initial contents (.data, .bss): aya writes
-    /// them even into a reused map, see `SavedContents`.
+    /// Where the map's pin goes (--pin-maps, or LIBBPF_PIN_BY_NAME).
+    target: Option<Target>,
+    /// `--map NAME=MAP`: the map it names.
+    given: Option<MapSel>,
+    fate: Fate,
+    /// The object gives the map initial contents (.data, .bss, .rodata).
     initial_data: bool,
 }
 
-/// Pins of existing maps made only to hand them to aya; always removed.
-#[derive(Default)]
-struct TempPins(Vec<PathBuf>);
-
-impl Drop for TempPins {
-    fn drop(&mut self) {
-        for p in &self.0 {
-            let _ = fs::remove_file(p);
-        }
-    }
+enum Fate {
+    /// Not pinned: lives as long as the programs using it.
+    Unpinned,
+    /// Created, pinned at the target at commit.
+    New,
+    /// Created, replacing the map pinned at the target at commit.
+    Replace,
+    /// An existing map is used as it is; `shown` says where it came from.
+    Reuse { fd: OwnedFd, shown: String, by_selector: bool },
 }
 
 /// Map names in the object's order, for bpftool's `map idx N`.
@@ -277,13 +287,8 @@ fn map_order(parsed: &aya_obj::Object) -> Vec<String> {
     maps.into_iter().map(|(n, _)| n.clone()).collect()
 }
 
-fn plan_maps(
-    parsed: &aya_obj::Object,
-    pin_maps: Option<&Path>,
-    opts: &LoadOpts,
-    rb: &mut Rollback,
-    temps: &mut TempPins,
-) -> Result<Vec<MapPlan>> {
+/// Where each map's pin would go; nothing is looked at yet.
+fn map_targets(txn: &mut Txn, parsed: &aya_obj::Object, opts: &LoadOpts) -> Result<Vec<MapPlan>> {
     let order = map_order(parsed);
     let mut given: HashMap<String, MapSel> = HashMap::new();
     for s in &opts.maps {
@@ -305,78 +310,67 @@ fn plan_maps(
         }
         given.insert(name, sel);
     }
-
     let mut plan = Vec::new();
     for name in &order {
         let def = &parsed.maps[name];
         let by_name = def.pinning() == aya_obj::maps::PinningType::ByName;
-        let mut p = MapPlan {
+        let sel = given.remove(name);
+        let path = match (&sel, opts.pin_maps.as_deref(), by_name) {
+            (Some(_), _, _) => None,
+            (None, Some(dir), _) => Some(dir.join(pin::pin_name(name))),
+            (None, None, true) => Some(Path::new(pin::BPFFS_ROOT).join(pin::pin_name(name))),
+            (None, None, false) => None,
+        };
+        let target = path.map(|p| txn.target(&p)).transpose()?;
+        plan.push(MapPlan {
             name: name.clone(),
-            path: None,
-            reused: false,
-            from_selector: false,
-            existed: false,
+            target,
+            given: sel,
+            fate: Fate::Unpinned,
             initial_data: !def.data().is_empty(),
-        };
-        if let Some(sel) = given.get(name) {
-            let fd = crate::map::resolve_one(sel)?;
-            check_compatible(fd.as_fd(), def, name, &sel_to_string(sel))?;
-            // aya takes existing maps only as pins: a pinned map is handed
-            // over where it is; one given by id or name gets a temporary pin
-            // (removed by `TempPins`), the only pin bpfpin makes at the root.
-            let path = match sel {
-                MapSel::Pinned(path) => pin::absolute(path)?,
-                _ => {
-                    let tmp = PathBuf::from(format!(
-                        "{}/bpfpin_reuse_{}_{}",
-                        pin::BPFFS_ROOT,
-                        std::process::id(),
-                        temps.0.len()
-                    ));
-                    sys::bpf_obj_pin(fd.as_fd(), &tmp)
-                        .with_context(|| format!("handing map `{name}` to the loader"))?;
-                    temps.0.push(tmp.clone());
-                    tmp
-                }
-            };
-            p.path = Some(path);
-            p.reused = true;
-            p.from_selector = true;
-            plan.push(p);
-            continue;
-        }
-        let fin = match (pin_maps, by_name) {
-            (Some(dir), _) => Some(dir.join(pin::pin_name(name))),
-            (None, true) => Some(Path::new(pin::BPFFS_ROOT).join(pin::pin_name(name))),
-            (None, false) => None,
-        };
-        if let Some(path) = &fin
-            && path.symlink_metadata().is_ok()
-        {
-            // aya would rewrite and re-freeze a reused .rodata map and fail:
-            // its contents come from the object anyway, so it is replaced.
-            let rodata = def.section_kind() == EbpfSectionKind::Rodata;
-            // Reused or replaced, it must be a map: --replace-maps replaces
-            // maps, never a program pin or a directory that sits there.
-            let fd = existing_map_pin(path, name)?;
-            if opts.replace_maps || rodata {
-                drop(fd);
-                rb.move_aside(path)?;
-            } else {
-                check_compatible(fd.as_fd(), def, name, &path.display().to_string())?;
-                p.reused = true;
-                p.existed = true;
-            }
-        }
-        p.path = fin;
-        plan.push(p);
+        });
     }
     Ok(plan)
 }
 
+/// Under the lock: reuse, replace or create each map, checking that a
+/// reused map is one the object's programs can use.
+fn decide_maps(txn: &mut Txn, parsed: &aya_obj::Object, opts: &LoadOpts, plan: &mut [MapPlan]) -> Result<()> {
+    for m in plan.iter_mut() {
+        let def = &parsed.maps[&m.name];
+        if let Some(sel) = &m.given {
+            let fd = crate::map::resolve_one(sel)?;
+            let what = sel_to_string(sel);
+            check_compatible(fd.as_fd(), def, &m.name, &what)?;
+            m.fate = Fate::Reuse { fd, shown: what, by_selector: true };
+            continue;
+        }
+        let Some(t) = m.target else { continue };
+        let Some(e) = txn.existing(t)? else {
+            m.fate = Fate::New;
+            continue;
+        };
+        let path = txn.path(t).to_path_buf();
+        // Reused or replaced, it must be a map: --replace-maps replaces
+        // maps, never a program pin or a directory that sits there.
+        let fd = existing_map_pin(&path, e.kind, &m.name)?;
+        // aya would rewrite and re-freeze a reused .rodata map and fail:
+        // its contents come from the object anyway, so it is replaced.
+        let rodata = def.section_kind() == EbpfSectionKind::Rodata;
+        if opts.replace_maps || rodata {
+            txn.replace(t, e.id);
+            m.fate = Fate::Replace;
+        } else {
+            check_compatible(fd.as_fd(), def, &m.name, &shown(&path))?;
+            m.fate = Fate::Reuse { fd, shown: shown(&path), by_selector: false };
+        }
+    }
+    Ok(())
+}
+
 /// The map pinned where map `name` goes; anything else there is refused.
-fn existing_map_pin(path: &Path, name: &str) -> Result<OwnedFd> {
-    let what = if path.is_dir() {
+fn existing_map_pin(path: &Path, kind: EntryKind, name: &str) -> Result<OwnedFd> {
+    let what = if kind == EntryKind::Dir {
         "a directory".to_string()
     } else {
         let fd = pin::open_any(path)?;
@@ -387,7 +381,7 @@ fn existing_map_pin(path: &Path, name: &str) -> Result<OwnedFd> {
         }
     };
     bail!(UserError::new(
-        format!("cannot pin map `{name}` at {}: it is {what}, not a map", path.display()),
+        format!("cannot pin map `{name}` at {}: it is {what}, not a map", shown(path)),
         "remove it, or choose another --pin-maps directory (--replace-maps replaces only maps)",
     ))
 }
@@ -420,72 +414,61 @@ fn check_compatible(fd: std::os::fd::BorrowedFd<'_>, def: &aya_obj::Map, name: &
     ))
 }
 
-/// aya creates every map here, pinning (or reusing) those with a path.
-fn create_maps(bytes: &[u8], plan: &[MapPlan], rb: &mut Rollback, obj: &Path) -> Result<Ebpf> {
+/// aya creates every map here. New maps are pinned in staging; an existing
+/// map is handed over through a scratch pin in staging (aya takes existing
+/// maps only as paths).
+///
+/// aya 0.14 writes the object's initial section data into every map with
+/// initial data, even one it opened from a pin (`MapData::finalize`), which
+/// would reset a reused `.bss` counter on every reload and lose what the
+/// programs count meanwhile. So for those aya gets a scratch map to write
+/// into, and before any program is loaded the descriptor it relocated the
+/// programs against is redirected to the reused map: the reused map is
+/// never written by the load.
+fn create_maps(txn: &mut Txn, bytes: &[u8], plan: &mut [MapPlan], obj: &Path, full_log: bool) -> Result<Ebpf> {
     let mut loader = EbpfLoader::new();
     loader.allow_unsupported_maps();
-    for m in plan {
-        if let Some(p) = &m.path {
-            loader.map_pin_path(m.name.as_str(), p.as_path());
+    loader.verifier_log_level(log_level(full_log));
+    let mut paths: Vec<(String, PathBuf)> = Vec::new();
+    for m in plan.iter() {
+        let path = match (&m.fate, m.target) {
+            (Fate::Reuse { .. }, _) if m.initial_data => Some(txn.scratch_path()?),
+            (Fate::Reuse { fd, .. }, _) => Some(txn.scratch_pin(fd.as_fd())?),
+            (Fate::New | Fate::Replace, Some(t)) => Some(txn.pin_path(t)?),
+            _ => None,
+        };
+        if let Some(p) = path {
+            paths.push((m.name.clone(), p));
         }
     }
-    let saved = SavedContents::take(plan)?;
-    let result = loader.load(bytes);
-    // Put reused contents back first, whether aya succeeded or not: the
-    // command must not change a map that existed before it.
-    let restored = saved.restore();
-    // Record what aya pinned even when it failed halfway, so it is undone.
-    for m in plan {
-        if let Some(p) = &m.path
-            && !m.existed
-            && !m.from_selector
-            && p.symlink_metadata().is_ok()
-        {
-            rb.pinned(p.clone());
-        }
+    for (name, p) in &paths {
+        loader.map_pin_path(name.as_str(), p.as_path());
     }
-    let ebpf = result.map_err(|e| {
+    let ebpf = loader.load(bytes).map_err(|e| {
         let msg = format!("{} could not be loaded: {e}", obj.display());
         anyhow::Error::new(e).context(msg)
     })?;
-    restored?;
+    for m in plan.iter() {
+        if let Fate::Reuse { fd, .. } = &m.fate
+            && m.initial_data
+        {
+            let Some(Map::Array(data)) = ebpf.map(&m.name) else {
+                bail!("map `{}` with initial data is not an array after loading", m.name);
+            };
+            sys::redirect_fd(fd.as_fd(), data.fd().as_fd().as_raw_fd())
+                .with_context(|| format!("handing the reused map `{}` to the programs", m.name))?;
+        }
+    }
     Ok(ebpf)
 }
 
-/// The contents of reused global-data maps (`.data`, `.bss`), kept across
-/// aya's load. aya 0.14 writes the object's initial section data into every
-/// map with initial data, even one it opened from a pin
-/// (`MapData::finalize`), which would reset a `.bss` counter on each reload.
-/// libbpf leaves a reused map alone, and so does bpfpin: the single value
-/// (key 0) is read just before aya runs and written back right after.
-struct SavedContents(Vec<(String, OwnedFd, Vec<u8>, Vec<u8>)>);
-
-impl SavedContents {
-    fn take(plan: &[MapPlan]) -> Result<SavedContents> {
-        let mut saved = Vec::new();
-        for m in plan.iter().filter(|m| m.reused && m.initial_data) {
-            let Some(path) = &m.path else { continue };
-            let fd =
-                sys::bpf_obj_get(path).with_context(|| format!("opening map `{}` at {}", m.name, path.display()))?;
-            let info = sys::map_info(fd.as_fd()).with_context(|| format!("reading map `{}`", m.name))?;
-            let key = vec![0u8; info.key_size as usize];
-            let mut value = vec![0u8; info.value_size as usize];
-            let found = sys::map::lookup(fd.as_fd(), &key, &mut value)
-                .with_context(|| format!("saving the contents of map `{}` before reusing it", m.name))?;
-            if found {
-                saved.push((m.name.clone(), fd, key, value));
-            }
-        }
-        Ok(SavedContents(saved))
-    }
-
-    fn restore(self) -> Result<()> {
-        for (name, fd, key, value) in &self.0 {
-            sys::map::update(fd.as_fd(), key, value, 0)
-                .with_context(|| format!("restoring the contents of reused map `{name}`"))?;
-        }
-        Ok(())
-    }
+/// One verification with a small log for the default (the reason and the
+/// statistics, which always fit), the instruction-level trace only when
+/// asked: aya retries with a larger buffer each time a log does not fit,
+/// and a complex program's trace never fits, costing one full verification
+/// per retry.
+fn log_level(full: bool) -> VerifierLogLevel {
+    if full { VerifierLogLevel::DEBUG | VerifierLogLevel::STATS } else { VerifierLogLevel::STATS }
 }
 
 fn load_program(p: &mut Program, sec: &ProgSection, full_log: bool) -> Result<()> {
@@ -574,15 +557,32 @@ fn print_verifier_log(name: &str, log: &str, full: bool) {
     }
 }
 
-fn describe_map_pin(m: &MapPlan, path: &Path) -> String {
-    let id = sys::bpf_obj_get(path).ok().and_then(|fd| sys::map_info(fd.as_fd()).ok()).map_or(0, |i| i.id);
-    if m.from_selector {
-        format!("map {} (id {id}) reused", m.name)
-    } else if m.reused {
-        format!("map {} (id {id}) reused from {}", m.name, path.display())
-    } else {
-        format!("map {} (id {id}) pinned at {}", m.name, path.display())
+fn describe_map(ebpf: &Ebpf, m: &MapPlan, txn: &Txn) -> Option<String> {
+    let id = |fd: std::os::fd::BorrowedFd<'_>| sys::map_info(fd).map_or(0, |i| i.id);
+    match &m.fate {
+        Fate::Reuse { fd, by_selector: true, .. } => Some(format!("map {} (id {}) reused", m.name, id(fd.as_fd()))),
+        Fate::Reuse { fd, shown, .. } => Some(format!("map {} (id {}) reused from {shown}", m.name, id(fd.as_fd()))),
+        Fate::New | Fate::Replace => {
+            let t = m.target?;
+            let map_id = map_fd_id(ebpf, &m.name).unwrap_or(0);
+            Some(format!("map {} (id {map_id}) pinned at {}", m.name, shown(txn.path(t))))
+        }
+        Fate::Unpinned => None,
     }
+}
+
+/// The id of a map aya created, through its public `MapData` fd.
+fn map_fd_id(ebpf: &Ebpf, name: &str) -> Option<u32> {
+    let data = match ebpf.map(name)? {
+        Map::Array(d) | Map::HashMap(d) | Map::PerCpuArray(d) | Map::PerCpuHashMap(d) | Map::LruHashMap(d) => d,
+        Map::PerCpuLruHashMap(d) | Map::ProgramArray(d) | Map::RingBuf(d) | Map::PerfEventArray(d) => d,
+        Map::SockMap(d) | Map::SockHash(d) | Map::Queue(d) | Map::Stack(d) | Map::LpmTrie(d) => d,
+        Map::BloomFilter(d) | Map::DevMap(d) | Map::DevMapHash(d) | Map::CpuMap(d) | Map::XskMap(d) => d,
+        Map::ArrayOfMaps(d) | Map::HashOfMaps(d) | Map::StackTraceMap(d) | Map::Unsupported(d) => d,
+        Map::CgroupArray(d) | Map::CgroupStorage(d) | Map::PerCpuCgroupStorage(d) | Map::SkStorage(d) => d,
+        Map::CgrpStorage(d) | Map::InodeStorage(d) | Map::ReusePortSockArray(d) => d,
+    };
+    sys::map_info(data.fd().as_fd()).ok().map(|i| i.id)
 }
 
 #[cfg(test)]

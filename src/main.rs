@@ -29,5 +29,9 @@ fn main() -> ExitCode {
         let _ = w.write_all(b"\n");
         let _ = out.flush();
     }
+    // Stopped by a signal after undoing its work: the shell's convention.
+    if let Some(i) = e.downcast_ref::<bpfpin::load::Interrupted>() {
+        return ExitCode::from((128 + i.0).clamp(0, 255) as u8);
+    }
     ExitCode::from(EXIT_ERROR)
 }

@@ -783,7 +783,7 @@ pub fn create(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     pin::ensure_mounted(g.nomount)?;
     let (path, spec, inner) = parse_create(words)?;
     check_create(&spec)?;
-    let abs = pin::check_new_pin(&path)?;
+    pin::check_new(&path)?;
     let inner_fd = inner.as_ref().map(crate::map::resolve_one).transpose()?;
     let fd = sys::map::create(&sys::map::CreateAttr {
         map_type: spec.map_type,
@@ -796,12 +796,7 @@ pub fn create(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
         map_extra: 0,
     })
     .map_err(|e| create_error(&spec, e))?;
-    let mut rb = pin::Rollback::new();
-    if let Some(dir) = abs.parent() {
-        rb.create_dirs(dir)?;
-    }
-    pin::pin_fd(&mut rb, fd.as_fd(), &abs, &format!("map `{}`", spec.name))?;
-    rb.commit();
+    pin::pin_new(fd.as_fd(), &path, &format!("map `{}`", spec.name))?;
     null(out)
 }
 

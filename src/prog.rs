@@ -9,7 +9,7 @@ use crate::cli::{Global, ProgCmd};
 use crate::error::UserError;
 use crate::model::{ObjKind, ProgView, prog_type_name};
 use crate::output::Out;
-use crate::pin::{self, PinIndex, Rollback};
+use crate::pin::{self, PinIndex};
 use crate::select::{ProgSel, Words};
 use crate::sys::{self, Kind};
 
@@ -202,14 +202,7 @@ fn pin_prog(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
 }
 
 /// Pin one object at a new path, creating missing directories; on failure
-/// nothing new is left.
+/// (or a kill) nothing new is left.
 pub fn pin_at(fd: BorrowedFd<'_>, path: &Path, what: &str) -> Result<()> {
-    let abs = pin::check_new_pin(path)?;
-    let mut rb = Rollback::new();
-    if let Some(parent) = abs.parent() {
-        rb.create_dirs(parent)?;
-    }
-    pin::pin_fd(&mut rb, fd, &abs, what)?;
-    rb.commit();
-    Ok(())
+    pin::pin_new(fd, path, what)
 }

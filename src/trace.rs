@@ -68,13 +68,13 @@ pub fn tracelog(g: &Global, out: &mut Out) -> Result<()> {
     let dir = tracefs(g.nomount, out)?;
     let pipe = dir.join("trace_pipe");
     let mut f = File::open(&pipe).with_context(|| format!("opening the trace pipe {}", pipe.display()))?;
-    sysprog::catch_interrupts().context("installing the SIGINT handler")?;
+    crate::sys::signal::catch_stop_signals().context("installing the SIGINT handler")?;
     let mut stream = out.stream_begin()?;
     out.flush()?;
     let mut buf = vec![0u8; 64 * 1024];
     let mut pending: Vec<u8> = Vec::new();
     loop {
-        if sysprog::interrupted() {
+        if crate::sys::signal::stop_requested() {
             break;
         }
         let n = match f.read(&mut buf) {

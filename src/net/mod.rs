@@ -24,7 +24,7 @@ use crate::cli::{Global, NetCmd};
 use crate::error::UserError;
 use crate::model::{ObjKind, prog_type_name};
 use crate::output::Out;
-use crate::pin::{self, PinIndex, Rollback};
+use crate::pin::{self, PinIndex};
 use crate::select::{ProgSel, Words};
 use crate::sys::{self, Kind};
 
@@ -313,7 +313,8 @@ fn attach(g: &Global, out: &mut Out, words: &[String], o: &AttachOpts) -> Result
     let link = match &o.link {
         Some(p) => {
             pin::ensure_mounted(g.nomount)?;
-            Some(pin::check_new_pin(p)?)
+            pin::check_new(p)?;
+            Some(p.clone())
         }
         None => None,
     };
@@ -364,9 +365,7 @@ fn detach(g: &Global, out: &mut Out, words: &[String], priority: Option<u16>, ha
 /// the link fd is dropped, which ends the attachment: nothing half-made stays.
 pub(crate) fn pin_link(link: OwnedFd, path: &Path) -> Result<u32> {
     let id = sys::link_info(link.as_fd()).map(|i| i.id).unwrap_or(0);
-    let mut rb = Rollback::new();
-    pin::pin_fd(&mut rb, link.as_fd(), path, "the link")?;
-    rb.commit();
+    pin::pin_new(link.as_fd(), path, "the link")?;
     Ok(id)
 }
 
@@ -375,46 +374,14 @@ pub(crate) fn pin_link(link: OwnedFd, path: &Path) -> Result<u32> {
 pub(crate) fn detach_link(link_id: u32) -> Result<Vec<String>> {
     let fd = sys::get_fd_by_id(Kind::Link, link_id).with_context(|| format!("opening link id {link_id}"))?;
     sys::bpf_link_detach(fd.as_fd()).with_context(|| format!("detaching link id {link_id}"))?;
-    let mut pins = PinIndex::build().paths(ObjKind::Link, link_id);
-    if pins.is_empty() {
-        // PinIndex does not classify link pins (yet); walk bpffs ourselves.
-        link_pins(Path::new(pin::BPFFS_ROOT), link_id, &mut pins);
-    }
+    let pins = PinIndex::build().paths(ObjKind::Link, link_id);
     let mut removed = Vec::new();
     for p in pins {
-        if std::fs::remove_file(&p).is_ok() {
+        if pin::unpin_if(Path::new(&p), ObjKind::Link, link_id).unwrap_or(false) {
             removed.push(p);
         }
     }
     Ok(removed)
-}
-
-/// Whether a bpf fd is a link. Kernels name the anon inode `bpf_link` or
-/// (6.18) `bpf-link`; pin::kind_of knows only the first so far.
-fn is_link(fd: BorrowedFd<'_>) -> bool {
-    use std::os::fd::AsRawFd;
-    std::fs::read_link(format!("/proc/self/fd/{}", fd.as_raw_fd()))
-        .is_ok_and(|l| matches!(l.to_str(), Some("anon_inode:bpf_link" | "anon_inode:bpf-link")))
-}
-
-/// Every pin under `dir` of the link with id `link_id`.
-fn link_pins(dir: &Path, link_id: u32, found: &mut Vec<String>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let Ok(t) = e.file_type() else { continue };
-        let path = e.path();
-        if t.is_dir() {
-            link_pins(&path, link_id, found);
-        } else if t.is_file()
-            && let Ok(fd) = sys::bpf_obj_get(&path)
-            && is_link(fd.as_fd())
-            && sys::link_info(fd.as_fd()).is_ok_and(|i| i.id == link_id)
-        {
-            found.push(path.display().to_string());
-        }
-    }
 }
 
 /// "; removed its pin P" for detach notes.

@@ -211,7 +211,7 @@ pub(crate) fn run(out: &mut Out, prog: &Prog, iface: &Iface, duration: Option<f6
         sysnet::packet_socket(iface.ifindex).with_context(|| format!("opening a packet socket on {}", iface.name))?;
     sysnet::attach_socket_filter(sock.as_fd(), prog.fd())
         .with_context(|| format!("attaching {} to a packet socket on {} (SO_ATTACH_BPF)", prog.desc(), iface.name))?;
-    sysnet::catch_stop_signals().context("installing the Ctrl-C handler")?;
+    crate::sys::signal::catch_stop_signals().context("installing the Ctrl-C handler")?;
     let maps = open_maps(prog);
     let json = out.is_json();
     let tty = out.is_tty() && !json;
@@ -242,7 +242,7 @@ pub(crate) fn run(out: &mut Out, prog: &Prog, iface: &Iface, duration: Option<f6
         let mut finished = false;
         loop {
             let now = Instant::now();
-            if sysnet::stop_requested() || end.is_some_and(|e| now >= e) {
+            if crate::sys::signal::stop_requested() || end.is_some_and(|e| now >= e) {
                 finished = true;
                 break;
             }

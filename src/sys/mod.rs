@@ -9,6 +9,7 @@ pub mod map;
 pub mod net;
 pub mod netlink;
 pub mod prog;
+pub mod signal;
 
 use std::ffi::CString;
 use std::io;
@@ -70,26 +71,46 @@ fn bpf_fd(call: &'static str, cmd: bpf_cmd, attr: &mut bpf_attr) -> SysResult<Ow
     Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
 
-fn cpath(call: &'static str, path: &Path) -> SysResult<CString> {
-    CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| SysError { call, source: io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte") })
+fn cname(call: &'static str, name: &std::ffi::OsStr) -> SysResult<CString> {
+    CString::new(name.as_bytes())
+        .map_err(|_| SysError { call, source: io::Error::new(io::ErrorKind::InvalidInput, "name contains a NUL byte") })
 }
 
-/// BPF_OBJ_GET: open a pinned object of any kind.
-pub fn bpf_obj_get(path: &Path) -> SysResult<OwnedFd> {
-    let c = cpath("BPF_OBJ_GET", path)?;
+/// BPF_OBJ_GET of `name` inside the directory `dir` (BPF_F_PATH_FD, 6.5+):
+/// the kernel resolves the name relative to the fd we checked, not a path
+/// text that could have changed since.
+pub fn bpf_obj_get_at(dir: BorrowedFd<'_>, name: &std::ffi::OsStr) -> SysResult<OwnedFd> {
+    let c = cname("BPF_OBJ_GET", name)?;
     let mut attr = zeroed_attr();
     attr.__bindgen_anon_4.pathname = c.as_ptr() as u64;
+    attr.__bindgen_anon_4.file_flags = aya_obj::generated::BPF_F_PATH_FD;
+    attr.__bindgen_anon_4.path_fd = dir.as_raw_fd();
     bpf_fd("BPF_OBJ_GET", bpf_cmd::BPF_OBJ_GET, &mut attr)
 }
 
-/// BPF_OBJ_PIN: pin any bpf fd at a bpffs path.
-pub fn bpf_obj_pin(fd: BorrowedFd<'_>, path: &Path) -> SysResult<()> {
-    let c = cpath("BPF_OBJ_PIN", path)?;
+/// BPF_OBJ_PIN of `fd` as `name` inside the directory `dir` (BPF_F_PATH_FD).
+pub fn bpf_obj_pin_at(fd: BorrowedFd<'_>, dir: BorrowedFd<'_>, name: &std::ffi::OsStr) -> SysResult<()> {
+    let c = cname("BPF_OBJ_PIN", name)?;
     let mut attr = zeroed_attr();
     attr.__bindgen_anon_4.pathname = c.as_ptr() as u64;
     attr.__bindgen_anon_4.bpf_fd = fd.as_raw_fd() as u32;
+    attr.__bindgen_anon_4.file_flags = aya_obj::generated::BPF_F_PATH_FD;
+    attr.__bindgen_anon_4.path_fd = dir.as_raw_fd();
     bpf("BPF_OBJ_PIN", bpf_cmd::BPF_OBJ_PIN, &mut attr).map(drop)
+}
+
+/// Make the descriptor number `target` (owned by aya) refer to `src`'s
+/// object instead. Used once: a reused global-data map must be the one the
+/// program is loaded against, while aya insists on writing the object's
+/// initial data into whatever map it was given (see load.rs).
+pub fn redirect_fd(src: BorrowedFd<'_>, target: i32) -> io::Result<()> {
+    // SAFETY: dup2 atomically closes `target` and makes it a duplicate of
+    // `src`; both are open descriptors of this process. The owner of
+    // `target` (aya's MapData) keeps owning the number and closes it later,
+    // which then releases only the duplicate. Nothing reads the old file
+    // through `target` after this point.
+    let r = unsafe { libc::dup2(src.as_raw_fd(), target) };
+    if r < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
 }
 
 /// Which kind of kernel object an id or fd names.

@@ -12,7 +12,6 @@ use std::io;
 use std::mem;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{SysResult, bpf, bpf_cmd, zeroed_attr};
 
@@ -274,31 +273,4 @@ pub fn netns_cookie(sock: BorrowedFd<'_>) -> io::Result<u64> {
         return Err(io::Error::last_os_error());
     }
     Ok(v)
-}
-
-static STOP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_stop(_sig: libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
-}
-
-/// Turn SIGINT and SIGTERM into a flag (`stop_requested`) instead of death,
-/// so a foreground command can clean up and print its last line.
-pub fn catch_stop_signals() -> io::Result<()> {
-    for sig in [libc::SIGINT, libc::SIGTERM] {
-        // SAFETY: sigaction is plain data; zero is "no flags, empty mask".
-        let mut sa: libc::sigaction = unsafe { mem::zeroed() };
-        sa.sa_sigaction = on_stop as *const () as libc::sighandler_t;
-        // SAFETY: sa is valid; the handler only stores to an atomic, which
-        // is async-signal-safe.
-        let r = unsafe { libc::sigaction(sig, &sa, std::ptr::null_mut()) };
-        if r < 0 {
-            return Err(io::Error::last_os_error());
-        }
-    }
-    Ok(())
-}
-
-pub fn stop_requested() -> bool {
-    STOP.load(Ordering::SeqCst)
 }
