@@ -197,7 +197,8 @@ impl Dir {
         self.rmdir(name).with_context(|| format!("removing directory {}", shown(&self.path.join(name))))
     }
 
-    fn check_tree(&self) -> Result<()> {
+    /// Nothing below is another mount (checked before removing anything).
+    pub fn check_tree(&self) -> Result<()> {
         for n in self.names()? {
             if let Some(e) = self.entry(&n)? {
                 if e.id.dev != self.id.dev || e.mount_root {
@@ -334,6 +335,9 @@ pub fn walk(path: &Path) -> Result<Walk> {
                 i += 1;
             }
             Err(e) if e.raw_os_error() == Some(libc::ENOENT) => break,
+            // bpffs refuses to look up a name with a dot (EPERM): no such
+            // entry can exist but the kernel's own, so it is "missing".
+            Err(e) if e.raw_os_error() == Some(libc::EPERM) && name.as_bytes().contains(&b'.') => break,
             Err(e) if matches!(e.raw_os_error(), Some(libc::ENOTDIR | libc::ELOOP)) => {
                 // The last component may be a pin (a file); a symlink or a
                 // file in the middle of the path is refused.

@@ -99,7 +99,15 @@ fn open_entry(dir: &Dir, name: &OsStr, path: &Path) -> Result<OwnedFd> {
             format!("{} is a symlink, not a pin; bpfpin follows no symlinks", shown(path)),
             "give the path of the pin itself",
         )),
-        Some(_) => sys::bpf_obj_get_at(dir.fd(), name).with_context(|| format!("opening pin {}", shown(path))),
+        Some(_) => match sys::bpf_obj_get_at(dir.fd(), name) {
+            // The entry is there but is no BPF object: bpffs' own files
+            // (maps.debug, progs.debug, made by the kernel's bpf_preload).
+            Err(e) if e.errno() == Some(libc::ENOENT) => bail!(UserError::new(
+                format!("{} is not a pinned BPF object but a file the kernel keeps on bpffs", shown(path)),
+                format!("read it with `cat {}`; list pins with `bpfpin ls`", shown(path)),
+            )),
+            r => r.with_context(|| format!("opening pin {}", shown(path))),
+        },
     }
 }
 
@@ -149,7 +157,22 @@ pub fn rm(g: &Global, out: &mut Out, args: &RmArgs, want: ObjKind) -> Result<()>
         match r {
             Removal::Pin(dir, name) => dir.unlink(&name).with_context(|| format!("unpinning {}", shown(p)))?,
             Removal::Tree(dir, name) => dir.remove_tree(&name)?,
-            Removal::Contents(dir) => dir.empty()?,
+            Removal::Contents(dir) => {
+                // The kernel's own entries (maps.debug, progs.debug) carry a
+                // dot, which no pin can: they stay.
+                for name in dir.names()? {
+                    if name.as_encoded_bytes().contains(&b'.') {
+                        continue;
+                    }
+                    match dir.entry(&name)? {
+                        Some(e) if e.kind == EntryKind::Dir => dir.remove_tree(&name)?,
+                        Some(_) => {
+                            dir.unlink(&name).with_context(|| format!("unpinning {}", shown(&dir.path.join(&name))))?
+                        }
+                        None => {}
+                    }
+                }
+            }
         }
     }
     out.done()?;
@@ -170,6 +193,7 @@ fn check_rm(p: &Path, args: &RmArgs, want: ObjKind) -> Result<Removal> {
             if !args.recursive {
                 bail!(UserError::new(format!("{} is a directory", shown(p)), "add -r with --whole-bpffs"));
             }
+            dir.check_tree()?;
             return Ok(Removal::Contents(dir));
         }
         if !args.recursive {
@@ -216,24 +240,14 @@ fn walk(dir: &Dir, rows: &mut Vec<LsEntry>) -> Result<()> {
         }
         match e.kind {
             EntryKind::Dir => {
-                rows.push(LsEntry {
-                    path: path.display().to_string(),
-                    kind: "dir".into(),
-                    id: None,
-                    name: None,
-                    obj_type: None,
-                });
+                rows.push(LsEntry { path: shown(&path), kind: "dir".into(), id: None, name: None, obj_type: None });
                 if let Ok(sub) = dir.subdir(&name) {
                     walk(&sub, rows)?;
                 }
             }
-            EntryKind::Symlink => rows.push(LsEntry {
-                path: path.display().to_string(),
-                kind: "symlink".into(),
-                id: None,
-                name: None,
-                obj_type: None,
-            }),
+            EntryKind::Symlink => {
+                rows.push(LsEntry { path: shown(&path), kind: "symlink".into(), id: None, name: None, obj_type: None })
+            }
             _ => rows.push(describe(dir, &name, &path)),
         }
     }
@@ -241,8 +255,7 @@ fn walk(dir: &Dir, rows: &mut Vec<LsEntry>) -> Result<()> {
 }
 
 fn describe(dir: &Dir, name: &OsStr, path: &Path) -> LsEntry {
-    let mut row =
-        LsEntry { path: path.display().to_string(), kind: "unreadable".into(), id: None, name: None, obj_type: None };
+    let mut row = LsEntry { path: shown(path), kind: "unreadable".into(), id: None, name: None, obj_type: None };
     let Ok(fd) = sys::bpf_obj_get_at(dir.fd(), name) else {
         return row;
     };

@@ -14,4 +14,5 @@ mod mapedit;
 mod net;
 mod pin;
 mod prog;
+mod safety;
 mod samples;
