@@ -15,6 +15,11 @@ mod tc;
 mod tcx;
 mod xdp;
 
+/// Remove tc ownership markers whose namespace or device is gone.
+pub fn sweep_tc_markers() {
+    tc::sweep_markers();
+}
+
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
@@ -324,7 +329,10 @@ fn attach(g: &Global, out: &mut Out, words: &[String], o: &AttachOpts) -> Result
     let iface = Iface::lookup(g, dev)?;
     match hook {
         Hook::Xdp(mode) => xdp::attach(out, &prog, &iface, mode, overwrite, link.as_deref()),
-        Hook::Tc(dir) => tc::attach(out, &prog, &iface, dir, o.priority, o.handle),
+        Hook::Tc(dir) => {
+            tc::sweep_markers();
+            tc::attach(out, &prog, &iface, dir, o.priority, o.handle)
+        }
         Hook::Tcx(dir) => {
             tcx::attach(out, &prog, &iface, dir, relative.as_ref().map(|(f, p)| (*f, p)), link.as_deref())
         }
@@ -355,7 +363,10 @@ fn detach(g: &Global, out: &mut Out, words: &[String], priority: Option<u16>, ha
     let iface = Iface::lookup(g, dev)?;
     match hook {
         Hook::Xdp(mode) => xdp::detach(out, &iface, mode),
-        Hook::Tc(dir) => tc::detach(out, &iface, dir, priority, handle),
+        Hook::Tc(dir) => {
+            tc::sweep_markers();
+            tc::detach(out, &iface, dir, priority, handle)
+        }
         Hook::Tcx(dir) => tcx::detach(out, &iface, dir, prog.as_ref()),
         Hook::Socket => Ok(()),
     }

@@ -484,3 +484,28 @@ fn net_errors_are_one_sentence_with_a_fix() {
     );
     r.err("CAP_BPF");
 }
+
+/// The clsact ownership markers bpfpin keeps (file names).
+fn markers() -> std::collections::BTreeSet<String> {
+    std::fs::read_dir("/run/bpfpin/clsact")
+        .map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_marker_goes_when_its_namespace_goes() {
+    require_root!();
+    let dir = BpffsDir::new();
+    let p = load(&dir, "counter_tc.o");
+    let ns = NetNs::new();
+    let before = markers();
+    ns.bpfpin(&["net", "attach", "tc-ingress", "pinned", &p, "dev", &ns.host]).ok();
+    let ours: Vec<String> = markers().difference(&before).cloned().collect();
+    assert_eq!(ours.len(), 1, "one marker for the qdisc bpfpin added: {ours:?}");
+    // The namespace (and with it the device and its qdisc) disappears
+    // without a detach: the marker is stale now.
+    drop(ns);
+    // doctor sweeps, as every tc verb does.
+    let _ = bpfpin(&["doctor"]);
+    assert!(!markers().contains(&ours[0]), "stale marker {} kept", ours[0]);
+}
