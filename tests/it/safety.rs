@@ -356,3 +356,18 @@ fn reloads_never_lose_counts_in_reused_global_data() {
     });
     assert_eq!(counter, Some(total), "every run counted, none lost to a reload: {v}");
 }
+
+#[test]
+fn a_deep_rejection_names_the_verifiers_reason_not_enospc() {
+    require_root!();
+    let d = BpffsDir::new();
+    // 840k processed instructions: at log level 1 the log is far over the
+    // 16 MB aya grows to, which used to cost ten verifications and end in
+    // "No space left on device". One small-log retry names the reason.
+    let r = bpfpin(&["prog", "load", &object("slow_reject.o"), &d.join("p")]).err("invalid mem access 'scalar'");
+    let e = r.stderr();
+    let error_line = e.lines().find(|l| l.starts_with("Error: ")).unwrap_or("");
+    assert!(error_line.contains("Permission denied"), "the kernel's errno, not ENOSPC: {error_line}");
+    assert!(e.contains("processed "), "the verifier's statistics are shown: {e}");
+    assert!(d.snapshot().is_empty(), "nothing pinned: {:?}", d.snapshot());
+}
