@@ -284,6 +284,8 @@ pub struct MapView {
     pub id: u32,
     #[serde(rename = "type")]
     pub kind: String,
+    /// bpftool leaves the key out for a map made without a name.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub name: String,
     pub flags: u32,
     pub bytes_key: u32,
@@ -291,6 +293,8 @@ pub struct MapView {
     pub max_entries: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_memlock: Option<u64>,
+    /// Prog arrays only, once a program using one is loaded (the kernel
+    /// reports an owner for devmaps and cpumaps too; bpftool does not).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_prog_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
