@@ -616,6 +616,9 @@ mod tests {
         ];
         want.sort();
         assert_eq!(k, want);
+        // bpftool prints `name` only when the map has one.
+        let unnamed = MapView { name: String::new(), ..v };
+        assert!(!keys(&unnamed).contains(&"name".to_string()));
     }
 
     #[test]

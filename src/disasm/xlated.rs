@@ -168,7 +168,8 @@ mod tests {
     #[test]
     fn index_column_is_printf_space_4d() {
         // C's printf("% 4d", i) for each of these.
-        for (i, want) in [(0, "   0"), (7, "   7"), (999, " 999"), (1000, " 1000"), (12345, " 12345"), (1_000_000, " 1000000")]
+        for (i, want) in
+            [(0, "   0"), (7, "   7"), (999, " 999"), (1000, " 1000"), (12345, " 12345"), (1_000_000, " 1000000")]
         {
             assert_eq!(index_col(i), want);
         }
