@@ -8,9 +8,13 @@
  * (LD imm64 of the map, a helper call the verifier inlines into more
  * instructions, a branch on NULL) and adds to the value atomically, so the
  * dump has two-slot instructions, jumps and source lines all the way down.
- * large_1k keeps about 1,600 xlated instructions and calls a subprogram
+ * large_1k keeps about 1,900 xlated instructions and calls a subprogram
  * (a second function, a `call pc+N` and a second prototype line);
- * large_10k keeps about 15,000.  Both return XDP_PASS.
+ * large_10k keeps about 17,000.  large_flat mixes the packet length with
+ * shifts, xors and 64-bit constants (LD imm64) in straight-line code: over
+ * 1,000 instructions in only a few basic blocks, so bpftool's `visual`,
+ * which rereads /proc/kallsyms for every block, draws it in seconds.
+ * All return XDP_PASS.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -60,6 +64,21 @@ int large_10k(struct xdp_md *ctx)
 #pragma clang loop unroll(full)
 	for (int i = 0; i < 1000; i++)
 		large_step(i % 64, len + i);
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int large_flat(struct xdp_md *ctx)
+{
+	__u64 r = ctx->data_end - ctx->data;
+
+#pragma clang loop unroll(full)
+	for (__u64 i = 1; i <= 130; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r += 0x9e3779b97f4a7c15ULL * i;
+	}
+	large_step(1, r);
 	return XDP_PASS;
 }
 
