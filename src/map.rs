@@ -96,7 +96,11 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<MapView> {
     let i = sys::map_info(fd).context("reading map info")?;
     let fdinfo = sys::fdinfo(fd);
     let field = |k: &str| fdinfo.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
-    let owner = field("owner_prog_type").and_then(|v| v.parse::<u32>().ok());
+    // The kernel (6.x) reports an owner for every map that holds programs
+    // (devmap, cpumap too); bpftool prints it for prog arrays only.
+    let owner = field("owner_prog_type")
+        .filter(|_| i.type_ == crate::model::MAP_TYPE_PROG_ARRAY)
+        .and_then(|v| v.parse::<u32>().ok());
     Ok(MapView {
         id: i.id,
         kind: map_type_name(i.type_),

@@ -212,6 +212,9 @@ pub struct ProgView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recursion_misses: Option<u64>,
     pub loaded_at: i64,
+    /// `loaded_at` in local time, for the table (bpftool's plain form).
+    #[serde(skip)]
+    pub loaded_local: Option<crate::sys::LocalTime>,
     pub uid: u32,
     pub bytes_xlated: u32,
     pub jited: bool,
@@ -227,6 +230,26 @@ pub struct ProgView {
     pub pinned: Option<Vec<String>>,
 }
 
+/// bpftool's plain `loaded_at`: strftime's `%FT%T%z`
+/// (`2026-12-01T08:12:19+0000`); the epoch seconds when the C library
+/// could not convert, as bpftool falls back to a number too.
+pub fn iso_local(epoch: i64, t: Option<&crate::sys::LocalTime>) -> String {
+    let Some(t) = t else { return epoch.to_string() };
+    let sign = if t.gmtoff < 0 { '-' } else { '+' };
+    let off = t.gmtoff.unsigned_abs() / 60;
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}{:02}",
+        t.year,
+        t.month,
+        t.day,
+        t.hour,
+        t.min,
+        t.sec,
+        off / 60,
+        off % 60
+    )
+}
+
 fn join_ids(ids: &[u32]) -> String {
     ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
 }
@@ -237,7 +260,7 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 
 impl Row for ProgView {
     fn header() -> &'static [&'static str] {
-        &["id", "type", "name", "tag", "xlated", "jited", "memlock", "map_ids", "btf_id", "pinned"]
+        &["id", "type", "name", "tag", "loaded_at", "xlated", "jited", "memlock", "map_ids", "btf_id", "pinned"]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -245,6 +268,7 @@ impl Row for ProgView {
             self.kind.clone(),
             self.name.clone(),
             self.tag.clone(),
+            iso_local(self.loaded_at, self.loaded_local.as_ref()),
             format!("{}B", self.bytes_xlated),
             self.bytes_jited.map_or_else(|| "-".into(), |b| format!("{b}B")),
             self.bytes_memlock.map_or_else(|| "-".into(), |b| format!("{b}B")),
@@ -260,6 +284,8 @@ pub struct MapView {
     pub id: u32,
     #[serde(rename = "type")]
     pub kind: String,
+    /// bpftool leaves the key out for a map made without a name.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub name: String,
     pub flags: u32,
     pub bytes_key: u32,
@@ -267,6 +293,8 @@ pub struct MapView {
     pub max_entries: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_memlock: Option<u64>,
+    /// Prog arrays only, once a program using one is loaded (the kernel
+    /// reports an owner for devmaps and cpumaps too; bpftool does not).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_prog_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -501,6 +529,17 @@ mod tests {
     }
 
     #[test]
+    fn loaded_at_plain_is_strftime_iso() {
+        let t = crate::sys::LocalTime { year: 2026, month: 12, day: 1, hour: 8, min: 5, sec: 9, gmtoff: 0 };
+        assert_eq!(iso_local(1, Some(&t)), "2026-12-01T08:05:09+0000");
+        let t = crate::sys::LocalTime { gmtoff: -(4 * 3600 + 30 * 60), ..t };
+        assert_eq!(iso_local(1, Some(&t)), "2026-12-01T08:05:09-0430");
+        let t = crate::sys::LocalTime { gmtoff: 19_800, ..t };
+        assert_eq!(iso_local(1, Some(&t)), "2026-12-01T08:05:09+0530");
+        assert_eq!(iso_local(1_700_000_000, None), "1700000000");
+    }
+
+    #[test]
     fn prog_view_has_bpftool_keys() {
         let v = ProgView {
             id: 1,
@@ -512,6 +551,7 @@ mod tests {
             run_cnt: None,
             recursion_misses: None,
             loaded_at: 0,
+            loaded_local: None,
             uid: 0,
             bytes_xlated: 8,
             jited: true,
@@ -576,6 +616,9 @@ mod tests {
         ];
         want.sort();
         assert_eq!(k, want);
+        // bpftool prints `name` only when the map has one.
+        let unnamed = MapView { name: String::new(), ..v };
+        assert!(!keys(&unnamed).contains(&"name".to_string()));
     }
 
     #[test]

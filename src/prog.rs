@@ -138,6 +138,7 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
     let i = sys::prog_info(fd).context("reading program info")?;
     let memlock = sys::fdinfo(fd).into_iter().find(|(k, _)| k == "memlock").and_then(|(_, v)| v.parse().ok());
     let p = &i.info;
+    let loaded_at = sys::boot_ns_to_epoch(p.load_time);
     Ok(ProgView {
         id: p.id,
         kind: prog_type_name(p.type_),
@@ -147,7 +148,8 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
         run_time_ns: (p.run_time_ns != 0).then_some(p.run_time_ns),
         run_cnt: (p.run_time_ns != 0).then_some(p.run_cnt),
         recursion_misses: (p.recursion_misses != 0).then_some(p.recursion_misses),
-        loaded_at: sys::boot_ns_to_epoch(p.load_time),
+        loaded_at,
+        loaded_local: sys::local_time(loaded_at),
         uid: p.created_by_uid,
         bytes_xlated: p.xlated_prog_len,
         jited: p.jited_prog_len > 0,

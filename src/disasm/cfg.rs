@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::insn::{Insn, OP_CALL, OP_EXIT, OP_JA, PSEUDO_CALL};
-use super::xlated::{CallNames, slots, text_at};
+use super::xlated::{CallNames, index_col, slots, text_at};
 use super::{Prog, Resolver};
 
 const ENTRY: usize = 0;
@@ -116,7 +116,7 @@ pub fn dot(w: &mut dyn Write, p: &Prog, r: &Resolver) -> io::Result<()> {
                     continue;
                 }
                 double = insns[i].is_ld_imm64();
-                write!(w, "{:4}: {}", i - f.start, graph_text(&text_at(&insns, i, &names)))?;
+                write!(w, "{}: {}", index_col(i - f.start), graph_text(&text_at(&insns, i, &names)))?;
                 if i != bb.tail {
                     write!(w, " | ")?;
                 }

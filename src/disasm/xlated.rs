@@ -46,6 +46,14 @@ impl Names for CallNames<'_> {
     }
 }
 
+/// The instruction index as bpftool prints it with `printf("% 4d: ")`: a
+/// sign space, then the digits, right-aligned in four columns. Below 1000
+/// the sign space is absorbed by the padding (`   7`, ` 999`); from 1000 on
+/// the field grows by it (` 1000`, ` 12345`), so columns stay aligned.
+pub fn index_col(i: usize) -> String {
+    format!("{:>4}", format!(" {i}"))
+}
+
 /// The decoded instruction slots of an xlated image.
 pub fn slots(bytes: &[u8]) -> Vec<Insn> {
     bytes.chunks_exact(8).map(Insn::from_bytes).collect()
@@ -100,7 +108,7 @@ pub fn plain(w: &mut dyn Write, p: &Prog, r: &Resolver, opcodes: bool, linum: bo
         if let (Some(btf), Some(l)) = (&p.btf, s.line) {
             linfo_plain(w, btf, l, linum)?;
         }
-        writeln!(w, "{i:4}: {}", text_at(&insns, i, &names))?;
+        writeln!(w, "{}: {}", index_col(i), text_at(&insns, i, &names))?;
         if opcodes {
             let at = i * 8;
             let end = if s.wide { at + 16 } else { at + 8 };
@@ -151,4 +159,19 @@ pub fn json(p: &Prog, r: &Resolver, opcodes: bool, linum: bool) -> Value {
         out.push(Value::Object(o));
     }
     Value::Array(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::index_col;
+
+    #[test]
+    fn index_column_is_printf_space_4d() {
+        // C's printf("% 4d", i) for each of these.
+        for (i, want) in
+            [(0, "   0"), (7, "   7"), (999, " 999"), (1000, " 1000"), (12345, " 12345"), (1_000_000, " 1000000")]
+        {
+            assert_eq!(index_col(i), want);
+        }
+    }
 }

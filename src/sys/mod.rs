@@ -338,19 +338,64 @@ pub fn fdinfo(fd: BorrowedFd<'_>) -> Vec<(String, String)> {
         .collect()
 }
 
-fn clock_secs_nsecs(clock: libc::clockid_t) -> (i64, i64) {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: ts is a valid out-parameter; both clocks always exist on Linux.
-    unsafe { libc::clock_gettime(clock, &mut ts) };
+fn clock_secs_nsecs(clock: rustix::time::ClockId) -> (i64, i64) {
+    let ts = rustix::time::clock_gettime(clock);
     (ts.tv_sec, ts.tv_nsec)
 }
 
-/// Wall-clock seconds of a boot-time nanosecond stamp, computed the way
-/// bpftool does (whole seconds of each clock), so `loaded_at` matches it.
+/// Wall-clock seconds of a boot-time nanosecond stamp (`load_time`), with
+/// bpftool's print_boot_time arithmetic so `loaded_at` is the same second:
+/// `(real.sec - boot.sec) + (real.nsec - boot.nsec + ns) / 1e9`, each clock
+/// read once. The nanosecond parts matter: whole seconds alone are off by
+/// one whenever the two clocks' fractions straddle the stamp's. In C the
+/// second term is unsigned 64-bit (a negative nsec difference wraps and the
+/// addition wraps back), hence the wrapping operations.
 pub fn boot_ns_to_epoch(ns: u64) -> i64 {
-    let (real, _) = clock_secs_nsecs(libc::CLOCK_REALTIME);
-    let (boot, _) = clock_secs_nsecs(libc::CLOCK_BOOTTIME);
-    real - boot + (ns / 1_000_000_000) as i64
+    use rustix::time::ClockId;
+    let (real_s, real_ns) = clock_secs_nsecs(ClockId::Realtime);
+    let (boot_s, boot_ns) = clock_secs_nsecs(ClockId::Boottime);
+    epoch_of(ns, (real_s, real_ns), (boot_s, boot_ns))
+}
+
+/// The arithmetic of boot_ns_to_epoch on given clock readings.
+fn epoch_of(ns: u64, (real_s, real_ns): (i64, i64), (boot_s, boot_ns): (i64, i64)) -> i64 {
+    let whole = ((real_ns - boot_ns) as u64).wrapping_add(ns) / 1_000_000_000;
+    (real_s - boot_s).wrapping_add(whole as i64)
+}
+
+/// Broken-down local time of an epoch second, as localtime(3) gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalTime {
+    pub year: i32,
+    /// 1..=12
+    pub month: i32,
+    pub day: i32,
+    pub hour: i32,
+    pub min: i32,
+    pub sec: i32,
+    /// Seconds east of UTC.
+    pub gmtoff: i64,
+}
+
+/// `localtime_r`: the time zone rules (TZ, /etc/localtime) bpftool's
+/// `strftime("%FT%T%z")` uses. None when the C library cannot convert.
+pub fn local_time(epoch: i64) -> Option<LocalTime> {
+    let t: libc::time_t = epoch;
+    // SAFETY: an all-zero `tm` is a valid value (integers and a null zone
+    // pointer we never read).
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are to live locals; localtime_r is the
+    // re-entrant form and keeps no reference to them.
+    let r = unsafe { libc::localtime_r(&t, &mut tm) };
+    (!r.is_null()).then_some(LocalTime {
+        year: tm.tm_year + 1900,
+        month: tm.tm_mon + 1,
+        day: tm.tm_mday,
+        hour: tm.tm_hour,
+        min: tm.tm_min,
+        sec: tm.tm_sec,
+        gmtoff: tm.tm_gmtoff,
+    })
 }
 
 /// The target of a link, read from the union in `bpf_link_info` by its type.
@@ -421,4 +466,26 @@ pub fn bpf_link_detach(fd: BorrowedFd<'_>) -> SysResult<()> {
     let mut attr = zeroed_attr();
     attr.link_detach.link_fd = fd.as_raw_fd() as u32;
     bpf("BPF_LINK_DETACH", bpf_cmd::BPF_LINK_DETACH, &mut attr).map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_uses_the_clocks_fractions_as_bpftool() {
+        // real - boot = 990.8 s; 990.8 + 5.5 = 996.3
+        assert_eq!(epoch_of(5_500_000_000, (1000, 900_000_000), (10, 100_000_000)), 996);
+        // real - boot = 989.2 s (negative nsec difference, wraps in C); 989.2 + 5.5 = 994.7
+        assert_eq!(epoch_of(5_500_000_000, (1000, 100_000_000), (10, 900_000_000)), 994);
+        // Exactly on a second.
+        assert_eq!(epoch_of(1_000_000_000, (1000, 500_000_000), (10, 500_000_000)), 991);
+    }
+
+    #[test]
+    fn local_time_of_the_epoch() {
+        let t = local_time(0).expect("localtime_r");
+        let utc_secs = i64::from(t.hour * 3600 + t.min * 60 + t.sec) - t.gmtoff;
+        assert_eq!(utc_secs.rem_euclid(86_400), 0, "{t:?}");
+    }
 }

@@ -8,6 +8,7 @@ mod demo;
 mod doctor;
 mod dump;
 mod errors;
+mod exact;
 mod generated;
 mod map;
 mod mapedit;

@@ -70,6 +70,12 @@ pub fn assert_same_on_shared_keys(ours: &Value, theirs: &Value) {
     let shared: Vec<&String> = a.keys().filter(|k| b.contains_key(*k)).collect();
     assert!(shared.len() >= 5, "too few shared keys {shared:?}:\nbpfpin  {ours}\nbpftool {theirs}");
     for k in shared {
+        if k == "type" && b[k].is_number() && a[k].is_string() {
+            // bpftool 7.1's libbpf (1.1) has no name for types newer than
+            // it (cgrp_storage, arena: tests/it/exact.rs makes them) and
+            // prints the number; bpfpin names them as newer bpftool does.
+            continue;
+        }
         if k == "loaded_at" {
             let (x, y) = (a[k].as_i64().unwrap_or(0), b[k].as_i64().unwrap_or(0));
             assert!((x - y).abs() <= 1, "loaded_at {x} vs {y}:\nbpfpin  {ours}\nbpftool {theirs}");
