@@ -38,9 +38,59 @@ pub fn report(err: &anyhow::Error) -> Report {
     let msg = one_line(err);
     let fix = err
         .chain()
-        .find_map(|e| e.downcast_ref::<UserError>().map(|u| u.fix.clone()))
+        .find_map(|e| user_error(e).map(|u| u.fix.clone()))
         .or_else(|| err.chain().find_map(fix_for))
-        .unwrap_or_else(|| "run with -d for details".to_string());
+        .unwrap_or_else(|| fallback_fix(err));
+    Report { msg, fix }
+}
+
+/// A `UserError`, also where one travels inside an `io::Error` (stdout's
+/// writer raises its errors that way so `?` keeps working on io::Result).
+fn user_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a UserError> {
+    e.downcast_ref::<UserError>()
+        .or_else(|| e.downcast_ref::<io::Error>().and_then(|io| io.get_ref()).and_then(|i| i.downcast_ref()))
+}
+
+/// The fix for an error nothing more specific claimed: named after what
+/// failed, so it is never only "run with -d".
+fn fallback_fix(err: &anyhow::Error) -> String {
+    let object = err.chain().any(|e| {
+        e.is::<aya_obj::ParseError>()
+            || e.is::<aya_obj::btf::BtfError>()
+            || e.is::<aya_obj::relocation::RelocationError>()
+            || e.is::<aya_obj::btf::BtfRelocationError>()
+    });
+    if object {
+        return "the object is malformed or uses something aya 0.14 does not support: rebuild it with \
+                `clang -O2 -g -target bpf -c FILE.c` (add -d to see every cause)"
+            .to_string();
+    }
+    let kernel = err
+        .chain()
+        .any(|e| e.is::<aya::EbpfError>() || e.is::<aya::maps::MapError>() || e.is::<aya::programs::ProgramError>());
+    if kernel {
+        return "check the object and this kernel with `bpfpin doctor`; add -d to see every cause".to_string();
+    }
+    "check the input named above; add -d to see every cause".to_string()
+}
+
+/// Whether the raw arguments ask for JSON (-j, -p, --json, --pretty, or a
+/// cluster like -jf), for errors raised before clap produced a `Cli`.
+pub fn wants_json(args: &[String]) -> bool {
+    args.iter().take_while(|a| a.as_str() != "--").any(|a| match a.strip_prefix("--") {
+        Some(long) => long == "json" || long == "pretty",
+        None => a.strip_prefix('-').is_some_and(|s| {
+            !s.is_empty() && s.chars().all(|c| "jpfndr".contains(c)) && (s.contains('j') || s.contains('p'))
+        }),
+    })
+}
+
+/// clap's rendered error as `{error, fix}`: its first line without the
+/// `error: ` prefix, and its `tip:` when it gives one.
+pub fn usage_report(rendered: &str) -> Report {
+    let msg = rendered.lines().next().unwrap_or("").trim_start_matches("error: ").trim().to_string();
+    let tip = rendered.lines().find_map(|l| l.trim().strip_prefix("tip: ")).map(str::to_string);
+    let fix = tip.unwrap_or_else(|| "see `bpfpin --help` (or `bpfpin OBJECT --help`) for the grammar".to_string());
     Report { msg, fix }
 }
 
@@ -77,7 +127,11 @@ fn fix_for(e: &(dyn std::error::Error + 'static)) -> Option<String> {
             "the kernel refused the arguments: check types and sizes with `bpfpin map show` / `bpfpin prog show`"
         }
         libc::EOPNOTSUPP => "this kernel or map type does not support the operation",
-        libc::ENOMEM => "raise the memlock limit (`ulimit -l unlimited`) or free kernel memory",
+        // Since 5.11 BPF memory is charged to the cgroup, not RLIMIT_MEMLOCK.
+        libc::ENOMEM => {
+            "the kernel could not allocate memory for it: lower max_entries, or free memory or raise the cgroup's \
+             memory.max (memlock limits only matter before Linux 5.11)"
+        }
         libc::EBUSY => "something else holds this hook or object: see `bpfpin net show` / `bpfpin link show`",
         _ => return None,
     };

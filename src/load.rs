@@ -19,6 +19,7 @@ use aya_obj::EbpfSectionKind;
 
 use crate::cli::{Global, LoadOpts};
 use crate::error::UserError;
+use crate::guard;
 use crate::model::{ObjKind, map_type_name};
 use crate::objfile::{self, ProgSection};
 use crate::output::Out;
@@ -54,12 +55,10 @@ pub fn load(
         .transpose()?;
 
     let data = read_object(obj)?;
-    let prepared = objfile::prepare(&data, opts.prog_type.as_deref()).map_err(|e| not_loadable(obj, e))?;
-    let parsed = aya_obj::Object::parse(&prepared.bytes).map_err(|e| {
-        UserError::new(
-            format!("{} cannot be parsed: {e}", obj.display()),
-            "check that it was built with `clang -target bpf -g -c`",
-        )
+    let prepared = guard::no_panic("checking the ELF layout", || objfile::prepare(&data, opts.prog_type.as_deref()))
+        .map_err(|e| not_loadable(obj, e))?;
+    let parsed = guard::no_panic(&format!("parsing {}", obj.display()), || {
+        aya_obj::Object::parse(&prepared.bytes).map_err(|e| objfile::parse_error(obj, &e))
     })?;
     let chosen = choose_programs(&prepared.programs, prog, all, obj)?;
     let prog_pins = program_pins(&chosen, &target, all)?;
@@ -80,7 +79,7 @@ pub fn load(
         let program = ebpf
             .program_mut(&p.name)
             .with_context(|| format!("program `{}` is missing after parsing {}", p.name, obj.display()))?;
-        load_program(program, p, opts.verifier_log)?;
+        guard::no_panic(&format!("loading program `{}`", p.name), || load_program(program, p, opts.verifier_log))?;
         program.pin(path).with_context(|| format!("pinning program `{}` at {}", p.name, path.display()))?;
         rb.pinned(path.clone());
         let id = program.info().map(|i| i.id()).unwrap_or(0);
@@ -175,21 +174,44 @@ fn check_dir_target(dir: &Path, fix: &str) -> Result<PathBuf> {
     Ok(abs)
 }
 
+/// The largest object `prog load` reads. clang's objects are kilobytes to
+/// a few megabytes; this bound keeps `/dev/zero` or a mistaken disk image
+/// from eating the machine's memory.
+const MAX_OBJECT: u64 = 128 << 20;
+
+/// Reads the object: a regular file (checked on the opened file, so it cannot
+/// change in between) of at most MAX_OBJECT bytes.
 fn read_object(obj: &Path) -> Result<Vec<u8>> {
-    if obj.is_dir() {
-        bail!(UserError::new(
-            format!("{} is a directory, not a BPF object", obj.display()),
-            "give the path of a .o file built with `clang -target bpf -c`"
-        ));
-    }
-    fs::read(obj).map_err(|e| {
+    use std::io::Read;
+    const FIX: &str = "give the path of a .o file built with `clang -target bpf -c`";
+    let f = fs::File::open(obj).map_err(|e| {
         let msg = if e.kind() == io::ErrorKind::NotFound {
             format!("{} does not exist", obj.display())
         } else {
             format!("cannot read {}: {e}", obj.display())
         };
-        UserError::new(msg, "give the path of a .o file built with `clang -target bpf -c`").into()
-    })
+        UserError::new(msg, FIX)
+    })?;
+    let meta = f.metadata().with_context(|| format!("reading {}", obj.display()))?;
+    if meta.is_dir() {
+        bail!(UserError::new(format!("{} is a directory, not a BPF object", obj.display()), FIX));
+    }
+    if !meta.is_file() {
+        bail!(UserError::new(
+            format!("{} is not a regular file (a device, pipe or socket), so it is no BPF object", obj.display()),
+            FIX
+        ));
+    }
+    if meta.len() > MAX_OBJECT {
+        bail!(UserError::new(
+            format!("{} is {} MiB, more than the {} MiB a BPF object can sensibly be", obj.display(), meta.len() >> 20, MAX_OBJECT >> 20),
+            "check the path: BPF objects are kilobytes to a few megabytes",
+        ));
+    }
+    let mut data = Vec::with_capacity(meta.len() as usize);
+    // take(): a file that grows while being read still stops at the bound.
+    f.take(MAX_OBJECT).read_to_end(&mut data).map_err(|e| UserError::new(format!("cannot read {}: {e}", obj.display()), FIX))?;
+    Ok(data)
 }
 
 /// An object `objfile` refused. Its sentences say what is wrong; those that
@@ -430,7 +452,7 @@ fn create_maps(bytes: &[u8], plan: &[MapPlan], rb: &mut Rollback, obj: &Path) ->
         }
     }
     let saved = SavedContents::take(plan)?;
-    let result = loader.load(bytes);
+    let result = guard::no_panic(&format!("loading {}", obj.display()), || loader.load(bytes).map_err(Into::into));
     // Put reused contents back first, whether aya succeeded or not: the
     // command must not change a map that existed before it.
     let restored = saved.restore();
@@ -446,7 +468,7 @@ fn create_maps(bytes: &[u8], plan: &[MapPlan], rb: &mut Rollback, obj: &Path) ->
     }
     let ebpf = result.map_err(|e| {
         let msg = format!("{} could not be loaded: {e}", obj.display());
-        anyhow::Error::new(e).context(msg)
+        e.context(msg)
     })?;
     restored?;
     Ok(ebpf)

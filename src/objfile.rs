@@ -27,6 +27,31 @@ fn user(msg: String, fix: &str) -> anyhow::Error {
     UserError::new(msg, fix).into()
 }
 
+/// aya-obj's parse error as one sentence with every cause: its Display
+/// alone says only "BTF error" or "error parsing ELF data", and the ELF
+/// variants do not expose their cause as `source()`.
+pub fn parse_error(obj: &std::path::Path, e: &aya_obj::ParseError) -> anyhow::Error {
+    use aya_obj::ParseError as P;
+    let mut text = match e {
+        P::ElfError(inner) => format!("error parsing ELF data: {inner}"),
+        P::SectionError { index, error } => format!("error parsing section {index}: {error}"),
+        other => other.to_string(),
+    };
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let s = c.to_string();
+        if !text.ends_with(&s) {
+            text = format!("{text}: {s}");
+        }
+        cause = c.source();
+    }
+    user(
+        format!("{} cannot be parsed: {text}", obj.display()),
+        "rebuild it with `clang -O2 -g -target bpf -c FILE.c`; if it came from another toolchain, check that it \
+         has valid BTF (`bpftool btf dump file OBJ`)",
+    )
+}
+
 /// An object ready for `aya::EbpfLoader::load`, plus what bpfpin needs to
 /// explain which name aya will see for each program.
 #[derive(Debug, Clone)]
