@@ -41,15 +41,8 @@ pub fn update_from(g: &Global, out: &mut Out, words: &[String], from: &Path) -> 
     let info = sys::map_info(fd.as_fd()).context("reading map info")?;
     let name = pin::c_name(&info.name);
     let source = if from == Path::new("-") { "stdin".to_string() } else { from.display().to_string() };
-    let reader: Box<dyn Read> = if from == Path::new("-") {
-        Box::new(io::stdin().lock())
-    } else {
-        Box::new(File::open(from).with_context(|| format!("opening {source}"))?)
-    };
     let mut writer = Writer::new(fd.as_fd(), &info, flags)?;
-    read_entries(BufReader::with_capacity(256 * 1024, reader), &mut |e| writer.push(e))
-        .and_then(|()| writer.flush())
-        .with_context(|| format!("restoring map `{name}` from {source}"))?;
+    restore(&mut writer, from, &source, &name)?;
     if out.is_json() {
         out.done()?;
     } else {
@@ -57,6 +50,38 @@ pub fn update_from(g: &Global, out: &mut Out, words: &[String], from: &Path) -> 
         out.note(&format!("Updated {n} element{}", if n == 1 { "" } else { "s" }))?;
     }
     Ok(())
+}
+
+/// Checks the whole input, then writes it: a bad entry anywhere leaves the
+/// map untouched. A file is read twice (memory stays one batch); stdin or a
+/// pipe cannot be re-read, so its entries are kept packed in memory between
+/// the two passes (keys and values as raw bytes, far smaller than the JSON).
+fn restore(writer: &mut Writer<'_>, from: &Path, source: &str, name: &str) -> Result<()> {
+    let nothing = || format!("checking {source} before writing to map `{name}` (nothing was written)");
+    let regular = from != Path::new("-") && std::fs::metadata(from).is_ok_and(|m| m.is_file());
+    if regular {
+        writer.pass = Pass::Check;
+        read_entries(open(from, source)?, &mut |e| writer.push(e)).with_context(nothing)?;
+        writer.start_writing();
+        read_entries(open(from, source)?, &mut |e| writer.push(e))
+            .and_then(|()| writer.flush())
+            .with_context(|| format!("restoring map `{name}` from {source}"))
+    } else {
+        writer.pass = Pass::Keep;
+        read_entries(open(from, source)?, &mut |e| writer.push(e)).with_context(nothing)?;
+        writer.pass = Pass::Write;
+        writer.total = Some(writer.seen);
+        writer.flush().with_context(|| format!("restoring map `{name}` from {source}"))
+    }
+}
+
+fn open(from: &Path, source: &str) -> Result<BufReader<Box<dyn Read>>> {
+    let reader: Box<dyn Read> = if from == Path::new("-") {
+        Box::new(io::stdin().lock())
+    } else {
+        Box::new(File::open(from).with_context(|| format!("opening {source}"))?)
+    };
+    Ok(BufReader::with_capacity(256 * 1024, reader))
 }
 
 /// `map delete MAP --all`: delete every entry. Arrays are refused: their
@@ -346,8 +371,22 @@ impl<'de> Visitor<'de> for Each<'_, '_> {
 
 // ---- writing in batches ----
 
+/// What `Writer::push` does with a checked entry.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Check it and drop it (first pass over a file).
+    Check,
+    /// Check it and keep it for the write (first pass over stdin).
+    Keep,
+    /// Write it, a batch at a time.
+    Write,
+}
+
 struct Writer<'fd> {
     fd: BorrowedFd<'fd>,
+    pass: Pass,
+    /// Entries in the input, known once the first pass is done.
+    total: Option<u64>,
     key_size: usize,
     value_size: usize,
     percpu: bool,
@@ -382,6 +421,8 @@ impl<'fd> Writer<'fd> {
         }
         Ok(Writer {
             fd,
+            pass: Pass::Write,
+            total: None,
             key_size: info.key_size as usize,
             value_size: info.value_size as usize,
             percpu: map_is_percpu(info.type_),
@@ -462,53 +503,94 @@ impl<'fd> Writer<'fd> {
         self.keys.extend_from_slice(&key);
         self.pending += 1;
         if self.pending == CHUNK {
-            self.flush()?;
+            match self.pass {
+                Pass::Check => self.discard(),
+                Pass::Keep => {}
+                Pass::Write => self.flush()?,
+            }
         }
         Ok(())
     }
 
+    fn discard(&mut self) {
+        self.keys.clear();
+        self.values.clear();
+        self.pending = 0;
+    }
+
+    /// After a checking pass over a file: read it again, writing.
+    fn start_writing(&mut self) {
+        self.total = Some(self.seen);
+        self.discard();
+        self.seen = 0;
+        self.pass = Pass::Write;
+    }
+
+    /// Writes every pending entry, a batch of at most CHUNK at a time.
     fn flush(&mut self) -> Result<()> {
-        if self.pending == 0 {
-            return Ok(());
+        let (keys, values) = (std::mem::take(&mut self.keys), std::mem::take(&mut self.values));
+        let (ks, vl) = (self.key_size, self.vlen);
+        let first = self.seen - self.pending as u64;
+        let mut at = 0usize;
+        let mut result = Ok(());
+        while at < self.pending {
+            let n = (self.pending - at).min(CHUNK);
+            let k = &keys[at * ks..(at + n) * ks];
+            let v = &values[at * vl..(at + n) * vl];
+            result = self.write_batch(k, v, n, first + at as u64);
+            if result.is_err() {
+                break;
+            }
+            at += n;
         }
-        let base = self.seen - self.pending as u64;
+        self.keys = keys;
+        self.values = values;
+        self.discard();
+        result
+    }
+
+    /// Writes `n` entries (keys `keys`, values `values`) whose first is entry
+    /// `base` of the input.
+    fn write_batch(&mut self, keys: &[u8], values: &[u8], n: usize, base: u64) -> Result<()> {
         let mut done = 0usize;
+        let (ks, vl) = (self.key_size, self.vlen);
         if !self.one_by_one {
-            match batch::update_batch(self.fd, &self.keys, &self.values, self.pending as u32, self.flags.bits()) {
-                Ok(()) => done = self.pending,
+            match batch::update_batch(self.fd, keys, values, n as u32, self.flags.bits()) {
+                Ok(()) => {
+                    self.written += n as u64;
+                    return Ok(());
+                }
                 // No batch call on this kernel or map type, or not with these
                 // flags: write one at a time (which also names a bad entry).
                 Err((0, e)) if batch::unsupported(&e) => self.one_by_one = true,
-                Err((n, e)) => {
-                    self.written += u64::from(n);
-                    return Err(self.failed(e, base + u64::from(n), n as usize));
+                Err((ok, e)) => {
+                    self.written += u64::from(ok);
+                    let i = ok as usize;
+                    return Err(self.failed(e, base + u64::from(ok), &keys[i * ks..(i + 1) * ks]));
                 }
             }
         }
-        while done < self.pending {
-            let (ks, vl) = (self.key_size, self.vlen);
-            let key = &self.keys[done * ks..(done + 1) * ks];
-            let value = &self.values[done * vl..(done + 1) * vl];
+        while done < n {
+            let key = &keys[done * ks..(done + 1) * ks];
+            let value = &values[done * vl..(done + 1) * vl];
             if let Err(e) = sys::map::update(self.fd, key, value, self.flags.bits()) {
-                return Err(self.failed(e, base + done as u64, done));
+                return Err(self.failed(e, base + done as u64, key));
             }
             done += 1;
             self.written += 1;
         }
-        if !self.one_by_one {
-            self.written += self.pending as u64;
-        }
-        self.keys.clear();
-        self.values.clear();
-        self.pending = 0;
         Ok(())
     }
 
-    /// The error for entry `n` (index `i` in the pending chunk).
-    fn failed(&self, e: SysError, n: u64, i: usize) -> anyhow::Error {
-        let key = &self.keys[i * self.key_size..(i + 1) * self.key_size];
+    /// The error for entry `n`, whose key is `key`: which entry and key
+    /// failed, and exactly how many entries are already in the map.
+    fn failed(&self, e: SysError, n: u64, key: &[u8]) -> anyhow::Error {
         let keyhex = key.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ");
-        let what = format!("writing entry {n} (key {keyhex}); {} entries were written before it", self.written);
+        let of = self.total.map(|t| format!(" of {t}")).unwrap_or_default();
+        let what = format!(
+            "writing entry {n} (counting from 0, key {keyhex}) failed after {}{of} entries were written",
+            self.written
+        );
         let user = match e.errno() {
             Some(libc::E2BIG) => Some(UserError::new(
                 format!("{what}: the map is full ({} entries)", self.max_entries),

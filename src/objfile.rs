@@ -20,6 +20,8 @@ use aya_obj::ProgramSection;
 
 use crate::error::UserError;
 
+mod check;
+
 /// A refusal the user fixes with a flag or a change to the source, not by
 /// rebuilding the object; ELF damage keeps plain errors and gets the
 /// caller's generic "rebuild it" fix.
@@ -78,6 +80,7 @@ pub struct ProgSection {
 /// names of all programs.
 pub fn prepare(data: &[u8], force_type: Option<&str>) -> Result<Prepared> {
     let elf = Elf::parse(data)?;
+    check::for_aya(&elf)?;
     let forced = force_type.map(forced_base).transpose()?;
     let sections = program_sections(&elf)?;
     let symbols = function_symbols(&elf)?;
