@@ -897,7 +897,11 @@ fn plain_seq<'a>(items: impl Iterator<Item = (Option<&'a str>, &'a Node)>, open:
             out.push_str(", ");
         }
         if let Some(name) = name {
-            out.push_str(if name.is_empty() { "(anon)" } else { name });
+            if name.is_empty() {
+                out.push_str("(anon)");
+            } else {
+                out.push_str(&crate::output::escape(name));
+            }
             out.push_str(": ");
         }
         node_plain(node, out);

@@ -140,3 +140,54 @@ mod tests {
         assert_eq!(short_path("src/guard.rs"), "src/guard.rs");
     }
 }
+
+/// A seeded xorshift64* for the unit-level fuzz loops in select.rs, bulk.rs
+/// and btf.rs: reproducible, and no crate needed for it.
+#[cfg(test)]
+pub(crate) struct XorShift(u64);
+
+#[cfg(test)]
+impl XorShift {
+    pub(crate) fn new(seed: u64) -> XorShift {
+        XorShift(seed.max(1))
+    }
+
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+    }
+
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    /// `data` with a few bit flips, byte sets, a truncation, a splice or
+    /// inserted bytes: the mutations that break text and binary parsers.
+    pub(crate) fn mutate(&mut self, data: &[u8]) -> Vec<u8> {
+        let mut m = data.to_vec();
+        for _ in 0..1 + self.below(3) {
+            let at = self.below(m.len().max(1));
+            match self.below(5) {
+                0 if !m.is_empty() => m[at] ^= 1 << self.below(8),
+                1 if !m.is_empty() => m[at] = *self.pick(b"\0\xff\x7f\x80\"[]{},:-0x9 \n\\"),
+                2 => m.truncate(at),
+                3 => {
+                    let from = self.below(m.len().max(1));
+                    let chunk: Vec<u8> = m.iter().skip(from).take(1 + self.below(16)).copied().collect();
+                    m.splice(at.min(m.len())..at.min(m.len()), chunk);
+                }
+                _ => {
+                    let byte = self.next() as u8;
+                    m.insert(at.min(m.len()), byte);
+                }
+            }
+        }
+        m
+    }
+}

@@ -59,8 +59,19 @@ fn section_name(elf: &Elf<'_>, index: usize) -> String {
     elf.name(index).map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_else(|| format!("#{index}"))
 }
 
-/// aya copies `section[value..value + size]` for every function.
+/// aya copies `section[value..value + size]` for every function, and
+/// subtracts the section's address from the symbol's (overflowing unless
+/// the address is 0, as it always is in a relocatable object).
 fn check_function_bounds(elf: &Elf<'_>, symbols: &[Sym]) -> Result<()> {
+    for index in 1..elf.shdrs.len() {
+        let addr = u64_at(elf.data, elf.shdr_offset(index) + 16).unwrap_or(0);
+        if addr != 0 && elf.shdrs[index].is_code() {
+            bail!(
+                "malformed ELF file: code section `{}` has address {addr:#x}, where a relocatable object has 0",
+                crate::output::escape(&section_name(elf, index))
+            );
+        }
+    }
     for sym in symbols.iter().filter(|s| s.kind == super::STT_FUNC) {
         let Some(shdr) = elf.shdrs.get(sym.shndx).filter(|_| sym.shndx != 0 && sym.shndx < usize::from(SHN_LORESERVE))
         else {
