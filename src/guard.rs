@@ -152,6 +152,15 @@ impl XorShift {
         XorShift(seed.max(1))
     }
 
+    /// `default`, or BPFPIN_FUZZ_SEED mixed with it (scripts/fuzz.sh varies
+    /// it for long runs; the failing seed is printed by the test).
+    pub(crate) fn seeded(default: u64) -> XorShift {
+        let extra = std::env::var("BPFPIN_FUZZ_SEED").ok().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        let seed = default ^ extra.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        println!("seed {seed:#x} (BPFPIN_FUZZ_SEED={extra})");
+        XorShift::new(seed)
+    }
+
     pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
