@@ -1651,8 +1651,21 @@ mod tests {
     fn fuzz_btf_and_json_never_panic() {
         let raw = std::fs::read(KERNEL_BTF).unwrap();
         let values: Vec<Value> = [
-            "0", "-1", "1e30", "18446744073709551616", "\"0x1\"", "\"abc\"", "null", "true", "[]", "[1,2,3]",
-            "{}", r#"{"packets":1,"bytes":2}"#, r#"{"a":{"b":[1]}}"#, "\"\\u0000\"", "[[[[[[[[1]]]]]]]]",
+            "0",
+            "-1",
+            "1e30",
+            "18446744073709551616",
+            "\"0x1\"",
+            "\"abc\"",
+            "null",
+            "true",
+            "[]",
+            "[1,2,3]",
+            "{}",
+            r#"{"packets":1,"bytes":2}"#,
+            r#"{"a":{"b":[1]}}"#,
+            "\"\\u0000\"",
+            "[[[[[[[[1]]]]]]]]",
         ]
         .iter()
         .map(|t| serde_json::from_str(t).unwrap())

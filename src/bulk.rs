@@ -433,10 +433,7 @@ impl<'fd> Writer<'fd> {
             || matches!(kind.as_str(), "queue" | "stack" | "ringbuf" | "user_ringbuf" | "bloom_filter" | "arena")
         {
             bail!(UserError::new(
-                format!(
-                    "map `{}` is of type {kind}: a dump of it cannot be written back byte for byte",
-                    info.name
-                ),
+                format!("map `{}` is of type {kind}: a dump of it cannot be written back byte for byte", info.name),
                 "restore hash, array and per-CPU maps with --from; update others one key at a time with `bpfpin map update`",
             ));
         }
@@ -661,7 +658,8 @@ mod tests {
         let lines = b"{\"key\":[1,0,0,0],\"value\":[1,0,0,0,0,0,0,0]}\n{\"key\":[1,0,0],\"value\":[1,0,0,0,0,0,0,0]}\n";
         let e = check(lines).expect_err("short key").to_string();
         assert!(e.contains("entry 1 (counting from 0): key is 3 bytes"), "{e}");
-        let e = format!("{:#}", check(b"{\"key\":[1,0,0,0],\"value\":[1,0,0,0,0,0,0,0]}\n{oops}").expect_err("bad json"));
+        let e =
+            format!("{:#}", check(b"{\"key\":[1,0,0,0],\"value\":[1,0,0,0,0,0,0,0]}\n{oops}").expect_err("bad json"));
         assert!(e.contains("line 2"), "{e}");
     }
 

@@ -165,10 +165,41 @@ mod tests {
             (libc::EEXIST, "rm PATH"),
             (libc::E2BIG, "max_entries"),
             (libc::ENOENT, "bpfpin ls"),
+            (libc::ENOMEM, "lower max_entries"),
         ] {
             let r = report(&sys(errno));
             assert!(r.fix.contains(needle), "{errno}: {}", r.fix);
         }
+        // memlock has not limited BPF memory since 5.11 (doctor says so too).
+        assert!(!report(&sys(libc::ENOMEM)).fix.contains("ulimit"));
+    }
+
+    #[test]
+    fn no_error_is_left_with_only_run_with_d() {
+        let e = anyhow::anyhow!("something odd").context("reading map `m`");
+        let r = report(&e);
+        assert!(!r.fix.starts_with("run with -d") && r.fix.contains("check the input"), "{}", r.fix);
+        let e: anyhow::Error = aya_obj::ParseError::BtfError(aya_obj::btf::BtfError::InvalidHeader).into();
+        assert!(report(&e).fix.contains("rebuild it with `clang"), "{}", report(&e).fix);
+    }
+
+    #[test]
+    fn messages_stay_on_one_line() {
+        let e: anyhow::Error = UserError::new("pin `a\nb\x1b[2J` is odd", "fix\tit").into();
+        let r = report(&e);
+        assert_eq!(r.msg, "pin `a\\nb\\x1b[2J` is odd");
+        assert_eq!(r.fix, "fix\\tit");
+    }
+
+    #[test]
+    fn usage_errors_as_reports() {
+        let args = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert!(wants_json(&args("-j prog x")) && wants_json(&args("prog -pf x")) && wants_json(&args("--pretty")));
+        assert!(!wants_json(&args("prog show -- -j")) && !wants_json(&args("map -r x")) && !wants_json(&args("-x")));
+        let r = usage_report("error: unrecognized subcommand 'x'\n\n  tip: a similar subcommand exists: 'show'\n");
+        assert_eq!(r.msg, "unrecognized subcommand 'x'");
+        assert_eq!(r.fix, "a similar subcommand exists: 'show'");
+        assert!(usage_report("error: bad\n").fix.contains("--help"));
     }
 
     #[test]

@@ -104,43 +104,6 @@ pub fn catch<T>(what: &str, culprit: &str, f: impl FnOnce() -> anyhow::Result<T>
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn panic_becomes_error_and_ok_passes_through() {
-        let r: anyhow::Result<u32> = no_panic("parsing x.o", || {
-            let v: Vec<u32> = Vec::new();
-            #[allow(clippy::indexing_slicing)]
-            Ok(v[std::hint::black_box(3)])
-        });
-        let e = r.expect_err("a panic is an error");
-        let msg = e.to_string();
-        assert!(msg.starts_with("parsing x.o: panicked with \"index out of bounds"), "{msg}");
-        assert!(msg.ends_with("(a bug in the object parser)"), "{msg}");
-        assert!(msg.contains("guard.rs:"), "location kept: {msg}");
-        assert_eq!(no_panic("x", || Ok(5)).ok(), Some(5));
-        assert_eq!(DEPTH.with(Cell::get), 0);
-    }
-
-    #[test]
-    fn nested_guards_and_todo() {
-        let r: anyhow::Result<()> = catch("outer", "bpfpin", || no_panic("inner", || todo!()));
-        let msg = r.expect_err("inner error passes out").to_string();
-        assert!(msg.starts_with("inner: panicked with \"not yet implemented"), "{msg}");
-    }
-
-    #[test]
-    fn registry_paths_are_shortened() {
-        assert_eq!(
-            short_path("/root/.cargo/registry/src/index.crates.io-1/aya-obj-0.3.0/src/obj.rs"),
-            "aya-obj-0.3.0/src/obj.rs"
-        );
-        assert_eq!(short_path("src/guard.rs"), "src/guard.rs");
-    }
-}
-
 /// A seeded xorshift64* for the unit-level fuzz loops in select.rs, bulk.rs
 /// and btf.rs: reproducible, and no crate needed for it.
 #[cfg(test)]
@@ -198,5 +161,42 @@ impl XorShift {
             }
         }
         m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_becomes_error_and_ok_passes_through() {
+        let r: anyhow::Result<u32> = no_panic("parsing x.o", || {
+            let v: Vec<u32> = Vec::new();
+            #[allow(clippy::indexing_slicing)]
+            Ok(v[std::hint::black_box(3)])
+        });
+        let e = r.expect_err("a panic is an error");
+        let msg = e.to_string();
+        assert!(msg.starts_with("parsing x.o: panicked with \"index out of bounds"), "{msg}");
+        assert!(msg.ends_with("(a bug in the object parser)"), "{msg}");
+        assert!(msg.contains("guard.rs:"), "location kept: {msg}");
+        assert_eq!(no_panic("x", || Ok(5)).ok(), Some(5));
+        assert_eq!(DEPTH.with(Cell::get), 0);
+    }
+
+    #[test]
+    fn nested_guards_and_todo() {
+        let r: anyhow::Result<()> = catch("outer", "bpfpin", || no_panic("inner", || todo!()));
+        let msg = r.expect_err("inner error passes out").to_string();
+        assert!(msg.starts_with("inner: panicked with \"not yet implemented"), "{msg}");
+    }
+
+    #[test]
+    fn registry_paths_are_shortened() {
+        assert_eq!(
+            short_path("/root/.cargo/registry/src/index.crates.io-1/aya-obj-0.3.0/src/obj.rs"),
+            "aya-obj-0.3.0/src/obj.rs"
+        );
+        assert_eq!(short_path("src/guard.rs"), "src/guard.rs");
     }
 }

@@ -204,13 +204,20 @@ fn read_object(obj: &Path) -> Result<Vec<u8>> {
     }
     if meta.len() > MAX_OBJECT {
         bail!(UserError::new(
-            format!("{} is {} MiB, more than the {} MiB a BPF object can sensibly be", obj.display(), meta.len() >> 20, MAX_OBJECT >> 20),
+            format!(
+                "{} is {} MiB, more than the {} MiB a BPF object can sensibly be",
+                obj.display(),
+                meta.len() >> 20,
+                MAX_OBJECT >> 20
+            ),
             "check the path: BPF objects are kilobytes to a few megabytes",
         ));
     }
     let mut data = Vec::with_capacity(meta.len() as usize);
     // take(): a file that grows while being read still stops at the bound.
-    f.take(MAX_OBJECT).read_to_end(&mut data).map_err(|e| UserError::new(format!("cannot read {}: {e}", obj.display()), FIX))?;
+    f.take(MAX_OBJECT)
+        .read_to_end(&mut data)
+        .map_err(|e| UserError::new(format!("cannot read {}: {e}", obj.display()), FIX))?;
     Ok(data)
 }
 

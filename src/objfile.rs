@@ -1184,4 +1184,11 @@ mod tests {
         assert_ne!(ids[0].1, 0);
         drop(ebpf);
     }
+
+    #[test]
+    fn parse_errors_carry_their_causes() {
+        use aya_obj::btf::BtfError;
+        let e = parse_error(std::path::Path::new("x.o"), &aya_obj::ParseError::BtfError(BtfError::InvalidHeader));
+        assert_eq!(e.to_string(), "x.o cannot be parsed: BTF error: error parsing BTF header");
+    }
 }

@@ -390,16 +390,47 @@ mod tests {
     #[test]
     fn fuzz_words_never_panic() {
         const VOCAB: &[&str] = &[
-            "id", "pinned", "name", "tag", "hex", "json", "key", "value", "any", "exist", "noexist", "0x", "0x1ff",
-            "256", "-1", "007", "09", "abc", "0g", "", "\u{0}", "\u{1b}[31m", "é", "18446744073709551616", "/sys/fs/bpf/x",
-            "ffffffffffffffff", "0102030405060708", "{", "[1,2]", "0xffffffffffffffffff",
+            "id",
+            "pinned",
+            "name",
+            "tag",
+            "hex",
+            "json",
+            "key",
+            "value",
+            "any",
+            "exist",
+            "noexist",
+            "0x",
+            "0x1ff",
+            "256",
+            "-1",
+            "007",
+            "09",
+            "abc",
+            "0g",
+            "",
+            "\u{0}",
+            "\u{1b}[31m",
+            "é",
+            "18446744073709551616",
+            "/sys/fs/bpf/x",
+            "ffffffffffffffff",
+            "0102030405060708",
+            "{",
+            "[1,2]",
+            "0xffffffffffffffffff",
         ];
         let mut rng = crate::guard::XorShift::seeded(0x5e1ec7);
         for _ in 0..20_000 {
             let words: Vec<String> = (0..rng.below(8))
                 .map(|_| {
                     let w = *rng.pick(VOCAB);
-                    if rng.below(4) == 0 { String::from_utf8_lossy(&rng.mutate(w.as_bytes())).into_owned() } else { w.to_string() }
+                    if rng.below(4) == 0 {
+                        String::from_utf8_lossy(&rng.mutate(w.as_bytes())).into_owned()
+                    } else {
+                        w.to_string()
+                    }
                 })
                 .collect();
             let mut w = Words::new("fuzz", &words);

@@ -367,8 +367,11 @@ fn orphans(prog_mark: u64, map_mark: u64) -> Vec<String> {
     for _ in 0..20 {
         let progs = bpftool_json("prog");
         let maps = bpftool_json("map");
-        let used: HashSet<u64> =
-            progs.iter().flat_map(|p| p["map_ids"].as_array().cloned().unwrap_or_default()).filter_map(|v| v.as_u64()).collect();
+        let used: HashSet<u64> = progs
+            .iter()
+            .flat_map(|p| p["map_ids"].as_array().cloned().unwrap_or_default())
+            .filter_map(|v| v.as_u64())
+            .collect();
         let held = |v: &serde_json::Value| v.get("pids").is_some() || v.get("pinned").is_some();
         found = progs
             .iter()

@@ -110,6 +110,10 @@ fn check_relocations(elf: &Elf<'_>, symbols: &[Sym]) -> Result<()> {
             if s.kind == STT_SECTION && (s.shndx == 0 || s.shndx >= elf.shdrs.len()) {
                 bail!("malformed ELF file: {} refers to a section symbol without a valid section", here());
             }
+            let offset = u64_at(raw, 0).and_then(to_usize).unwrap_or(usize::MAX);
+            if let Some(why) = bad_call(elf, shdr.info, offset, kind, s) {
+                bail!("malformed ELF file: {} {why}", here());
+            }
         }
         if shdr.info >= elf.shdrs.len() {
             bail!(
@@ -122,6 +126,23 @@ fn check_relocations(elf: &Elf<'_>, symbols: &[Sym]) -> Result<()> {
     Ok(())
 }
 
+/// For a relocation in code: the instruction must be inside its section, and
+/// a call through a section symbol (R_BPF_64_32) must land inside the callee's
+/// section; aya-obj computes `(imm + 1) * 8` unchecked.
+fn bad_call(elf: &Elf<'_>, target: usize, offset: usize, kind: u32, sym: &Sym) -> Option<String> {
+    let code = elf.shdrs.get(target).filter(|t| t.is_code())?;
+    let Some(insn) = offset.checked_add(8).and_then(|end| elf.section_data(target).get(offset..end)) else {
+        return Some(format!("points at offset {offset}, outside its {}-byte section", code.size));
+    };
+    if kind != 10 || sym.kind != STT_SECTION {
+        return None;
+    }
+    let imm = i64::from(u32_at(insn, 4).unwrap_or(0) as i32);
+    let callee = elf.shdrs.get(sym.shndx).map_or(0, |c| c.size) as i64;
+    let at = (imm + 1) * 8;
+    (at < 0 || at >= callee).then(|| format!("calls offset {at}, outside the {callee}-byte section it names"))
+}
+
 /// `.BTF`: every type complete, every name inside the string table and
 /// UTF-8 (aya indexes its string table by the unchecked offset, and panics
 /// on a kernel log that echoes a non-UTF-8 name). `.BTF.ext`: every record
@@ -132,7 +153,8 @@ fn check_btf(elf: &Elf<'_>) -> Result<()> {
     if data.is_empty() {
         return Ok(());
     }
-    let malformed = |why: String| anyhow::anyhow!("the .BTF section is malformed: {why}; rebuild the object with clang -g");
+    let malformed =
+        |why: String| anyhow::anyhow!("the .BTF section is malformed: {why}; rebuild the object with clang -g");
     if u16_at(data, 0) != Some(BTF_MAGIC) {
         return Err(malformed("it does not start with the BTF magic 0xeb9f".into()));
     }
@@ -166,13 +188,13 @@ fn walk_types(types: &[u8], name: &dyn Fn(u32, &str) -> Result<(), String>) -> R
         let what = format!("type {id}");
         name(name_off, &what)?;
         let (extra, member, member_name) = match kind {
-            1 | 14 | 17 => (4, 0, false),               // INT, VAR, DECL_TAG
-            3 => (12, 0, false),                        // ARRAY
-            4 | 5 => (0, 12, true),                     // STRUCT, UNION
-            6 | 13 => (0, 8, true),                     // ENUM, FUNC_PROTO
-            15 => (0, 12, false),                       // DATASEC
-            19 => (0, 12, true),                        // ENUM64
-            2 | 7..=12 | 16 | 18 => (0, 0, false),      // PTR, FWD, TYPEDEF, modifiers, FUNC, FLOAT, TYPE_TAG
+            1 | 14 | 17 => (4, 0, false),          // INT, VAR, DECL_TAG
+            3 => (12, 0, false),                   // ARRAY
+            4 | 5 => (0, 12, true),                // STRUCT, UNION
+            6 | 13 => (0, 8, true),                // ENUM, FUNC_PROTO
+            15 => (0, 12, false),                  // DATASEC
+            19 => (0, 12, true),                   // ENUM64
+            2 | 7..=12 | 16 | 18 => (0, 0, false), // PTR, FWD, TYPEDEF, modifiers, FUNC, FLOAT, TYPE_TAG
             other => return Err(format!("type {id} has kind {other}, which BTF does not define")),
         };
         let body = pos + 12;
