@@ -41,10 +41,22 @@ pub fn report(err: &anyhow::Error) -> Report {
     let fix = err
         .chain()
         .find_map(|e| user_error(e).map(|u| u.fix.clone()))
+        .or_else(|| object_refused(err))
         .or_else(|| err.chain().find_map(fix_for))
         .unwrap_or_else(|| fallback_fix(err));
     let fix = crate::output::escape(&fix).into_owned();
     Report { msg, fix }
+}
+
+/// The kernel refusing an object's maps or BTF while aya loads it: EINVAL
+/// there means a malformed definition, not a wrong `map show` size.
+fn object_refused(err: &anyhow::Error) -> Option<String> {
+    err.chain().any(|e| e.is::<aya::EbpfError>()).then_some(())?;
+    (err.chain().find_map(errno_of)? == libc::EINVAL).then(|| {
+        "the kernel refused a map or the BTF of this object as malformed: rebuild it with \
+         `clang -O2 -g -target bpf -c FILE.c`, and add -d to see the kernel's reason"
+            .to_string()
+    })
 }
 
 /// A `UserError`, also where one travels inside an `io::Error` (stdout's

@@ -299,6 +299,9 @@ fn check(o: &Outcome, d: &BpffsDir) -> Option<String> {
 struct Tally {
     codes: BTreeMap<String, u64>,
     caught_panics: u64,
+    /// How often each `fix:` line was given: a generic one standing out
+    /// means some error lacks its own remedy.
+    fixes: BTreeMap<String, u64>,
     failures: Vec<String>,
 }
 
@@ -320,6 +323,9 @@ fn fuzz_one(rng: &mut Rng, corpus: &[(String, Vec<u8>)], tmp: &Path, keep: Optio
     *t.codes.entry(key).or_default() += 1;
     if o.stderr.contains("panicked with") {
         t.caught_panics += 1;
+    }
+    if let Some(fix) = o.stderr.lines().rev().find_map(|l| l.strip_prefix("  fix: ")) {
+        *t.fixes.entry(fix.to_string()).or_default() += 1;
     }
     if let Some(p) = problem {
         let saved = keep.map(|k| save(k, &mutant)).unwrap_or_default();
@@ -438,6 +444,11 @@ fn mutated_objects_never_panic_hang_or_leak() {
         t.codes,
         t.caught_panics
     );
+    let mut fixes: Vec<_> = t.fixes.iter().collect();
+    fixes.sort_by(|a, b| b.1.cmp(a.1));
+    for (fix, n) in fixes.iter().take(8) {
+        println!("fuzz: {n:>5} x fix: {fix}");
+    }
     let leaked = orphans(prog_mark, map_mark);
     assert!(leaked.is_empty(), "still loaded after the run: {leaked:?}");
     assert!(
