@@ -70,7 +70,7 @@ fn restore(writer: &mut Writer<'_>, from: &Path, source: &str, name: &str) -> Re
         writer.pass = Pass::Keep;
         read_entries(open(from, source)?, &mut |e| writer.push(e)).with_context(nothing)?;
         writer.pass = Pass::Write;
-        writer.total = Some(writer.seen);
+        writer.total = Some(writer.seen - writer.skipped);
         writer.flush().with_context(|| format!("restoring map `{name}` from {source}"))
     }
 }
@@ -406,8 +406,10 @@ impl Shape {
 struct Writer<'fd> {
     fd: BorrowedFd<'fd>,
     pass: Pass,
-    /// Entries in the input, known once the first pass is done.
+    /// Entries to write, known once the first pass is done.
     total: Option<u64>,
+    /// bpftool's `{"error": ..}` values seen: nothing to write for those.
+    skipped: u64,
     key_size: usize,
     value_size: usize,
     percpu: bool,
@@ -416,6 +418,9 @@ struct Writer<'fd> {
     max_entries: u32,
     flags: UpdateFlags,
     keys: Vec<u8>,
+    /// The input position of each pending entry (bpftool's `{"error": ..}`
+    /// entries are skipped, so it is not just a count).
+    positions: Vec<u64>,
     values: Vec<u8>,
     pending: usize,
     /// Entries read so far (for error messages: "entry N").
@@ -441,6 +446,7 @@ impl<'fd> Writer<'fd> {
             fd,
             pass: Pass::Write,
             total: None,
+            skipped: 0,
             key_size: info.key_size as usize,
             value_size: info.value_size as usize,
             percpu: map_is_percpu(info.type_),
@@ -449,6 +455,7 @@ impl<'fd> Writer<'fd> {
             max_entries: info.max_entries,
             flags,
             keys: Vec::with_capacity(CHUNK * info.key_size as usize),
+            positions: Vec::with_capacity(CHUNK),
             values: Vec::with_capacity(CHUNK * vlen),
             pending: 0,
             seen: 0,
@@ -481,6 +488,7 @@ impl<'fd> Writer<'fd> {
             (Some(InValue::Error), _) => {
                 // bpftool printed an error in place of this value: nothing to write.
                 self.values.truncate(start);
+                self.skipped += 1;
                 return Ok(());
             }
             (Some(InValue::Bytes(v)), None) => {
@@ -519,6 +527,7 @@ impl<'fd> Writer<'fd> {
             )),
         }
         self.keys.extend_from_slice(&key);
+        self.positions.push(n);
         self.pending += 1;
         if self.pending == CHUNK {
             match self.pass {
@@ -532,15 +541,17 @@ impl<'fd> Writer<'fd> {
 
     fn discard(&mut self) {
         self.keys.clear();
+        self.positions.clear();
         self.values.clear();
         self.pending = 0;
     }
 
     /// After a checking pass over a file: read it again, writing.
     fn start_writing(&mut self) {
-        self.total = Some(self.seen);
+        self.total = Some(self.seen - self.skipped);
         self.discard();
         self.seen = 0;
+        self.skipped = 0;
         self.pass = Pass::Write;
     }
 
@@ -548,14 +559,13 @@ impl<'fd> Writer<'fd> {
     fn flush(&mut self) -> Result<()> {
         let (keys, values) = (std::mem::take(&mut self.keys), std::mem::take(&mut self.values));
         let (ks, vl) = (self.key_size, self.vlen);
-        let first = self.seen - self.pending as u64;
         let mut at = 0usize;
         let mut result = Ok(());
         while at < self.pending {
             let n = (self.pending - at).min(CHUNK);
             let k = &keys[at * ks..(at + n) * ks];
             let v = &values[at * vl..(at + n) * vl];
-            result = self.write_batch(k, v, n, first + at as u64);
+            result = self.write_batch(k, v, n, at);
             if result.is_err() {
                 break;
             }
@@ -567,9 +577,9 @@ impl<'fd> Writer<'fd> {
         result
     }
 
-    /// Writes `n` entries (keys `keys`, values `values`) whose first is entry
-    /// `base` of the input.
-    fn write_batch(&mut self, keys: &[u8], values: &[u8], n: usize, base: u64) -> Result<()> {
+    /// Writes `n` entries (keys `keys`, values `values`), the first being
+    /// pending entry `first`.
+    fn write_batch(&mut self, keys: &[u8], values: &[u8], n: usize, first: usize) -> Result<()> {
         let mut done = 0usize;
         let (ks, vl) = (self.key_size, self.vlen);
         if !self.one_by_one {
@@ -584,7 +594,7 @@ impl<'fd> Writer<'fd> {
                 Err((ok, e)) => {
                     self.written += u64::from(ok);
                     let i = ok as usize;
-                    return Err(self.failed(e, base + u64::from(ok), &keys[i * ks..(i + 1) * ks]));
+                    return Err(self.failed(e, self.positions[first + i], &keys[i * ks..(i + 1) * ks]));
                 }
             }
         }
@@ -592,7 +602,7 @@ impl<'fd> Writer<'fd> {
             let key = &keys[done * ks..(done + 1) * ks];
             let value = &values[done * vl..(done + 1) * vl];
             if let Err(e) = sys::map::update(self.fd, key, value, self.flags.bits()) {
-                return Err(self.failed(e, base + done as u64, key));
+                return Err(self.failed(e, self.positions[first + done], key));
             }
             done += 1;
             self.written += 1;
