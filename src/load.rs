@@ -183,8 +183,11 @@ const MAX_OBJECT: u64 = 128 << 20;
 /// change in between) of at most MAX_OBJECT bytes.
 fn read_object(obj: &Path) -> Result<Vec<u8>> {
     use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
     const FIX: &str = "give the path of a .o file built with `clang -target bpf -c`";
-    let f = fs::File::open(obj).map_err(|e| {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer before the
+    // regular-file check below refuses it; regular files ignore the flag.
+    let f = fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(obj).map_err(|e| {
         let msg = if e.kind() == io::ErrorKind::NotFound {
             format!("{} does not exist", obj.display())
         } else {

@@ -360,6 +360,10 @@ fn objects_must_be_bounded_regular_files() {
     refused(&d, &["prog", "load", "/dev/zero", &target], "/dev/zero is not a regular file");
     assert!(start.elapsed() < std::time::Duration::from_secs(10), "refused at once, not after reading");
     refused(&d, &["prog", "loadall", "/dev/null", &target], "not a regular file");
+    // A FIFO nobody writes to: refused at once, not waited on.
+    let fifo = t.join("fifo.o");
+    sh("mkfifo", &[&fifo]).ok();
+    refused(&d, &["prog", "load", &fifo, &target], "not a regular file");
     refused(&d, &["prog", "load", &big, &target], "is 200 MiB");
 }
 
