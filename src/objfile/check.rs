@@ -16,6 +16,7 @@ use super::{
 /// only ones aya-obj handles; it reaches `todo!()` on others.
 const BPF_RELOCATIONS: &[u32] = &[1, 2, 3, 4, 10];
 const STT_SECTION: u8 = 3;
+const STT_FILE: u8 = 4;
 
 pub(super) fn for_aya(elf: &Elf<'_>) -> Result<()> {
     let symbols = symbols(elf);
@@ -72,19 +73,23 @@ fn check_function_bounds(elf: &Elf<'_>, symbols: &[Sym]) -> Result<()> {
             );
         }
     }
-    for sym in symbols.iter().filter(|s| s.kind == super::STT_FUNC) {
+    // Functions and data symbols alike: aya slices legacy `maps` definitions
+    // and global data by them too. (Section and file symbols carry no extent.)
+    for sym in symbols.iter().filter(|s| s.kind != STT_SECTION && s.kind != STT_FILE) {
         let Some(shdr) = elf.shdrs.get(sym.shndx).filter(|_| sym.shndx != 0 && sym.shndx < usize::from(SHN_LORESERVE))
         else {
             continue;
         };
+        let function = sym.kind == super::STT_FUNC;
         let end = sym.value.checked_add(sym.size);
-        if end.is_none_or(|end| end > shdr.size as u64) || sym.size % 8 != 0 {
+        if end.is_none_or(|end| end > shdr.size as u64) || (function && sym.size % 8 != 0) {
             bail!(
-                "malformed ELF file: function `{}` ({} bytes at offset {}) does not fit whole instructions inside \
-                 section `{}` ({} bytes)",
+                "malformed ELF file: {} `{}` ({} bytes at offset {}) does not fit {}inside section `{}` ({} bytes)",
+                if function { "function" } else { "symbol" },
                 crate::output::escape(&symbol_name(elf, sym)),
                 sym.size,
                 sym.value,
+                if function { "whole instructions " } else { "" },
                 crate::output::escape(&section_name(elf, sym.shndx)),
                 shdr.size
             );
