@@ -103,6 +103,17 @@ pub fn wants_json(args: &[String]) -> bool {
 /// clap's rendered error as `{error, fix}`: its first line without the
 /// `error: ` prefix, and its `tip:` when it gives one.
 pub fn usage_report(rendered: &str) -> Report {
+    // A missing subcommand makes clap print the help, whose first line is
+    // the command's description: say what is incomplete instead.
+    if !rendered.starts_with("error:")
+        && let Some(usage) = rendered.lines().find_map(|l| l.trim().strip_prefix("Usage: "))
+    {
+        let cmd = usage.split([' ']).take_while(|w| !w.starts_with(['[', '<'])).collect::<Vec<_>>().join(" ");
+        return Report {
+            msg: format!("`{cmd}` is incomplete (usage: {usage})"),
+            fix: format!("add what it needs; `{cmd} --help` lists its subcommands and arguments"),
+        };
+    }
     let msg = rendered.lines().next().unwrap_or("").trim_start_matches("error: ").trim().to_string();
     let tip = rendered.lines().find_map(|l| l.trim().strip_prefix("tip: ")).map(str::to_string);
     let fix = tip.unwrap_or_else(|| "see `bpfpin --help` (or `bpfpin OBJECT --help`) for the grammar".to_string());
@@ -212,6 +223,9 @@ mod tests {
         assert_eq!(r.msg, "unrecognized subcommand 'x'");
         assert_eq!(r.fix, "a similar subcommand exists: 'show'");
         assert!(usage_report("error: bad\n").fix.contains("--help"));
+        let r = usage_report("Load programs\n\nUsage: bpfpin prog [OPTIONS] <COMMAND>\n\nCommands:\n");
+        assert_eq!(r.msg, "`bpfpin prog` is incomplete (usage: bpfpin prog [OPTIONS] <COMMAND>)");
+        assert!(r.fix.contains("`bpfpin prog --help`"), "{}", r.fix);
     }
 
     #[test]

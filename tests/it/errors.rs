@@ -314,6 +314,7 @@ fn usage_errors_are_json_with_j() {
         (vec!["-j", "prog", "frobnicate"], "frobnicate"),
         (vec!["prog", "show", "--pretty", "--no-such-flag"], "--no-such-flag"),
         (vec!["-jf", "map", "create"], ""),
+        (vec!["-j", "prog"], "`bpfpin prog` is incomplete"),
     ] {
         let r = bpfpin(&args);
         assert_eq!(r.code(), Some(2), "{args:?}: {}", r.stderr());
