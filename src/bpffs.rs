@@ -21,6 +21,7 @@ use anyhow::{Context, Result, bail};
 use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, StatxAttributes, StatxFlags};
 
 use crate::error::UserError;
+use crate::output::escape;
 
 pub const BPF_FS_MAGIC: i64 = 0xcafe4a11;
 pub const ROOT: &str = "/sys/fs/bpf";
@@ -28,14 +29,7 @@ pub const ROOT: &str = "/sys/fs/bpf";
 /// A path for messages: control characters (a newline in a pin name) are
 /// escaped so an error stays one line.
 pub fn shown(path: &Path) -> String {
-    escape(&path.to_string_lossy())
-}
-
-pub fn escape(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_string();
-    }
-    s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+    escape(&path.to_string_lossy()).into_owned()
 }
 
 /// Identity of a file: device and inode, compared instead of path text.
@@ -457,12 +451,6 @@ pub fn mkdirs(dir: Dir, names: &[OsString]) -> Result<Dir> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(escape("a\nb"), "a\\nb");
-        assert_eq!(escape("plain é"), "plain é");
-    }
 
     #[test]
     fn paths_off_bpffs_are_refused() {

@@ -897,7 +897,11 @@ fn plain_seq<'a>(items: impl Iterator<Item = (Option<&'a str>, &'a Node)>, open:
             out.push_str(", ");
         }
         if let Some(name) = name {
-            out.push_str(if name.is_empty() { "(anon)" } else { name });
+            if name.is_empty() {
+                out.push_str("(anon)");
+            } else {
+                out.push_str(&crate::output::escape(name));
+            }
             out.push_str(": ");
         }
         node_plain(node, out);
@@ -990,6 +994,9 @@ fn fit_int(v: JsonInt, nr_bits: u32, signed: bool, shown: &Value, ty: &str) -> R
         JsonInt::Num(n) => {
             let (lo, hi) = if nr >= 128 {
                 (if signed { i128::MIN } else { 0 }, i128::MAX)
+            } else if nr == 0 {
+                // A zero-width integer (only in malformed BTF) holds only 0.
+                (0, 0)
             } else if signed {
                 (-(1i128 << (nr - 1)), (1i128 << (nr - 1)) - 1)
             } else {
@@ -1634,6 +1641,45 @@ mod tests {
             }
             if let Ok(btf) = Btf::parse(&junk) {
                 exercise(&btf, &mut seed);
+            }
+        }
+    }
+
+    /// Mutated BTF blobs, then every type of what parses rendered from random
+    /// bytes and encoded from random JSON (`key json ...`): errors, no panics.
+    #[test]
+    fn fuzz_btf_and_json_never_panic() {
+        let raw = std::fs::read(KERNEL_BTF).unwrap();
+        let values: Vec<Value> = [
+            "0",
+            "-1",
+            "1e30",
+            "18446744073709551616",
+            "\"0x1\"",
+            "\"abc\"",
+            "null",
+            "true",
+            "[]",
+            "[1,2,3]",
+            "{}",
+            r#"{"packets":1,"bytes":2}"#,
+            r#"{"a":{"b":[1]}}"#,
+            "\"\\u0000\"",
+            "[[[[[[[[1]]]]]]]]",
+        ]
+        .iter()
+        .map(|t| serde_json::from_str(t).unwrap())
+        .collect();
+        let mut rng = crate::guard::XorShift::seeded(0xb7f);
+        for round in 0..1500 {
+            let blob = if round == 0 { raw.clone() } else { rng.mutate(&raw) };
+            let Ok(btf) = Btf::parse(&blob) else { continue };
+            for id in 0..btf.len().min(64) {
+                let bytes: Vec<u8> = (0..rng.below(80)).map(|_| rng.next() as u8).collect();
+                let _ = btf.to_json(id, &bytes);
+                let _ = btf.to_plain(id, &bytes);
+                let _ = btf.from_json(id, rng.pick(&values));
+                let _ = btf.type_decl(id);
             }
         }
     }

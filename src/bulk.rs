@@ -41,15 +41,8 @@ pub fn update_from(g: &Global, out: &mut Out, words: &[String], from: &Path) -> 
     let info = sys::map_info(fd.as_fd()).context("reading map info")?;
     let name = pin::c_name(&info.name);
     let source = if from == Path::new("-") { "stdin".to_string() } else { from.display().to_string() };
-    let reader: Box<dyn Read> = if from == Path::new("-") {
-        Box::new(io::stdin().lock())
-    } else {
-        Box::new(File::open(from).with_context(|| format!("opening {source}"))?)
-    };
-    let mut writer = Writer::new(fd.as_fd(), &info, flags)?;
-    read_entries(BufReader::with_capacity(256 * 1024, reader), &mut |e| writer.push(e))
-        .and_then(|()| writer.flush())
-        .with_context(|| format!("restoring map `{name}` from {source}"))?;
+    let mut writer = Writer::new(fd.as_fd(), &Shape::of(&info), flags)?;
+    restore(&mut writer, from, &source, &name)?;
     if out.is_json() {
         out.done()?;
     } else {
@@ -57,6 +50,38 @@ pub fn update_from(g: &Global, out: &mut Out, words: &[String], from: &Path) -> 
         out.note(&format!("Updated {n} element{}", if n == 1 { "" } else { "s" }))?;
     }
     Ok(())
+}
+
+/// Checks the whole input, then writes it: a bad entry anywhere leaves the
+/// map untouched. A file is read twice (memory stays one batch); stdin or a
+/// pipe cannot be re-read, so its entries are kept packed in memory between
+/// the two passes (keys and values as raw bytes, far smaller than the JSON).
+fn restore(writer: &mut Writer<'_>, from: &Path, source: &str, name: &str) -> Result<()> {
+    let nothing = || format!("checking {source} before writing to map `{name}` (nothing was written)");
+    let regular = from != Path::new("-") && std::fs::metadata(from).is_ok_and(|m| m.is_file());
+    if regular {
+        writer.pass = Pass::Check;
+        read_entries(open(from, source)?, &mut |e| writer.push(e)).with_context(nothing)?;
+        writer.start_writing();
+        read_entries(open(from, source)?, &mut |e| writer.push(e))
+            .and_then(|()| writer.flush())
+            .with_context(|| format!("restoring map `{name}` from {source}"))
+    } else {
+        writer.pass = Pass::Keep;
+        read_entries(open(from, source)?, &mut |e| writer.push(e)).with_context(nothing)?;
+        writer.pass = Pass::Write;
+        writer.total = Some(writer.seen - writer.skipped);
+        writer.flush().with_context(|| format!("restoring map `{name}` from {source}"))
+    }
+}
+
+fn open(from: &Path, source: &str) -> Result<BufReader<Box<dyn Read>>> {
+    let reader: Box<dyn Read> = if from == Path::new("-") {
+        Box::new(io::stdin().lock())
+    } else {
+        Box::new(File::open(from).with_context(|| format!("opening {source}"))?)
+    };
+    Ok(BufReader::with_capacity(256 * 1024, reader))
 }
 
 /// `map delete MAP --all`: delete every entry. Arrays are refused: their
@@ -101,9 +126,9 @@ fn is_hash(map_type: u32) -> bool {
 }
 
 /// Value bytes per entry as the kernel reads and writes them (all CPUs).
-fn value_len(info: &bpf_map_info) -> Result<(usize, usize)> {
-    let size = info.value_size as usize;
-    if map_is_percpu(info.type_) {
+fn value_len(map_type: u32, value_size: u32) -> Result<(usize, usize)> {
+    let size = value_size as usize;
+    if map_is_percpu(map_type) {
         let ncpus = sys::possible_cpus().context("reading the possible CPUs")?;
         let stride = size.div_ceil(8) * 8;
         Ok((stride, stride * ncpus))
@@ -116,7 +141,7 @@ fn delete_every(fd: BorrowedFd<'_>, info: &bpf_map_info) -> Result<u64> {
     let mut deleted = 0u64;
     if is_hash(info.type_) && !crate::map::batch_disabled() {
         let ks = info.key_size as usize;
-        let (_, vlen) = value_len(info)?;
+        let (_, vlen) = value_len(info.type_, info.value_size)?;
         let mut count = CHUNK;
         let (mut keys, mut values) = (vec![0u8; count * ks], vec![0u8; count * vlen]);
         let mut cursor = vec![0u8; batch::cursor_len(info.key_size)];
@@ -346,8 +371,45 @@ impl<'de> Visitor<'de> for Each<'_, '_> {
 
 // ---- writing in batches ----
 
+/// What `Writer::push` does with a checked entry.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Check it and drop it (first pass over a file).
+    Check,
+    /// Check it and keep it for the write (first pass over stdin).
+    Keep,
+    /// Write it, a batch at a time.
+    Write,
+}
+
+/// What the writer needs to know of the map (from `bpf_map_info`).
+struct Shape {
+    name: String,
+    type_: u32,
+    key_size: u32,
+    value_size: u32,
+    max_entries: u32,
+}
+
+impl Shape {
+    fn of(info: &bpf_map_info) -> Shape {
+        Shape {
+            name: pin::c_name(&info.name),
+            type_: info.type_,
+            key_size: info.key_size,
+            value_size: info.value_size,
+            max_entries: info.max_entries,
+        }
+    }
+}
+
 struct Writer<'fd> {
     fd: BorrowedFd<'fd>,
+    pass: Pass,
+    /// Entries to write, known once the first pass is done.
+    total: Option<u64>,
+    /// bpftool's `{"error": ..}` values seen: nothing to write for those.
+    skipped: u64,
     key_size: usize,
     value_size: usize,
     percpu: bool,
@@ -356,6 +418,9 @@ struct Writer<'fd> {
     max_entries: u32,
     flags: UpdateFlags,
     keys: Vec<u8>,
+    /// The input position of each pending entry (bpftool's `{"error": ..}`
+    /// entries are skipped, so it is not just a count).
+    positions: Vec<u64>,
     values: Vec<u8>,
     pending: usize,
     /// Entries read so far (for error messages: "entry N").
@@ -366,22 +431,22 @@ struct Writer<'fd> {
 }
 
 impl<'fd> Writer<'fd> {
-    fn new(fd: BorrowedFd<'fd>, info: &bpf_map_info, flags: UpdateFlags) -> Result<Self> {
-        let (stride, vlen) = value_len(info)?;
+    fn new(fd: BorrowedFd<'fd>, info: &Shape, flags: UpdateFlags) -> Result<Self> {
+        let (stride, vlen) = value_len(info.type_, info.value_size)?;
         let kind = map_type_name(info.type_);
         if matches!(kind.as_str(), "prog_array" | "array_of_maps" | "hash_of_maps")
             || matches!(kind.as_str(), "queue" | "stack" | "ringbuf" | "user_ringbuf" | "bloom_filter" | "arena")
         {
             bail!(UserError::new(
-                format!(
-                    "map `{}` is of type {kind}: a dump of it cannot be written back byte for byte",
-                    pin::c_name(&info.name)
-                ),
+                format!("map `{}` is of type {kind}: a dump of it cannot be written back byte for byte", info.name),
                 "restore hash, array and per-CPU maps with --from; update others one key at a time with `bpfpin map update`",
             ));
         }
         Ok(Writer {
             fd,
+            pass: Pass::Write,
+            total: None,
+            skipped: 0,
             key_size: info.key_size as usize,
             value_size: info.value_size as usize,
             percpu: map_is_percpu(info.type_),
@@ -390,6 +455,7 @@ impl<'fd> Writer<'fd> {
             max_entries: info.max_entries,
             flags,
             keys: Vec::with_capacity(CHUNK * info.key_size as usize),
+            positions: Vec::with_capacity(CHUNK),
             values: Vec::with_capacity(CHUNK * vlen),
             pending: 0,
             seen: 0,
@@ -422,6 +488,7 @@ impl<'fd> Writer<'fd> {
             (Some(InValue::Error), _) => {
                 // bpftool printed an error in place of this value: nothing to write.
                 self.values.truncate(start);
+                self.skipped += 1;
                 return Ok(());
             }
             (Some(InValue::Bytes(v)), None) => {
@@ -460,55 +527,98 @@ impl<'fd> Writer<'fd> {
             )),
         }
         self.keys.extend_from_slice(&key);
+        self.positions.push(n);
         self.pending += 1;
         if self.pending == CHUNK {
-            self.flush()?;
+            match self.pass {
+                Pass::Check => self.discard(),
+                Pass::Keep => {}
+                Pass::Write => self.flush()?,
+            }
         }
         Ok(())
     }
 
+    fn discard(&mut self) {
+        self.keys.clear();
+        self.positions.clear();
+        self.values.clear();
+        self.pending = 0;
+    }
+
+    /// After a checking pass over a file: read it again, writing.
+    fn start_writing(&mut self) {
+        self.total = Some(self.seen - self.skipped);
+        self.discard();
+        self.seen = 0;
+        self.skipped = 0;
+        self.pass = Pass::Write;
+    }
+
+    /// Writes every pending entry, a batch of at most CHUNK at a time.
     fn flush(&mut self) -> Result<()> {
-        if self.pending == 0 {
-            return Ok(());
+        let (keys, values) = (std::mem::take(&mut self.keys), std::mem::take(&mut self.values));
+        let (ks, vl) = (self.key_size, self.vlen);
+        let mut at = 0usize;
+        let mut result = Ok(());
+        while at < self.pending {
+            let n = (self.pending - at).min(CHUNK);
+            let k = &keys[at * ks..(at + n) * ks];
+            let v = &values[at * vl..(at + n) * vl];
+            result = self.write_batch(k, v, n, at);
+            if result.is_err() {
+                break;
+            }
+            at += n;
         }
-        let base = self.seen - self.pending as u64;
+        self.keys = keys;
+        self.values = values;
+        self.discard();
+        result
+    }
+
+    /// Writes `n` entries (keys `keys`, values `values`), the first being
+    /// pending entry `first`.
+    fn write_batch(&mut self, keys: &[u8], values: &[u8], n: usize, first: usize) -> Result<()> {
         let mut done = 0usize;
+        let (ks, vl) = (self.key_size, self.vlen);
         if !self.one_by_one {
-            match batch::update_batch(self.fd, &self.keys, &self.values, self.pending as u32, self.flags.bits()) {
-                Ok(()) => done = self.pending,
+            match batch::update_batch(self.fd, keys, values, n as u32, self.flags.bits()) {
+                Ok(()) => {
+                    self.written += n as u64;
+                    return Ok(());
+                }
                 // No batch call on this kernel or map type, or not with these
                 // flags: write one at a time (which also names a bad entry).
                 Err((0, e)) if batch::unsupported(&e) => self.one_by_one = true,
-                Err((n, e)) => {
-                    self.written += u64::from(n);
-                    return Err(self.failed(e, base + u64::from(n), n as usize));
+                Err((ok, e)) => {
+                    self.written += u64::from(ok);
+                    let i = ok as usize;
+                    return Err(self.failed(e, self.positions[first + i], &keys[i * ks..(i + 1) * ks]));
                 }
             }
         }
-        while done < self.pending {
-            let (ks, vl) = (self.key_size, self.vlen);
-            let key = &self.keys[done * ks..(done + 1) * ks];
-            let value = &self.values[done * vl..(done + 1) * vl];
+        while done < n {
+            let key = &keys[done * ks..(done + 1) * ks];
+            let value = &values[done * vl..(done + 1) * vl];
             if let Err(e) = sys::map::update(self.fd, key, value, self.flags.bits()) {
-                return Err(self.failed(e, base + done as u64, done));
+                return Err(self.failed(e, self.positions[first + done], key));
             }
             done += 1;
             self.written += 1;
         }
-        if !self.one_by_one {
-            self.written += self.pending as u64;
-        }
-        self.keys.clear();
-        self.values.clear();
-        self.pending = 0;
         Ok(())
     }
 
-    /// The error for entry `n` (index `i` in the pending chunk).
-    fn failed(&self, e: SysError, n: u64, i: usize) -> anyhow::Error {
-        let key = &self.keys[i * self.key_size..(i + 1) * self.key_size];
+    /// The error for entry `n`, whose key is `key`: which entry and key
+    /// failed, and exactly how many entries are already in the map.
+    fn failed(&self, e: SysError, n: u64, key: &[u8]) -> anyhow::Error {
         let keyhex = key.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ");
-        let what = format!("writing entry {n} (key {keyhex}); {} entries were written before it", self.written);
+        let of = self.total.map(|t| format!(" of {t}")).unwrap_or_default();
+        let what = format!(
+            "writing entry {n} (counting from 0, key {keyhex}) failed after {}{of} entries were written",
+            self.written
+        );
         let user = match e.errno() {
             Some(libc::E2BIG) => Some(UserError::new(
                 format!("{what}: the map is full ({} entries)", self.max_entries),
@@ -526,6 +636,56 @@ impl<'fd> Writer<'fd> {
         match user {
             Some(u) => u.into(),
             None => anyhow::Error::from(e).context(what),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::AsFd;
+
+    /// A checking-pass Writer for a hash map with 4-byte keys and 8-byte
+    /// values; it never touches its fd (stdin stands in for the map).
+    fn checker(fd: BorrowedFd<'_>) -> Writer<'_> {
+        let info = Shape { name: "t".into(), type_: 1, key_size: 4, value_size: 8, max_entries: 16 }; // 1: hash
+        let mut w = Writer::new(fd, &info, UpdateFlags::Any).expect("writer");
+        w.pass = Pass::Check;
+        w
+    }
+
+    fn check(text: &[u8]) -> Result<u64> {
+        let stdin = io::stdin();
+        let mut w = checker(stdin.as_fd());
+        read_entries(BufReader::new(text), &mut |e| w.push(e))?;
+        Ok(w.seen)
+    }
+
+    #[test]
+    fn whole_input_is_checked_and_bad_entries_named() {
+        let good = br#"[{"key":["0x01","0x00","0x00","0x00"],"value":["0x02",0,0,0,0,0,0,0]}]"#;
+        assert_eq!(check(good).ok(), Some(1));
+        let lines = b"{\"key\":[1,0,0,0],\"value\":[1,0,0,0,0,0,0,0]}\n{\"key\":[1,0,0],\"value\":[1,0,0,0,0,0,0,0]}\n";
+        let e = check(lines).expect_err("short key").to_string();
+        assert!(e.contains("entry 1 (counting from 0): key is 3 bytes"), "{e}");
+        let e =
+            format!("{:#}", check(b"{\"key\":[1,0,0,0],\"value\":[1,0,0,0,0,0,0,0]}\n{oops}").expect_err("bad json"));
+        assert!(e.contains("line 2"), "{e}");
+    }
+
+    /// Mutated dumps through the reader and the checks: errors, no panics.
+    #[test]
+    fn fuzz_dump_reader_never_panics() {
+        let seeds: [&[u8]; 4] = [
+            br#"[{"key":["0x01","0x00","0x00","0x00"],"value":["0x02","0x00","0x00","0x00","0x00","0x00","0x00","0x00"],"formatted":{"key":1}}]"#,
+            b"{\"key\":[1,0,0,0],\"value\":[1,0,0,0,0,0,0,0]}\n{\"key\":[2,0,0,0],\"value\":{\"error\":\"x\"}}\n",
+            br#"[{"key":[1,0,0,0],"values":[{"cpu":0,"value":[1,0,0,0,0,0,0,0]},{"cpu":99999999999,"value":[]}]}]"#,
+            br#"[{"key":["0x1","0377","1e3",-1],"value":null}]"#,
+        ];
+        let mut rng = crate::guard::XorShift::seeded(0xb01c);
+        for _ in 0..20_000 {
+            let seed = *rng.pick(&seeds);
+            let _ = check(&rng.mutate(seed));
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod disasm;
 pub mod doctor;
 pub mod error;
 pub mod generate;
+pub mod guard;
 pub mod link;
 pub mod load;
 pub mod map;

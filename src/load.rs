@@ -24,6 +24,7 @@ use aya_obj::EbpfSectionKind;
 use crate::bpffs::{self, EntryKind, shown};
 use crate::cli::{Global, LoadOpts};
 use crate::error::UserError;
+use crate::guard;
 use crate::model::{ObjKind, map_type_name};
 use crate::objfile::{self, ProgSection};
 use crate::output::Out;
@@ -72,12 +73,10 @@ pub fn load(
     sys::signal::catch_stop_signals().context("installing the signal handlers")?;
 
     let data = read_object(obj)?;
-    let prepared = objfile::prepare(&data, opts.prog_type.as_deref()).map_err(|e| not_loadable(obj, e))?;
-    let parsed = aya_obj::Object::parse(&prepared.bytes).map_err(|e| {
-        UserError::new(
-            format!("{} cannot be parsed: {e}", obj.display()),
-            "check that it was built with `clang -target bpf -g -c`",
-        )
+    let prepared = guard::no_panic("checking the ELF layout", || objfile::prepare(&data, opts.prog_type.as_deref()))
+        .map_err(|e| not_loadable(obj, e))?;
+    let parsed = guard::no_panic(&format!("parsing {}", obj.display()), || {
+        aya_obj::Object::parse(&prepared.bytes).map_err(|e| objfile::parse_error(obj, &e))
     })?;
     let chosen = choose_programs(&prepared.programs, prog, all, obj)?;
 
@@ -104,7 +103,7 @@ pub fn load(
         let program = ebpf
             .program_mut(&p.name)
             .with_context(|| format!("program `{}` is missing after parsing {}", p.name, obj.display()))?;
-        load_program(program, p, opts.verifier_log)?;
+        guard::no_panic(&format!("loading program `{}`", p.name), || load_program(program, p, opts.verifier_log))?;
         check_signal()?;
         let fd = program.fd().with_context(|| format!("program `{}` has no fd after loading", p.name))?;
         txn.pin(*t, fd.as_fd(), &format!("program `{}`", p.name))?;
@@ -191,21 +190,54 @@ fn parse_map_ref(s: &str) -> Result<(String, MapSel)> {
     Ok((name.to_string(), m))
 }
 
+/// The largest object `prog load` reads. clang's objects are kilobytes to
+/// a few megabytes; this bound keeps `/dev/zero` or a mistaken disk image
+/// from eating the machine's memory.
+const MAX_OBJECT: u64 = 128 << 20;
+
+/// Reads the object: a regular file (checked on the opened file, so it cannot
+/// change in between) of at most MAX_OBJECT bytes.
 fn read_object(obj: &Path) -> Result<Vec<u8>> {
-    if obj.is_dir() {
-        bail!(UserError::new(
-            format!("{} is a directory, not a BPF object", obj.display()),
-            "give the path of a .o file built with `clang -target bpf -c`"
-        ));
-    }
-    fs::read(obj).map_err(|e| {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    const FIX: &str = "give the path of a .o file built with `clang -target bpf -c`";
+    // O_NONBLOCK: opening a FIFO must not wait for a writer before the
+    // regular-file check below refuses it; regular files ignore the flag.
+    let f = fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(obj).map_err(|e| {
         let msg = if e.kind() == io::ErrorKind::NotFound {
             format!("{} does not exist", obj.display())
         } else {
             format!("cannot read {}: {e}", obj.display())
         };
-        UserError::new(msg, "give the path of a .o file built with `clang -target bpf -c`").into()
-    })
+        UserError::new(msg, FIX)
+    })?;
+    let meta = f.metadata().with_context(|| format!("reading {}", obj.display()))?;
+    if meta.is_dir() {
+        bail!(UserError::new(format!("{} is a directory, not a BPF object", obj.display()), FIX));
+    }
+    if !meta.is_file() {
+        bail!(UserError::new(
+            format!("{} is not a regular file (a device, pipe or socket), so it is no BPF object", obj.display()),
+            FIX
+        ));
+    }
+    if meta.len() > MAX_OBJECT {
+        bail!(UserError::new(
+            format!(
+                "{} is {} MiB, more than the {} MiB a BPF object can sensibly be",
+                obj.display(),
+                meta.len() >> 20,
+                MAX_OBJECT >> 20
+            ),
+            "check the path: BPF objects are kilobytes to a few megabytes",
+        ));
+    }
+    let mut data = Vec::with_capacity(meta.len() as usize);
+    // take(): a file that grows while being read still stops at the bound.
+    f.take(MAX_OBJECT)
+        .read_to_end(&mut data)
+        .map_err(|e| UserError::new(format!("cannot read {}: {e}", obj.display()), FIX))?;
+    Ok(data)
 }
 
 /// An object `objfile` refused. Its sentences say what is wrong; those that
@@ -444,10 +476,11 @@ fn create_maps(txn: &mut Txn, bytes: &[u8], plan: &mut [MapPlan], obj: &Path, fu
     for (name, p) in &paths {
         loader.map_pin_path(name.as_str(), p.as_path());
     }
-    let ebpf = loader.load(bytes).map_err(|e| {
-        let msg = format!("{} could not be loaded: {e}", obj.display());
-        anyhow::Error::new(e).context(msg)
-    })?;
+    let ebpf = guard::no_panic(&format!("loading {}", obj.display()), || loader.load(bytes).map_err(Into::into))
+        .map_err(|e| {
+            let msg = format!("{} could not be loaded: {e}", obj.display());
+            e.context(msg)
+        })?;
     for m in plan.iter() {
         if let Fate::Reuse { fd, .. } = &m.fate
             && m.initial_data

@@ -20,11 +20,38 @@ use aya_obj::ProgramSection;
 
 use crate::error::UserError;
 
+mod check;
+
 /// A refusal the user fixes with a flag or a change to the source, not by
 /// rebuilding the object; ELF damage keeps plain errors and gets the
 /// caller's generic "rebuild it" fix.
 fn user(msg: String, fix: &str) -> anyhow::Error {
     UserError::new(msg, fix).into()
+}
+
+/// aya-obj's parse error as one sentence with every cause: its Display
+/// alone says only "BTF error" or "error parsing ELF data", and the ELF
+/// variants do not expose their cause as `source()`.
+pub fn parse_error(obj: &std::path::Path, e: &aya_obj::ParseError) -> anyhow::Error {
+    use aya_obj::ParseError as P;
+    let mut text = match e {
+        P::ElfError(inner) => format!("error parsing ELF data: {inner}"),
+        P::SectionError { index, error } => format!("error parsing section {index}: {error}"),
+        other => other.to_string(),
+    };
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let s = c.to_string();
+        if !text.ends_with(&s) {
+            text = format!("{text}: {s}");
+        }
+        cause = c.source();
+    }
+    user(
+        format!("{} cannot be parsed: {text}", obj.display()),
+        "rebuild it with `clang -O2 -g -target bpf -c FILE.c`; if it came from another toolchain, check that it \
+         has valid BTF (`bpftool btf dump file OBJ`)",
+    )
 }
 
 /// An object ready for `aya::EbpfLoader::load`, plus what bpfpin needs to
@@ -53,6 +80,7 @@ pub struct ProgSection {
 /// names of all programs.
 pub fn prepare(data: &[u8], force_type: Option<&str>) -> Result<Prepared> {
     let elf = Elf::parse(data)?;
+    check::for_aya(&elf)?;
     let forced = force_type.map(forced_base).transpose()?;
     let sections = program_sections(&elf)?;
     let symbols = function_symbols(&elf)?;
@@ -1155,5 +1183,12 @@ mod tests {
         assert_eq!(ids.len(), 1);
         assert_ne!(ids[0].1, 0);
         drop(ebpf);
+    }
+
+    #[test]
+    fn parse_errors_carry_their_causes() {
+        use aya_obj::btf::BtfError;
+        let e = parse_error(std::path::Path::new("x.o"), &aya_obj::ParseError::BtfError(BtfError::InvalidHeader));
+        assert_eq!(e.to_string(), "x.o cannot be parsed: BTF error: error parsing BTF header");
     }
 }

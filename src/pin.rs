@@ -5,7 +5,6 @@
 
 use std::ffi::OsStr;
 use std::fs;
-use std::io::Write;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 
@@ -37,8 +36,7 @@ pub fn ensure_mounted(nomount: bool) -> Result<()> {
         ));
     }
     sys::mount_bpffs(root).with_context(|| format!("mounting bpffs at {BPFFS_ROOT}"))?;
-    // A note, not output: stderr may be closed, which is no reason to fail.
-    let _ = writeln!(std::io::stderr(), "bpfpin: mounted bpffs at {BPFFS_ROOT}");
+    crate::output::stderr_line(&format!("bpfpin: mounted bpffs at {BPFFS_ROOT}"));
     Ok(())
 }
 
@@ -103,8 +101,12 @@ fn open_entry(dir: &Dir, name: &OsStr, path: &Path) -> Result<OwnedFd> {
             // The entry is there but is no BPF object: bpffs' own files
             // (maps.debug, progs.debug, made by the kernel's bpf_preload).
             Err(e) if e.errno() == Some(libc::ENOENT) => bail!(UserError::new(
-                format!("{} is not a pinned BPF object but a file the kernel keeps on bpffs", shown(path)),
-                format!("read it with `cat {}`; list pins with `bpfpin ls`", shown(path)),
+                format!(
+                    "{} is not a pinned program, map or link: the kernel keeps such files on bpffs itself \
+                     (progs.debug and maps.debug list what is loaded), and bpfpin removes only pins",
+                    shown(path)
+                ),
+                format!("leave it; read it with `cat {}`, or list pins with `bpfpin ls`", shown(path)),
             )),
             r => r.with_context(|| format!("opening pin {}", shown(path))),
         },
@@ -240,13 +242,13 @@ fn walk(dir: &Dir, rows: &mut Vec<LsEntry>) -> Result<()> {
         }
         match e.kind {
             EntryKind::Dir => {
-                rows.push(LsEntry { path: shown(&path), kind: "dir".into(), id: None, name: None, obj_type: None });
+                rows.push(LsEntry { path: path.display().to_string(), kind: "dir".into(), id: None, name: None, obj_type: None });
                 if let Ok(sub) = dir.subdir(&name) {
                     walk(&sub, rows)?;
                 }
             }
             EntryKind::Symlink => {
-                rows.push(LsEntry { path: shown(&path), kind: "symlink".into(), id: None, name: None, obj_type: None })
+                rows.push(LsEntry { path: path.display().to_string(), kind: "symlink".into(), id: None, name: None, obj_type: None })
             }
             _ => rows.push(describe(dir, &name, &path)),
         }
@@ -255,7 +257,7 @@ fn walk(dir: &Dir, rows: &mut Vec<LsEntry>) -> Result<()> {
 }
 
 fn describe(dir: &Dir, name: &OsStr, path: &Path) -> LsEntry {
-    let mut row = LsEntry { path: shown(path), kind: "unreadable".into(), id: None, name: None, obj_type: None };
+    let mut row = LsEntry { path: path.display().to_string(), kind: "unreadable".into(), id: None, name: None, obj_type: None };
     let Ok(fd) = sys::bpf_obj_get_at(dir.fd(), name) else {
         return row;
     };

@@ -279,9 +279,17 @@ fn parse_hex_token(w: &str, out: &mut Vec<u8>, what: &str) -> Result<()> {
         out.extend(hex::decode(w)?);
         return Ok(());
     }
+    let why = if ok {
+        format!("has an odd number of hex digits ({}), so its last byte is incomplete", w.len())
+    } else if w.is_empty() {
+        "is empty".to_string()
+    } else {
+        let bad = w.chars().find(|c| !c.is_ascii_hexdigit()).unwrap_or('?');
+        format!("contains `{}`, which is not a hex digit", bad.escape_default())
+    };
     bail!(UserError::new(
-        format!("{what} hex byte `{w}` is not hex"),
-        "after `hex`, give bytes like `01 00 0a ff`".to_string(),
+        format!("{what} hex word `{}` {why}", w.escape_default()),
+        "after `hex`, give whole bytes of two hex digits each, like `01 00 0a ff` or `01000aff`".to_string(),
     ))
 }
 
@@ -376,5 +384,68 @@ mod tests {
         assert_eq!(parse_u64("010"), Some(8));
         assert_eq!(parse_u64("0"), Some(0));
         assert_eq!(parse_u64("09"), None);
+    }
+
+    /// Random word lists through every reader: errors are fine, panics are not.
+    #[test]
+    fn fuzz_words_never_panic() {
+        const VOCAB: &[&str] = &[
+            "id",
+            "pinned",
+            "name",
+            "tag",
+            "hex",
+            "json",
+            "key",
+            "value",
+            "any",
+            "exist",
+            "noexist",
+            "0x",
+            "0x1ff",
+            "256",
+            "-1",
+            "007",
+            "09",
+            "abc",
+            "0g",
+            "",
+            "\u{0}",
+            "\u{1b}[31m",
+            "é",
+            "18446744073709551616",
+            "/sys/fs/bpf/x",
+            "ffffffffffffffff",
+            "0102030405060708",
+            "{",
+            "[1,2]",
+            "0xffffffffffffffffff",
+        ];
+        let mut rng = crate::guard::XorShift::seeded(0x5e1ec7);
+        for _ in 0..20_000 {
+            let words: Vec<String> = (0..rng.below(8))
+                .map(|_| {
+                    let w = *rng.pick(VOCAB);
+                    if rng.below(4) == 0 {
+                        String::from_utf8_lossy(&rng.mutate(w.as_bytes())).into_owned()
+                    } else {
+                        w.to_string()
+                    }
+                })
+                .collect();
+            let mut w = Words::new("fuzz", &words);
+            let _ = match rng.below(7) {
+                0 => w.take_prog().map(drop),
+                1 => w.take_map().map(drop),
+                2 => w.take_link().map(drop),
+                3 => w.take_data("key").map(drop),
+                4 => w.take_u32("n").map(drop),
+                5 => {
+                    let _ = w.take_update_flags();
+                    w.expect_end()
+                }
+                _ => w.take_path("p").map(drop),
+            };
+        }
     }
 }

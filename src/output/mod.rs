@@ -9,6 +9,8 @@ use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
 
 use serde::Serialize;
 
+use crate::error::UserError;
+
 pub use table::Row;
 
 /// Plain-text rendering of a value that is also JSON-serialisable.
@@ -32,7 +34,9 @@ impl Out {
     pub fn new(mode: Mode) -> Self {
         let stdout = io::stdout();
         let tty = stdout.is_terminal();
-        Out { mode, tty, w: Counted { inner: BufWriter::with_capacity(64 * 1024, stdout.lock()), bytes: 0 } }
+        let closed = stdout_was_closed();
+        let inner = BufWriter::with_capacity(64 * 1024, stdout.lock());
+        Out { mode, tty, w: Counted { inner, bytes: 0, closed } }
     }
 
     pub fn is_json(&self) -> bool {
@@ -82,7 +86,7 @@ impl Out {
     /// stays one document.
     pub fn note(&mut self, line: &str) -> io::Result<()> {
         if self.is_json() {
-            eprintln!("{line}");
+            stderr_line(line);
             Ok(())
         } else {
             writeln!(self.w, "{line}")
@@ -247,6 +251,36 @@ fn write_reindented<W: Write>(w: &mut W, text: &[u8], depth: usize) -> io::Resul
     Ok(())
 }
 
+/// One line on stderr. Unlike `eprintln!`, a stderr that cannot be written
+/// (`2>/dev/full`, closed) is ignored instead of panicking: there is nowhere
+/// left to report that failure, and the exit status still tells it.
+pub fn stderr_line(line: &str) {
+    let mut e = io::stderr().lock();
+    let _ = e.write_all(line.as_bytes()).and_then(|()| e.write_all(b"\n"));
+}
+
+/// A name from an object or a pin as it is shown to people: control
+/// characters (a newline in a pin name, an escape sequence in an ELF symbol)
+/// are written as `\n`, `\x1b`, … so they cannot break a table row or drive
+/// the terminal. JSON output keeps the real string (serde escapes it).
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            // Rust's control characters are all below U+0100 (C0, DEL, C1).
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The error document for `-j` mode, printed on stdout beside stderr's text.
 #[derive(Serialize)]
 pub struct ErrorView<'a> {
@@ -254,20 +288,68 @@ pub struct ErrorView<'a> {
     pub fix: &'a str,
 }
 
-/// A writer that remembers how much passed through it.
+/// Whether stdout was closed (`>&-`) when bpfpin started. Rust's runtime
+/// puts /dev/null, opened read-write, on a closed fd 1 before `main`, and
+/// its stdout would then swallow the output and report success. Shells open
+/// `>/dev/null` write-only, so a read-write /dev/null on fd 1 is the
+/// runtime's stand-in, unless fd 2 is one too (a daemon that gave all its
+/// standard fds to /dev/null on purpose, as daemon(3) does).
+fn stdout_was_closed() -> bool {
+    rdwr_dev_null(io::stdout()) && !rdwr_dev_null(io::stderr())
+}
+
+fn rdwr_dev_null(fd: impl std::os::fd::AsFd) -> bool {
+    use rustix::fs::{FileType, OFlags, fcntl_getfl, fstat, major, minor};
+    fcntl_getfl(&fd).is_ok_and(|f| f & OFlags::ACCMODE == OFlags::RDWR)
+        && fstat(fd).is_ok_and(|st| {
+            FileType::from_raw_mode(st.st_mode) == FileType::CharacterDevice
+                && major(st.st_rdev) == 1
+                && minor(st.st_rdev) == 3
+        })
+}
+
+/// stdout's errors as users read them. The kind is kept, so a closed pipe
+/// (`| head`) is still recognised as BrokenPipe and ends quietly.
+fn stdout_error(e: io::Error) -> io::Error {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return e;
+    }
+    let kind = e.kind();
+    io::Error::new(
+        kind,
+        UserError::new(
+            format!("cannot write the output to stdout: {e}"),
+            "check where stdout goes (a full disk, a file that cannot grow), or send it to /dev/null",
+        ),
+    )
+}
+
+fn stdout_closed() -> io::Error {
+    io::Error::other(UserError::new(
+        "stdout is closed, so the output has nowhere to go",
+        "run the command without closing stdout (`>&-`); send it to /dev/null to discard it",
+    ))
+}
+
+/// stdout's writer: remembers how much passed through it, refuses a closed
+/// stdout and words its errors.
 struct Counted<W> {
     inner: W,
     bytes: u64,
+    closed: bool,
 }
 
 impl<W: Write> Write for Counted<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
+        if self.closed {
+            return Err(stdout_closed());
+        }
+        let n = self.inner.write(buf).map_err(stdout_error)?;
         self.bytes += n as u64;
         Ok(n)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
+        self.inner.flush().map_err(stdout_error)
     }
 }

@@ -19,7 +19,7 @@ pub fn write<T: Row>(w: &mut dyn Write, rows: &[T], tty: bool) -> io::Result<()>
     t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
     t.set_header(T::header().iter().map(|h| h.to_uppercase()));
     for r in rows {
-        t.add_row(r.cells());
+        t.add_row(escaped(r));
     }
     for line in t.lines() {
         w.write_all(line.trim_end().as_bytes())?;
@@ -28,13 +28,20 @@ pub fn write<T: Row>(w: &mut dyn Write, rows: &[T], tty: bool) -> io::Result<()>
     Ok(())
 }
 
+/// A row's cells with control characters escaped: names come from objects
+/// and pins, and a newline or escape sequence in one must not break the
+/// table or drive the terminal.
+fn escaped<T: Row>(r: &T) -> Vec<String> {
+    r.cells().into_iter().map(|c| super::escape(&c).into_owned()).collect()
+}
+
 /// The bare layout of comfy-table's NOTHING preset (one space of padding on
 /// each side of every cell, trailing blanks trimmed), written directly: for
 /// `prog show` of hundreds of programs comfy-table's general layout engine
 /// cost more than all the syscalls together.
 fn write_bare<T: Row>(w: &mut dyn Write, rows: &[T]) -> io::Result<()> {
     let header: Vec<String> = T::header().iter().map(|h| h.to_uppercase()).collect();
-    let cells: Vec<Vec<String>> = rows.iter().map(Row::cells).collect();
+    let cells: Vec<Vec<String>> = rows.iter().map(escaped).collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &cells {
         for (i, c) in row.iter().enumerate() {

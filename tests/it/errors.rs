@@ -212,6 +212,7 @@ fn bad_data_words() {
         (vec!["map", "lookup", &hash, "key", "zz", "0", "0", "0"], "`zz`"),
         (vec!["map", "lookup", &hash, "key", "256", "0", "0", "0"], "`256`"),
         (vec!["map", "lookup", &hash, "key", "hex", "0g", "00", "00", "00"], "`0g`"),
+        (vec!["map", "lookup", &hash, "key", "hex", "abc"], "odd number of hex digits"),
         (vec!["map", "lookup", &hash, "key"], "no bytes"),
     ] {
         refused(&d, &args, needle);
@@ -286,4 +287,222 @@ fn closed_pipe_is_not_an_error() {
         assert_eq!(out.status.code(), Some(0), "{cmd} into a closed pipe: {stderr}");
         assert!(stderr.is_empty(), "{cmd}: {stderr}");
     }
+}
+
+// ---- issue 10: safe by construction ----
+
+/// `bash -c SCRIPT`, for redirections the harness cannot express.
+fn shell(script: &str) -> Run {
+    sh("bash", &["-c", script])
+}
+
+#[test]
+fn unwritable_stderr_is_no_panic() {
+    let bin = env!("CARGO_BIN_EXE_bpfpin");
+    let nope = format!("/sys/fs/bpf/{}", unique("bpfpin_nope"));
+    let r = shell(&format!("{bin} map dump pinned {nope} 2>/dev/full"));
+    assert_eq!(r.code(), Some(1), "an error with stderr on /dev/full: {}", r.stderr());
+    // Usage errors too, and with -j the JSON document still reaches stdout.
+    let r = shell(&format!("{bin} -j prog frobnicate 2>/dev/full"));
+    assert_eq!(r.code(), Some(2), "{}", r.stdout());
+    assert!(r.json()["error"].as_str().is_some_and(|e| e.contains("frobnicate")), "{}", r.stdout());
+}
+
+#[test]
+fn usage_errors_are_json_with_j() {
+    for (args, needle) in [
+        (vec!["-j", "prog", "frobnicate"], "frobnicate"),
+        (vec!["prog", "show", "--pretty", "--no-such-flag"], "--no-such-flag"),
+        (vec!["-jf", "map", "create"], ""),
+        (vec!["-j", "prog"], "`bpfpin prog` is incomplete"),
+    ] {
+        let r = bpfpin(&args);
+        assert_eq!(r.code(), Some(2), "{args:?}: {}", r.stderr());
+        let v = r.json();
+        let error = v["error"].as_str().unwrap_or_else(|| panic!("{args:?}: {v}"));
+        assert!(error.contains(needle) && !error.starts_with("error:"), "{args:?}: {v}");
+        assert!(v["fix"].as_str().is_some_and(|f| !f.is_empty()), "{args:?}: {v}");
+        assert!(r.stderr().contains("Usage"), "clap's text stays on stderr: {}", r.stderr());
+    }
+    let plain = bpfpin(&["prog", "frobnicate"]);
+    assert_eq!(plain.code(), Some(2));
+    assert!(plain.stdout().is_empty(), "no JSON without -j: {}", plain.stdout());
+}
+
+#[test]
+fn closed_or_full_stdout_is_an_error() {
+    require_root!();
+    let d = BpffsDir::new();
+    let map = bpftool_map(&d, "m", "array", 4, 8, 4, "t_stdout");
+    let bin = env!("CARGO_BIN_EXE_bpfpin");
+    for cmd in [format!("map dump pinned {map}"), format!("-j map dump pinned {map}"), format!("ls {}", d.s())] {
+        let r = shell(&format!("{bin} {cmd} >&-"));
+        assert_eq!(r.code(), Some(1), "{cmd} with stdout closed: {}", r.stderr());
+        assert!(r.stderr().contains("stdout is closed") && r.stderr().contains("  fix: "), "{cmd}: {}", r.stderr());
+        let r = shell(&format!("{bin} {cmd} >/dev/full"));
+        assert_eq!(r.code(), Some(1), "{cmd} into /dev/full: {}", r.stderr());
+        assert!(r.stderr().contains("cannot write the output to stdout: No space left"), "{cmd}: {}", r.stderr());
+        // Discarding the output on purpose is fine.
+        shell(&format!("{bin} {cmd} >/dev/null")).ok();
+        shell(&format!("{bin} {cmd} 2>/dev/null >/dev/null")).ok();
+    }
+}
+
+#[test]
+fn objects_must_be_bounded_regular_files() {
+    require_root!();
+    let d = BpffsDir::new();
+    let t = TempDir::new();
+    let big = t.join("big.o");
+    // Sparse: 200 MiB of size, no disk space.
+    fs::File::create(&big).and_then(|f| f.set_len(200 << 20)).expect("sparse file");
+    let target = d.join("p");
+    let start = std::time::Instant::now();
+    refused(&d, &["prog", "load", "/dev/zero", &target], "/dev/zero is not a regular file");
+    assert!(start.elapsed() < std::time::Duration::from_secs(10), "refused at once, not after reading");
+    refused(&d, &["prog", "loadall", "/dev/null", &target], "not a regular file");
+    // A FIFO nobody writes to: refused at once, not waited on.
+    let fifo = t.join("fifo.o");
+    sh("mkfifo", &[&fifo]).ok();
+    refused(&d, &["prog", "load", &fifo, &target], "not a regular file");
+    refused(&d, &["prog", "load", &big, &target], "is 200 MiB");
+}
+
+/// (header offset, data offset, data size) of the section called `name`.
+fn section(data: &[u8], name: &str) -> (usize, usize, usize) {
+    let u = |off: usize, len: usize| data[off..off + len].iter().rev().fold(0usize, |v, b| (v << 8) | *b as usize);
+    let (shoff, shnum, shstrndx) = (u(0x28, 8), u(0x3c, 2), u(0x3e, 2));
+    let strtab = u(shoff + shstrndx * 64 + 0x18, 8);
+    (0..shnum)
+        .map(|i| shoff + i * 64)
+        .find(|&h| {
+            let at = strtab + u(h, 4);
+            data[at..].split(|b| *b == 0).next() == Some(name.as_bytes())
+        })
+        .map(|h| (h, u(h + 0x18, 8), u(h + 0x20, 8)))
+        .unwrap_or_else(|| panic!("no section {name}"))
+}
+
+/// The malformations aya-obj 0.3 panicked on (found by tests/fuzz.rs), each
+/// now refused with a sentence naming what is wrong, and nothing left behind.
+#[test]
+fn malformed_objects_are_refused_not_panicked_on() {
+    require_root!();
+    let d = BpffsDir::new();
+    let t = TempDir::new();
+    let orig = fs::read(object("btf_maps.o")).expect("fixture");
+    type Mutation = Box<dyn Fn(&mut Vec<u8>)>;
+    let mutants: Vec<(&str, Mutation, &str)> = vec![
+        (
+            "addr",
+            Box::new(|m| {
+                let h = section(m, "xdp").0;
+                m[h + 0x10 + 4] = 0xff;
+            }),
+            "has address 0xff00000000",
+        ),
+        (
+            "func",
+            Box::new(|m| {
+                // The program's symbol: value 0 in `xdp`, so grow its size past the section.
+                let size = section(m, "xdp").2 as u64;
+                let (_, symoff, symsize) = section(m, ".symtab");
+                let sym = (symoff..symoff + symsize).step_by(24).find(|&s| m[s + 4] & 0xf == 2).expect("a function");
+                m[sym + 16..sym + 24].copy_from_slice(&(size + 8).to_le_bytes());
+            }),
+            "does not fit whole instructions inside section `xdp`",
+        ),
+        (
+            "reloc",
+            Box::new(|m| {
+                let (_, off, _) = section(m, ".relxdp");
+                m[off + 8] = 99;
+            }),
+            "has type 99, which is no BPF relocation",
+        ),
+        (
+            "btfname",
+            Box::new(|m| {
+                let (_, off, _) = section(m, ".BTF");
+                let u = |o: usize| u32::from_le_bytes(m[o..o + 4].try_into().expect("4 bytes")) as usize;
+                let strings = off + u(off + 4) + u(off + 16);
+                // The first name (offset 1) gets a byte that is not UTF-8.
+                m[strings + 1] = 0xff;
+            }),
+            "is not UTF-8",
+        ),
+    ];
+    for (tag, mutate, needle) in mutants {
+        let mut m = orig.clone();
+        mutate(&mut m);
+        let file = t.join(&format!("{tag}.o"));
+        fs::write(&file, &m).expect("write");
+        refused(&d, &["prog", "loadall", &file, &d.join("p"), "--pin-maps", &d.join("maps")], needle);
+    }
+}
+
+/// A JSON-lines dump of `n` entries for a map with 4-byte keys and 8-byte values.
+fn dump_lines(n: u32, bad: Option<u32>) -> String {
+    (0..n)
+        .map(|i| {
+            let k = i.to_le_bytes();
+            let key = if Some(i) == bad { &k[..3] } else { &k[..] };
+            format!("{{\"key\":{key:?},\"value\":[{},0,0,0,0,0,0,0]}}\n", i % 256)
+        })
+        .collect()
+}
+
+fn entries(map: &str) -> usize {
+    bpfpin(&["-j", "map", "dump", "pinned", map]).ok().json().as_array().map_or(0, Vec::len)
+}
+
+#[test]
+fn bulk_restore_checks_the_whole_input_first() {
+    require_root!();
+    let d = BpffsDir::new();
+    let t = TempDir::new();
+    let map = bpftool_map(&d, "big", "hash", 4, 8, 10_000, "t_bulk");
+    // A bad key at entry 5000, after more than one batch (4096) of good ones.
+    let file = t.join("bad.jsonl");
+    fs::write(&file, dump_lines(6000, Some(5000))).expect("write");
+    let r =
+        bpfpin(&["map", "update", "pinned", &map, "--from", &file]).err("entry 5000 (counting from 0): key is 3 bytes");
+    assert!(r.stderr().contains("nothing was written"), "{}", r.stderr());
+    assert_eq!(entries(&map), 0, "the map is untouched");
+    // The same from stdin.
+    let script = format!("{} map update pinned {map} --from - < {file}", env!("CARGO_BIN_EXE_bpfpin"));
+    let r = shell(&script);
+    assert_eq!(r.code(), Some(1), "{}", r.stderr());
+    assert!(r.stderr().contains("nothing was written") && r.stderr().contains("entry 5000"), "{}", r.stderr());
+    assert_eq!(entries(&map), 0, "the map is untouched");
+
+    // The kernel refusing half-way: the error says how many went in and where it stopped.
+    let small = bpftool_map(&d, "small", "hash", 4, 8, 100, "t_bulk_small");
+    let file = t.join("many.jsonl");
+    fs::write(&file, dump_lines(150, None)).expect("write");
+    let r = bpfpin(&["map", "update", "pinned", &small, "--from", &file]).err("the map is full");
+    let e = r.stderr();
+    assert!(e.contains("failed after 100 of 150 entries were written"), "{e}");
+    assert!(e.contains("writing entry 100 (counting from 0, key 64 00 00 00)"), "{e}");
+    assert_eq!(entries(&small), 100);
+}
+
+#[test]
+fn control_characters_in_names_are_escaped() {
+    require_root!();
+    let d = BpffsDir::new();
+    bpftool_map(&d, "a\nb\x1b[31m", "array", 4, 4, 1, "t_ctl");
+    let r = bpfpin(&["ls", &d.s()]).ok();
+    let out = r.stdout();
+    assert!(out.contains("a\\nb\\x1b[31m"), "escaped: {out}");
+    assert!(!out.contains('\x1b'), "no raw escape sequence: {out:?}");
+    assert_eq!(out.lines().count(), 2, "one header and one row: {out:?}");
+    let v = bpfpin(&["-j", "ls", &d.s()]).ok().json();
+    assert!(v.to_string().contains("a\\nb\\u001b[31m"), "JSON keeps the real name: {v}");
+    // An error naming it stays on one line.
+    let r = bpfpin(&["prog", "show", "pinned", &d.join("a\nb\x1b[31m")]);
+    assert_eq!(r.code(), Some(1));
+    let e = r.stderr();
+    assert_eq!(e.lines().count(), 2, "Error and fix lines only: {e:?}");
+    assert!(!e.contains('\x1b'), "{e:?}");
 }
