@@ -242,14 +242,24 @@ fn walk(dir: &Dir, rows: &mut Vec<LsEntry>) -> Result<()> {
         }
         match e.kind {
             EntryKind::Dir => {
-                rows.push(LsEntry { path: path.display().to_string(), kind: "dir".into(), id: None, name: None, obj_type: None });
+                rows.push(LsEntry {
+                    path: path.display().to_string(),
+                    kind: "dir".into(),
+                    id: None,
+                    name: None,
+                    obj_type: None,
+                });
                 if let Ok(sub) = dir.subdir(&name) {
                     walk(&sub, rows)?;
                 }
             }
-            EntryKind::Symlink => {
-                rows.push(LsEntry { path: path.display().to_string(), kind: "symlink".into(), id: None, name: None, obj_type: None })
-            }
+            EntryKind::Symlink => rows.push(LsEntry {
+                path: path.display().to_string(),
+                kind: "symlink".into(),
+                id: None,
+                name: None,
+                obj_type: None,
+            }),
             _ => rows.push(describe(dir, &name, &path)),
         }
     }
@@ -257,7 +267,8 @@ fn walk(dir: &Dir, rows: &mut Vec<LsEntry>) -> Result<()> {
 }
 
 fn describe(dir: &Dir, name: &OsStr, path: &Path) -> LsEntry {
-    let mut row = LsEntry { path: path.display().to_string(), kind: "unreadable".into(), id: None, name: None, obj_type: None };
+    let mut row =
+        LsEntry { path: path.display().to_string(), kind: "unreadable".into(), id: None, name: None, obj_type: None };
     let Ok(fd) = sys::bpf_obj_get_at(dir.fd(), name) else {
         return row;
     };
