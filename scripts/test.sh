@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The module graph must stay free of cycles (issue 14).
+python3 scripts/modgraph.py >/dev/null
 cargo test --all-targets "$@"

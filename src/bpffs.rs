@@ -21,7 +21,7 @@ use anyhow::{Context, Result, bail};
 use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, StatxAttributes, StatxFlags};
 
 use crate::error::UserError;
-use crate::output::escape;
+use crate::text::escape;
 
 pub const BPF_FS_MAGIC: i64 = 0xcafe4a11;
 pub const ROOT: &str = "/sys/fs/bpf";

@@ -900,7 +900,7 @@ fn plain_seq<'a>(items: impl Iterator<Item = (Option<&'a str>, &'a Node)>, open:
             if name.is_empty() {
                 out.push_str("(anon)");
             } else {
-                out.push_str(&crate::output::escape(name));
+                out.push_str(&crate::text::escape(name));
             }
             out.push_str(": ");
         }

@@ -20,9 +20,10 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 
 use crate::cli::Global;
 use crate::error::UserError;
-use crate::model::{map_is_percpu, map_type_name};
+use crate::kinds::{is_percpu, map_type_name};
+
 use crate::output::Out;
-use crate::pin;
+use crate::pins;
 use crate::select::{UpdateFlags, Words};
 use crate::sys::{self, SysError, batch, bpf_map_info};
 
@@ -37,9 +38,9 @@ pub fn update_from(g: &Global, out: &mut Out, words: &[String], from: &Path) -> 
     let sel = w.take_map()?;
     let flags = w.take_update_flags();
     w.expect_end()?;
-    let fd = crate::map::resolve_one(&sel)?;
+    let fd = crate::resolve::map(&sel)?;
     let info = sys::map_info(fd.as_fd()).context("reading map info")?;
-    let name = pin::c_name(&info.name);
+    let name = pins::c_name(&info.name);
     let source = if from == Path::new("-") { "stdin".to_string() } else { from.display().to_string() };
     let mut writer = Writer::new(fd.as_fd(), &Shape::of(&info), flags)?;
     restore(&mut writer, from, &source, &name)?;
@@ -91,9 +92,9 @@ pub fn delete_all(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let mut w = Words::new("map delete", words);
     let sel = w.take_map()?;
     w.expect_end()?;
-    let fd = crate::map::resolve_one(&sel)?;
+    let fd = crate::resolve::map(&sel)?;
     let info = sys::map_info(fd.as_fd()).context("reading map info")?;
-    let name = pin::c_name(&info.name);
+    let name = pins::c_name(&info.name);
     let kind = map_type_name(info.type_);
     if matches!(kind.as_str(), "array" | "percpu_array" | "cgroup_array" | "perf_event_array") {
         bail!(UserError::new(
@@ -121,14 +122,10 @@ pub fn delete_all(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn is_hash(map_type: u32) -> bool {
-    matches!(map_type_name(map_type).as_str(), "hash" | "percpu_hash" | "lru_hash" | "lru_percpu_hash")
-}
-
 /// Value bytes per entry as the kernel reads and writes them (all CPUs).
 fn value_len(map_type: u32, value_size: u32) -> Result<(usize, usize)> {
     let size = value_size as usize;
-    if map_is_percpu(map_type) {
+    if is_percpu(map_type) {
         let ncpus = sys::possible_cpus().context("reading the possible CPUs")?;
         let stride = size.div_ceil(8) * 8;
         Ok((stride, stride * ncpus))
@@ -139,7 +136,7 @@ fn value_len(map_type: u32, value_size: u32) -> Result<(usize, usize)> {
 
 fn delete_every(fd: BorrowedFd<'_>, info: &bpf_map_info) -> Result<u64> {
     let mut deleted = 0u64;
-    if is_hash(info.type_) && !crate::map::batch_disabled() {
+    if crate::kinds::is_hash(info.type_) && !crate::sys::batch::disabled() {
         let ks = info.key_size as usize;
         let (_, vlen) = value_len(info.type_, info.value_size)?;
         let mut count = CHUNK;
@@ -394,7 +391,7 @@ struct Shape {
 impl Shape {
     fn of(info: &bpf_map_info) -> Shape {
         Shape {
-            name: pin::c_name(&info.name),
+            name: pins::c_name(&info.name),
             type_: info.type_,
             key_size: info.key_size,
             value_size: info.value_size,
@@ -449,7 +446,7 @@ impl<'fd> Writer<'fd> {
             skipped: 0,
             key_size: info.key_size as usize,
             value_size: info.value_size as usize,
-            percpu: map_is_percpu(info.type_),
+            percpu: is_percpu(info.type_),
             stride,
             vlen,
             max_entries: info.max_entries,
@@ -460,7 +457,7 @@ impl<'fd> Writer<'fd> {
             pending: 0,
             seen: 0,
             written: 0,
-            one_by_one: crate::map::batch_disabled(),
+            one_by_one: crate::sys::batch::disabled(),
         })
     }
 

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::cli::Global;
 use crate::error::UserError;
 use crate::output::{Out, Row};
-use crate::pin::BPFFS_ROOT;
+use crate::pins::BPFFS_ROOT;
 
 const CAP_NET_ADMIN: u32 = 12;
 const CAP_SYS_ADMIN: u32 = 21;

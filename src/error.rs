@@ -37,14 +37,14 @@ pub struct Report {
 pub fn report(err: &anyhow::Error) -> Report {
     // Names from objects and pins may hold newlines or escape sequences;
     // escaped, the error stays one line and cannot drive the terminal.
-    let msg = crate::output::escape(&one_line(err)).into_owned();
+    let msg = crate::text::escape(&one_line(err)).into_owned();
     let fix = err
         .chain()
         .find_map(|e| user_error(e).map(|u| u.fix.clone()))
         .or_else(|| object_refused(err))
         .or_else(|| err.chain().find_map(fix_for))
         .unwrap_or_else(|| fallback_fix(err));
-    let fix = crate::output::escape(&fix).into_owned();
+    let fix = crate::text::escape(&fix).into_owned();
     Report { msg, fix }
 }
 

@@ -12,6 +12,7 @@ pub mod doctor;
 pub mod error;
 pub mod generate;
 pub mod guard;
+pub mod kinds;
 pub mod link;
 pub mod load;
 pub mod map;
@@ -21,12 +22,16 @@ pub mod net;
 pub mod objfile;
 pub mod output;
 pub mod pin;
+pub mod pins;
 pub mod prog;
+pub mod resolve;
 pub mod select;
 pub mod sys;
 pub mod testrun;
+pub mod text;
 pub mod trace;
 pub mod txn;
+pub mod typed;
 
 use anyhow::Result;
 
@@ -41,7 +46,7 @@ pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
         Object::Net(cmd) => net::run(g, out, cmd),
         Object::Link(cmd) => link::run(g, out, cmd),
         Object::Ls { dir } => {
-            pin::ensure_mounted(g.nomount)?;
+            pins::ensure_mounted(g.nomount)?;
             pin::ls(out, dir.as_deref())
         }
         Object::Completions { shell } => generate::completions(*shell, out.writer()),

@@ -1,28 +1,28 @@
 //! `bpfpin link ...`: show, pin and detach bpf_links.
 
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd};
 
 use anyhow::{Context, Result};
 
 use crate::cli::{Global, LinkCmd};
-use crate::error::UserError;
-use crate::model::{LinkView, ObjKind, attach_type_name, link_type_name};
+use crate::kinds::{attach_type_name, link_type_name};
+use crate::model::{LinkView, ObjKind};
 use crate::output::Out;
-use crate::pin::{self, PinIndex};
-use crate::select::{LinkSel, Words};
+use crate::pins::{self, PinIndex};
+use crate::select::Words;
 use crate::sys::{self, Kind};
 
 pub fn run(g: &Global, out: &mut Out, cmd: &LinkCmd) -> Result<()> {
     match cmd {
         LinkCmd::Show { words } | LinkCmd::List { words } => show(g, out, words),
         LinkCmd::Pin { words } => {
-            pin::ensure_mounted(g.nomount)?;
+            pins::ensure_mounted(g.nomount)?;
             let mut w = Words::new("link pin", words);
             let sel = w.take_link()?;
             let path = w.take_path("a pin path")?;
             w.expect_end()?;
-            let fd = resolve(&sel)?;
-            crate::prog::pin_at(fd.as_fd(), &path, "link")?;
+            let fd = crate::resolve::link(&sel)?;
+            crate::pins::pin_new(fd.as_fd(), &path, "link")?;
             out.done()?;
             Ok(())
         }
@@ -30,24 +30,11 @@ pub fn run(g: &Global, out: &mut Out, cmd: &LinkCmd) -> Result<()> {
             let mut w = Words::new("link detach", words);
             let sel = w.take_link()?;
             w.expect_end()?;
-            let fd = resolve(&sel)?;
+            let fd = crate::resolve::link(&sel)?;
             sys::bpf_link_detach(fd.as_fd()).context("detaching the link")?;
             out.done()?;
             Ok(())
         }
-    }
-}
-
-pub fn resolve(sel: &LinkSel) -> Result<OwnedFd> {
-    match sel {
-        LinkSel::Id(id) => sys::get_fd_by_id(Kind::Link, *id).map_err(|e| {
-            if e.errno() == Some(libc::ENOENT) {
-                UserError::new(format!("no link has id {id}"), "list links with `bpfpin link show`").into()
-            } else {
-                anyhow::Error::from(e).context(format!("opening link id {id}"))
-            }
-        }),
-        LinkSel::Pinned(p) => pin::open(p, ObjKind::Link),
     }
 }
 
@@ -89,7 +76,7 @@ fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let mut w = Words::new("link show", words);
     let sel = w.take_link()?;
     w.expect_end()?;
-    let v = view(resolve(&sel)?.as_fd(), pins.as_ref())?;
+    let v = view(crate::resolve::link(&sel)?.as_fd(), pins.as_ref())?;
     if out.is_json() {
         out.one(&v)?;
     } else {

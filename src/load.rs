@@ -25,10 +25,11 @@ use crate::bpffs::{self, EntryKind, shown};
 use crate::cli::{Global, LoadOpts};
 use crate::error::UserError;
 use crate::guard;
-use crate::model::{ObjKind, map_type_name};
+use crate::kinds::map_type_name;
+use crate::model::ObjKind;
 use crate::objfile::{self, ProgSection};
 use crate::output::Out;
-use crate::pin;
+use crate::pins;
 use crate::select::{MapSel, Words};
 use crate::sys;
 use crate::txn::{Target, Txn};
@@ -68,7 +69,7 @@ pub fn load(
     all: bool,
 ) -> Result<()> {
     let opts = with_keywords(opts, words)?;
-    pin::ensure_mounted(g.nomount)?;
+    pins::ensure_mounted(g.nomount)?;
     // From here a signal means "undo and stop", not "die half-way".
     sys::signal::catch_stop_signals().context("installing the signal handlers")?;
 
@@ -286,7 +287,7 @@ fn program_pins<'a>(
     if !all {
         return Ok(vec![(chosen[0], txn.target(target)?)]);
     }
-    chosen.iter().map(|p| Ok((*p, txn.target(&target.join(pin::pin_name(&p.name)))?))).collect()
+    chosen.iter().map(|p| Ok((*p, txn.target(&target.join(pins::pin_name(&p.name)))?))).collect()
 }
 
 /// What happens to one map of the object.
@@ -349,8 +350,8 @@ fn map_targets(txn: &mut Txn, parsed: &aya_obj::Object, opts: &LoadOpts) -> Resu
         let sel = given.remove(name);
         let path = match (&sel, opts.pin_maps.as_deref(), by_name) {
             (Some(_), _, _) => None,
-            (None, Some(dir), _) => Some(dir.join(pin::pin_name(name))),
-            (None, None, true) => Some(Path::new(pin::BPFFS_ROOT).join(pin::pin_name(name))),
+            (None, Some(dir), _) => Some(dir.join(pins::pin_name(name))),
+            (None, None, true) => Some(Path::new(pins::BPFFS_ROOT).join(pins::pin_name(name))),
             (None, None, false) => None,
         };
         let target = path.map(|p| txn.target(&p)).transpose()?;
@@ -371,7 +372,7 @@ fn decide_maps(txn: &mut Txn, parsed: &aya_obj::Object, opts: &LoadOpts, plan: &
     for m in plan.iter_mut() {
         let def = &parsed.maps[&m.name];
         if let Some(sel) = &m.given {
-            let fd = crate::map::resolve_one(sel)?;
+            let fd = crate::resolve::map(sel)?;
             let what = sel_to_string(sel);
             check_compatible(fd.as_fd(), def, &m.name, &what)?;
             m.fate = Fate::Reuse { fd, shown: what, by_selector: true };
@@ -405,8 +406,8 @@ fn existing_map_pin(path: &Path, kind: EntryKind, name: &str) -> Result<OwnedFd>
     let what = if kind == EntryKind::Dir {
         "a directory".to_string()
     } else {
-        let fd = pin::open_any(path)?;
-        match pin::kind_of(fd.as_fd()) {
+        let fd = pins::open_any(path)?;
+        match pins::kind_of(fd.as_fd()) {
             Some(ObjKind::Map) => return Ok(fd),
             Some(kind) => format!("a pinned {kind}"),
             None => "not a BPF object".to_string(),

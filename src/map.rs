@@ -5,25 +5,23 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use anyhow::{Context, Result, bail};
 
-use crate::btf::{Btf, MapValue};
 use crate::cli::{Global, MapCmd};
 use crate::error::UserError;
-use crate::model::{
-    DumpEntry, DumpErrorEntry, DumpHeader, HexBytes, LookupError, MapView, ObjKind, PerCpu, map_is_percpu,
-    map_type_name, prog_type_name,
-};
+use crate::kinds::{is_percpu, map_type_name, prog_type_name};
+use crate::model::{DumpEntry, DumpErrorEntry, DumpHeader, HexBytes, LookupError, MapView, ObjKind, PerCpu};
 use crate::output::hexfmt::{self, Layout};
 use crate::output::{Out, Stream};
-use crate::pin::{self, PinIndex};
-use crate::select::{MapSel, Words};
+use crate::pins::{self, PinIndex};
+use crate::select::Words;
 use crate::sys::{self, Kind, bpf_map_info};
+use crate::typed::{Typed, formatted, typed, typed_lines};
 
 pub fn run(g: &Global, out: &mut Out, cmd: &MapCmd) -> Result<()> {
     match cmd {
         MapCmd::Show { words } | MapCmd::List { words } => show(g, out, words),
         MapCmd::Dump { words, hex } => dump(out, words, *hex),
         MapCmd::Pin { words } => pin_map(g, out, words),
-        MapCmd::Rm(args) => pin::rm(g, out, args, ObjKind::Map),
+        MapCmd::Rm(args) => crate::pin::rm(g, out, args, ObjKind::Map),
         MapCmd::Lookup { words } => crate::mapedit::lookup(g, out, words),
         MapCmd::Getnext { words } => crate::mapedit::getnext(g, out, words),
         MapCmd::Update { words, from: Some(file) } => crate::bulk::update_from(g, out, words, file),
@@ -41,55 +39,11 @@ pub fn run(g: &Global, out: &mut Out, cmd: &MapCmd) -> Result<()> {
     }
 }
 
-/// Every map the selector names; an error when it names none.
-pub fn resolve(sel: &MapSel) -> Result<Vec<OwnedFd>> {
-    match sel {
-        MapSel::Id(id) => Ok(vec![by_id(*id)?]),
-        MapSel::Pinned(p) => Ok(vec![pin::open(p, ObjKind::Map)?]),
-        MapSel::Name(name) => {
-            let mut fds = Vec::new();
-            for id in sys::all_ids(Kind::Map).context("listing maps")? {
-                let Ok(fd) = sys::get_fd_by_id(Kind::Map, id) else {
-                    continue;
-                };
-                if sys::map_info(fd.as_fd()).is_ok_and(|i| pin::c_name(&i.name) == *name) {
-                    fds.push(fd);
-                }
-            }
-            if fds.is_empty() {
-                bail!(UserError::new(format!("no map is named `{name}`"), "list maps with `bpfpin map show`"));
-            }
-            Ok(fds)
-        }
-    }
-}
-
-pub fn resolve_one(sel: &MapSel) -> Result<OwnedFd> {
-    let mut fds = resolve(sel)?;
-    if fds.len() > 1 {
-        bail!(UserError::new(
-            format!("{} maps match; this command takes one", fds.len()),
-            "select it by `id N` or `pinned PATH`",
-        ));
-    }
-    Ok(fds.remove(0))
-}
-
-fn by_id(id: u32) -> Result<OwnedFd> {
-    sys::get_fd_by_id(Kind::Map, id).map_err(|e| {
-        if e.errno() == Some(libc::ENOENT) {
-            UserError::new(format!("no map has id {id}"), "list maps with `bpfpin map show`").into()
-        } else {
-            anyhow::Error::from(e).context(format!("opening map id {id}"))
-        }
-    })
-}
-
 fn take_selector(verb: &'static str, words: &[String]) -> Result<Vec<OwnedFd>> {
     let mut w = Words::new(verb, words);
     let sel = w.take_map()?;
     w.expect_end()?;
-    resolve(&sel)
+    crate::resolve::maps(&sel)
 }
 
 pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<MapView> {
@@ -98,13 +52,12 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<MapView> {
     let field = |k: &str| fdinfo.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
     // The kernel (6.x) reports an owner for every map that holds programs
     // (devmap, cpumap too); bpftool prints it for prog arrays only.
-    let owner = field("owner_prog_type")
-        .filter(|_| i.type_ == crate::model::MAP_TYPE_PROG_ARRAY)
-        .and_then(|v| v.parse::<u32>().ok());
+    let owner =
+        field("owner_prog_type").filter(|_| i.type_ == crate::kinds::PROG_ARRAY).and_then(|v| v.parse::<u32>().ok());
     Ok(MapView {
         id: i.id,
         kind: map_type_name(i.type_),
-        name: pin::c_name(&i.name),
+        name: pins::c_name(&i.name),
         flags: i.map_flags,
         bytes_key: i.key_size,
         bytes_value: i.value_size,
@@ -145,13 +98,13 @@ fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
 }
 
 fn pin_map(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
-    pin::ensure_mounted(g.nomount)?;
+    pins::ensure_mounted(g.nomount)?;
     let mut w = Words::new("map pin", words);
     let sel = w.take_map()?;
     let path = w.take_path("a pin path")?;
     w.expect_end()?;
-    let fd = resolve_one(&sel)?;
-    crate::prog::pin_at(fd.as_fd(), &path, "map")?;
+    let fd = crate::resolve::map(&sel)?;
+    crate::pins::pin_new(fd.as_fd(), &path, "map")?;
     out.done()?;
     Ok(())
 }
@@ -174,35 +127,6 @@ fn undumpable(map_type: u32) -> Option<(&'static str, &'static str)> {
     })
 }
 
-/// BTF types for a map's keys and values, when it has them (dumps and the
-/// editing verbs share these, so both print what bpftool prints).
-pub(crate) struct Typed {
-    pub(crate) btf: Btf,
-    /// 0 when the map has no BTF key type (global data maps).
-    pub(crate) key: u32,
-    pub(crate) value: u32,
-}
-
-pub(crate) fn typed(info: &bpf_map_info) -> Option<Typed> {
-    if info.btf_id == 0 || info.btf_value_type_id == 0 {
-        return None;
-    }
-    let raw = sys::btf_raw(info.btf_id).ok()?;
-    let btf = Btf::parse(&raw).ok()?;
-    Some(Typed { btf, key: info.btf_key_type_id, value: info.btf_value_type_id })
-}
-
-pub(crate) fn spaced_hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            s.push(' ');
-        }
-        let _ = std::fmt::Write::write_fmt(&mut s, format_args!("{b:02x}"));
-    }
-    s
-}
-
 fn dump(out: &mut Out, words: &[String], hex: bool) -> Result<()> {
     let fds = take_selector("map dump", words)?;
     // Check every selected map before printing anything, so a refusal never
@@ -214,7 +138,7 @@ fn dump(out: &mut Out, words: &[String], hex: bool) -> Result<()> {
             bail!(UserError::new(
                 format!(
                     "map `{}` (id {}) is a {} and cannot be dumped: {why}",
-                    pin::c_name(&info.name),
+                    pins::c_name(&info.name),
                     info.id,
                     map_type_name(info.type_)
                 ),
@@ -236,7 +160,7 @@ fn dump(out: &mut Out, words: &[String], hex: bool) -> Result<()> {
         let header = DumpHeader {
             id: info.id,
             kind: map_type_name(info.type_),
-            name: pin::c_name(&info.name),
+            name: pins::c_name(&info.name),
             flags: info.map_flags,
         };
         if !out.is_json() {
@@ -256,7 +180,7 @@ fn dump(out: &mut Out, words: &[String], hex: bool) -> Result<()> {
 /// Stream one map's entries into `stream`; in plain mode end with bpftool's
 /// `Found N elements`.
 fn dump_one(out: &mut Out, stream: &mut Stream, fd: BorrowedFd<'_>, info: &bpf_map_info, hex: bool) -> Result<()> {
-    let name = pin::c_name(&info.name);
+    let name = pins::c_name(&info.name);
     let typed = typed(info);
     let shape = Shape::of(info)?;
     let layout = Layout { map_type: info.type_, key_size: info.key_size, value_size: info.value_size };
@@ -343,7 +267,7 @@ struct Shape {
 
 impl Shape {
     fn of(info: &bpf_map_info) -> Result<Shape> {
-        let percpu = map_is_percpu(info.type_);
+        let percpu = is_percpu(info.type_);
         let ncpus = if percpu { sys::possible_cpus().context("reading the possible CPUs")? } else { 1 };
         let value_size = info.value_size as usize;
         let stride = if percpu { value_size.div_ceil(8) * 8 } else { value_size };
@@ -369,47 +293,10 @@ enum Entry<'a> {
 
 type Visit<'v> = dyn FnMut(Entry<'_>) -> Result<()> + 'v;
 
-const BPF_MAP_TYPE_HASH: u32 = 1;
-const BPF_MAP_TYPE_ARRAY: u32 = 2;
-const BPF_MAP_TYPE_LRU_HASH: u32 = 9;
-
-/// Map types whose batch lookup returns what a walk with get_next_key and
-/// lookup would, in the same order (both go bucket by bucket, or index by
-/// index). Prog arrays, map-in-map and the rest stay on the one-at-a-time
-/// walk: their lookups return ids or errors that bpftool prints per key.
-fn batchable(map_type: u32) -> bool {
-    matches!(
-        map_type,
-        BPF_MAP_TYPE_HASH
-            | BPF_MAP_TYPE_ARRAY
-            | hexfmt::BPF_MAP_TYPE_PERCPU_HASH
-            | hexfmt::BPF_MAP_TYPE_PERCPU_ARRAY
-            | BPF_MAP_TYPE_LRU_HASH
-            | hexfmt::BPF_MAP_TYPE_LRU_PERCPU_HASH
-    )
-}
-
-fn is_hash(map_type: u32) -> bool {
-    matches!(
-        map_type,
-        BPF_MAP_TYPE_HASH
-            | hexfmt::BPF_MAP_TYPE_PERCPU_HASH
-            | BPF_MAP_TYPE_LRU_HASH
-            | hexfmt::BPF_MAP_TYPE_LRU_PERCPU_HASH
-    )
-}
-
-/// `BPFPIN_NO_BATCH=1` (hidden, for tests and comparisons) makes dumps and
-/// bulk writes (crate::bulk) go one element at a time, as bpftool does.
-/// Read here and nowhere else.
-pub(crate) fn batch_disabled() -> bool {
-    std::env::var_os("BPFPIN_NO_BATCH").is_some_and(|v| !v.is_empty() && v != "0")
-}
-
 /// Every entry of the map, in the kernel's order: by BPF_MAP_LOOKUP_BATCH
 /// where the map type and kernel support it, else by get_next_key + lookup.
 fn walk(fd: BorrowedFd<'_>, info: &bpf_map_info, shape: &Shape, visit: &mut Visit<'_>) -> Result<()> {
-    if batchable(info.type_) && !batch_disabled() {
+    if crate::kinds::plain_values(info.type_) && !crate::sys::batch::disabled() {
         match walk_batch(fd, info, shape, visit)? {
             Batched::Done => return Ok(()),
             Batched::Unsupported => return walk_keys(fd, info, shape, None, visit),
@@ -500,7 +387,7 @@ fn walk_keys(
     visit: &mut Visit<'_>,
 ) -> Result<()> {
     let ks = shape.key_size;
-    let check = is_hash(info.type_);
+    let check = crate::kinds::is_hash(info.type_);
     // ring[slot * ks..] holds the last keys stepped to, newest at `head`.
     let mut ring = vec![0u8; ks * RING];
     let mut have = 0usize;
@@ -557,35 +444,6 @@ fn lookup_failed(out: &mut Out, stream: &mut Stream, layout: &Layout, key: &[u8]
     Ok(())
 }
 
-pub(crate) fn formatted(t: &Typed, key: &[u8], values: &[&[u8]], percpu: bool) -> Option<serde_json::Value> {
-    let k = (t.key != 0 && !key.is_empty()).then_some((t.key, key));
-    let v = if percpu { MapValue::PerCpu(values) } else { MapValue::Single(values[0]) };
-    t.btf.formatted_entry(k, t.value, v).ok()
-}
-
-/// The typed plain form `map dump` uses: `key: 1  value: {..}`; per-CPU maps
-/// put each CPU on its own line; keyless maps print only the value.
-pub(crate) fn typed_lines(t: &Typed, key: &[u8], values: &[&[u8]], percpu: bool) -> Result<String> {
-    let mut s = String::new();
-    if !key.is_empty() {
-        let k = if t.key != 0 { t.btf.to_plain(t.key, key)? } else { spaced_hex(key) };
-        s.push_str("key: ");
-        s.push_str(&k);
-    }
-    if percpu {
-        s.push('\n');
-        for (cpu, v) in values.iter().enumerate() {
-            s.push_str(&format!("  value (CPU {cpu:02}): {}\n", t.btf.to_plain(t.value, v)?));
-        }
-    } else {
-        if !s.is_empty() {
-            s.push_str("  ");
-        }
-        s.push_str(&format!("value: {}\n", t.btf.to_plain(t.value, values[0])?));
-    }
-    Ok(s)
-}
-
 fn write_typed(w: &mut dyn Write, t: &Typed, key: &[u8], values: &[&[u8]], percpu: bool) -> Result<()> {
     w.write_all(typed_lines(t, key, values, percpu)?.as_bytes())?;
     Ok(())
@@ -598,11 +456,11 @@ mod tests {
     #[test]
     fn undumpable_types_explain_why() {
         for t in ["ringbuf", "perf_event_array", "queue", "stack", "bloom_filter"] {
-            let v = crate::model::map_type_by_name(t).unwrap();
+            let v = crate::kinds::map_type_by_name(t).unwrap();
             assert!(undumpable(v).is_some(), "{t}");
         }
         for t in ["hash", "array", "lru_hash", "percpu_hash", "prog_array", "lpm_trie"] {
-            let v = crate::model::map_type_by_name(t).unwrap();
+            let v = crate::kinds::map_type_by_name(t).unwrap();
             assert!(undumpable(v).is_none(), "{t}");
         }
     }

@@ -33,13 +33,15 @@ use serde_json::Value;
 use crate::btf::Btf;
 use crate::cli::Global;
 use crate::error::UserError;
-use crate::map::{Typed, formatted, spaced_hex, typed, typed_lines};
-use crate::model::{DumpEntry, HexBytes, PerCpu, map_is_percpu, map_type_by_name, map_type_name, prog_type_name};
+use crate::kinds::{self, is_percpu, map_type_by_name, map_type_name, prog_type_name};
+use crate::model::{DumpEntry, HexBytes, PerCpu};
 use crate::output::hexfmt::{self, Layout};
 use crate::output::{Mode, Out, write_json};
-use crate::pin;
+use crate::pins;
 use crate::select::{Data, MapSel, UpdateFlags, Words};
 use crate::sys::{self, SysError, bpf_map_info};
+use crate::text::spaced_hex;
+use crate::typed::{Typed, formatted, typed, typed_lines};
 
 // ---------------------------------------------------------------------------------------
 // The map being edited.
@@ -58,12 +60,12 @@ struct Target {
 
 impl Target {
     fn open(sel: &MapSel) -> Result<Target> {
-        let fd = crate::map::resolve_one(sel)?;
+        let fd = crate::resolve::map(sel)?;
         let info = sys::map_info(fd.as_fd()).context("reading map info")?;
-        let percpu = map_is_percpu(info.type_);
+        let percpu = is_percpu(info.type_);
         let ncpus = if percpu { sys::possible_cpus().context("reading the possible CPUs")? } else { 1 };
         Ok(Target {
-            name: pin::c_name(&info.name),
+            name: pins::c_name(&info.name),
             kind: map_type_name(info.type_),
             typed: typed(&info),
             fd,
@@ -346,16 +348,6 @@ pub fn getnext(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
 // update / delete
 // ---------------------------------------------------------------------------------------
 
-/// Map types whose values are program fds.
-fn holds_progs(kind: &str) -> bool {
-    kind == "prog_array"
-}
-
-/// Map types whose values are map fds.
-fn holds_maps(kind: &str) -> bool {
-    matches!(kind, "array_of_maps" | "hash_of_maps")
-}
-
 /// Whether the next word starts a selector rather than DATA.
 fn is_selector_word(w: Option<&str>) -> bool {
     w.is_some_and(|w| matches!(w, "id" | "pinned" | "name" | "tag") || w.contains('/'))
@@ -378,16 +370,17 @@ enum Object {
 /// VALUE after `value`: a PROG for prog arrays, a MAP for map-in-map, DATA
 /// (repeated per CPU if wanted) otherwise.
 fn take_value(t: &Target, w: &mut Words<'_>) -> Result<Value_> {
-    if holds_progs(&t.kind) {
+    if kinds::holds_progs(t.info.type_) {
         if !is_selector_word(w.peek()) {
             bail!(UserError::new(
                 "its values are programs, not bytes".to_string(),
                 "give the program: `value pinned PATH`, `value id N`, `value name NAME` or `value tag TAG`",
             ));
         }
-        let fd = crate::prog::resolve_one(&w.take_prog()?)?;
+        let fd = crate::resolve::prog(&w.take_prog()?)?;
         let info = sys::prog_info(fd.as_fd()).context("reading program info")?;
-        let object = Object::Prog { name: crate::prog::full_name(&info), id: info.info.id, prog_type: info.info.type_ };
+        let object =
+            Object::Prog { name: crate::resolve::full_name(&info), id: info.info.id, prog_type: info.info.type_ };
         check_prog_owner(t, &object)?;
         let bytes = (fd.as_raw_fd() as u32).to_ne_bytes().to_vec();
         return Ok(Value_ {
@@ -396,17 +389,17 @@ fn take_value(t: &Target, w: &mut Words<'_>) -> Result<Value_> {
             object: Some(object),
         });
     }
-    if holds_maps(&t.kind) {
+    if kinds::holds_maps(t.info.type_) {
         if !is_selector_word(w.peek()) {
             bail!(UserError::new(
                 "its values are maps, not bytes".to_string(),
                 "give the inner map: `value pinned PATH`, `value id N` or `value name NAME`",
             ));
         }
-        let fd = crate::map::resolve_one(&w.take_map()?)?;
+        let fd = crate::resolve::map(&w.take_map()?)?;
         let i = sys::map_info(fd.as_fd()).context("reading map info")?;
         let object = Object::Map {
-            name: pin::c_name(&i.name),
+            name: pins::c_name(&i.name),
             id: i.id,
             kind: map_type_name(i.type_),
             key: i.key_size,
@@ -516,22 +509,6 @@ enum Op<'a> {
     Push,
 }
 
-fn is_array_kind(kind: &str) -> bool {
-    matches!(
-        kind,
-        "array"
-            | "percpu_array"
-            | "prog_array"
-            | "array_of_maps"
-            | "cgroup_array"
-            | "perf_event_array"
-            | "devmap"
-            | "cpumap"
-            | "xskmap"
-            | "sockmap"
-    )
-}
-
 /// The kernel's errno turned into a sentence with the map's facts.
 fn elem_error(t: &Target, e: SysError, key: &[u8], op: Op<'_>) -> anyhow::Error {
     let errno = e.errno().unwrap_or(0);
@@ -557,7 +534,7 @@ fn elem_error(t: &Target, e: SysError, key: &[u8], op: Op<'_>) -> anyhow::Error 
                 format!("list its keys with `bpfpin map dump id {}`", t.info.id),
             );
         }
-        (libc::E2BIG, Op::Update(..)) if is_array_kind(&t.kind) => {
+        (libc::E2BIG, Op::Update(..)) if kinds::is_array(t.info.type_) => {
             return user(
                 format!("key {k} is past the end of {what}: max_entries {}", t.info.max_entries),
                 format!("array keys are indexes from 0 to {}", t.info.max_entries.saturating_sub(1)),
@@ -589,7 +566,11 @@ fn elem_error(t: &Target, e: SysError, key: &[u8], op: Op<'_>) -> anyhow::Error 
                 "only BPF programs can read it".into(),
             );
         }
-        (libc::EINVAL, Op::Delete) if is_array_kind(&t.kind) && !holds_progs(&t.kind) && !holds_maps(&t.kind) => {
+        (libc::EINVAL, Op::Delete)
+            if kinds::is_array(t.info.type_)
+                && !kinds::holds_progs(t.info.type_)
+                && !kinds::holds_maps(t.info.type_) =>
+        {
             return user(
                 format!("{what} is an array: its keys always exist and cannot be deleted"),
                 "write zeros instead, e.g. `bpfpin map update ... value 0 0 0 0`".into(),
@@ -714,13 +695,13 @@ pub fn check_create(s: &CreateSpec) -> Result<()> {
     if matches!(k, "queue" | "stack" | "bloom_filter") && s.key != 0 {
         return bad(format!("{k} maps have no keys, but key {} was given", s.key), "give `key 0`");
     }
-    if is_array_kind(k) && s.key != 4 {
+    if kinds::is_array(s.map_type) && s.key != 4 {
         return bad(format!("{k} maps take 4-byte keys (indexes), but key {} was given", s.key), "give `key 4`");
     }
-    if matches!(k, "prog_array" | "array_of_maps" | "hash_of_maps") && s.value != 4 {
+    if (kinds::holds_progs(s.map_type) || kinds::holds_maps(s.map_type)) && s.value != 4 {
         return bad(format!("{k} values are 4-byte fds, but value {} was given", s.value), "give `value 4`");
     }
-    if matches!(k, "array_of_maps" | "hash_of_maps") && !s.has_inner {
+    if kinds::holds_maps(s.map_type) && !s.has_inner {
         return bad(
             format!("{k} needs an inner map template"),
             "add `inner_map MAP`: a map with the type, key and value sizes of the maps it will hold",
@@ -780,11 +761,11 @@ fn parse_create(words: &[String]) -> Result<(std::path::PathBuf, CreateSpec, Opt
 
 /// `map create PATH type T key N value N entries N name NAME [flags F] [inner_map MAP]`.
 pub fn create(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
-    pin::ensure_mounted(g.nomount)?;
+    pins::ensure_mounted(g.nomount)?;
     let (path, spec, inner) = parse_create(words)?;
     check_create(&spec)?;
-    pin::check_new(&path)?;
-    let inner_fd = inner.as_ref().map(crate::map::resolve_one).transpose()?;
+    pins::check_new(&path)?;
+    let inner_fd = inner.as_ref().map(crate::resolve::map).transpose()?;
     let fd = sys::map::create(&sys::map::CreateAttr {
         map_type: spec.map_type,
         key_size: spec.key,
@@ -796,7 +777,7 @@ pub fn create(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
         map_extra: 0,
     })
     .map_err(|e| create_error(&spec, e))?;
-    pin::pin_new(fd.as_fd(), &path, &format!("map `{}`", spec.name))?;
+    pins::pin_new(fd.as_fd(), &path, &format!("map `{}`", spec.name))?;
     null(out)
 }
 

@@ -1,16 +1,17 @@
 //! `bpfpin prog ...`: one function per verb, plus PROG selector resolution.
 
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{Global, ProgCmd};
 use crate::error::UserError;
-use crate::model::{ObjKind, ProgView, prog_type_name};
+use crate::kinds::prog_type_name;
+use crate::model::{ObjKind, ProgView};
 use crate::output::Out;
-use crate::pin::{self, PinIndex};
-use crate::select::{ProgSel, Words};
+use crate::pins::{self, PinIndex};
+use crate::select::Words;
 use crate::sys::{self, Kind};
 
 pub fn run(g: &Global, out: &mut Out, cmd: &ProgCmd) -> Result<()> {
@@ -21,7 +22,7 @@ pub fn run(g: &Global, out: &mut Out, cmd: &ProgCmd) -> Result<()> {
         }
         ProgCmd::Loadall { obj, dir, opts, words } => crate::load::load(g, out, obj, dir, None, opts, words, true),
         ProgCmd::Pin { words } => pin_prog(g, out, words),
-        ProgCmd::Rm(args) => pin::rm(g, out, args, ObjKind::Prog),
+        ProgCmd::Rm(args) => crate::pin::rm(g, out, args, ObjKind::Prog),
         ProgCmd::Dump { words, opcodes, linum, visual } => {
             crate::disasm::dump(g, out, words, *opcodes, *linum, *visual)
         }
@@ -41,99 +42,6 @@ pub fn not_yet(verb: &str) -> Result<()> {
     ))
 }
 
-/// Every program the selector names; an error when it names none.
-pub fn resolve(sel: &ProgSel) -> Result<Vec<OwnedFd>> {
-    match sel {
-        ProgSel::Id(id) => Ok(vec![by_id(*id)?]),
-        ProgSel::Pinned(p) => Ok(vec![pin::open(p, ObjKind::Prog)?]),
-        ProgSel::Name(name) => {
-            let fds = scan(|i| name_matches(i, name))?;
-            if fds.is_empty() {
-                bail!(UserError::new(format!("no program is named `{name}`"), "list programs with `bpfpin prog show`"));
-            }
-            Ok(fds)
-        }
-        ProgSel::Tag(tag) => {
-            let fds = scan(|i| i.info.tag == *tag)?;
-            if fds.is_empty() {
-                bail!(UserError::new(
-                    format!("no program has tag {}", hex::encode(tag)),
-                    "list programs and their tags with `bpfpin prog show`",
-                ));
-            }
-            Ok(fds)
-        }
-    }
-}
-
-/// Exactly one program, for verbs that act on one.
-pub fn resolve_one(sel: &ProgSel) -> Result<OwnedFd> {
-    let mut fds = resolve(sel)?;
-    if fds.len() > 1 {
-        bail!(UserError::new(
-            format!("{} programs match; this command takes one", fds.len()),
-            "select it by `id N` or `pinned PATH`",
-        ));
-    }
-    Ok(fds.remove(0))
-}
-
-fn by_id(id: u32) -> Result<OwnedFd> {
-    sys::get_fd_by_id(Kind::Prog, id).map_err(|e| {
-        if e.errno() == Some(libc::ENOENT) {
-            UserError::new(format!("no program has id {id}"), "list programs with `bpfpin prog show`").into()
-        } else {
-            anyhow::Error::from(e).context(format!("opening program id {id}"))
-        }
-    })
-}
-
-/// Open every loaded program and keep those `keep` accepts. Programs that
-/// vanish mid-walk are skipped.
-fn scan(keep: impl Fn(&sys::ProgInfo) -> bool) -> Result<Vec<OwnedFd>> {
-    let mut fds = Vec::new();
-    for id in sys::all_ids(Kind::Prog).context("listing programs")? {
-        let Ok(fd) = sys::get_fd_by_id(Kind::Prog, id) else {
-            continue;
-        };
-        if let Ok(info) = sys::prog_info(fd.as_fd())
-            && keep(&info)
-        {
-            fds.push(fd);
-        }
-    }
-    Ok(fds)
-}
-
-/// bpftool matches the kernel's (15-char) name; we also match the full name
-/// from BTF so `name this_is_a_very_long_program_name` works.
-fn name_matches(i: &sys::ProgInfo, name: &str) -> bool {
-    let kname = pin::c_name(&i.info.name);
-    if kname == name {
-        return true;
-    }
-    kname.len() == 15 && name.starts_with(&kname) && full_name(i) == name
-}
-
-/// The program's name, completed from BTF func info when the kernel cut it
-/// at 15 characters (as bpftool does).
-pub fn full_name(i: &sys::ProgInfo) -> String {
-    let kname = pin::c_name(&i.info.name);
-    if kname.len() < 15 || i.info.btf_id == 0 {
-        return kname;
-    }
-    let Some(&(_, type_id)) = i.func_info.first() else {
-        return kname;
-    };
-    let Ok(raw) = sys::btf_raw(i.info.btf_id) else {
-        return kname;
-    };
-    match crate::btf::Btf::parse(&raw) {
-        Ok(btf) => btf.type_name(type_id).filter(|n| n.starts_with(&kname)).map_or(kname, str::to_string),
-        Err(_) => kname,
-    }
-}
-
 pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
     let i = sys::prog_info(fd).context("reading program info")?;
     let memlock = sys::fdinfo(fd).into_iter().find(|(k, _)| k == "memlock").and_then(|(_, v)| v.parse().ok());
@@ -142,7 +50,7 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
     Ok(ProgView {
         id: p.id,
         kind: prog_type_name(p.type_),
-        name: full_name(&i),
+        name: crate::resolve::full_name(&i),
         tag: hex::encode(p.tag),
         gpl_compatible: p.gpl_compatible() != 0,
         run_time_ns: (p.run_time_ns != 0).then_some(p.run_time_ns),
@@ -173,7 +81,7 @@ fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
         let mut w = Words::new("prog show", words);
         let sel = w.take_prog()?;
         w.expect_end()?;
-        resolve(&sel)?
+        crate::resolve::progs(&sel)?
     };
     let views: Vec<ProgView> = fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect();
     if out.is_json() && !words.is_empty() && views.len() == 1 {
@@ -192,12 +100,12 @@ impl crate::output::Render for ProgView {
 }
 
 fn pin_prog(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
-    pin::ensure_mounted(g.nomount)?;
+    pins::ensure_mounted(g.nomount)?;
     let mut w = Words::new("prog pin", words);
     let sel = w.take_prog()?;
     let path = w.take_path("a pin path")?;
     w.expect_end()?;
-    let fd = resolve_one(&sel)?;
+    let fd = crate::resolve::prog(&sel)?;
     pin_at(fd.as_fd(), &path, "program")?;
     out.done()?;
     Ok(())
@@ -206,5 +114,5 @@ fn pin_prog(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
 /// Pin one object at a new path, creating missing directories; on failure
 /// (or a kill) nothing new is left.
 pub fn pin_at(fd: BorrowedFd<'_>, path: &Path, what: &str) -> Result<()> {
-    pin::pin_new(fd, path, what)
+    pins::pin_new(fd, path, what)
 }

@@ -165,7 +165,7 @@ pub fn run(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
             "e.g. `bpfpin prog run pinned /sys/fs/bpf/p data_in packet.bin`",
         ));
     }
-    let fd = crate::prog::resolve_one(&sel)?;
+    let fd = crate::resolve::prog(&sel)?;
     let info = sys::prog_info(fd.as_fd()).context("reading program info")?;
     let ptype = info.info.type_;
 
@@ -184,8 +184,8 @@ pub fn run(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
             repeat: a.repeat,
         },
     );
-    let name = crate::prog::full_name(&info);
-    let kind = crate::model::prog_type_name(ptype);
+    let name = crate::resolve::full_name(&info);
+    let kind = crate::kinds::prog_type_name(ptype);
     let r = res.map_err(|e| {
         let fix = match e.errno() {
             Some(ENOTSUPP) | Some(libc::EOPNOTSUPP) => {

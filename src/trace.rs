@@ -150,7 +150,7 @@ fn sample_all() -> Result<Vec<Sample>> {
         v.push(Sample {
             id,
             kind: i.info.type_,
-            name: crate::prog::full_name(&i),
+            name: crate::resolve::full_name(&i),
             cnt: i.info.run_cnt,
             ns: i.info.run_time_ns,
         });
@@ -188,7 +188,7 @@ pub fn stats(_g: &Global, out: &mut Out, duration: f64) -> Result<()> {
             let ns = a.ns.saturating_sub(b.map_or(0, |b| b.ns));
             StatsView {
                 id: a.id,
-                kind: crate::model::prog_type_name(a.kind),
+                kind: crate::kinds::prog_type_name(a.kind),
                 name: a.name,
                 runs,
                 runs_per_sec: runs as f64 / secs,

@@ -117,8 +117,8 @@ fn is_prefix(word: &str, full: &str) -> bool {
 fn header(fd: BorrowedFd<'_>) -> Result<(String, Map<String, Value>)> {
     let i = crate::sys::prog_info(fd).context("reading program info")?;
     let p = &i.info;
-    let kind = crate::model::prog_type_name(p.type_);
-    let name = crate::prog::full_name(&i);
+    let kind = crate::kinds::prog_type_name(p.type_);
+    let name = crate::resolve::full_name(&i);
     let tag = hex::encode(p.tag);
     let mut plain = format!("{}: {kind}  ", p.id);
     let mut json = Map::new();
@@ -173,7 +173,7 @@ pub fn dump(_g: &Global, out: &mut Out, words: &[String], opcodes: bool, linum: 
     if visual && which == Image::Jited {
         bail!(UserError::new("--visual draws the xlated program only", "use `bpfpin prog dump xlated PROG --visual`"));
     }
-    let fds = crate::prog::resolve(&sel)?;
+    let fds = crate::resolve::progs(&sel)?;
     if visual && fds.len() > 1 {
         bail!(UserError::new(
             format!("{} programs match; --visual draws one", fds.len()),

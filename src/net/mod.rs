@@ -27,9 +27,10 @@ use anyhow::{Context, Result, bail};
 
 use crate::cli::{Global, NetCmd};
 use crate::error::UserError;
-use crate::model::{ObjKind, prog_type_name};
+use crate::kinds::prog_type_name;
+use crate::model::ObjKind;
 use crate::output::Out;
-use crate::pin::{self, PinIndex};
+use crate::pins::{self, PinIndex};
 use crate::select::{ProgSel, Words};
 use crate::sys::{self, Kind};
 
@@ -149,11 +150,11 @@ pub(crate) struct Prog {
 
 impl Prog {
     pub(crate) fn open(sel: &ProgSel) -> Result<Prog> {
-        let fd = crate::prog::resolve_one(sel)?;
+        let fd = crate::resolve::prog(sel)?;
         let info = sys::prog_info(fd.as_fd()).context("reading program info")?;
         Ok(Prog {
             id: info.info.id,
-            name: crate::prog::full_name(&info),
+            name: crate::resolve::full_name(&info),
             prog_type: info.info.type_,
             map_ids: info.map_ids.clone(),
             fd,
@@ -317,8 +318,8 @@ fn attach(g: &Global, out: &mut Out, words: &[String], o: &AttachOpts) -> Result
     };
     let link = match &o.link {
         Some(p) => {
-            pin::ensure_mounted(g.nomount)?;
-            pin::check_new(p)?;
+            pins::ensure_mounted(g.nomount)?;
+            pins::check_new(p)?;
             Some(p.clone())
         }
         None => None,
@@ -376,7 +377,7 @@ fn detach(g: &Global, out: &mut Out, words: &[String], priority: Option<u16>, ha
 /// the link fd is dropped, which ends the attachment: nothing half-made stays.
 pub(crate) fn pin_link(link: OwnedFd, path: &Path) -> Result<u32> {
     let id = sys::link_info(link.as_fd()).map(|i| i.id).unwrap_or(0);
-    pin::pin_new(link.as_fd(), path, "the link")?;
+    pins::pin_new(link.as_fd(), path, "the link")?;
     Ok(id)
 }
 
@@ -388,7 +389,7 @@ pub(crate) fn detach_link(link_id: u32) -> Result<Vec<String>> {
     let pins = PinIndex::build().paths(ObjKind::Link, link_id);
     let mut removed = Vec::new();
     for p in pins {
-        if pin::unpin_if(Path::new(&p), ObjKind::Link, link_id).unwrap_or(false) {
+        if pins::unpin_if(Path::new(&p), ObjKind::Link, link_id).unwrap_or(false) {
             removed.push(p);
         }
     }

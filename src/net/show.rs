@@ -152,7 +152,7 @@ impl Render for NetShow {
 fn prog_name(id: u32) -> Option<String> {
     let fd = sys::get_fd_by_id(Kind::Prog, id).ok()?;
     let info = sys::prog_info(fd.as_fd()).ok()?;
-    Some(crate::prog::full_name(&info))
+    Some(crate::resolve::full_name(&info))
 }
 
 pub(crate) fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {

@@ -22,16 +22,6 @@ use crate::sys::{self, Kind};
 /// Entries shown per map, so a big hash cannot flood the screen.
 const MAX_ENTRIES: usize = 32;
 
-/// Map types whose entries are plain lookups (hash, array and their per-CPU
-/// and LRU variants).
-fn watchable(map_type: u32) -> bool {
-    matches!(map_type, 1 | 2 | 5 | 6 | 9 | 10)
-}
-
-fn percpu(map_type: u32) -> bool {
-    matches!(map_type, 5 | 6 | 10)
-}
-
 struct Watched {
     id: u32,
     name: String,
@@ -47,7 +37,7 @@ fn open_maps(prog: &Prog) -> Vec<Watched> {
     for &id in &prog.map_ids {
         let Ok(fd) = sys::get_fd_by_id(Kind::Map, id) else { continue };
         let Ok(info) = sys::map_info(fd.as_fd()) else { continue };
-        if !watchable(info.type_) {
+        if !crate::kinds::plain_values(info.type_) {
             continue;
         }
         let btf = (info.btf_id != 0 && info.btf_value_type_id != 0)
@@ -57,7 +47,7 @@ fn open_maps(prog: &Prog) -> Vec<Watched> {
             .map(|b| (b, info.btf_key_type_id, info.btf_value_type_id));
         out.push(Watched {
             id,
-            name: crate::pin::c_name(&info.name),
+            name: crate::pins::c_name(&info.name),
             fd,
             map_type: info.type_,
             key_size: info.key_size as usize,
@@ -141,8 +131,8 @@ struct Entry {
 }
 
 fn read_map(w: &Watched) -> Vec<Entry> {
-    let cpus = if percpu(w.map_type) { sys::possible_cpus().unwrap_or(1) } else { 1 };
-    let stride = if percpu(w.map_type) { w.value_size.div_ceil(8) * 8 } else { w.value_size };
+    let cpus = if crate::kinds::is_percpu(w.map_type) { sys::possible_cpus().unwrap_or(1) } else { 1 };
+    let stride = if crate::kinds::is_percpu(w.map_type) { w.value_size.div_ceil(8) * 8 } else { w.value_size };
     let key_id = w.btf.as_ref().map(|(_, k, _)| *k);
     let value_id = w.btf.as_ref().map(|(_, _, v)| *v);
     let mut entries = Vec::new();

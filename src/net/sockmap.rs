@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use super::{Prog, enter_netns};
 use crate::cli::Global;
 use crate::error::UserError;
-use crate::model::map_type_name;
+use crate::kinds::map_type_name;
 use crate::output::Out;
 use crate::select::Words;
 use crate::sys::net::{self as sysnet, Target};
@@ -61,9 +61,9 @@ fn run(g: &Global, out: &mut Out, words: &[String], attach: bool) -> Result<()> 
     prog.require_type(want, want_name, at_name)?;
     let map = match &map_sel {
         Some(s) => {
-            let fd = crate::map::resolve_one(s)?;
+            let fd = crate::resolve::map(s)?;
             let info = sys::map_info(fd.as_fd()).context("reading map info")?;
-            let name = crate::pin::c_name(&info.name);
+            let name = crate::pins::c_name(&info.name);
             if info.type_ != MAP_SOCKMAP && info.type_ != MAP_SOCKHASH {
                 bail!(UserError::new(
                     format!(

@@ -69,7 +69,7 @@ fn check_function_bounds(elf: &Elf<'_>, symbols: &[Sym]) -> Result<()> {
         if addr != 0 && elf.shdrs[index].is_code() {
             bail!(
                 "malformed ELF file: code section `{}` has address {addr:#x}, where a relocatable object has 0",
-                crate::output::escape(&section_name(elf, index))
+                crate::text::escape(&section_name(elf, index))
             );
         }
     }
@@ -86,11 +86,11 @@ fn check_function_bounds(elf: &Elf<'_>, symbols: &[Sym]) -> Result<()> {
             bail!(
                 "malformed ELF file: {} `{}` ({} bytes at offset {}) does not fit {}inside section `{}` ({} bytes)",
                 if function { "function" } else { "symbol" },
-                crate::output::escape(&symbol_name(elf, sym)),
+                crate::text::escape(&symbol_name(elf, sym)),
                 sym.size,
                 sym.value,
                 if function { "whole instructions " } else { "" },
-                crate::output::escape(&section_name(elf, sym.shndx)),
+                crate::text::escape(&section_name(elf, sym.shndx)),
                 shdr.size
             );
         }

@@ -14,14 +14,7 @@
 use std::fmt;
 use std::io::{self, Write};
 
-pub const BPF_MAP_TYPE_PROG_ARRAY: u32 = 3;
-pub const BPF_MAP_TYPE_PERCPU_HASH: u32 = 5;
-pub const BPF_MAP_TYPE_PERCPU_ARRAY: u32 = 6;
-pub const BPF_MAP_TYPE_LRU_PERCPU_HASH: u32 = 10;
-pub const BPF_MAP_TYPE_ARRAY_OF_MAPS: u32 = 12;
-pub const BPF_MAP_TYPE_HASH_OF_MAPS: u32 = 13;
-pub const BPF_MAP_TYPE_REUSEPORT_SOCKARRAY: u32 = 20;
-pub const BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE: u32 = 21;
+use crate::kinds::{ARRAY_OF_MAPS, HASH_OF_MAPS, PROG_ARRAY, REUSEPORT_SOCKARRAY};
 
 const ENOENT: i32 = 2;
 const ENOSPC: i32 = 28;
@@ -32,17 +25,6 @@ pub struct Layout {
     pub map_type: u32,
     pub key_size: u32,
     pub value_size: u32,
-}
-
-/// Same set as bpftool's map_is_per_cpu(); other types get one value.
-pub fn is_percpu(map_type: u32) -> bool {
-    matches!(
-        map_type,
-        BPF_MAP_TYPE_PERCPU_HASH
-            | BPF_MAP_TYPE_PERCPU_ARRAY
-            | BPF_MAP_TYPE_LRU_PERCPU_HASH
-            | BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE
-    )
 }
 
 /// One entry of a non-per-CPU map as `map dump` / `map lookup` print it.
@@ -136,11 +118,11 @@ pub fn write_lookup_not_found(w: &mut dyn Write, key: &[u8]) -> io::Result<()> {
 /// None when bpftool stays silent (empty prog-array / map-in-map slots).
 /// Such entries never count towards "Found N elements".
 pub fn lookup_error_text(map_type: u32, errno: i32) -> Option<ErrorText> {
-    let slot_map = matches!(map_type, BPF_MAP_TYPE_PROG_ARRAY | BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS);
+    let slot_map = matches!(map_type, PROG_ARRAY | ARRAY_OF_MAPS | HASH_OF_MAPS);
     match errno {
         ENOENT if slot_map => None,
         ENOENT => Some(ErrorText::Static("<no entry>")),
-        ENOSPC if map_type == BPF_MAP_TYPE_REUSEPORT_SOCKARRAY => Some(ErrorText::Static("<cannot read>")),
+        ENOSPC if map_type == REUSEPORT_SOCKARRAY => Some(ErrorText::Static("<cannot read>")),
         _ => Some(strerror(errno)),
     }
 }
@@ -691,6 +673,7 @@ mod tests {
     //! Goldens captured from the installed bpftool by goldens.sh
     //! (scratch dir) and turned into literals by gen_tests.py.
     use super::*;
+    use crate::kinds::is_percpu;
 
     /// The host the goldens came from had possible CPUs 0-1: per-CPU entries
     /// below carry exactly this many values.
@@ -873,7 +856,7 @@ mod tests {
 
     #[test]
     fn golden_prog_array_empty_slots_are_silent() {
-        let l = Layout { map_type: BPF_MAP_TYPE_PROG_ARRAY, key_size: 4, value_size: 4 };
+        let l = Layout { map_type: PROG_ARRAY, key_size: 4, value_size: 4 };
         let keys: Vec<[u8; 4]> = (0..4u8).map(|i| [i, 0, 0, 0]).collect();
         let slots: Vec<Slot> = keys.iter().map(|k| (&k[..], Err(ENOENT))).collect();
         assert_eq!(dump_with_errors(&l, &slots), "Found 0 elements\n");
@@ -882,7 +865,7 @@ mod tests {
     #[test]
     fn golden_array_of_maps_v7_1_prints_inner_id_as_hex() {
         // Slot 1 holds inner map id 29 (0x1d); slots 0 and 2 are empty.
-        let l = Layout { map_type: BPF_MAP_TYPE_ARRAY_OF_MAPS, key_size: 4, value_size: 4 };
+        let l = Layout { map_type: ARRAY_OF_MAPS, key_size: 4, value_size: 4 };
         let got = dump_with_errors(
             &l,
             &[(&[0, 0, 0, 0], Err(ENOENT)), (&[1, 0, 0, 0], Ok(&[0x1d, 0, 0, 0])), (&[2, 0, 0, 0], Err(ENOENT))],
@@ -930,14 +913,14 @@ mod tests {
         write_lookup_error(&mut out, &l, &[0xab; 16], ENOENT).unwrap();
         assert_eq!(out, b"key: ab ab ab ab ab ab ab ab  ab ab ab ab ab ab ab ab\nvalue: <no entry>\n");
         // reuseport_sockarray ENOSPC has its own text; elsewhere it's strerror.
-        let l = Layout { map_type: BPF_MAP_TYPE_REUSEPORT_SOCKARRAY, key_size: 4, value_size: 4 };
+        let l = Layout { map_type: REUSEPORT_SOCKARRAY, key_size: 4, value_size: 4 };
         let mut out = Vec::new();
         write_lookup_error(&mut out, &l, &[0; 4], ENOSPC).unwrap();
         assert_eq!(out, b"key: 00 00 00 00  value: <cannot read>\n");
         assert_eq!(lookup_error_text(1, ENOSPC).unwrap().as_str(), "No space left on device");
         // Map-in-map ENOENT is skipped, other errors are not.
-        assert!(lookup_error_text(BPF_MAP_TYPE_HASH_OF_MAPS, ENOENT).is_none());
-        assert!(lookup_error_text(BPF_MAP_TYPE_HASH_OF_MAPS, 1).is_some());
+        assert!(lookup_error_text(HASH_OF_MAPS, ENOENT).is_none());
+        assert!(lookup_error_text(HASH_OF_MAPS, 1).is_some());
     }
 
     #[test]
@@ -991,7 +974,7 @@ mod tests {
             assert_eq!(String::from_utf8(out).unwrap(), naive_hex(&bytes), "len {len}");
         }
         // %02d: CPU 100+ widens.
-        let l = Layout { map_type: BPF_MAP_TYPE_PERCPU_ARRAY, key_size: 4, value_size: 1 };
+        let l = Layout { map_type: crate::kinds::PERCPU_ARRAY, key_size: 4, value_size: 1 };
         let vals: Vec<&[u8]> = (0..101).map(|_| &[7u8][..]).collect();
         let mut out = Vec::new();
         write_percpu_entry(&mut out, &l, &[0; 4], &vals).unwrap();

@@ -259,28 +259,6 @@ pub fn stderr_line(line: &str) {
     let _ = e.write_all(line.as_bytes()).and_then(|()| e.write_all(b"\n"));
 }
 
-/// A name from an object or a pin as it is shown to people: control
-/// characters (a newline in a pin name, an escape sequence in an ELF symbol)
-/// are written as `\n`, `\x1b`, … so they cannot break a table row or drive
-/// the terminal. JSON output keeps the real string (serde escapes it).
-pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            // Rust's control characters are all below U+0100 (C0, DEL, C1).
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
 /// The error document for `-j` mode, printed on stdout beside stderr's text.
 #[derive(Serialize)]
 pub struct ErrorView<'a> {

@@ -32,7 +32,7 @@ pub fn write<T: Row>(w: &mut dyn Write, rows: &[T], tty: bool) -> io::Result<()>
 /// and pins, and a newline or escape sequence in one must not break the
 /// table or drive the terminal.
 fn escaped<T: Row>(r: &T) -> Vec<String> {
-    r.cells().into_iter().map(|c| super::escape(&c).into_owned()).collect()
+    r.cells().into_iter().map(|c| crate::text::escape(&c).into_owned()).collect()
 }
 
 /// The bare layout of comfy-table's NOTHING preset (one space of padding on

@@ -151,3 +151,10 @@ fn processed(reported: u32, requested: u32) -> u32 {
 pub fn unsupported(e: &super::SysError) -> bool {
     matches!(e.errno(), Some(libc::EINVAL | libc::ENOTSUP | libc::ENOSYS) | Some(524 /* ENOTSUPP */))
 }
+
+/// `BPFPIN_NO_BATCH=1` (hidden, for tests and comparisons) makes dumps and
+/// bulk writes (the bulk verbs) go one element at a time, as bpftool does.
+/// Read here and nowhere else.
+pub fn disabled() -> bool {
+    std::env::var_os("BPFPIN_NO_BATCH").is_some_and(|v| !v.is_empty() && v != "0")
+}

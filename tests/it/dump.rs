@@ -321,7 +321,7 @@ fn jited_opcodes_are_the_kernel_image_and_mnemonics_match_objdump() {
             let out = bpfpin(&["prog", "dump", "jited", "pinned", p, "--opcodes"]).ok().stdout();
             let funcs = parse_jited(&out);
             // The raw image, fetched independently of the dump code path.
-            let fd = bpfpin::pin::open_any(Path::new(p)).expect("open pin");
+            let fd = bpfpin::pins::open_any(Path::new(p)).expect("open pin");
             let img = bpfpin::sys::prog::prog_image(fd.as_fd(), bpfpin::sys::prog::Image::Jited).expect("jited image");
             assert_eq!(funcs.len(), img.jited_func_lens.len().max(1), "{p}: functions\n{out}");
             let all: Vec<u8> = funcs.iter().flatten().flat_map(|(_, _, b)| b.clone()).collect();
