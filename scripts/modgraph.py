@@ -5,6 +5,10 @@ when the graph has a cycle, naming the modules in it.
 A node is a top-level module of src/ (src/X.rs or src/X/), except under
 src/cmd/, where each object (cmd::prog, cmd::map, ...) is its own node, so a
 command module that starts calling another one's helpers shows up at once.
+The lower layer (LOWER below) knows the kernel, objects, pins and BTF and
+never sees clap, help text or the output writer: a lower module that uses
+one outside the layer fails the check too, as a cycle does.
+
 Edges come from `crate::a::b` paths and `use crate::{...}` lists; unit tests
 (`mod tests`) are left out. Run by scripts/test.sh, so CI fails on a cycle.
 """
@@ -13,6 +17,12 @@ import re
 import sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
+
+
+LOWER = {
+    "bpffs",
+    "clsact", "btf", "error", "guard", "kinds", "objfile", "pins", "resolve", "select", "sys", "text", "txn", "typed",
+}
 
 
 def node_of(parts):
@@ -81,13 +91,24 @@ def main():
                 graph[me].add(target)
     for n in sorted(graph):
         print(f"{n} -> {' '.join(sorted(graph[n])) or '(nothing)'}")
+    bad = False
+    for n in sorted(LOWER & set(graph)):
+        up = sorted(graph[n] - LOWER)
+        if up:
+            print(f"layer: {n} is in the lower layer but uses {' '.join(up)}", file=sys.stderr)
+            bad = True
+    for n in sorted(x for x in graph if x.startswith("cmd::")):
+        peers = sorted(t for t in graph[n] if t.startswith("cmd"))
+        if peers:
+            print(f"layer: command {n} uses {' '.join(peers)}; only the dispatcher (cmd) calls commands", file=sys.stderr)
+            bad = True
     cycles = strongly_connected(graph)
-    if cycles:
+    if cycles or bad:
         for c in cycles:
             print(f"cycle: {' <-> '.join(sorted(c))}", file=sys.stderr)
-        print("modgraph: the module graph has a cycle; move the shared code down a layer", file=sys.stderr)
+        print("modgraph: a cycle or a layer crossed; move the shared code down a layer", file=sys.stderr)
         return 1
-    print(f"modgraph: {len(graph)} modules, no cycle")
+    print(f"modgraph: {len(graph)} modules, no cycle, lower layer ({len(LOWER)} modules) uses nothing above it")
     return 0
 
 

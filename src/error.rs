@@ -172,6 +172,27 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
 
+/// A signal (Ctrl-C, SIGTERM, SIGHUP) asked the command to stop; what it
+/// made has been undone. main exits with 128 + the signal.
+#[derive(Debug)]
+pub struct Interrupted(pub i32);
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "interrupted by signal {}; nothing was left behind", self.0)
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// Verbs the grammar has but this build does not carry out yet.
+pub fn not_yet(verb: &str) -> anyhow::Result<()> {
+    anyhow::bail!(UserError::new(
+        format!("`bpfpin {verb}` is not available in this version of bpfpin"),
+        "use bpftool for this for now; see the README for what bpfpin does today",
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

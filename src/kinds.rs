@@ -6,6 +6,25 @@
 
 use aya_obj::generated::bpf_map_type as mt;
 
+/// The three kinds of objects a pin can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ObjKind {
+    Prog,
+    Map,
+    Link,
+}
+
+impl std::fmt::Display for ObjKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ObjKind::Prog => "program",
+            ObjKind::Map => "map",
+            ObjKind::Link => "link",
+        })
+    }
+}
+
 pub const HASH: u32 = mt::BPF_MAP_TYPE_HASH as u32;
 pub const ARRAY: u32 = mt::BPF_MAP_TYPE_ARRAY as u32;
 pub const PROG_ARRAY: u32 = mt::BPF_MAP_TYPE_PROG_ARRAY as u32;

@@ -5,54 +5,31 @@
 
 pub mod bpffs;
 pub mod btf;
-pub mod bulk;
 pub mod cli;
-pub mod disasm;
-pub mod doctor;
+pub mod clsact;
+pub mod cmd;
 pub mod error;
 pub mod generate;
 pub mod guard;
 pub mod kinds;
-pub mod link;
-pub mod load;
-pub mod map;
-pub mod mapedit;
 pub mod model;
-pub mod net;
 pub mod objfile;
 pub mod output;
-pub mod pin;
 pub mod pins;
-pub mod prog;
 pub mod resolve;
 pub mod select;
 pub mod sys;
-pub mod testrun;
 pub mod text;
-pub mod trace;
 pub mod txn;
 pub mod typed;
 
 use anyhow::Result;
 
-use cli::{Cli, Object};
+use cli::Cli;
 use output::{Mode, Out};
 
 pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
-    let g = &cli.global;
-    match &cli.object {
-        Object::Prog(cmd) => prog::run(g, out, cmd),
-        Object::Map(cmd) => map::run(g, out, cmd),
-        Object::Net(cmd) => net::run(g, out, cmd),
-        Object::Link(cmd) => link::run(g, out, cmd),
-        Object::Ls { dir } => {
-            pins::ensure_mounted(g.nomount)?;
-            pin::ls(out, dir.as_deref())
-        }
-        Object::Completions { shell } => generate::completions(*shell, out.writer()),
-        Object::Doctor => doctor::run(g, out),
-        Object::Generate { out: dir } => generate::write_all(dir),
-    }
+    cmd::run(cli, out)
 }
 
 pub fn output_mode(cli: &Cli) -> Mode {

@@ -5,7 +5,8 @@ use clap::Parser;
 use bpfpin::cli::Cli;
 use bpfpin::error::{self, EXIT_ERROR};
 use bpfpin::guard;
-use bpfpin::output::{self, ErrorView, Out, stderr_line};
+use bpfpin::output::{self, ErrorView, Out};
+use bpfpin::text::stderr_line;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
         let _ = out.flush();
     }
     // Stopped by a signal after undoing its work: the shell's convention.
-    if let Some(i) = e.downcast_ref::<bpfpin::load::Interrupted>() {
+    if let Some(i) = e.downcast_ref::<bpfpin::error::Interrupted>() {
         return ExitCode::from((128 + i.0).clamp(0, 255) as u8);
     }
     ExitCode::from(EXIT_ERROR)

@@ -311,23 +311,7 @@ impl Serialize for PerCpu<'_> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ObjKind {
-    Prog,
-    Map,
-    Link,
-}
-
-impl std::fmt::Display for ObjKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            ObjKind::Prog => "program",
-            ObjKind::Map => "map",
-            ObjKind::Link => "link",
-        })
-    }
-}
+pub use crate::kinds::ObjKind;
 
 #[cfg(test)]
 mod tests {

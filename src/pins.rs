@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::bpffs::{self, Dir, EntryKind, shown};
 use crate::error::UserError;
-use crate::model::ObjKind;
+use crate::kinds::ObjKind;
 use crate::sys;
 
 pub use crate::txn::{check_new, pin_new};
@@ -34,7 +34,7 @@ pub fn ensure_mounted(nomount: bool) -> Result<()> {
         ));
     }
     sys::mount_bpffs(root).with_context(|| format!("mounting bpffs at {BPFFS_ROOT}"))?;
-    crate::output::stderr_line(&format!("bpfpin: mounted bpffs at {BPFFS_ROOT}"));
+    crate::text::stderr_line(&format!("bpfpin: mounted bpffs at {BPFFS_ROOT}"));
     Ok(())
 }
 

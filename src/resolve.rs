@@ -7,7 +7,7 @@ use std::os::fd::{AsFd, OwnedFd};
 use anyhow::{Context, Result, bail};
 
 use crate::error::UserError;
-use crate::model::ObjKind;
+use crate::kinds::ObjKind;
 use crate::pins;
 use crate::select::{LinkSel, MapSel, ProgSel};
 use crate::sys::{self, Kind};

@@ -34,3 +34,12 @@ pub fn spaced_hex(bytes: &[u8]) -> String {
     }
     s
 }
+
+/// One line on stderr. Unlike `eprintln!`, a stderr that cannot be written
+/// (`2>/dev/full`, closed) is ignored instead of panicking: there is nowhere
+/// left to report that failure, and the exit status still tells it.
+pub fn stderr_line(line: &str) {
+    use std::io::Write;
+    let mut e = std::io::stderr().lock();
+    let _ = e.write_all(line.as_bytes()).and_then(|()| e.write_all(b"\n"));
+}

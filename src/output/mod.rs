@@ -86,7 +86,7 @@ impl Out {
     /// stays one document.
     pub fn note(&mut self, line: &str) -> io::Result<()> {
         if self.is_json() {
-            stderr_line(line);
+            crate::text::stderr_line(line);
             Ok(())
         } else {
             writeln!(self.w, "{line}")
@@ -249,14 +249,6 @@ fn write_reindented<W: Write>(w: &mut W, text: &[u8], depth: usize) -> io::Resul
         w.write_all(line)?;
     }
     Ok(())
-}
-
-/// One line on stderr. Unlike `eprintln!`, a stderr that cannot be written
-/// (`2>/dev/full`, closed) is ignored instead of panicking: there is nowhere
-/// left to report that failure, and the exit status still tells it.
-pub fn stderr_line(line: &str) {
-    let mut e = io::stderr().lock();
-    let _ = e.write_all(line.as_bytes()).and_then(|()| e.write_all(b"\n"));
 }
 
 /// The error document for `-j` mode, printed on stdout beside stderr's text.

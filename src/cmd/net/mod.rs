@@ -15,11 +15,6 @@ mod tc;
 mod tcx;
 mod xdp;
 
-/// Remove tc ownership markers whose namespace or device is gone.
-pub fn sweep_tc_markers() {
-    tc::sweep_markers();
-}
-
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
@@ -27,8 +22,8 @@ use anyhow::{Context, Result, bail};
 
 use crate::cli::{Global, NetCmd};
 use crate::error::UserError;
+use crate::kinds::ObjKind;
 use crate::kinds::prog_type_name;
-use crate::model::ObjKind;
 use crate::output::Out;
 use crate::pins::{self, PinIndex};
 use crate::select::{ProgSel, Words};
@@ -331,7 +326,7 @@ fn attach(g: &Global, out: &mut Out, words: &[String], o: &AttachOpts) -> Result
     match hook {
         Hook::Xdp(mode) => xdp::attach(out, &prog, &iface, mode, overwrite, link.as_deref()),
         Hook::Tc(dir) => {
-            tc::sweep_markers();
+            crate::clsact::sweep();
             tc::attach(out, &prog, &iface, dir, o.priority, o.handle)
         }
         Hook::Tcx(dir) => {
@@ -365,7 +360,7 @@ fn detach(g: &Global, out: &mut Out, words: &[String], priority: Option<u16>, ha
     match hook {
         Hook::Xdp(mode) => xdp::detach(out, &iface, mode),
         Hook::Tc(dir) => {
-            tc::sweep_markers();
+            crate::clsact::sweep();
             tc::detach(out, &iface, dir, priority, handle)
         }
         Hook::Tcx(dir) => tcx::detach(out, &iface, dir, prog.as_ref()),

@@ -1,11 +1,15 @@
-//! `bpfpin map ...`: one function per verb, plus MAP selector resolution.
+//! `bpfpin map ...`: show, dump and pin here; the editing verbs in
+//! `edit`, the bulk ones (`update --from`, `delete --all`) in `bulk`.
+
+pub mod bulk;
+pub mod edit;
 
 use std::io::Write;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use anyhow::{Context, Result, bail};
 
-use crate::cli::{Global, MapCmd};
+use crate::cli::Global;
 use crate::error::UserError;
 use crate::kinds::{is_percpu, map_type_name, prog_type_name};
 use crate::model::{DumpEntry, DumpErrorEntry, DumpHeader, HexBytes, LookupError, MapView, ObjKind, PerCpu};
@@ -15,29 +19,6 @@ use crate::pins::{self, PinIndex};
 use crate::select::Words;
 use crate::sys::{self, Kind, bpf_map_info};
 use crate::typed::{Typed, formatted, typed, typed_lines};
-
-pub fn run(g: &Global, out: &mut Out, cmd: &MapCmd) -> Result<()> {
-    match cmd {
-        MapCmd::Show { words } | MapCmd::List { words } => show(g, out, words),
-        MapCmd::Dump { words, hex } => dump(out, words, *hex),
-        MapCmd::Pin { words } => pin_map(g, out, words),
-        MapCmd::Rm(args) => crate::pin::rm(g, out, args, ObjKind::Map),
-        MapCmd::Lookup { words } => crate::mapedit::lookup(g, out, words),
-        MapCmd::Getnext { words } => crate::mapedit::getnext(g, out, words),
-        MapCmd::Update { words, from: Some(file) } => crate::bulk::update_from(g, out, words, file),
-        MapCmd::Update { words, from: None } => crate::mapedit::update(g, out, words, None),
-        MapCmd::Delete { words, all: true } => crate::bulk::delete_all(g, out, words),
-        MapCmd::Delete { words, all: false } => crate::mapedit::delete(g, out, words, false),
-        MapCmd::Create { words } => crate::mapedit::create(g, out, words),
-        MapCmd::Freeze { words } => crate::mapedit::freeze(g, out, words),
-        MapCmd::Watch { words, interval, count, per_cpu } => {
-            crate::mapedit::watch_with(g, out, words, *interval, *count, *per_cpu)
-        }
-        MapCmd::Push { words } | MapCmd::Enqueue { words } => crate::mapedit::push(g, out, words),
-        MapCmd::Pop { words } | MapCmd::Dequeue { words } => crate::mapedit::pop(g, out, words),
-        MapCmd::Peek { words } => crate::mapedit::peek(g, out, words),
-    }
-}
 
 fn take_selector(verb: &'static str, words: &[String]) -> Result<Vec<OwnedFd>> {
     let mut w = Words::new(verb, words);
@@ -77,7 +58,7 @@ impl crate::output::Render for MapView {
     }
 }
 
-fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let pins = g.bpffs.then(PinIndex::build);
     let fds = if words.is_empty() {
         sys::all_ids(Kind::Map)
@@ -97,7 +78,7 @@ fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn pin_map(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+pub fn pin_map(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     pins::ensure_mounted(g.nomount)?;
     let mut w = Words::new("map pin", words);
     let sel = w.take_map()?;
@@ -127,7 +108,7 @@ fn undumpable(map_type: u32) -> Option<(&'static str, &'static str)> {
     })
 }
 
-fn dump(out: &mut Out, words: &[String], hex: bool) -> Result<()> {
+pub fn dump(out: &mut Out, words: &[String], hex: bool) -> Result<()> {
     let fds = take_selector("map dump", words)?;
     // Check every selected map before printing anything, so a refusal never
     // follows a partial dump of the others.

@@ -469,7 +469,7 @@ fn check_prog_owner(t: &Target, obj: &Object) -> Result<()> {
 /// `map update MAP key DATA value VALUE [any|exist|noexist]`.
 pub fn update(_g: &Global, out: &mut Out, words: &[String], from: Option<&Path>) -> Result<()> {
     if from.is_some() {
-        return crate::prog::not_yet("map update --from");
+        return crate::error::not_yet("map update --from");
     }
     let mut w = Words::new("map update", words);
     let t = Target::open(&w.take_map()?)?;
@@ -489,7 +489,7 @@ pub fn update(_g: &Global, out: &mut Out, words: &[String], from: Option<&Path>)
 /// `map delete MAP key DATA`.
 pub fn delete(_g: &Global, out: &mut Out, words: &[String], all: bool) -> Result<()> {
     if all {
-        return crate::prog::not_yet("map delete --all");
+        return crate::error::not_yet("map delete --all");
     }
     let mut w = Words::new("map delete", words);
     let t = Target::open(&w.take_map()?)?;

@@ -25,8 +25,8 @@ use crate::bpffs::{self, EntryKind, shown};
 use crate::cli::{Global, LoadOpts};
 use crate::error::UserError;
 use crate::guard;
+use crate::kinds::ObjKind;
 use crate::kinds::map_type_name;
-use crate::model::ObjKind;
 use crate::objfile::{self, ProgSection};
 use crate::output::Out;
 use crate::pins;
@@ -34,28 +34,15 @@ use crate::select::{MapSel, Words};
 use crate::sys;
 use crate::txn::{Target, Txn};
 
-/// A signal (Ctrl-C, SIGTERM, SIGHUP) asked the command to stop; what it
-/// made has been undone. main exits with 128 + the signal.
-/// How many verifier log lines to show when not asked for all of them.
-const LOG_TAIL: usize = 12;
-
-#[derive(Debug)]
-pub struct Interrupted(pub i32);
-
-impl std::fmt::Display for Interrupted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "interrupted by signal {}; nothing was left behind", self.0)
-    }
-}
-
-impl std::error::Error for Interrupted {}
-
 fn check_signal() -> Result<()> {
     match sys::signal::stop_signal() {
-        Some(sig) => Err(Interrupted(sig).into()),
+        Some(sig) => Err(crate::error::Interrupted(sig).into()),
         None => Ok(()),
     }
 }
+
+/// How many verifier log lines to show when not asked for all of them.
+const LOG_TAIL: usize = 12;
 
 #[allow(clippy::too_many_arguments)]
 pub fn load(

@@ -58,7 +58,7 @@ fn tracefs(nomount: bool, out: &mut Out) -> Result<PathBuf> {
         out.note(&note)?;
     } else {
         // Keep stdout for the log itself.
-        crate::output::stderr_line(&note);
+        crate::text::stderr_line(&note);
     }
     Ok(target.to_path_buf())
 }

@@ -1,46 +1,23 @@
-//! `bpfpin prog ...`: one function per verb, plus PROG selector resolution.
+//! `bpfpin prog ...`: show and pin here; load, dump, run and the
+//! trace verbs in their own files.
+
+pub mod dump;
+pub mod load;
+pub mod run;
+pub mod trace;
 
 use std::os::fd::{AsFd, BorrowedFd};
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
-use crate::cli::{Global, ProgCmd};
-use crate::error::UserError;
+use crate::cli::Global;
 use crate::kinds::prog_type_name;
 use crate::model::{ObjKind, ProgView};
 use crate::output::Out;
 use crate::pins::{self, PinIndex};
 use crate::select::Words;
 use crate::sys::{self, Kind};
-
-pub fn run(g: &Global, out: &mut Out, cmd: &ProgCmd) -> Result<()> {
-    match cmd {
-        ProgCmd::Show { words } | ProgCmd::List { words } => show(g, out, words),
-        ProgCmd::Load { obj, path, prog, opts, words } => {
-            crate::load::load(g, out, obj, path, prog.as_deref(), opts, words, false)
-        }
-        ProgCmd::Loadall { obj, dir, opts, words } => crate::load::load(g, out, obj, dir, None, opts, words, true),
-        ProgCmd::Pin { words } => pin_prog(g, out, words),
-        ProgCmd::Rm(args) => crate::pin::rm(g, out, args, ObjKind::Prog),
-        ProgCmd::Dump { words, opcodes, linum, visual } => {
-            crate::disasm::dump(g, out, words, *opcodes, *linum, *visual)
-        }
-        ProgCmd::Attach { words } => crate::net::prog_attach(g, out, words),
-        ProgCmd::Detach { words } => crate::net::prog_detach(g, out, words),
-        ProgCmd::Tracelog => crate::trace::tracelog(g, out),
-        ProgCmd::Run { words } => crate::testrun::run(g, out, words),
-        ProgCmd::Stats { duration } => crate::trace::stats(g, out, *duration),
-    }
-}
-
-/// Verbs the grammar has but this build does not carry out yet.
-pub fn not_yet(verb: &str) -> Result<()> {
-    bail!(UserError::new(
-        format!("`bpfpin {verb}` is not available in this version of bpfpin"),
-        "use bpftool for this for now; see the README for what bpfpin does today",
-    ))
-}
 
 pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
     let i = sys::prog_info(fd).context("reading program info")?;
@@ -69,7 +46,7 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
     })
 }
 
-fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let pins = g.bpffs.then(PinIndex::build);
     let fds = if words.is_empty() {
         sys::all_ids(Kind::Prog)
@@ -99,7 +76,7 @@ impl crate::output::Render for ProgView {
     }
 }
 
-fn pin_prog(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+pub fn pin_prog(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     pins::ensure_mounted(g.nomount)?;
     let mut w = Words::new("prog pin", words);
     let sel = w.take_prog()?;

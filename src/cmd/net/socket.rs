@@ -211,7 +211,7 @@ pub(crate) fn run(out: &mut Out, prog: &Prog, iface: &Iface, duration: Option<f6
     };
     let head = format!("{} filtering packets on {} (ifindex {}) {until}", prog.desc(), iface.name, iface.ifindex);
     if json {
-        crate::output::stderr_line(&head);
+        crate::text::stderr_line(&head);
     } else {
         writeln!(out.writer(), "{head}")?;
         if maps.is_empty() {

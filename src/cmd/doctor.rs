@@ -157,7 +157,7 @@ pub fn run(g: &Global, out: &mut Out) -> Result<()> {
     // Housekeeping first: what bpfpin commands that died left behind
     // (staging directories, tc ownership markers of vanished devices).
     crate::txn::sweep();
-    crate::net::sweep_tc_markers();
+    crate::clsact::sweep();
     let rows = checks(&Facts::gather(g.nomount));
     out.list(&rows)?;
     // The error goes to stderr after the table: flush so the table comes first.

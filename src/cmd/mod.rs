@@ -1,0 +1,76 @@
+//! The dispatcher: `bpfpin OBJECT VERB` to the function that carries it
+//! out, one module per object below. It is the only module that imports
+//! commands; commands import the lower layer (kernel, pins, BTF), `output`
+//! and `model`, never each other (scripts/modgraph.py checks).
+
+pub mod doctor;
+pub mod link;
+pub mod map;
+pub mod net;
+pub mod pin;
+pub mod prog;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Global, MapCmd, Object, ProgCmd};
+use crate::kinds::ObjKind;
+use crate::output::Out;
+use crate::pins;
+
+pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
+    let g = &cli.global;
+    match &cli.object {
+        Object::Prog(cmd) => prog(g, out, cmd),
+        Object::Map(cmd) => map(g, out, cmd),
+        Object::Net(cmd) => net::run(g, out, cmd),
+        Object::Link(cmd) => link::run(g, out, cmd),
+        Object::Ls { dir } => {
+            pins::ensure_mounted(g.nomount)?;
+            pin::ls(out, dir.as_deref())
+        }
+        Object::Completions { shell } => crate::generate::completions(*shell, out.writer()),
+        Object::Doctor => doctor::run(g, out),
+        Object::Generate { out: dir } => crate::generate::write_all(dir),
+    }
+}
+
+fn prog(g: &Global, out: &mut Out, cmd: &ProgCmd) -> Result<()> {
+    match cmd {
+        ProgCmd::Show { words } | ProgCmd::List { words } => prog::show(g, out, words),
+        ProgCmd::Load { obj, path, prog, opts, words } => {
+            prog::load::load(g, out, obj, path, prog.as_deref(), opts, words, false)
+        }
+        ProgCmd::Loadall { obj, dir, opts, words } => prog::load::load(g, out, obj, dir, None, opts, words, true),
+        ProgCmd::Pin { words } => prog::pin_prog(g, out, words),
+        ProgCmd::Rm(args) => pin::rm(g, out, args, ObjKind::Prog),
+        ProgCmd::Dump { words, opcodes, linum, visual } => prog::dump::dump(g, out, words, *opcodes, *linum, *visual),
+        ProgCmd::Attach { words } => net::prog_attach(g, out, words),
+        ProgCmd::Detach { words } => net::prog_detach(g, out, words),
+        ProgCmd::Tracelog => prog::trace::tracelog(g, out),
+        ProgCmd::Run { words } => prog::run::run(g, out, words),
+        ProgCmd::Stats { duration } => prog::trace::stats(g, out, *duration),
+    }
+}
+
+fn map(g: &Global, out: &mut Out, cmd: &MapCmd) -> Result<()> {
+    match cmd {
+        MapCmd::Show { words } | MapCmd::List { words } => map::show(g, out, words),
+        MapCmd::Dump { words, hex } => map::dump(out, words, *hex),
+        MapCmd::Pin { words } => map::pin_map(g, out, words),
+        MapCmd::Rm(args) => pin::rm(g, out, args, ObjKind::Map),
+        MapCmd::Lookup { words } => map::edit::lookup(g, out, words),
+        MapCmd::Getnext { words } => map::edit::getnext(g, out, words),
+        MapCmd::Update { words, from: Some(file) } => map::bulk::update_from(g, out, words, file),
+        MapCmd::Update { words, from: None } => map::edit::update(g, out, words, None),
+        MapCmd::Delete { words, all: true } => map::bulk::delete_all(g, out, words),
+        MapCmd::Delete { words, all: false } => map::edit::delete(g, out, words, false),
+        MapCmd::Create { words } => map::edit::create(g, out, words),
+        MapCmd::Freeze { words } => map::edit::freeze(g, out, words),
+        MapCmd::Watch { words, interval, count, per_cpu } => {
+            map::edit::watch_with(g, out, words, *interval, *count, *per_cpu)
+        }
+        MapCmd::Push { words } | MapCmd::Enqueue { words } => map::edit::push(g, out, words),
+        MapCmd::Pop { words } | MapCmd::Dequeue { words } => map::edit::pop(g, out, words),
+        MapCmd::Peek { words } => map::edit::peek(g, out, words),
+    }
+}
