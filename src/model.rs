@@ -228,24 +228,10 @@ pub struct Pinned {
 /// Bytes as bpftool's JSON array of "0x.." strings, without a per-byte allocation.
 pub struct HexBytes<'a>(pub &'a [u8]);
 
-const fn hex_table() -> [[u8; 4]; 256] {
-    let digits = b"0123456789abcdef";
-    let mut t = [[0u8; 4]; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = [b'0', b'x', digits[i >> 4], digits[i & 15]];
-        i += 1;
-    }
-    t
-}
-
-static HEX: [[u8; 4]; 256] = hex_table();
-
 impl Serialize for HexBytes<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for b in self.0 {
-            let txt = std::str::from_utf8(&HEX[*b as usize]).unwrap_or("0x??");
+        for txt in crate::output::hexfmt::json_bytes(self.0) {
             seq.serialize_element(txt)?;
         }
         seq.end()

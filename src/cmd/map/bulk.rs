@@ -610,7 +610,7 @@ impl<'fd> Writer<'fd> {
     /// The error for entry `n`, whose key is `key`: which entry and key
     /// failed, and exactly how many entries are already in the map.
     fn failed(&self, e: SysError, n: u64, key: &[u8]) -> anyhow::Error {
-        let keyhex = key.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ");
+        let keyhex = crate::text::spaced_hex(key);
         let of = self.total.map(|t| format!(" of {t}")).unwrap_or_default();
         let what = format!(
             "writing entry {n} (counting from 0, key {keyhex}) failed after {}{of} entries were written",

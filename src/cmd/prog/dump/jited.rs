@@ -123,7 +123,7 @@ fn native(code: &[u8]) -> Option<Vec<NativeInsn>> {
 fn raw_lines(w: &mut dyn Write, code: &[u8]) -> io::Result<()> {
     writeln!(w, "; native disassembly is only available on x86-64; raw opcodes follow")?;
     for (k, chunk) in code.chunks(16).enumerate() {
-        writeln!(w, "{:4x}:\t{}", k * 16, super::hex_bytes(chunk))?;
+        writeln!(w, "{:4x}:\t{}", k * 16, crate::text::spaced_hex(chunk))?;
     }
     Ok(())
 }

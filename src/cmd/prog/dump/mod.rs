@@ -72,11 +72,6 @@ impl Prog {
     }
 }
 
-/// Bytes as bpftool's fprint_hex prints them: `b7 03 00 00`.
-pub fn hex_bytes(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(" ")
-}
-
 /// bpftool's btf_dump_linfo_plain: `; source` (plus `[file:.. line_num:.. line_col:..]`).
 fn linfo_plain(w: &mut dyn Write, btf: &Btf, l: &LineInfo, linum: bool) -> io::Result<()> {
     let Some(line) = btf.string_at(l.line_off) else { return Ok(()) };

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Value, json};
 
 use super::insn::{self, Insn, Names, PSEUDO_CALL};
-use super::{Prog, Resolver, hex_bytes, linfo_json, linfo_plain};
+use super::{Prog, Resolver, linfo_json, linfo_plain};
 use crate::sys::prog::LineInfo;
 
 /// Call and immediate names as bpftool's `dump_data` gives them.
@@ -113,10 +113,10 @@ pub fn plain(w: &mut dyn Write, p: &Prog, r: &Resolver, opcodes: bool, linum: bo
             let at = i * 8;
             let end = if s.wide { at + 16 } else { at + 8 };
             let raw = &p.image.bytes[at..end.min(p.image.bytes.len())];
-            let mut line = format!("       {}", hex_bytes(&raw[..raw.len().min(8)]));
+            let mut line = format!("       {}", crate::text::spaced_hex(&raw[..raw.len().min(8)]));
             if raw.len() > 8 {
                 line.push(' ');
-                line.push_str(&hex_bytes(&raw[8..]));
+                line.push_str(&crate::text::spaced_hex(&raw[8..]));
             }
             writeln!(w, "{line}")?;
         }
