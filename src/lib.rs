@@ -7,6 +7,7 @@ pub mod bpffs;
 pub mod btf;
 pub mod bulk;
 pub mod cli;
+pub mod complete;
 pub mod disasm;
 pub mod doctor;
 pub mod error;
@@ -46,6 +47,7 @@ pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
         Object::Completions { shell } => generate::completions(*shell, out.writer()),
         Object::Doctor => doctor::run(g, out),
         Object::Generate { out: dir } => generate::write_all(dir),
+        Object::Complete { shell, cword, words } => complete::run(out, shell, *cword, words),
     }
 }
 
