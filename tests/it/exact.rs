@@ -189,7 +189,7 @@ fn large_jited_offsets_match_objdump() {
         let pin = dir.join(name);
         let out = bpfpin(&["prog", "dump", "jited", "pinned", &pin, "--opcodes"]).ok().stdout();
         let funcs = jited_listing(&out);
-        let fd = bpfpin::sys::bpf_obj_get(Path::new(&pin)).expect("open pin");
+        let fd = bpfpin::pin::open_any(Path::new(&pin)).expect("open pin");
         let img = bpfpin::sys::prog::prog_image(fd.as_fd(), bpfpin::sys::prog::Image::Jited).expect("jited image");
         assert_eq!(funcs.len(), img.jited_func_lens.len().max(1), "{name}: functions");
         let all: Vec<u8> = funcs.iter().flatten().flat_map(|(_, b)| b.clone()).collect();
@@ -281,7 +281,7 @@ fn loaded_at_matches_bpftool_at_every_sub_second_offset() {
     let offset_frac = (rn - bn).rem_euclid(1_000_000_000) as f64 / 1e9;
     let mut straddling = 0;
     for pin in &pins {
-        let fd = bpfpin::sys::bpf_obj_get(Path::new(pin)).expect("open pin");
+        let fd = bpfpin::pin::open_any(Path::new(pin)).expect("open pin");
         let t = bpfpin::sys::prog_info(fd.as_fd()).expect("prog info").info.load_time;
         let whole = rs - bs + (t / 1_000_000_000) as i64;
         let exact = rs - bs + ((rn - bn) + t as i64).div_euclid(1_000_000_000);
@@ -391,7 +391,7 @@ fn map_show_matches_bpftool_for_every_map_type() {
     let mut kernel_owned = Vec::new();
     for e in fs::read_dir(&maps).expect("owners maps").flatten() {
         let pin = e.path().display().to_string();
-        let fd = bpfpin::sys::bpf_obj_get(&e.path()).expect("open map");
+        let fd = bpfpin::pin::open_any(&e.path()).expect("open map");
         let fdinfo_owner = bpfpin::sys::fdinfo(fd.as_fd()).iter().any(|(k, _)| k == "owner_prog_type");
         let g = assert_map_show_same(&pin);
         let kind = g["type"].as_str().expect("type").to_string();
