@@ -788,6 +788,12 @@ mod tests {
             "net attach tcx_egress id 5 dev eth0",
             "net attach socket id 5 dev eth0 --duration 1",
             "net detach xdp dev eth0",
+            "net attach xdp id 5 dev eth0 --overwrite",
+            "net attach tcx_ingress id 5 dev eth0 prepend",
+            "net attach tcx-ingress id 5 dev eth0 --prepend",
+            "net attach tc-ingress id 5 dev eth0 priority 3 handle 0x2",
+            "net detach tc-egress dev eth0 priority 3",
+            "prog dump xlated id 5 opcodes linum visual",
             "link show",
             "link list id 4",
             "link pin id 4 /sys/fs/bpf/l",
@@ -819,6 +825,27 @@ mod tests {
         assert!(matches!(parses("l s").object, Object::Link(LinkCmd::Show { .. })));
         assert!(matches!(parses("li s").object, Object::Link(LinkCmd::Show { .. })));
         assert!(matches!(parses("prog loada x.o /sys/fs/bpf/d").object, Object::Prog(ProgCmd::Loadall { .. })));
+    }
+
+    /// Global flags are listed once, at the top, yet taken after the verb
+    /// (bpftool's `bpftool map show -j`).
+    #[test]
+    fn global_flags_after_the_verb() {
+        let c = parses("map show -j");
+        assert!(c.global.json() && !c.global.pretty);
+        let c = parses("net show dev eth0 --netns blue -f -d -n -p");
+        assert!(c.global.pretty && c.global.bpffs && c.global.debug && c.global.nomount);
+        assert_eq!(c.global.netns.as_deref(), Some("blue"));
+        let mut cmd = Cli::command();
+        cmd.build();
+        let map = cmd.find_subcommand("map").unwrap();
+        let show = map.find_subcommand("show").unwrap();
+        for c in [map, show] {
+            let a = c.get_arguments().find(|a| a.get_id() == "json").expect("json reaches the verb");
+            assert!(a.is_hide_set(), "{} shows --json again", c.get_name());
+        }
+        let top = cmd.get_arguments().find(|a| a.get_id() == "json").unwrap();
+        assert!(!top.is_hide_set());
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod dump;
 mod errors;
 mod exact;
 mod generated;
+mod grammar;
 mod map;
 mod mapedit;
 mod net;
