@@ -24,7 +24,7 @@ pub const EXAMPLES_HEADING: &str = "Examples:";
 
 const PROG_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nA bare FILE means `pinned FILE`. `name` and `tag` may match several programs.";
 const MAP_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nA bare FILE means `pinned FILE`. `name` may match several maps.";
-const MAP_EDIT_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nDATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)\nVALUE := { DATA | MAP | PROG }   (per-CPU maps: one VALUE for every CPU, or `value DATA` repeated once per CPU)\nUPDATE_FLAGS := { any | exist | noexist }   (push ... exist overwrites the oldest element of a full queue/stack)\nA bloom filter is tested with `peek MAP value VALUE`.";
+const MAP_EDIT_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nDATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)\nVALUE := { DATA | MAP | PROG }   (per-CPU maps: one VALUE for every CPU, or `value DATA` repeated once per CPU)\nUPDATE_FLAGS := { any | exist | noexist }   (or --any, --exist, --noexist; push ... exist overwrites the oldest element of a full queue/stack)\nA bloom filter is tested with `peek MAP value VALUE`.";
 const LINK_HELP: &str = "LINK := { id LINK_ID | pinned FILE | FILE }\nA bare FILE means `pinned FILE`.";
 const LOAD_HELP: &str = "Every bpftool keyword has a --flag twin: `type T` = --type T, `pinmaps DIR` = --pin-maps DIR,\n`map name NAME MAP` = --map NAME=MAP. `map idx N MAP` is the keyword form only.\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }";
 const PROG_ATTACH_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nATTACH_TYPE := { sk_msg_verdict | sk_skb_verdict | sk_skb_stream_verdict | sk_skb_stream_parser | flow_dissector }\n(flow_dissector attaches to the current network namespace and takes no MAP)";
@@ -451,7 +451,7 @@ pub enum MapCmd {
     /// Write one entry, or many with --from
     #[command(
         alias = "u",
-        override_usage = "bpfpin map update MAP key DATA value VALUE [any | noexist | exist]\n       bpfpin map update MAP --from FILE",
+        override_usage = "bpfpin map update MAP key DATA value VALUE [any | noexist | exist]\n       bpfpin map update MAP [any | noexist | exist] --from FILE",
         after_help = MAP_EDIT_HELP,
         after_long_help = long(MAP_EDIT_HELP, "  bpfpin map update pinned /sys/fs/bpf/m/counts key 1 0 0 0 value 0 0 0 0 0 0 0 0\n  bpfpin map update pinned /sys/fs/bpf/m/counts key hex 01 00 00 00 value 0 0 0 0 0 0 0 0 noexist\n  bpfpin map update pinned /sys/fs/bpf/m/stats key json 2 value json '{\"packets\": 0, \"bytes\": 0}'\n  bpfpin map update pinned /sys/fs/bpf/sock/tail_map key 0 0 0 0 value pinned /sys/fs/bpf/sock/tail_prog\n  bpfpin -j map dump id 42 > saved.json && bpfpin map update id 42 --from saved.json"),
     )]
@@ -461,6 +461,15 @@ pub enum MapCmd {
         /// A `-j map dump` output or JSON lines to write in batches (`-` for stdin)
         #[arg(long, value_name = "FILE")]
         from: Option<PathBuf>,
+        /// Add or overwrite, the default (bpftool's `any`)
+        #[arg(long, conflicts_with_all = ["noexist", "exist"])]
+        any: bool,
+        /// Only add: fail if the key exists (bpftool's `noexist`)
+        #[arg(long, conflicts_with = "exist")]
+        noexist: bool,
+        /// Only overwrite: fail if the key is missing (bpftool's `exist`)
+        #[arg(long)]
+        exist: bool,
     },
     /// Delete one key, or every key with --all
     #[command(
@@ -544,6 +553,9 @@ pub enum MapCmd {
     Push {
         #[arg(value_name = "MAP value VALUE", required = true, num_args = 1.., allow_negative_numbers = true, hide = true)]
         words: Vec<String>,
+        /// A full queue or stack drops its oldest value (bpftool's `exist`)
+        #[arg(long)]
+        exist: bool,
     },
     /// Same as push
     #[command(
@@ -555,6 +567,9 @@ pub enum MapCmd {
     Enqueue {
         #[arg(value_name = "MAP value VALUE", required = true, num_args = 1.., allow_negative_numbers = true, hide = true)]
         words: Vec<String>,
+        /// A full queue or stack drops its oldest value (bpftool's `exist`)
+        #[arg(long)]
+        exist: bool,
     },
     /// Pop a value from a queue or stack
     #[command(
@@ -759,6 +774,8 @@ mod tests {
             "map getnext id 3",
             "map getnext id 3 key hex 01 00 00 00",
             "map update id 3 key 1 0 0 0 value 2 0 0 0 0 0 0 0 noexist",
+            "map update id 3 key 1 0 0 0 value 2 0 0 0 0 0 0 0 --noexist",
+            "map push id 3 value 1 0 0 0 --exist",
             "map update id 3 key json 5 value json {\"packets\":0}",
             "map update pinned /sys/fs/bpf/m --from dump.json",
             "map delete id 3 key 0x01 0 0 0",

@@ -26,8 +26,14 @@ pub fn run(g: &Global, out: &mut Out, cmd: &MapCmd) -> Result<()> {
         MapCmd::Rm(args) => pin::rm(g, out, args, ObjKind::Map),
         MapCmd::Lookup { words } => crate::mapedit::lookup(g, out, words),
         MapCmd::Getnext { words } => crate::mapedit::getnext(g, out, words),
-        MapCmd::Update { words, from: Some(file) } => crate::bulk::update_from(g, out, words, file),
-        MapCmd::Update { words, from: None } => crate::mapedit::update(g, out, words, None),
+        MapCmd::Update { words, from, any, noexist, exist } => {
+            let flag = [(*any, "any"), (*noexist, "noexist"), (*exist, "exist")].into_iter().find(|f| f.0);
+            let words = &with_word(words, flag.map(|f| f.1));
+            match from {
+                Some(file) => crate::bulk::update_from(g, out, words, file),
+                None => crate::mapedit::update(g, out, words, None),
+            }
+        }
         MapCmd::Delete { words, all: true } => crate::bulk::delete_all(g, out, words),
         MapCmd::Delete { words, all: false } => crate::mapedit::delete(g, out, words, false),
         MapCmd::Create { words } => crate::mapedit::create(g, out, words),
@@ -35,10 +41,20 @@ pub fn run(g: &Global, out: &mut Out, cmd: &MapCmd) -> Result<()> {
         MapCmd::Watch { words, interval, count, per_cpu } => {
             crate::mapedit::watch_with(g, out, words, *interval, *count, *per_cpu)
         }
-        MapCmd::Push { words } | MapCmd::Enqueue { words } => crate::mapedit::push(g, out, words),
+        MapCmd::Push { words, exist } | MapCmd::Enqueue { words, exist } => {
+            crate::mapedit::push(g, out, &with_word(words, exist.then_some("exist")))
+        }
         MapCmd::Pop { words } | MapCmd::Dequeue { words } => crate::mapedit::pop(g, out, words),
         MapCmd::Peek { words } => crate::mapedit::peek(g, out, words),
     }
+}
+
+/// A --flag read as its bpftool word at the end of the command (`--noexist`
+/// is `noexist`), so the words' parser stays the one place that knows them.
+fn with_word(words: &[String], flag: Option<&str>) -> Vec<String> {
+    let mut v = words.to_vec();
+    v.extend(flag.map(str::to_string));
+    v
 }
 
 /// Every map the selector names; an error when it names none.

@@ -97,3 +97,32 @@ fn debug_prints_the_chain_of_causes() {
     let plain = bpfpin(&["prog", "load", "/nonexistent/x.o", "/sys/fs/bpf/x"]);
     assert!(!plain.stderr().contains("debug: "), "{}", plain.stderr());
 }
+
+#[test]
+fn update_flags_as_words_and_flags() {
+    require_root!();
+    let dir = BpffsDir::new();
+    let m = dir.join("m");
+    bpfpin(&["map", "create", &m, "type", "hash", "key", "4", "value", "4", "entries", "4", "name", "gr_m"]).ok();
+    let upd = |extra: &[&str]| {
+        let mut a = vec!["map", "update", "pinned", m.as_str(), "key", "1", "0", "0", "0", "value", "2", "0", "0", "0"];
+        a.extend_from_slice(extra);
+        bpfpin(&a)
+    };
+    upd(&["--exist"]).err("");
+    upd(&["--noexist"]).ok();
+    upd(&["noexist"]).err("already exists");
+    upd(&["--noexist"]).err("already exists");
+    upd(&["--exist"]).ok();
+    upd(&["--any"]).ok();
+    let r = upd(&["--any", "--exist"]);
+    assert_eq!(r.code(), Some(2), "conflicting flags are a usage error");
+
+    let q = dir.join("q");
+    bpfpin(&["map", "create", &q, "type", "queue", "key", "0", "value", "4", "entries", "1", "name", "gr_q"]).ok();
+    bpfpin(&["map", "push", "pinned", &q, "value", "1", "0", "0", "0"]).ok();
+    bpfpin(&["map", "push", "pinned", &q, "value", "2", "0", "0", "0"]).err("");
+    bpfpin(&["map", "enqueue", "pinned", &q, "value", "3", "0", "0", "0", "--exist"]).ok();
+    let v = bpfpin(&["-j", "map", "pop", "pinned", &q]).ok().json();
+    assert_eq!(v["value"][0], "0x03", "{v}");
+}
