@@ -58,7 +58,7 @@ fn pins_ids_and_interfaces_from_the_kernel() {
 
     // After `pinned`: the pins in the directory being typed.
     let pins = complete(&["map", "dump", "pinned", &format!("{}/", d.s())]);
-    assert_eq!(pins, [pin.clone()], "one candidate, the pin itself");
+    assert_eq!(pins, std::slice::from_ref(&pin), "one candidate, the pin itself");
     let dirs = complete(&["map", "dump", "pinned", &d.s()[..d.s().len() - 2]]);
     assert!(dirs.contains(&format!("{}/", d.s())), "the test's directory with a slash: {dirs:?}");
 
@@ -77,5 +77,5 @@ fn pins_ids_and_interfaces_from_the_kernel() {
     assert!(ifaces.iter().any(|c| c == "lo" || c.starts_with("lo (")), "{ifaces:?}");
     let ns = NetNs::new();
     let there = complete(&["--netns", &ns.ns, "net", "attach", "xdp", "id", "1", "dev", "vh"]);
-    assert_eq!(there, [ns.host.clone()], "interfaces of --netns {}", ns.ns);
+    assert_eq!(there, std::slice::from_ref(&ns.host), "interfaces of --netns {}", ns.ns);
 }
