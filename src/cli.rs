@@ -1,6 +1,11 @@
 //! The command line, as clap types only: no file is opened and no syscall is
 //! made here. Objects, verbs and `--flags` are clap's; selectors and DATA are
 //! bpftool's words, kept as `Vec<String>` and read by `select.rs`.
+//!
+//! Each verb's usage line is written as bpftool writes it, in words
+//! (`override_usage`), its grammar fragments follow the options
+//! (`after_help`), and `--help` ends with examples (`after_long_help`), which
+//! the man pages render as their EXAMPLES section (`generate.rs`).
 
 use std::path::PathBuf;
 
@@ -13,13 +18,42 @@ pub const DATA_SPEC: &str =
     "DATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)";
 pub const VALUE_SPEC: &str = "VALUE := { DATA | MAP | PROG }";
 pub const UPDATE_FLAGS_SPEC: &str = "UPDATE_FLAGS := { any | exist | noexist }";
+/// The heading that separates a verb's grammar from its examples in
+/// `after_long_help`; `generate.rs` splits the man page's sections there.
+pub const EXAMPLES_HEADING: &str = "Examples:";
 
 const PROG_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nA bare FILE means `pinned FILE`. `name` and `tag` may match several programs.";
 const MAP_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nA bare FILE means `pinned FILE`. `name` may match several maps.";
-const MAP_EDIT_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nDATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)\nVALUE := { DATA | MAP | PROG }   (per-CPU maps: one VALUE for every CPU, or `value DATA` repeated once per CPU)\nUPDATE_FLAGS := { any | exist | noexist }   (push ... exist overwrites the oldest element of a full queue/stack)\nA bloom filter is tested with `peek MAP value VALUE`.";
+const MAP_EDIT_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nDATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)\nVALUE := { DATA | MAP | PROG }   (per-CPU maps: one VALUE for every CPU, or `value DATA` repeated once per CPU)\nUPDATE_FLAGS := { any | exist | noexist }   (or --any, --exist, --noexist; push ... exist overwrites the oldest element of a full queue/stack)\nA bloom filter is tested with `peek MAP value VALUE`.";
+const LINK_HELP: &str = "LINK := { id LINK_ID | pinned FILE | FILE }\nA bare FILE means `pinned FILE`.";
+const LOAD_HELP: &str = "Every bpftool keyword has a --flag twin: `type T` = --type T, `pinmaps DIR` = --pin-maps DIR,\n`map name NAME MAP` = --map NAME=MAP. `map idx N MAP` is the keyword form only.\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }";
+const PROG_ATTACH_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nATTACH_TYPE := { sk_msg_verdict | sk_skb_verdict | sk_skb_stream_verdict | sk_skb_stream_parser | flow_dissector }\n(flow_dissector attaches to the current network namespace and takes no MAP)";
+const RUN_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nFILE `-` is stdin (data_in, ctx_in) or stdout (data_out, ctx_out).";
+const CREATE_HELP: &str = "TYPE := a bpftool map type (hash, array, percpu_hash, lru_hash, queue, stack, ringbuf, bloom_filter, array_of_maps, ...)\nFLAGS := a number, or names joined by `,` (no_prealloc, rdonly, wronly, mmapable, ...)\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }   (inner_map: the template of a map-in-map)";
+const NET_ATTACH_HELP: &str = "ATTACH_TYPE := { xdp | xdpgeneric | xdpdrv | xdpoffload | tc-ingress | tc-egress | tcx-ingress | tcx-egress | socket }\n               (bpftool's tcx_ingress, tcx_egress spellings too)\nPROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nEvery word option has a --flag twin: overwrite = --overwrite (xdp*), prepend = --prepend (tcx-*),\npriority N = --priority N and handle H = --handle H (tc-*).";
+const NET_DETACH_HELP: &str = "ATTACH_TYPE := { xdp | xdpgeneric | xdpdrv | xdpoffload | tc-ingress | tc-egress | tcx-ingress | tcx-egress }\nPROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }   (tcx hooks hold several programs)\npriority N = --priority N, handle H = --handle H (tc-*): without them, the only bpfpin filter of that direction.";
+const RM_HELP: &str = "Only pins on bpffs are removed; a directory needs -r, a bpffs mount root also --whole-bpffs.";
+
+/// `--help` ends with the grammar and then examples, one command a line.
+fn long(spec: &str, examples: &str) -> String {
+    if spec.is_empty() {
+        format!("{EXAMPLES_HEADING}\n{examples}")
+    } else {
+        format!("{spec}\n\n{EXAMPLES_HEADING}\n{examples}")
+    }
+}
+
+/// The global flags again, hidden, for each object. clap does not propagate a
+/// global arg to a subcommand that already has one with its id, so these
+/// copies (themselves global, so they reach every verb) keep
+/// `bpfpin map show -j` working, as bpftool allows, while `--help` lists the
+/// flags once, at the top. Their values are propagated up to `Cli::global`.
+fn hidden_globals() -> Vec<clap::Arg> {
+    <Global as Args>::augment_args(clap::Command::new("global")).get_arguments().map(|a| a.clone().hide(true)).collect()
+}
 
 /// A u32 written in decimal or 0x hex, as tc prints handles.
-fn number(s: &str) -> Result<u32, String> {
+pub fn number(s: &str) -> Result<u32, String> {
     let parsed = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
         Some(h) => u32::from_str_radix(h, 16),
         None => s.parse(),
@@ -34,8 +68,13 @@ fn number(s: &str) -> Result<u32, String> {
     about = "Load, pin, attach, inspect and remove eBPF programs and maps",
     long_about = "bpfpin loads any compiled BPF object, pins its programs and maps on bpffs, \
 attaches them to network hooks, and lists, dumps, edits and removes what is pinned.",
+    override_usage = "bpfpin [OPTIONS] OBJECT VERB ...\n       bpfpin { prog | map | net | link } help",
+    after_help = "OBJECT := { prog | map | net | link | ls | doctor | completions }\nObjects and verbs take bpftool's unique prefixes (`bpfpin p s` = prog show). The options work before or after the verb\n(`bpfpin map show -j`). Every bpftool keyword form works, and every option also has a --flag form.",
+    after_long_help = long(
+        "OBJECT := { prog | map | net | link | ls | doctor | completions }\nObjects and verbs take bpftool's unique prefixes (`bpfpin p s` = prog show). The options work before or after the verb\n(`bpfpin map show -j`). Every bpftool keyword form works, and every option also has a --flag form.",
+        "  bpfpin prog load samples/xdp_count/xdp_count.bpf.o /sys/fs/bpf/xdp_count pinmaps /sys/fs/bpf/xdp_count_maps\n  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0\n  bpfpin -j map dump pinned /sys/fs/bpf/xdp_count_maps/_bss\n  bpfpin ls\n  bpfpin prog rm /sys/fs/bpf/xdp_count && bpfpin map rm -r /sys/fs/bpf/xdp_count_maps",
+    ),
     infer_subcommands = true,
-    propagate_version = true,
     subcommand_required = true,
     arg_required_else_help = true
 )]
@@ -60,7 +99,7 @@ pub struct Global {
     /// Never mount bpffs or tracefs
     #[arg(short = 'n', long = "nomount", global = true)]
     pub nomount: bool,
-    /// Print debug details (libbpf-style) on stderr
+    /// On an error, also print its whole chain of causes on stderr
     #[arg(short = 'd', long, global = true)]
     pub debug: bool,
     /// Run network verbs in this network namespace (a name under /run/netns or a path); pins are resolved first
@@ -77,28 +116,71 @@ impl Global {
 #[derive(Debug, Subcommand)]
 pub enum Object {
     /// Load, inspect and remove programs
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        args = hidden_globals(),
+        override_usage = "bpfpin prog { show | list | dump | pin | load | loadall | rm | attach | detach | tracelog | run | stats } ...",
+        after_help = PROG_HELP,
+        after_long_help = long(PROG_HELP, "  bpfpin prog show\n  bpfpin prog load x.bpf.o /sys/fs/bpf/x type xdp pinmaps /sys/fs/bpf/x_maps\n  bpfpin prog dump xlated pinned /sys/fs/bpf/x linum\n  bpfpin prog rm /sys/fs/bpf/x"),
+    )]
     Prog(ProgCmd),
     /// Inspect, dump, edit and remove maps
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        args = hidden_globals(),
+        override_usage = "bpfpin map { show | list | dump | lookup | getnext | update | delete | create | pin | freeze | rm | watch | push | enqueue | pop | dequeue | peek } ...",
+        after_help = MAP_EDIT_HELP,
+        after_long_help = long(MAP_EDIT_HELP, "  bpfpin map show\n  bpfpin map dump pinned /sys/fs/bpf/x_maps/counts\n  bpfpin map update pinned /sys/fs/bpf/x_maps/counts key 1 0 0 0 value 0 0 0 0 0 0 0 0 any\n  bpfpin map create /sys/fs/bpf/q type queue key 0 value 4 entries 16 name q"),
+    )]
     Map(MapCmd),
     /// Attach programs to network hooks, and show what is attached
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        args = hidden_globals(),
+        override_usage = "bpfpin net { show | list } [dev NAME]\n       bpfpin net attach ATTACH_TYPE PROG dev NAME [overwrite | prepend | priority N | handle H]\n       bpfpin net detach ATTACH_TYPE [PROG] dev NAME [priority N | handle H]",
+        after_help = NET_ATTACH_HELP,
+        after_long_help = long(NET_ATTACH_HELP, "  bpfpin net show\n  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0 overwrite\n  bpfpin net attach tc-ingress pinned /sys/fs/bpf/tc/tc_count_ingress dev eth0 priority 10\n  bpfpin net detach xdp dev eth0"),
+    )]
     Net(NetCmd),
     /// Show, pin and detach bpf_links
-    #[command(subcommand, alias = "l")]
+    #[command(
+        subcommand,
+        alias = "l",
+        args = hidden_globals(),
+        override_usage = "bpfpin link { show | list } [LINK]\n       bpfpin link pin LINK FILE\n       bpfpin link detach LINK",
+        after_help = LINK_HELP,
+        after_long_help = long(LINK_HELP, "  bpfpin link show\n  bpfpin link pin id 4 /sys/fs/bpf/xdp_link\n  bpfpin link detach pinned /sys/fs/bpf/xdp_link"),
+    )]
     Link(LinkCmd),
     /// List every pinned entry under DIR (default /sys/fs/bpf): kind, id, name, type
+    #[command(
+        args = hidden_globals(),
+        override_usage = "bpfpin ls [DIR]",
+        after_long_help = long("", "  bpfpin ls\n  bpfpin ls /sys/fs/bpf/xdp_count_maps\n  bpfpin -j ls /sys/fs/bpf"),
+    )]
     Ls {
         /// Directory on bpffs
         dir: Option<PathBuf>,
     },
-    /// Print a shell completion script
+    /// Print a shell completion script (its candidates come from the running kernel)
+    #[command(
+        args = hidden_globals(),
+        override_usage = "bpfpin completions { bash | zsh | fish | elvish | powershell }",
+        after_long_help = long(
+            "bash, zsh and fish complete ids (with names), pins, interfaces and grammar words from the running kernel.",
+            "  bpfpin completions bash > /etc/bash_completion.d/bpfpin\n  bpfpin completions zsh > /usr/local/share/zsh/site-functions/_bpfpin\n  bpfpin completions fish > ~/.config/fish/completions/bpfpin.fish",
+        ),
+    )]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
     /// Check this machine for what bpfpin needs, with a fix for each problem
+    #[command(
+        args = hidden_globals(),
+        override_usage = "bpfpin doctor",
+        after_long_help = long("", "  bpfpin doctor\n  bpfpin -j doctor"),
+    )]
     Doctor,
     /// Write completions/ and man/ from the clap definitions
     #[command(hide = true)]
@@ -106,6 +188,17 @@ pub enum Object {
         /// Directory that receives completions/ and man/
         #[arg(long, default_value = ".")]
         out: PathBuf,
+    },
+    /// Completion candidates for the shell scripts: `__complete SHELL CWORD -- WORDS...`
+    #[command(name = "__complete", hide = true)]
+    Complete {
+        /// bash, zsh or fish (how candidates are printed)
+        shell: String,
+        /// Index in WORDS of the word being completed
+        cword: usize,
+        /// The command line so far, split into words, the program's name first
+        #[arg(last = true)]
+        words: Vec<String>,
     },
 }
 
@@ -149,39 +242,67 @@ pub struct RmArgs {
 #[derive(Debug, Subcommand)]
 pub enum ProgCmd {
     /// Show programs: all, or the ones PROG selects
-    #[command(alias = "s", after_help = PROG_HELP)]
+    #[command(
+        alias = "s",
+        override_usage = "bpfpin prog { show | list } [PROG]",
+        after_help = PROG_HELP,
+        after_long_help = long(PROG_HELP, "  bpfpin prog show\n  bpfpin prog show name xdp_count\n  bpfpin -f prog show id 42          # with pinned paths\n  bpfpin -j prog show pinned /sys/fs/bpf/xdp_count"),
+    )]
     Show {
-        #[arg(value_name = "PROG")]
+        #[arg(value_name = "PROG", hide = true)]
         words: Vec<String>,
     },
     /// Same as show
-    #[command(alias = "l", after_help = PROG_HELP)]
+    #[command(
+        alias = "l",
+        override_usage = "bpfpin prog { show | list } [PROG]",
+        after_help = PROG_HELP,
+        after_long_help = long(PROG_HELP, "  bpfpin prog list\n  bpfpin prog list tag 0123456789abcdef"),
+    )]
     List {
-        #[arg(value_name = "PROG")]
+        #[arg(value_name = "PROG", hide = true)]
         words: Vec<String>,
     },
     /// Dump a program's instructions: `xlated PROG` or `jited PROG`
-    #[command(alias = "d", after_help = PROG_HELP)]
+    #[command(
+        alias = "d",
+        override_usage = "bpfpin prog dump xlated PROG [opcodes] [linum] [visual]\n       bpfpin prog dump jited PROG [opcodes] [linum]",
+        after_help = PROG_HELP,
+        after_long_help = long(
+            &format!("{PROG_HELP}\nEvery word option has a --flag twin: opcodes = --opcodes, linum = --linum, visual = --visual.\n`visual` prints DOT, so it cannot be combined with -j (as bpftool)."),
+            "  bpfpin prog dump xlated pinned /sys/fs/bpf/xdp_count linum\n  bpfpin prog dump xlated id 42 visual | dot -Tpng > cfg.png\n  bpfpin prog dump jited pinned /sys/fs/bpf/xdp_count --opcodes\n  bpfpin -j prog dump xlated name xdp_count",
+        ),
+    )]
     Dump {
-        #[arg(value_name = "xlated|jited PROG", required = true, num_args = 1..)]
+        #[arg(value_name = "xlated|jited PROG", required = true, num_args = 1.., hide = true)]
         words: Vec<String>,
-        /// Show raw instruction bytes
+        /// Show raw instruction bytes (bpftool's `opcodes`)
         #[arg(long)]
         opcodes: bool,
-        /// Show file:line:col of source lines
+        /// Show file:line:col of source lines (bpftool's `linum`)
         #[arg(long)]
         linum: bool,
-        /// Print the control-flow graph in DOT
+        /// Print the control-flow graph in DOT (bpftool's `visual`; not with -j)
         #[arg(long)]
         visual: bool,
     },
-    /// Pin a program at PATH: `PROG PATH`
-    #[command(alias = "p", after_help = PROG_HELP)]
+    /// Pin a program at FILE
+    #[command(
+        alias = "p",
+        override_usage = "bpfpin prog pin PROG FILE",
+        after_help = PROG_HELP,
+        after_long_help = long(PROG_HELP, "  bpfpin prog pin id 42 /sys/fs/bpf/keep/prog     # missing directories are created\n  bpfpin prog pin name xdp_count /sys/fs/bpf/xdp_count2"),
+    )]
     Pin {
-        #[arg(value_name = "PROG PATH", required = true, num_args = 2..)]
+        #[arg(value_name = "PROG FILE", required = true, num_args = 2.., hide = true)]
         words: Vec<String>,
     },
     /// Load the first (or --prog) program of OBJ and pin it at PATH
+    #[command(
+        override_usage = "bpfpin prog load OBJ PATH [type TYPE] [pinmaps DIR] [map { name NAME | idx N } MAP]...\n                       [--prog NAME] [--reuse-maps | --replace-maps] [--verifier-log]",
+        after_help = LOAD_HELP,
+        after_long_help = long(LOAD_HELP, "  bpfpin prog load samples/xdp_count/xdp_count.bpf.o /sys/fs/bpf/xdp_count\n  bpfpin prog load x.bpf.o /sys/fs/bpf/x type xdp pinmaps /sys/fs/bpf/x_maps\n  bpfpin prog load x.bpf.o /sys/fs/bpf/x --pin-maps /sys/fs/bpf/x_maps --replace-maps\n  bpfpin prog load x.bpf.o /sys/fs/bpf/x map name counters pinned /sys/fs/bpf/old/counters\n  bpfpin prog load two.bpf.o /sys/fs/bpf/second --prog second --verifier-log"),
+    )]
     Load {
         /// Compiled BPF object (ELF)
         obj: PathBuf,
@@ -193,10 +314,15 @@ pub enum ProgCmd {
         #[command(flatten)]
         opts: LoadOpts,
         /// bpftool keyword forms: `type T`, `pinmaps DIR`, `map name NAME MAP`, `map idx N MAP`
-        #[arg(value_name = "KEYWORDS", num_args = 0.., allow_hyphen_values = true)]
+        #[arg(value_name = "KEYWORDS", num_args = 0.., allow_hyphen_values = true, hide = true)]
         words: Vec<String>,
     },
     /// Load every program of OBJ and pin each as DIR/<program name>
+    #[command(
+        override_usage = "bpfpin prog loadall OBJ DIR [type TYPE] [pinmaps DIR] [map { name NAME | idx N } MAP]...\n                          [--reuse-maps | --replace-maps] [--verifier-log]",
+        after_help = LOAD_HELP,
+        after_long_help = long(LOAD_HELP, "  bpfpin prog loadall tests/objects/two_progs.o /sys/fs/bpf/two pinmaps /sys/fs/bpf/two_maps\n  bpfpin prog loadall x.bpf.o /sys/fs/bpf/x --type tc --pin-maps /sys/fs/bpf/x_maps"),
+    )]
     Loadall {
         /// Compiled BPF object (ELF)
         obj: PathBuf,
@@ -205,32 +331,57 @@ pub enum ProgCmd {
         #[command(flatten)]
         opts: LoadOpts,
         /// bpftool keyword forms: `type T`, `pinmaps DIR`, `map name NAME MAP`, `map idx N MAP`
-        #[arg(value_name = "KEYWORDS", num_args = 0.., allow_hyphen_values = true)]
+        #[arg(value_name = "KEYWORDS", num_args = 0.., allow_hyphen_values = true, hide = true)]
         words: Vec<String>,
     },
     /// Remove program pins (only pins on bpffs)
+    #[command(
+        override_usage = "bpfpin prog rm PATH... [-r] [--whole-bpffs]",
+        after_help = RM_HELP,
+        after_long_help = long(RM_HELP, "  bpfpin prog rm /sys/fs/bpf/xdp_count\n  bpfpin prog rm -r /sys/fs/bpf/two"),
+    )]
     Rm(RmArgs),
-    /// Attach PROG to a sockmap/sockhash or flow_dissector: `PROG ATTACH_TYPE [MAP]`
-    #[command(after_help = PROG_HELP)]
+    /// Attach PROG to a sockmap/sockhash or the flow dissector
+    #[command(
+        override_usage = "bpfpin prog attach PROG ATTACH_TYPE [MAP]",
+        after_help = PROG_ATTACH_HELP,
+        after_long_help = long(PROG_ATTACH_HELP, "  bpfpin prog attach pinned /sys/fs/bpf/verdict sk_skb_stream_verdict pinned /sys/fs/bpf/sock_map\n  bpfpin prog attach name dissect flow_dissector"),
+    )]
     Attach {
-        #[arg(value_name = "PROG ATTACH_TYPE MAP", required = true, num_args = 2..)]
+        #[arg(value_name = "PROG ATTACH_TYPE MAP", required = true, num_args = 2.., hide = true)]
         words: Vec<String>,
     },
-    /// Detach PROG from a sockmap/sockhash or flow_dissector: `PROG ATTACH_TYPE [MAP]`
-    #[command(after_help = PROG_HELP)]
+    /// Detach PROG from a sockmap/sockhash or the flow dissector
+    #[command(
+        override_usage = "bpfpin prog detach PROG ATTACH_TYPE [MAP]",
+        after_help = PROG_ATTACH_HELP,
+        after_long_help = long(PROG_ATTACH_HELP, "  bpfpin prog detach pinned /sys/fs/bpf/verdict sk_skb_stream_verdict pinned /sys/fs/bpf/sock_map\n  bpfpin prog detach name dissect flow_dissector"),
+    )]
     Detach {
-        #[arg(value_name = "PROG ATTACH_TYPE MAP", required = true, num_args = 2..)]
+        #[arg(value_name = "PROG ATTACH_TYPE MAP", required = true, num_args = 2.., hide = true)]
         words: Vec<String>,
     },
     /// Stream the kernel trace pipe (bpf_printk output)
+    #[command(
+        override_usage = "bpfpin prog tracelog",
+        after_long_help = long("", "  bpfpin prog tracelog\n  bpfpin -j prog tracelog | head -n 5"),
+    )]
     Tracelog,
-    /// Run PROG once or more with BPF_PROG_TEST_RUN: `PROG data_in FILE [data_out FILE] [ctx_in FILE] [repeat N]`
-    #[command(after_help = PROG_HELP)]
+    /// Run PROG once or more with BPF_PROG_TEST_RUN
+    #[command(
+        override_usage = "bpfpin prog run PROG data_in FILE [data_out FILE [data_size_out L]]\n                      [ctx_in FILE [ctx_out FILE [ctx_size_out M]]] [repeat N]",
+        after_help = RUN_HELP,
+        after_long_help = long(RUN_HELP, "  bpfpin prog run pinned /sys/fs/bpf/xdp_count data_in packet.bin\n  bpfpin prog run id 42 data_in packet.bin data_out - repeat 1000"),
+    )]
     Run {
-        #[arg(value_name = "PROG data_in FILE ...", required = true, num_args = 1..)]
+        #[arg(value_name = "PROG data_in FILE ...", required = true, num_args = 1.., hide = true)]
         words: Vec<String>,
     },
     /// Runs per second and average run time per program, statistics on only meanwhile
+    #[command(
+        override_usage = "bpfpin prog stats [--duration S]",
+        after_long_help = long("", "  bpfpin prog stats\n  bpfpin prog stats --duration 5"),
+    )]
     Stats {
         /// How long to sample, in seconds
         #[arg(long, default_value_t = 1.0)]
@@ -241,80 +392,147 @@ pub enum ProgCmd {
 #[derive(Debug, Subcommand)]
 pub enum MapCmd {
     /// Show maps: all, or the ones MAP selects
-    #[command(alias = "s", after_help = MAP_HELP)]
+    #[command(
+        alias = "s",
+        override_usage = "bpfpin map { show | list } [MAP]",
+        after_help = MAP_HELP,
+        after_long_help = long(MAP_HELP, "  bpfpin map show\n  bpfpin -f map show name counters      # with pinned paths\n  bpfpin -j map show pinned /sys/fs/bpf/xdp_count_maps/_bss"),
+    )]
     Show {
-        #[arg(value_name = "MAP")]
+        #[arg(value_name = "MAP", hide = true)]
         words: Vec<String>,
     },
     /// Same as show
-    #[command(alias = "l", after_help = MAP_HELP)]
+    #[command(
+        alias = "l",
+        override_usage = "bpfpin map { show | list } [MAP]",
+        after_help = MAP_HELP,
+        after_long_help = long(MAP_HELP, "  bpfpin map list\n  bpfpin map list id 42"),
+    )]
     List {
-        #[arg(value_name = "MAP")]
+        #[arg(value_name = "MAP", hide = true)]
         words: Vec<String>,
     },
     /// Dump every entry of MAP
-    #[command(alias = "d", after_help = MAP_HELP)]
+    #[command(
+        alias = "d",
+        override_usage = "bpfpin map dump MAP [--hex]",
+        after_help = MAP_HELP,
+        after_long_help = long(MAP_HELP, "  bpfpin map dump pinned /sys/fs/bpf/xdp_count_maps/_bss\n  bpfpin map dump --hex pinned /sys/fs/bpf/maps/stats     # raw bytes even where the map has BTF\n  bpfpin -j map dump id 42 > counts.json"),
+    )]
     Dump {
-        #[arg(value_name = "MAP", required = true, num_args = 1..)]
+        #[arg(value_name = "MAP", required = true, num_args = 1.., hide = true)]
         words: Vec<String>,
         /// Raw bytes in bpftool's layout, even where the map has BTF
         #[arg(long)]
         hex: bool,
     },
-    /// Look up one key: `MAP key DATA`
-    #[command(alias = "lo", after_help = MAP_EDIT_HELP)]
+    /// Look up one key
+    #[command(
+        alias = "lo",
+        override_usage = "bpfpin map lookup MAP key DATA",
+        after_help = MAP_EDIT_HELP,
+        after_long_help = long(MAP_EDIT_HELP, "  bpfpin map lookup pinned /sys/fs/bpf/m/counts key 1 0 0 0\n  bpfpin map lookup id 42 key hex 01 00 00 00\n  bpfpin -j map lookup name stats key json 2"),
+    )]
     Lookup {
-        #[arg(value_name = "MAP key DATA", required = true, num_args = 1.., allow_negative_numbers = true)]
+        #[arg(value_name = "MAP key DATA", required = true, num_args = 1.., allow_negative_numbers = true, hide = true)]
         words: Vec<String>,
     },
-    /// The key after DATA, or the first key: `MAP [key DATA]`
-    #[command(after_help = MAP_EDIT_HELP)]
+    /// The key after DATA, or the first key
+    #[command(
+        override_usage = "bpfpin map getnext MAP [key DATA]",
+        after_help = MAP_EDIT_HELP,
+        after_long_help = long(MAP_EDIT_HELP, "  bpfpin map getnext pinned /sys/fs/bpf/m/counts\n  bpfpin map getnext pinned /sys/fs/bpf/m/counts key 1 0 0 0"),
+    )]
     Getnext {
-        #[arg(value_name = "MAP [key DATA]", required = true, num_args = 1.., allow_negative_numbers = true)]
+        #[arg(value_name = "MAP [key DATA]", required = true, num_args = 1.., allow_negative_numbers = true, hide = true)]
         words: Vec<String>,
     },
-    /// Write one entry: `MAP key DATA value VALUE [UPDATE_FLAGS]`, or many with --from
-    #[command(alias = "u", after_help = MAP_EDIT_HELP)]
+    /// Write one entry, or many with --from
+    #[command(
+        alias = "u",
+        override_usage = "bpfpin map update MAP key DATA value VALUE [any | noexist | exist]\n       bpfpin map update MAP [any | noexist | exist] --from FILE",
+        after_help = MAP_EDIT_HELP,
+        after_long_help = long(MAP_EDIT_HELP, "  bpfpin map update pinned /sys/fs/bpf/m/counts key 1 0 0 0 value 0 0 0 0 0 0 0 0\n  bpfpin map update pinned /sys/fs/bpf/m/counts key hex 01 00 00 00 value 0 0 0 0 0 0 0 0 noexist\n  bpfpin map update pinned /sys/fs/bpf/m/stats key json 2 value json '{\"packets\": 0, \"bytes\": 0}'\n  bpfpin map update pinned /sys/fs/bpf/sock/tail_map key 0 0 0 0 value pinned /sys/fs/bpf/sock/tail_prog\n  bpfpin -j map dump id 42 > saved.json && bpfpin map update id 42 --from saved.json"),
+    )]
     Update {
-        #[arg(value_name = "MAP key DATA value VALUE [UPDATE_FLAGS]", required = true, num_args = 1.., allow_negative_numbers = true)]
+        #[arg(value_name = "MAP key DATA value VALUE [UPDATE_FLAGS]", required = true, num_args = 1.., allow_negative_numbers = true, hide = true)]
         words: Vec<String>,
         /// A `-j map dump` output or JSON lines to write in batches (`-` for stdin)
         #[arg(long, value_name = "FILE")]
         from: Option<PathBuf>,
+        /// Add or overwrite, the default (bpftool's `any`)
+        #[arg(long, conflicts_with_all = ["noexist", "exist"])]
+        any: bool,
+        /// Only add: fail if the key exists (bpftool's `noexist`)
+        #[arg(long, conflicts_with = "exist")]
+        noexist: bool,
+        /// Only overwrite: fail if the key is missing (bpftool's `exist`)
+        #[arg(long)]
+        exist: bool,
     },
-    /// Delete one key: `MAP key DATA`, or every key with --all
-    #[command(alias = "de", after_help = MAP_EDIT_HELP)]
+    /// Delete one key, or every key with --all
+    #[command(
+        alias = "de",
+        override_usage = "bpfpin map delete MAP key DATA\n       bpfpin map delete MAP --all",
+        after_help = MAP_EDIT_HELP,
+        after_long_help = long(MAP_EDIT_HELP, "  bpfpin map delete pinned /sys/fs/bpf/m/counts key 1 0 0 0\n  bpfpin map delete pinned /sys/fs/bpf/m/counts --all"),
+    )]
     Delete {
-        #[arg(value_name = "MAP key DATA", required = true, num_args = 1.., allow_negative_numbers = true)]
+        #[arg(value_name = "MAP key DATA", required = true, num_args = 1.., allow_negative_numbers = true, hide = true)]
         words: Vec<String>,
         /// Delete every entry
         #[arg(long)]
         all: bool,
     },
-    /// Create a map and pin it: `PATH type T key N value N entries N name NAME [flags F] [inner_map MAP]`
-    #[command(alias = "c")]
+    /// Create a map and pin it at FILE
+    #[command(
+        alias = "c",
+        override_usage = "bpfpin map create FILE type TYPE key KEY_SIZE value VALUE_SIZE entries MAX_ENTRIES name NAME\n                        [flags FLAGS] [inner_map MAP]",
+        after_help = CREATE_HELP,
+        after_long_help = long(CREATE_HELP, "  bpfpin map create /sys/fs/bpf/counts type hash key 4 value 8 entries 1024 name counts\n  bpfpin map create /sys/fs/bpf/q type queue key 0 value 4 entries 16 name q\n  bpfpin map create /sys/fs/bpf/h type hash key 4 value 8 entries 64 name h flags no_prealloc\n  bpfpin map create /sys/fs/bpf/outer type array_of_maps key 4 value 4 entries 8 name outer inner_map pinned /sys/fs/bpf/counts"),
+    )]
     Create {
-        #[arg(value_name = "PATH type T key N value N entries N name NAME", required = true, num_args = 1..)]
+        #[arg(value_name = "FILE type TYPE key N value N entries N name NAME", required = true, num_args = 1.., hide = true)]
         words: Vec<String>,
     },
-    /// Pin a map at PATH: `MAP PATH`
-    #[command(alias = "p", after_help = MAP_HELP)]
+    /// Pin a map at FILE
+    #[command(
+        alias = "p",
+        override_usage = "bpfpin map pin MAP FILE",
+        after_help = MAP_HELP,
+        after_long_help = long(MAP_HELP, "  bpfpin map pin id 42 /sys/fs/bpf/keep/counts     # missing directories are created\n  bpfpin map pin name counters /sys/fs/bpf/counters"),
+    )]
     Pin {
-        #[arg(value_name = "MAP PATH", required = true, num_args = 2..)]
+        #[arg(value_name = "MAP FILE", required = true, num_args = 2.., hide = true)]
         words: Vec<String>,
     },
     /// Make MAP read-only for user space
-    #[command(alias = "f", after_help = MAP_HELP)]
+    #[command(
+        alias = "f",
+        override_usage = "bpfpin map freeze MAP",
+        after_help = MAP_HELP,
+        after_long_help = long(MAP_HELP, "  bpfpin map freeze pinned /sys/fs/bpf/m/config"),
+    )]
     Freeze {
-        #[arg(value_name = "MAP", required = true, num_args = 1..)]
+        #[arg(value_name = "MAP", required = true, num_args = 1.., hide = true)]
         words: Vec<String>,
     },
     /// Remove map pins (only pins on bpffs)
+    #[command(
+        override_usage = "bpfpin map rm PATH... [-r] [--whole-bpffs]",
+        after_help = RM_HELP,
+        after_long_help = long(RM_HELP, "  bpfpin map rm /sys/fs/bpf/counts\n  bpfpin map rm -r /sys/fs/bpf/xdp_count_maps"),
+    )]
     Rm(RmArgs),
     /// Live values and per-second rates
-    #[command(after_help = MAP_HELP)]
+    #[command(
+        override_usage = "bpfpin map watch MAP [--interval S] [--count N] [--per-cpu]",
+        after_help = MAP_HELP,
+        after_long_help = long(MAP_HELP, "  bpfpin map watch pinned /sys/fs/bpf/eth0/xdp_stats_map\n  bpfpin map watch pinned /sys/fs/bpf/eth0/xdp_stats_map --interval 0.5 --per-cpu\n  bpfpin -j map watch id 42 --count 3"),
+    )]
     Watch {
-        #[arg(value_name = "MAP", required = true, num_args = 1..)]
+        #[arg(value_name = "MAP", required = true, num_args = 1.., hide = true)]
         words: Vec<String>,
         /// Seconds between refreshes
         #[arg(long, default_value_t = 1.0)]
@@ -326,89 +544,137 @@ pub enum MapCmd {
         #[arg(long)]
         per_cpu: bool,
     },
-    /// Push a value onto a queue, stack or bloom filter: `MAP value VALUE`
-    #[command(after_help = MAP_EDIT_HELP)]
+    /// Push a value onto a queue, stack or bloom filter
+    #[command(
+        override_usage = "bpfpin map push MAP value VALUE [exist]",
+        after_help = MAP_EDIT_HELP,
+        after_long_help = long(MAP_EDIT_HELP, "  bpfpin map push pinned /sys/fs/bpf/q value 7 0 0 0\n  bpfpin map push pinned /sys/fs/bpf/q value 8 0 0 0 exist     # a full queue drops its oldest"),
+    )]
     Push {
-        #[arg(value_name = "MAP value VALUE", required = true, num_args = 1.., allow_negative_numbers = true)]
+        #[arg(value_name = "MAP value VALUE", required = true, num_args = 1.., allow_negative_numbers = true, hide = true)]
         words: Vec<String>,
+        /// A full queue or stack drops its oldest value (bpftool's `exist`)
+        #[arg(long)]
+        exist: bool,
     },
     /// Same as push
-    #[command(alias = "e", after_help = MAP_EDIT_HELP)]
+    #[command(
+        alias = "e",
+        override_usage = "bpfpin map enqueue MAP value VALUE [exist]",
+        after_help = MAP_EDIT_HELP,
+        after_long_help = long(MAP_EDIT_HELP, "  bpfpin map enqueue pinned /sys/fs/bpf/q value 7 0 0 0"),
+    )]
     Enqueue {
-        #[arg(value_name = "MAP value VALUE", required = true, num_args = 1.., allow_negative_numbers = true)]
+        #[arg(value_name = "MAP value VALUE", required = true, num_args = 1.., allow_negative_numbers = true, hide = true)]
         words: Vec<String>,
+        /// A full queue or stack drops its oldest value (bpftool's `exist`)
+        #[arg(long)]
+        exist: bool,
     },
     /// Pop a value from a queue or stack
-    #[command(after_help = MAP_HELP)]
+    #[command(
+        override_usage = "bpfpin map pop MAP",
+        after_help = MAP_HELP,
+        after_long_help = long(MAP_HELP, "  bpfpin map pop pinned /sys/fs/bpf/q\n  bpfpin -j map pop id 42"),
+    )]
     Pop {
-        #[arg(value_name = "MAP", required = true, num_args = 1..)]
+        #[arg(value_name = "MAP", required = true, num_args = 1.., hide = true)]
         words: Vec<String>,
     },
     /// Same as pop
-    #[command(after_help = MAP_HELP)]
+    #[command(
+        override_usage = "bpfpin map dequeue MAP",
+        after_help = MAP_HELP,
+        after_long_help = long(MAP_HELP, "  bpfpin map dequeue pinned /sys/fs/bpf/q"),
+    )]
     Dequeue {
-        #[arg(value_name = "MAP", required = true, num_args = 1..)]
+        #[arg(value_name = "MAP", required = true, num_args = 1.., hide = true)]
         words: Vec<String>,
     },
     /// Read the next value of a queue or stack without removing it
-    #[command(after_help = MAP_HELP)]
+    #[command(
+        override_usage = "bpfpin map peek MAP\n       bpfpin map peek MAP value VALUE     (bloom filter: is VALUE in it?)",
+        after_help = MAP_EDIT_HELP,
+        after_long_help = long(MAP_EDIT_HELP, "  bpfpin map peek pinned /sys/fs/bpf/q\n  bpfpin map peek pinned /sys/fs/bpf/bloom value 7 0 0 0"),
+    )]
     Peek {
-        #[arg(value_name = "MAP", required = true, num_args = 1..)]
+        #[arg(value_name = "MAP", required = true, num_args = 1.., allow_negative_numbers = true, hide = true)]
         words: Vec<String>,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum NetCmd {
-    /// Show XDP, tc and tcx attachments, of all interfaces or `dev IFACE`
-    #[command(alias = "s")]
+    /// Show XDP, tc and tcx attachments, of all interfaces or `dev NAME`
+    #[command(
+        alias = "s",
+        override_usage = "bpfpin net { show | list } [dev NAME]",
+        after_long_help = long("", "  bpfpin net show\n  bpfpin net show dev eth0\n  bpfpin --netns blue -j net show"),
+    )]
     Show {
-        #[arg(value_name = "dev IFACE")]
+        #[arg(value_name = "dev NAME", hide = true)]
         words: Vec<String>,
     },
     /// Same as show
-    #[command(alias = "l")]
+    #[command(
+        alias = "l",
+        override_usage = "bpfpin net { show | list } [dev NAME]",
+        after_long_help = long("", "  bpfpin net list\n  bpfpin net list dev eth0"),
+    )]
     List {
-        #[arg(value_name = "dev IFACE")]
+        #[arg(value_name = "dev NAME", hide = true)]
         words: Vec<String>,
     },
-    /// Attach: `ATTACH_TYPE PROG dev IFACE [overwrite]`
+    /// Attach PROG to an interface's XDP, tc or tcx hook, or a packet socket
     #[command(
         alias = "a",
-        after_help = "ATTACH_TYPE := { xdp | xdpgeneric | xdpdrv | xdpoffload | tc-ingress | tc-egress | tcx-ingress | tcx-egress | socket }"
+        override_usage = "bpfpin net attach { xdp | xdpgeneric | xdpdrv | xdpoffload } PROG dev NAME [overwrite] [--link PATH]\n       bpfpin net attach { tc-ingress | tc-egress } PROG dev NAME [priority N] [handle H]\n       bpfpin net attach { tcx-ingress | tcx-egress } PROG dev NAME [prepend] [--before PROG | --after PROG] [--link PATH]\n       bpfpin net attach socket PROG dev NAME [--duration S]",
+        after_help = NET_ATTACH_HELP,
+        after_long_help = long(NET_ATTACH_HELP, "  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0            # native, else generic; says which\n  bpfpin net attach xdpgeneric pinned /sys/fs/bpf/xdp_count dev eth0 overwrite\n  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0 --link /sys/fs/bpf/xdp_link\n  bpfpin net attach tc-ingress pinned /sys/fs/bpf/tc/tc_count_ingress dev eth0 priority 10\n  bpfpin net attach tcx_egress pinned /sys/fs/bpf/tc/tc_count_egress dev eth0 prepend\n  bpfpin net attach socket pinned /sys/fs/bpf/sock/sock_bw dev eth0 --duration 10"),
     )]
     Attach {
-        #[arg(value_name = "ATTACH_TYPE PROG dev IFACE [overwrite]", required = true, num_args = 1..)]
+        #[arg(value_name = "ATTACH_TYPE PROG dev NAME", required = true, num_args = 1.., hide = true)]
         words: Vec<String>,
+        /// xdp*: replace the program already on the hook (bpftool's `overwrite`)
+        #[arg(long)]
+        overwrite: bool,
+        /// tcx-*: attach in front of every program on the hook (bpftool's `prepend`)
+        #[arg(long)]
+        prepend: bool,
         /// Attach through a bpf_link pinned at PATH (the attachment lives as long as the pin)
         #[arg(long, value_name = "PATH")]
         link: Option<PathBuf>,
-        /// tc filter priority
-        #[arg(long)]
+        /// tc-*: filter priority (word form `priority N`)
+        #[arg(long, value_name = "N")]
         priority: Option<u16>,
-        /// tc filter handle (decimal or 0x hex)
-        #[arg(long, value_parser = number)]
+        /// tc-*: filter handle, decimal or 0x hex (word form `handle H`)
+        #[arg(long, value_name = "H", value_parser = number)]
         handle: Option<u32>,
-        /// tcx: insert before this program (`id N`, a bare number taken as an id, or a pinned path)
+        /// tcx-*: insert before this program (`id N`, a bare number taken as an id, or a pinned path)
         #[arg(long, value_name = "PROG")]
         before: Option<String>,
-        /// tcx: insert after this program (`id N`, a bare number taken as an id, or a pinned path)
+        /// tcx-*: insert after this program (`id N`, a bare number taken as an id, or a pinned path)
         #[arg(long, value_name = "PROG")]
         after: Option<String>,
         /// socket: stop after S seconds
         #[arg(long, value_name = "S")]
         duration: Option<f64>,
     },
-    /// Detach: `ATTACH_TYPE dev IFACE` (tcx hooks hold several programs: `tcx-ingress [PROG] dev IFACE`)
-    #[command(alias = "d")]
+    /// Detach what an interface's hook runs
+    #[command(
+        alias = "d",
+        override_usage = "bpfpin net detach { xdp | xdpgeneric | xdpdrv | xdpoffload } dev NAME\n       bpfpin net detach { tc-ingress | tc-egress } dev NAME [priority N] [handle H]\n       bpfpin net detach { tcx-ingress | tcx-egress } [PROG] dev NAME",
+        after_help = NET_DETACH_HELP,
+        after_long_help = long(NET_DETACH_HELP, "  bpfpin net detach xdp dev eth0\n  bpfpin net detach tc-ingress dev eth0 priority 10\n  bpfpin net detach tcx-egress pinned /sys/fs/bpf/tc/tc_count_egress dev eth0"),
+    )]
     Detach {
-        #[arg(value_name = "ATTACH_TYPE [PROG] dev IFACE", required = true, num_args = 1..)]
+        #[arg(value_name = "ATTACH_TYPE [PROG] dev NAME", required = true, num_args = 1.., hide = true)]
         words: Vec<String>,
-        /// tc filter priority
-        #[arg(long)]
+        /// tc-*: filter priority (word form `priority N`)
+        #[arg(long, value_name = "N")]
         priority: Option<u16>,
-        /// tc filter handle (decimal or 0x hex)
-        #[arg(long, value_parser = number)]
+        /// tc-*: filter handle, decimal or 0x hex (word form `handle H`)
+        #[arg(long, value_name = "H", value_parser = number)]
         handle: Option<u32>,
     },
 }
@@ -416,27 +682,47 @@ pub enum NetCmd {
 #[derive(Debug, Subcommand)]
 pub enum LinkCmd {
     /// Show links: all, or the one LINK selects
-    #[command(alias = "s", after_help = LINK_SPEC)]
+    #[command(
+        alias = "s",
+        override_usage = "bpfpin link { show | list } [LINK]",
+        after_help = LINK_HELP,
+        after_long_help = long(LINK_HELP, "  bpfpin link show\n  bpfpin -j link show pinned /sys/fs/bpf/xdp_link"),
+    )]
     Show {
-        #[arg(value_name = "LINK")]
+        #[arg(value_name = "LINK", hide = true)]
         words: Vec<String>,
     },
     /// Same as show
-    #[command(alias = "l", after_help = LINK_SPEC)]
+    #[command(
+        alias = "l",
+        override_usage = "bpfpin link { show | list } [LINK]",
+        after_help = LINK_HELP,
+        after_long_help = long(LINK_HELP, "  bpfpin link list\n  bpfpin link list id 4"),
+    )]
     List {
-        #[arg(value_name = "LINK")]
+        #[arg(value_name = "LINK", hide = true)]
         words: Vec<String>,
     },
-    /// Pin a link at PATH: `LINK PATH`
-    #[command(alias = "p", after_help = LINK_SPEC)]
+    /// Pin a link at FILE
+    #[command(
+        alias = "p",
+        override_usage = "bpfpin link pin LINK FILE",
+        after_help = LINK_HELP,
+        after_long_help = long(LINK_HELP, "  bpfpin link pin id 4 /sys/fs/bpf/xdp_link"),
+    )]
     Pin {
-        #[arg(value_name = "LINK PATH", required = true, num_args = 2..)]
+        #[arg(value_name = "LINK FILE", required = true, num_args = 2.., hide = true)]
         words: Vec<String>,
     },
     /// Detach a link (the attachment ends even if pins remain)
-    #[command(alias = "d", after_help = LINK_SPEC)]
+    #[command(
+        alias = "d",
+        override_usage = "bpfpin link detach LINK",
+        after_help = LINK_HELP,
+        after_long_help = long(LINK_HELP, "  bpfpin link detach pinned /sys/fs/bpf/xdp_link\n  bpfpin link detach id 4"),
+    )]
     Detach {
-        #[arg(value_name = "LINK", required = true, num_args = 1..)]
+        #[arg(value_name = "LINK", required = true, num_args = 1.., hide = true)]
         words: Vec<String>,
     },
 }
@@ -488,6 +774,8 @@ mod tests {
             "map getnext id 3",
             "map getnext id 3 key hex 01 00 00 00",
             "map update id 3 key 1 0 0 0 value 2 0 0 0 0 0 0 0 noexist",
+            "map update id 3 key 1 0 0 0 value 2 0 0 0 0 0 0 0 --noexist",
+            "map push id 3 value 1 0 0 0 --exist",
             "map update id 3 key json 5 value json {\"packets\":0}",
             "map update pinned /sys/fs/bpf/m --from dump.json",
             "map delete id 3 key 0x01 0 0 0",
@@ -517,6 +805,12 @@ mod tests {
             "net attach tcx_egress id 5 dev eth0",
             "net attach socket id 5 dev eth0 --duration 1",
             "net detach xdp dev eth0",
+            "net attach xdp id 5 dev eth0 --overwrite",
+            "net attach tcx_ingress id 5 dev eth0 prepend",
+            "net attach tcx-ingress id 5 dev eth0 --prepend",
+            "net attach tc-ingress id 5 dev eth0 priority 3 handle 0x2",
+            "net detach tc-egress dev eth0 priority 3",
+            "prog dump xlated id 5 opcodes linum visual",
             "link show",
             "link list id 4",
             "link pin id 4 /sys/fs/bpf/l",
@@ -548,6 +842,27 @@ mod tests {
         assert!(matches!(parses("l s").object, Object::Link(LinkCmd::Show { .. })));
         assert!(matches!(parses("li s").object, Object::Link(LinkCmd::Show { .. })));
         assert!(matches!(parses("prog loada x.o /sys/fs/bpf/d").object, Object::Prog(ProgCmd::Loadall { .. })));
+    }
+
+    /// Global flags are listed once, at the top, yet taken after the verb
+    /// (bpftool's `bpftool map show -j`).
+    #[test]
+    fn global_flags_after_the_verb() {
+        let c = parses("map show -j");
+        assert!(c.global.json() && !c.global.pretty);
+        let c = parses("net show dev eth0 --netns blue -f -d -n -p");
+        assert!(c.global.pretty && c.global.bpffs && c.global.debug && c.global.nomount);
+        assert_eq!(c.global.netns.as_deref(), Some("blue"));
+        let mut cmd = Cli::command();
+        cmd.build();
+        let map = cmd.find_subcommand("map").unwrap();
+        let show = map.find_subcommand("show").unwrap();
+        for c in [map, show] {
+            let a = c.get_arguments().find(|a| a.get_id() == "json").expect("json reaches the verb");
+            assert!(a.is_hide_set(), "{} shows --json again", c.get_name());
+        }
+        let top = cmd.get_arguments().find(|a| a.get_id() == "json").unwrap();
+        assert!(!top.is_hide_set());
     }
 
     #[test]

@@ -108,7 +108,7 @@ pub fn usage_report(rendered: &str) -> Report {
     if !rendered.starts_with("error:")
         && let Some(usage) = rendered.lines().find_map(|l| l.trim().strip_prefix("Usage: "))
     {
-        let cmd = usage.split([' ']).take_while(|w| !w.starts_with(['[', '<'])).collect::<Vec<_>>().join(" ");
+        let cmd = usage.split([' ']).take_while(|w| !w.starts_with(['[', '<', '{'])).collect::<Vec<_>>().join(" ");
         return Report {
             msg: format!("`{cmd}` is incomplete (usage: {usage})"),
             fix: format!("add what it needs; `{cmd} --help` lists its subcommands and arguments"),

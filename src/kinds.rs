@@ -123,7 +123,7 @@ const PROG_TYPES: &[&str] = &[
 ];
 
 /// bpftool's names for `enum bpf_map_type`, indexed by value.
-const MAP_TYPES: &[&str] = &[
+pub const MAP_TYPES: &[&str] = &[
     "unspec",
     "hash",
     "array",

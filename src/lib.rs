@@ -8,6 +8,7 @@ pub mod btf;
 pub mod cli;
 pub mod clsact;
 pub mod cmd;
+pub mod complete;
 pub mod error;
 pub mod generate;
 pub mod guard;

@@ -161,7 +161,7 @@ const UNLOADABLE_KINDS: &[&str] = &[
 /// `--type` values (bpftool's program type names and their libbpf spellings)
 /// and the aya section each one loads as. Any section name aya or the libbpf
 /// mapping accepts is also taken, so `cgroup/connect4` works too.
-const TYPE_ALIASES: &[(&str, &str)] = &[
+pub const TYPE_ALIASES: &[(&str, &str)] = &[
     ("socket", "socket"),
     ("socket_filter", "socket"),
     ("kprobe", "kprobe"),

@@ -31,6 +31,7 @@ pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
         Object::Completions { shell } => crate::generate::completions(*shell, out.writer()),
         Object::Doctor => doctor::run(g, out),
         Object::Generate { out: dir } => crate::generate::write_all(dir),
+        Object::Complete { shell, cword, words } => crate::complete::run(out, shell, *cword, words),
     }
 }
 
@@ -60,8 +61,14 @@ fn map(g: &Global, out: &mut Out, cmd: &MapCmd) -> Result<()> {
         MapCmd::Rm(args) => pin::rm(g, out, args, ObjKind::Map),
         MapCmd::Lookup { words } => map::edit::lookup(g, out, words),
         MapCmd::Getnext { words } => map::edit::getnext(g, out, words),
-        MapCmd::Update { words, from: Some(file) } => map::bulk::update_from(g, out, words, file),
-        MapCmd::Update { words, from: None } => map::edit::update(g, out, words, None),
+        MapCmd::Update { words, from, any, noexist, exist } => {
+            let flag = [(*any, "any"), (*noexist, "noexist"), (*exist, "exist")].into_iter().find(|f| f.0);
+            let words = &with_word(words, flag.map(|f| f.1));
+            match from {
+                Some(file) => map::bulk::update_from(g, out, words, file),
+                None => map::edit::update(g, out, words, None),
+            }
+        }
         MapCmd::Delete { words, all: true } => map::bulk::delete_all(g, out, words),
         MapCmd::Delete { words, all: false } => map::edit::delete(g, out, words, false),
         MapCmd::Create { words } => map::edit::create(g, out, words),
@@ -69,8 +76,18 @@ fn map(g: &Global, out: &mut Out, cmd: &MapCmd) -> Result<()> {
         MapCmd::Watch { words, interval, count, per_cpu } => {
             map::edit::watch_with(g, out, words, *interval, *count, *per_cpu)
         }
-        MapCmd::Push { words } | MapCmd::Enqueue { words } => map::edit::push(g, out, words),
+        MapCmd::Push { words, exist } | MapCmd::Enqueue { words, exist } => {
+            map::edit::push(g, out, &with_word(words, exist.then_some("exist")))
+        }
         MapCmd::Pop { words } | MapCmd::Dequeue { words } => map::edit::pop(g, out, words),
         MapCmd::Peek { words } => map::edit::peek(g, out, words),
     }
+}
+
+/// A --flag read as its bpftool word at the end of the command (`--noexist`
+/// is `noexist`), so the words' parser stays the one place that knows them.
+fn with_word(words: &[String], flag: Option<&str>) -> Vec<String> {
+    let mut v = words.to_vec();
+    v.extend(flag.map(str::to_string));
+    v
 }

@@ -4,12 +4,14 @@
 mod util;
 
 mod batch;
+mod complete;
 mod demo;
 mod doctor;
 mod dump;
 mod errors;
 mod exact;
 mod generated;
+mod grammar;
 mod map;
 mod mapedit;
 mod net;

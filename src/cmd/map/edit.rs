@@ -614,7 +614,7 @@ pub const FLAG_RDONLY: u32 = 8;
 pub const FLAG_WRONLY: u32 = 16;
 
 /// BPF_F_* map flags by bpftool-ish name (without the `BPF_F_` prefix).
-const MAP_FLAGS: &[(&str, u32)] = &[
+pub const MAP_FLAGS: &[(&str, u32)] = &[
     ("no_prealloc", 1),
     ("no_common_lru", 2),
     ("numa_node", 4),

@@ -29,13 +29,32 @@ use crate::pins::{self, PinIndex};
 use crate::select::{ProgSel, Words};
 use crate::sys::{self, Kind};
 
-pub use sockmap::{prog_attach, prog_detach};
+pub use sockmap::{ATTACH_NAMES as PROG_ATTACH_NAMES, prog_attach, prog_detach};
+
+/// The attach types `net attach` takes, by the names bpfpin prints (completion).
+pub fn attach_type_names() -> Vec<&'static str> {
+    use {Dir::*, XdpMode::*};
+    let hooks = [
+        Hook::Xdp(Auto),
+        Hook::Xdp(Generic),
+        Hook::Xdp(Driver),
+        Hook::Xdp(Offload),
+        Hook::Tc(Ingress),
+        Hook::Tc(Egress),
+        Hook::Tcx(Ingress),
+        Hook::Tcx(Egress),
+        Hook::Socket,
+    ];
+    hooks.into_iter().map(Hook::name).collect()
+}
 
 pub fn run(g: &Global, out: &mut Out, cmd: &NetCmd) -> Result<()> {
     match cmd {
         NetCmd::Show { words } | NetCmd::List { words } => show::show(g, out, words),
-        NetCmd::Attach { words, link, priority, handle, before, after, duration } => {
+        NetCmd::Attach { words, overwrite, prepend, link, priority, handle, before, after, duration } => {
             let opts = AttachOpts {
+                overwrite: *overwrite,
+                prepend: *prepend,
                 link: link.clone(),
                 priority: *priority,
                 handle: *handle,
@@ -51,6 +70,8 @@ pub fn run(g: &Global, out: &mut Out, cmd: &NetCmd) -> Result<()> {
 
 /// The flags of `net attach`, checked against the hook they are given for.
 struct AttachOpts {
+    overwrite: bool,
+    prepend: bool,
     link: Option<PathBuf>,
     priority: Option<u16>,
     handle: Option<u32>,
@@ -264,6 +285,44 @@ fn prog_from_flag(flag: &str, v: &str) -> Result<Prog> {
     Prog::open(&sel)
 }
 
+/// The word options after `dev IFACE`, each the twin of a --flag
+/// (bpftool's `overwrite` and `prepend`; `priority N` and `handle H`).
+#[derive(Default)]
+struct WordOpts {
+    overwrite: bool,
+    prepend: bool,
+    priority: Option<u16>,
+    handle: Option<u32>,
+}
+
+fn take_word_opts(w: &mut Words<'_>, allowed: &[&str]) -> Result<WordOpts> {
+    let mut o = WordOpts::default();
+    while let Some(word) = w.peek().filter(|k| allowed.contains(k)) {
+        w.next();
+        match word {
+            "overwrite" => o.overwrite = true,
+            "prepend" => o.prepend = true,
+            "priority" => {
+                let v = w.require("a priority after `priority`")?;
+                o.priority = Some(v.parse().map_err(|_| {
+                    UserError::new(
+                        format!("expected a priority from 0 to 65535 after `priority`, got `{v}`"),
+                        "write it as `priority N`, e.g. `priority 10`",
+                    )
+                })?);
+            }
+            _ => {
+                let v = w.require("a handle after `handle`")?;
+                o.handle = Some(crate::cli::number(v).map_err(|e| {
+                    UserError::new(format!("{e} after `handle`"), "write it as `handle H`, e.g. `handle 0x2`")
+                })?);
+            }
+        }
+    }
+    w.expect_end()?;
+    Ok(o)
+}
+
 fn refuse(flag: &str, hook: Hook, which: &str) -> Result<()> {
     bail!(UserError::new(format!("{flag} does not apply to {}", hook.name()), format!("{flag} is for {which}"),))
 }
@@ -274,19 +333,31 @@ fn attach(g: &Global, out: &mut Out, words: &[String], o: &AttachOpts) -> Result
     let hook = Hook::parse(w.require("an attach type")?)?;
     let sel = w.take_prog()?;
     let dev = take_dev(&mut w)?;
-    let overwrite = w.eat("overwrite");
-    w.expect_end()?;
+    let words = take_word_opts(&mut w, &["overwrite", "prepend", "priority", "handle"])?;
+    let overwrite = o.overwrite || words.overwrite;
+    let prepend = o.prepend || words.prepend;
+    let priority = o.priority.or(words.priority);
+    let handle = o.handle.or(words.handle);
     if overwrite && !matches!(hook, Hook::Xdp(_)) {
         bail!(UserError::new(
             format!("`overwrite` does not apply to {}", hook.name()),
             "only XDP has one program per interface to overwrite; detach the old one with `bpfpin net detach`",
         ));
     }
+    if prepend && !matches!(hook, Hook::Tcx(_)) {
+        refuse("`prepend`", hook, "tcx-ingress and tcx-egress (tc filters are ordered by `priority N`)")?;
+    }
+    if prepend && (o.before.is_some() || o.after.is_some()) {
+        bail!(UserError::new(
+            "`prepend` and --before/--after cannot both be given",
+            "use `prepend` for the front of the hook, or --before/--after PROG to place it next to one program",
+        ));
+    }
     if o.link.is_some() && !matches!(hook, Hook::Xdp(_) | Hook::Tcx(_)) {
         refuse("--link", hook, "xdp* and tcx-* (tc and socket attachments are not bpf_links)")?;
     }
-    if (o.priority.is_some() || o.handle.is_some()) && !matches!(hook, Hook::Tc(_)) {
-        refuse("--priority/--handle", hook, "tc-ingress and tc-egress")?;
+    if (priority.is_some() || handle.is_some()) && !matches!(hook, Hook::Tc(_)) {
+        refuse("priority/handle", hook, "tc-ingress and tc-egress")?;
     }
     if (o.before.is_some() || o.after.is_some()) && !matches!(hook, Hook::Tcx(_)) {
         refuse("--before/--after", hook, "tcx-ingress and tcx-egress")?;
@@ -327,10 +398,11 @@ fn attach(g: &Global, out: &mut Out, words: &[String], o: &AttachOpts) -> Result
         Hook::Xdp(mode) => xdp::attach(out, &prog, &iface, mode, overwrite, link.as_deref()),
         Hook::Tc(dir) => {
             crate::clsact::sweep();
-            tc::attach(out, &prog, &iface, dir, o.priority, o.handle)
+            tc::attach(out, &prog, &iface, dir, priority, handle)
         }
         Hook::Tcx(dir) => {
-            tcx::attach(out, &prog, &iface, dir, relative.as_ref().map(|(f, p)| (*f, p)), link.as_deref())
+            let relative = relative.as_ref().map(|(f, p)| (*f, p));
+            tcx::attach(out, &prog, &iface, dir, relative, prepend, link.as_deref())
         }
         Hook::Socket => socket::run(out, &prog, &iface, o.duration),
     }
@@ -345,9 +417,11 @@ fn detach(g: &Global, out: &mut Out, words: &[String], priority: Option<u16>, ha
         _ => None,
     };
     let dev = take_dev(&mut w)?;
-    w.expect_end()?;
+    let words = take_word_opts(&mut w, &["priority", "handle"])?;
+    let priority = priority.or(words.priority);
+    let handle = handle.or(words.handle);
     if (priority.is_some() || handle.is_some()) && !matches!(hook, Hook::Tc(_)) {
-        refuse("--priority/--handle", hook, "tc-ingress and tc-egress")?;
+        refuse("priority/handle", hook, "tc-ingress and tc-egress")?;
     }
     if hook == Hook::Socket {
         bail!(UserError::new(

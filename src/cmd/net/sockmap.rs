@@ -19,6 +19,10 @@ use crate::sys::{self};
 const MAP_SOCKMAP: u32 = 15;
 const MAP_SOCKHASH: u32 = 18;
 
+/// The attach types `prog attach` takes, by bpftool's names (completion).
+pub const ATTACH_NAMES: [&str; 5] =
+    ["sk_msg_verdict", "sk_skb_verdict", "sk_skb_stream_verdict", "sk_skb_stream_parser", "flow_dissector"];
+
 const ATTACH_TYPES: &str =
     "sk_msg_verdict, sk_skb_verdict, sk_skb_stream_verdict, sk_skb_stream_parser or flow_dissector";
 

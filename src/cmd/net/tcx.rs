@@ -55,16 +55,20 @@ pub(crate) fn attach(
     iface: &Iface,
     dir: Dir,
     relative: Option<(u32, &Prog)>,
+    prepend: bool,
     link: Option<&Path>,
 ) -> Result<()> {
+    // `prepend`: BPF_F_BEFORE with no relative program is the hook's front.
     let (flags, rel) = match relative {
         Some((f, p)) => (f, Some(p.fd())),
+        None if prepend => (sysnet::BPF_F_BEFORE, None),
         None => (0, None),
     };
     let hook = format!("{} (ifindex {}) tcx {}", iface.name, iface.ifindex, dir.name());
     let place = match relative {
         Some((f, p)) if f == sysnet::BPF_F_BEFORE => format!(", before {}", p.desc()),
         Some((_, p)) => format!(", after {}", p.desc()),
+        None if prepend => ", in front of its other programs".to_string(),
         None => String::new(),
     };
     if let Some(path) = link {

@@ -142,7 +142,7 @@ fn header(fd: BorrowedFd<'_>) -> Result<(String, Map<String, Value>)> {
 }
 
 /// `prog dump xlated|jited PROG [opcodes|linum|visual]...`.
-pub fn dump(_g: &Global, out: &mut Out, words: &[String], opcodes: bool, linum: bool, visual: bool) -> Result<()> {
+pub fn dump(g: &Global, out: &mut Out, words: &[String], opcodes: bool, linum: bool, visual: bool) -> Result<()> {
     let (mut opcodes, mut linum, mut visual) = (opcodes, linum, visual);
     let mut w = Words::new("prog dump", words);
     let which = match w.require("`xlated` or `jited`")? {
@@ -165,6 +165,13 @@ pub fn dump(_g: &Global, out: &mut Out, words: &[String], opcodes: bool, linum: 
         w.next();
     }
     w.expect_end()?;
+    if visual && g.json() {
+        // bpftool: "'visual' is not compatible with JSON output".
+        bail!(UserError::new(
+            "`visual` is not compatible with JSON output: it prints a DOT graph",
+            "drop -j, or drop `visual`/--visual for the JSON instruction dump",
+        ));
+    }
     if visual && which == Image::Jited {
         bail!(UserError::new("--visual draws the xlated program only", "use `bpfpin prog dump xlated PROG --visual`"));
     }
