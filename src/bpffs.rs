@@ -109,6 +109,12 @@ impl Dir {
         PathBuf::from(format!("/proc/self/fd/{}", self.fd.as_raw_fd()))
     }
 
+    /// The same directory through a second descriptor.
+    pub fn try_clone(&self) -> Result<Dir> {
+        let fd = self.fd.try_clone().with_context(|| format!("duplicating the descriptor of {}", shown(&self.path)))?;
+        Ok(Dir { fd, id: self.id, mount_root: self.mount_root, path: self.path.clone() })
+    }
+
     /// What `name` is in this directory, without following it; None when absent.
     pub fn entry(&self, name: &OsStr) -> Result<Option<Entry>> {
         match rfs::statx(self.fd(), name, AtFlags::SYMLINK_NOFOLLOW, StatxFlags::BASIC_STATS) {

@@ -143,7 +143,7 @@ impl Txn {
     pub fn existing_parent(&self, t: Target) -> Result<Option<Dir>> {
         let ti = &self.targets[t.0];
         let (_, dirs) = ti.rest.split_last().expect("a target has a name");
-        let mut cur = self.anchors[ti.anchor].subdir(OsStr::new("."))?;
+        let mut cur = self.anchors[ti.anchor].try_clone()?;
         for d in dirs {
             match cur.entry(d)? {
                 Some(e) if e.kind == EntryKind::Dir => cur = cur.subdir(d)?,
@@ -201,7 +201,7 @@ impl Txn {
             }
         };
         if rest.len() == 1 {
-            return Ok((st.dir.subdir(OsStr::new("."))?, top));
+            return Ok((st.dir.try_clone()?, top));
         }
         let mut cur = st.dir.subdir(&top)?;
         for d in &rest[1..rest.len() - 1] {

@@ -392,3 +392,16 @@ fn a_deep_rejection_names_the_verifiers_reason_not_enospc() {
     assert!(e.contains("processed "), "the verifier's statistics are shown: {e}");
     assert!(d.snapshot().is_empty(), "nothing pinned: {:?}", d.snapshot());
 }
+
+#[test]
+fn a_pin_directly_below_the_bpffs_root() {
+    require_root!();
+    // The anchor of this pin is the mount root itself.
+    let path = PathBuf::from("/sys/fs/bpf").join(unique("bpfpin_rootpin"));
+    let _guard = PinGuard(path.clone());
+    let p = path.to_str().expect("utf-8");
+    bpfpin(&["map", "create", p, "type", "array", "key", "4", "value", "4", "entries", "1", "name", "rootpin"]).ok();
+    assert!(map_id(p) > 0);
+    bpfpin(&["map", "rm", p]).ok();
+    assert!(!path.exists());
+}
