@@ -6,14 +6,19 @@
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use serde_json::{Map, Value};
 
-const MAGIC: u16 = 0xeb9f;
-const HEADER_LEN: usize = 24;
+use aya_obj::generated as k;
+
+/// BTF's magic number: a `#define` in linux/btf.h that neither aya_obj's
+/// bindings nor libc carry.
+pub const MAGIC: u16 = 0xeb9f;
+const HEADER_LEN: usize = std::mem::size_of::<k::btf_header>();
 /// Deep enough for real C types, shallow enough that cyclic malformed BTF cannot blow the stack.
 const MAX_DEPTH: usize = 64;
 
-const ENC_SIGNED: u8 = 1;
-const ENC_CHAR: u8 = 2;
-const ENC_BOOL: u8 = 4;
+// BTF_INT_ENCODING bits, narrowed to the u8 they occupy.
+const ENC_SIGNED: u8 = k::BTF_INT_SIGNED as u8;
+const ENC_CHAR: u8 = k::BTF_INT_CHAR as u8;
+const ENC_BOOL: u8 = k::BTF_INT_BOOL as u8;
 
 /// Kind of a BTF type, as numbered in `linux/btf.h`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,13 +46,31 @@ pub enum BtfKind {
 }
 
 impl BtfKind {
-    fn from_raw(k: u32) -> Option<BtfKind> {
+    fn from_raw(raw: u32) -> Option<BtfKind> {
         use BtfKind::*;
-        const ALL: [BtfKind; 20] = [
-            Void, Int, Ptr, Array, Struct, Union, Enum, Fwd, Typedef, Volatile, Const, Restrict, Func, FuncProto, Var,
-            Datasec, Float, DeclTag, TypeTag, Enum64,
-        ];
-        ALL.get(k as usize).copied()
+        Some(match raw {
+            k::BTF_KIND_UNKN => Void,
+            k::BTF_KIND_INT => Int,
+            k::BTF_KIND_PTR => Ptr,
+            k::BTF_KIND_ARRAY => Array,
+            k::BTF_KIND_STRUCT => Struct,
+            k::BTF_KIND_UNION => Union,
+            k::BTF_KIND_ENUM => Enum,
+            k::BTF_KIND_FWD => Fwd,
+            k::BTF_KIND_TYPEDEF => Typedef,
+            k::BTF_KIND_VOLATILE => Volatile,
+            k::BTF_KIND_CONST => Const,
+            k::BTF_KIND_RESTRICT => Restrict,
+            k::BTF_KIND_FUNC => Func,
+            k::BTF_KIND_FUNC_PROTO => FuncProto,
+            k::BTF_KIND_VAR => Var,
+            k::BTF_KIND_DATASEC => Datasec,
+            k::BTF_KIND_FLOAT => Float,
+            k::BTF_KIND_DECL_TAG => DeclTag,
+            k::BTF_KIND_TYPE_TAG => TypeTag,
+            k::BTF_KIND_ENUM64 => Enum64,
+            _ => return None,
+        })
     }
 }
 

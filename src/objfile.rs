@@ -382,22 +382,15 @@ fn check_distinct(
 // ELF reading
 // ---------------------------------------------------------------------------
 
-const EM_BPF: u16 = 247;
-const ET_REL: u16 = 1;
-const SHT_PROGBITS: u32 = 1;
-const SHT_SYMTAB: u32 = 2;
-const SHT_RELA: u32 = 4;
-const SHT_NOBITS: u32 = 8;
-const SHT_REL: u32 = 9;
-const SHF_ALLOC: u64 = 0x2;
-const SHF_EXECINSTR: u64 = 0x4;
-const STT_FUNC: u8 = 2;
-const STT_GNU_IFUNC: u8 = 10;
-const SHN_LORESERVE: u16 = 0xff00;
-const SHN_XINDEX: u16 = 0xffff;
-const EHDR_SIZE: usize = 64;
-const SHDR_SIZE: usize = 64;
-const SYM_SIZE: usize = 24;
+// ELF numbers and record sizes come from `object::elf` (ELF64, little-endian).
+use object::elf::{
+    EM_BPF, ET_REL, SHF_ALLOC, SHF_EXECINSTR, SHN_LORESERVE, SHN_XINDEX, SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA,
+    SHT_SYMTAB, STT_FUNC, STT_GNU_IFUNC,
+};
+type Le = object::LittleEndian;
+const EHDR_SIZE: usize = std::mem::size_of::<object::elf::FileHeader64<Le>>();
+const SHDR_SIZE: usize = std::mem::size_of::<object::elf::SectionHeader64<Le>>();
+const SYM_SIZE: usize = std::mem::size_of::<object::elf::Sym64<Le>>();
 const ELF_MAGIC: &[u8] = b"\x7fELF";
 
 fn bytes_at(data: &[u8], off: usize, len: usize) -> Option<&[u8]> {
@@ -461,7 +454,7 @@ impl Shdr {
 
     fn is_code(&self) -> bool {
         self.kind == SHT_PROGBITS
-            && self.flags & (SHF_ALLOC | SHF_EXECINSTR) == SHF_ALLOC | SHF_EXECINSTR
+            && self.flags & u64::from(SHF_ALLOC | SHF_EXECINSTR) == u64::from(SHF_ALLOC | SHF_EXECINSTR)
             && self.size > 0
     }
 }
@@ -737,7 +730,7 @@ fn patch_section_names(elf: &Elf<'_>, changes: &[(usize, String)], out: &mut Vec
     repoint_section(elf, out, elf.shstrndx, at, table.len())
 }
 
-const BTF_MAGIC: u16 = 0xeb9f;
+use crate::btf::MAGIC as BTF_MAGIC;
 
 /// The three parts of a `.BTF` section.
 struct Btf<'a> {

@@ -16,6 +16,8 @@ use crate::error::UserError;
 use crate::output::{Out, Row};
 use crate::pins::BPFFS_ROOT;
 
+// linux/capability.h numbers: libc and aya_obj have none, and rustix's
+// `thread` feature (which has them) is not enabled in Cargo.toml.
 const CAP_NET_ADMIN: u32 = 12;
 const CAP_SYS_ADMIN: u32 = 21;
 const CAP_PERFMON: u32 = 38;

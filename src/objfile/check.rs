@@ -7,16 +7,14 @@
 
 use anyhow::{Result, bail};
 
-use super::{
-    BTF_MAGIC, Btf, Elf, SHN_LORESERVE, SHT_REL, SHT_SYMTAB, SYM_SIZE, bytes_at, cstr_at, sec_name_slots, to_usize,
-    u16_at, u32_at, u64_at,
-};
+use object::elf::{R_BPF_64_32, R_BPF_64_64, SHN_LORESERVE, SHT_REL, SHT_SYMTAB, STT_FILE, STT_FUNC, STT_SECTION};
+
+use super::{BTF_MAGIC, Btf, Elf, SYM_SIZE, bytes_at, cstr_at, sec_name_slots, to_usize, u16_at, u32_at, u64_at};
 
 /// BPF relocation types (R_BPF_64_64, ABS64, ABS32, NODYLD32, 64_32): the
-/// only ones aya-obj handles; it reaches `todo!()` on others.
-const BPF_RELOCATIONS: &[u32] = &[1, 2, 3, 4, 10];
-const STT_SECTION: u8 = 3;
-const STT_FILE: u8 = 4;
+/// only ones aya-obj handles; it reaches `todo!()` on others. `object::elf`
+/// names only the first and last (neither libc nor aya_obj has any).
+const BPF_RELOCATIONS: &[u32] = &[R_BPF_64_64, 2, 3, 4, R_BPF_64_32];
 
 pub(super) fn for_aya(elf: &Elf<'_>) -> Result<()> {
     let symbols = symbols(elf);
@@ -80,7 +78,7 @@ fn check_function_bounds(elf: &Elf<'_>, symbols: &[Sym]) -> Result<()> {
         else {
             continue;
         };
-        let function = sym.kind == super::STT_FUNC;
+        let function = sym.kind == STT_FUNC;
         let end = sym.value.checked_add(sym.size);
         if end.is_none_or(|end| end > shdr.size as u64) || (function && sym.size % 8 != 0) {
             bail!(
@@ -139,7 +137,7 @@ fn bad_call(elf: &Elf<'_>, target: usize, offset: usize, kind: u32, sym: &Sym) -
     let Some(insn) = offset.checked_add(8).and_then(|end| elf.section_data(target).get(offset..end)) else {
         return Some(format!("points at offset {offset}, outside its {}-byte section", code.size));
     };
-    if kind != 10 || sym.kind != STT_SECTION {
+    if kind != R_BPF_64_32 || sym.kind != STT_SECTION {
         return None;
     }
     let imm = i64::from(u32_at(insn, 4).unwrap_or(0) as i32);

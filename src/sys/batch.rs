@@ -149,7 +149,7 @@ fn processed(reported: u32, requested: u32) -> u32 {
 /// Whether a batch call failed because the map type or the kernel lacks it
 /// (the caller then walks one element at a time).
 pub fn unsupported(e: &super::SysError) -> bool {
-    matches!(e.errno(), Some(libc::EINVAL | libc::ENOTSUP | libc::ENOSYS) | Some(524 /* ENOTSUPP */))
+    matches!(e.errno(), Some(libc::EINVAL | libc::ENOTSUP | libc::ENOSYS | super::ENOTSUPP))
 }
 
 /// `BPFPIN_NO_BATCH=1` (hidden, for tests and comparisons) makes dumps and

@@ -27,6 +27,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use aya_obj::generated as k;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -554,13 +555,13 @@ fn elem_error(t: &Target, e: SysError, key: &[u8], op: Op<'_>) -> anyhow::Error 
                 "frozen maps stay read-only for user space; create a new map with `bpfpin map create` to write".into(),
             );
         }
-        (libc::EPERM, Op::Update(..) | Op::Delete | Op::Push) if t.info.map_flags & FLAG_RDONLY != 0 => {
+        (libc::EPERM, Op::Update(..) | Op::Delete | Op::Push) if t.info.map_flags & k::BPF_F_RDONLY != 0 => {
             return user(
                 format!("{what} was created read-only for user space (flags rdonly)"),
                 "only BPF programs can write it; create a map without `rdonly` to write from user space".into(),
             );
         }
-        (libc::EPERM | libc::EACCES, Op::Lookup | Op::GetNext) if t.info.map_flags & FLAG_WRONLY != 0 => {
+        (libc::EPERM | libc::EACCES, Op::Lookup | Op::GetNext) if t.info.map_flags & k::BPF_F_WRONLY != 0 => {
             return user(
                 format!("{what} was created write-only for user space (flags wronly)"),
                 "only BPF programs can read it".into(),
@@ -607,33 +608,27 @@ fn elem_error(t: &Target, e: SysError, key: &[u8], op: Op<'_>) -> anyhow::Error 
 // create / freeze
 // ---------------------------------------------------------------------------------------
 
-/// The kernel's internal ENOTSUPP, which some map types leak to user space.
-const ENOTSUPP: i32 = 524;
-
-pub const FLAG_RDONLY: u32 = 8;
-pub const FLAG_WRONLY: u32 = 16;
-
 /// BPF_F_* map flags by bpftool-ish name (without the `BPF_F_` prefix).
 pub const MAP_FLAGS: &[(&str, u32)] = &[
-    ("no_prealloc", 1),
-    ("no_common_lru", 2),
-    ("numa_node", 4),
-    ("rdonly", 8),
-    ("wronly", 16),
-    ("stack_build_id", 32),
-    ("zero_seed", 64),
-    ("rdonly_prog", 128),
-    ("wronly_prog", 256),
-    ("clone", 512),
-    ("mmapable", 1024),
-    ("preserve_elems", 2048),
-    ("inner_map", 4096),
-    ("link", 8192),
-    ("path_fd", 16384),
-    ("vtype_btf_obj_fd", 32768),
-    ("token_fd", 65536),
-    ("segv_on_fault", 131072),
-    ("no_user_conv", 262144),
+    ("no_prealloc", k::BPF_F_NO_PREALLOC),
+    ("no_common_lru", k::BPF_F_NO_COMMON_LRU),
+    ("numa_node", k::BPF_F_NUMA_NODE),
+    ("rdonly", k::BPF_F_RDONLY),
+    ("wronly", k::BPF_F_WRONLY),
+    ("stack_build_id", k::BPF_F_STACK_BUILD_ID),
+    ("zero_seed", k::BPF_F_ZERO_SEED),
+    ("rdonly_prog", k::BPF_F_RDONLY_PROG),
+    ("wronly_prog", k::BPF_F_WRONLY_PROG),
+    ("clone", k::BPF_F_CLONE),
+    ("mmapable", k::BPF_F_MMAPABLE),
+    ("preserve_elems", k::BPF_F_PRESERVE_ELEMS),
+    ("inner_map", k::BPF_F_INNER_MAP),
+    ("link", k::BPF_F_LINK),
+    ("path_fd", k::BPF_F_PATH_FD),
+    ("vtype_btf_obj_fd", k::BPF_F_VTYPE_BTF_OBJ_FD),
+    ("token_fd", k::BPF_F_TOKEN_FD),
+    ("segv_on_fault", k::BPF_F_SEGV_ON_FAULT),
+    ("no_user_conv", k::BPF_F_NO_USER_CONV),
 ];
 
 /// `flags F`: a number, or names joined by `,` or `|` (`no_prealloc,rdonly_prog`).
@@ -815,7 +810,7 @@ pub fn freeze(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
             "close the writable mappings first",
         )
         .into(),
-        Some(ENOTSUPP | libc::EOPNOTSUPP | libc::EINVAL) => UserError::new(
+        Some(sys::ENOTSUPP | libc::EOPNOTSUPP | libc::EINVAL) => UserError::new(
             format!("{} cannot be frozen", t.what()),
             "freezing works on maps user space can write (array, hash, ...), not on struct_ops or fd maps",
         )

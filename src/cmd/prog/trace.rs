@@ -22,7 +22,7 @@ use crate::sys::{self, Kind, prog as sysprog};
 const KNOWN_TRACEFS: [&str; 2] = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
 
 fn is_tracefs(p: &Path) -> bool {
-    sys::fs_magic(p).is_ok_and(|m| m == sysprog::TRACEFS_MAGIC)
+    sys::fs_magic(p).is_ok_and(|m| m == libc::TRACEFS_MAGIC)
 }
 
 /// The tracefs mount: a known path, else /proc/mounts, else mount it at
