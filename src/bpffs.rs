@@ -437,16 +437,6 @@ pub fn parent_of(path: &Path) -> Result<(Dir, OsString)> {
     }
 }
 
-/// Make the missing directories `names` below `dir`; the deepest is returned.
-pub fn mkdirs(dir: Dir, names: &[OsString]) -> Result<Dir> {
-    let mut cur = dir;
-    for n in names {
-        cur.mkdir(n)?;
-        cur = cur.subdir(n)?;
-    }
-    Ok(cur)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,7 +122,6 @@ pub struct Query {
     /// 0 where the program was attached without a link.
     pub link_ids: Vec<u32>,
     pub link_flags: Vec<u32>,
-    pub revision: u64,
 }
 
 /// BPF_PROG_QUERY for `attach_type` on `target`.
@@ -153,15 +152,15 @@ pub fn prog_query(target: Target<'_>, attach_type: bpf_attach_type) -> SysResult
             }
             Err(e) => return Err(e),
         }
-        // SAFETY: the kernel wrote the count and revision on success; both
-        // union members are plain u32s.
-        let (n, revision) = unsafe { (attr.query.__bindgen_anon_2.prog_cnt as usize, attr.query.revision) };
+        // SAFETY: the kernel wrote the count on success; the union member is
+        // a plain u32.
+        let n = unsafe { attr.query.__bindgen_anon_2.prog_cnt as usize };
         let n = n.min(cap);
         prog_ids.truncate(n);
         prog_flags.truncate(n);
         link_ids.truncate(n);
         link_flags.truncate(n);
-        return Ok(Query { prog_ids, prog_flags, link_ids, link_flags, revision });
+        return Ok(Query { prog_ids, prog_flags, link_ids, link_flags });
     }
 }
 

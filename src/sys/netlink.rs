@@ -3,7 +3,7 @@
 //! bpf_link for XDP (which dies with the process unless pinned), and has no
 //! query for XDP or tc filters, so persistent bpftool-style attachments and
 //! `net show` need these few messages: RTM_GETLINK/RTM_SETLINK (IFLA_XDP),
-//! RTM_NEWQDISC/RTM_DELQDISC/RTM_GETQDISC (clsact) and
+//! RTM_NEWQDISC/RTM_DELQDISC (clsact) and
 //! RTM_NEWTFILTER/RTM_DELTFILTER/RTM_GETTFILTER (cls_bpf). The
 //! netlink-packet-route family would cover the message layouts, but it is
 //! not a dependency of this crate (Cargo.toml is fixed for this issue), so
@@ -28,7 +28,7 @@ use aya_obj::generated::{
 use libc::{
     IFLA_IFNAME, IFLA_XDP, NLA_F_NESTED, NLA_TYPE_MASK, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_CREATE,
     NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, RTM_DELQDISC, RTM_DELTFILTER,
-    RTM_GETLINK, RTM_GETQDISC, RTM_GETTFILTER, RTM_NEWLINK, RTM_NEWQDISC, RTM_NEWTFILTER, RTM_SETLINK,
+    RTM_GETLINK, RTM_GETTFILTER, RTM_NEWLINK, RTM_NEWQDISC, RTM_NEWTFILTER, RTM_SETLINK,
 };
 
 /// sizeof(struct nlmsghdr), already 4-aligned (libc keeps NLMSG_HDRLEN private).
@@ -420,18 +420,6 @@ pub fn qdisc_del_clsact(nl: &mut Netlink, ifindex: u32) -> NlResult<()> {
     let mut msg = Msg::new(RTM_DELQDISC, NLM_F_ACK, &tcmsg(ifindex, CLSACT_HANDLE, TC_H_CLSACT, 0));
     msg.attr_str(TCA_KIND, "clsact");
     nl.transact("RTM_DELQDISC", msg).map(drop)
-}
-
-/// Whether `ifindex` has a clsact qdisc (RTM_GETQDISC dump).
-pub fn has_clsact(nl: &mut Netlink, ifindex: u32) -> NlResult<bool> {
-    let msg = Msg::new(RTM_GETQDISC, NLM_F_DUMP, &tcmsg(0, 0, 0, 0));
-    let replies = nl.transact("RTM_GETQDISC", msg)?;
-    Ok(replies.iter().any(|(_, p)| {
-        p.len() >= 20
-            && u32_at(p, 4) == ifindex
-            && u32_at(p, 12) == TC_H_CLSACT
-            && attrs(&p[20..]).any(|(t, d)| u32::from(t) == TCA_KIND && attr_str(d) == "clsact")
-    }))
 }
 
 /// One tc filter as RTM_GETTFILTER reports it.

@@ -1034,11 +1034,6 @@ fn plain_fields(fields: &[(String, i128)], rates: Option<&[f64]>) -> String {
     s
 }
 
-/// `map watch MAP [--interval S] [--count N]`: values summed over CPUs.
-pub fn watch(g: &Global, out: &mut Out, words: &[String], interval: f64, count: Option<u64>) -> Result<()> {
-    watch_with(g, out, words, interval, count, false)
-}
-
 /// `map watch`, with `per_cpu` showing each CPU's values and rates on their
 /// own line instead of the sum.
 pub fn watch_with(
