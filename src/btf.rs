@@ -8,10 +8,9 @@ use serde_json::{Map, Value};
 
 use aya_obj::generated as k;
 
-/// BTF's magic number: a `#define` in linux/btf.h that neither aya_obj's
-/// bindings nor libc carry.
-pub const MAGIC: u16 = 0xeb9f;
-const HEADER_LEN: usize = std::mem::size_of::<k::btf_header>();
+pub mod raw;
+
+pub use raw::MAGIC;
 /// Deep enough for real C types, shallow enough that cyclic malformed BTF cannot blow the stack.
 const MAX_DEPTH: usize = 64;
 
@@ -213,36 +212,6 @@ impl Cursor<'_> {
     }
 }
 
-fn le_u32(raw: &[u8], at: usize) -> Result<u32> {
-    let b = raw.get(at..at + 4).ok_or_else(|| anyhow!("BTF header truncated"))?;
-    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-}
-
-/// Returns (types bytes, strings bytes) after validating the header bounds.
-fn split_sections(raw: &[u8]) -> Result<(&[u8], &[u8])> {
-    let magic = raw
-        .get(0..2)
-        .map(|b| u16::from_le_bytes([b[0], b[1]]))
-        .ok_or_else(|| anyhow!("BTF blob too short for a header"))?;
-    if magic == MAGIC.swap_bytes() {
-        bail!("big-endian BTF is not supported");
-    }
-    ensure!(magic == MAGIC, "not BTF: bad magic {magic:#06x}");
-    let hdr_len = le_u32(raw, 4)? as usize;
-    ensure!(hdr_len >= HEADER_LEN, "BTF header length {hdr_len} too small");
-    let section = |off_at: usize, len_at: usize, what: &str| -> Result<&[u8]> {
-        let off = le_u32(raw, off_at)? as usize;
-        let len = le_u32(raw, len_at)? as usize;
-        let start = hdr_len.checked_add(off);
-        let end = start.and_then(|s| s.checked_add(len));
-        match (start, end) {
-            (Some(s), Some(e)) => raw.get(s..e).ok_or_else(|| anyhow!("BTF {what} section out of bounds")),
-            _ => bail!("BTF {what} section out of bounds"),
-        }
-    };
-    Ok((section(8, 12, "type")?, section(16, 20, "string")?))
-}
-
 fn parse_type(c: &mut Cursor) -> Result<Type> {
     let name_off = c.u32()?;
     let info = c.u32()?;
@@ -365,19 +334,19 @@ impl Btf {
     /// Parse a raw BTF blob (header, type section, string section) as the kernel returns it
     /// from BPF_OBJ_GET_INFO_BY_FD on a BTF fd, or as in an ELF `.BTF` section.
     pub fn parse(raw: &[u8]) -> Result<Btf> {
-        let (type_data, str_data) = split_sections(raw)?;
+        let s = raw::sections(raw)?;
         let mut types = vec![void_type()];
-        parse_types(type_data, &mut types)?;
-        Ok(Btf { types, strings: str_data.to_vec() })
+        parse_types(s.types, &mut types)?;
+        Ok(Btf { types, strings: s.strings.to_vec() })
     }
 
     /// Split BTF (e.g. module BTF on top of vmlinux): type ids and string offsets continue
     /// after the base's, so appending both to a copy of the base keeps every id valid.
     pub fn parse_split(raw: &[u8], base: &Btf) -> Result<Btf> {
-        let (type_data, str_data) = split_sections(raw)?;
+        let s = raw::sections(raw)?;
         let mut btf = base.clone();
-        parse_types(type_data, &mut btf.types)?;
-        btf.strings.extend_from_slice(str_data);
+        parse_types(s.types, &mut btf.types)?;
+        btf.strings.extend_from_slice(s.strings);
         Ok(btf)
     }
 
