@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use aya_obj::generated as k;
@@ -39,6 +39,7 @@ use crate::model::{DumpEntry, HexBytes, PerCpu};
 use crate::output::hexfmt::{self, Layout};
 use crate::output::{Mode, Out, write_json};
 use crate::pins;
+use crate::sampler::Clock;
 use crate::select::{Data, MapSel, UpdateFlags, Words};
 use crate::sys::{self, SysError, bpf_map_info};
 use crate::text::spaced_hex;
@@ -924,7 +925,6 @@ type FieldsByKey = HashMap<Vec<u8>, Vec<Fields>>;
 
 /// One refresh: every entry's key and raw per-CPU values, in walk order.
 struct Sample {
-    at: Instant,
     entries: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
@@ -1063,20 +1063,20 @@ pub fn watch_with(
     if let Some((why, fix)) = unwatchable(&t.kind) {
         bail!(UserError::new(format!("{} cannot be watched: {why}", t.what()), fix));
     }
-    let start = Instant::now();
-    let mut prev: Option<(Sample, FieldsByKey)> = None;
-    let mut n = 0u64;
+    let mut clock = Clock::new(Duration::from_secs_f64(interval), count, None);
+    let mut tick = clock.now();
+    let mut prev: Option<FieldsByKey> = None;
     loop {
         let sample = take_sample(&t)?;
-        n += 1;
-        let secs = prev.as_ref().map_or(0.0, |(p, _)| sample.at.duration_since(p.at).as_secs_f64());
+        let n = tick.n;
+        let secs = if prev.is_some() { tick.secs } else { 0.0 };
         let mut fields_now: FieldsByKey = HashMap::new();
         let mut lines = String::new();
         let mut json_entries = Vec::new();
         for (key, buf) in &sample.entries {
             let values = t.values(buf);
             let per: Vec<Fields> = values.iter().map(|v| int_fields(t.typed.as_ref(), v)).collect();
-            let before = prev.as_ref().and_then(|(_, f)| f.get(key));
+            let before = prev.as_ref().and_then(|f| f.get(key));
             let shown_key = t.show_key(key);
             let has_fields = per.first().is_some_and(|f| !f.is_empty());
             if out.is_json() {
@@ -1098,7 +1098,7 @@ pub fn watch_with(
             }
             fields_now.insert(key.clone(), per);
         }
-        let elapsed = sample.at.duration_since(start).as_secs_f64();
+        let elapsed = tick.elapsed;
         if out.is_json() {
             let doc = serde_json::json!({
                 "id": t.info.id,
@@ -1130,11 +1130,11 @@ pub fn watch_with(
             wr.write_all(lines.as_bytes())?;
         }
         out.flush()?;
-        prev = Some((sample, fields_now));
-        if count.is_some_and(|c| n >= c) {
+        prev = Some(fields_now);
+        if tick.last {
             return Ok(());
         }
-        std::thread::sleep(Duration::from_secs_f64(interval));
+        tick = clock.sleep().context("waiting for the next refresh")?;
     }
 }
 
@@ -1228,7 +1228,7 @@ fn take_sample(t: &Target) -> Result<Sample> {
             entries.push((key.clone(), buf));
         }
     }
-    Ok(Sample { at: Instant::now(), entries })
+    Ok(Sample { entries })
 }
 
 #[cfg(test)]
