@@ -23,7 +23,6 @@ use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, StatxAttributes, 
 use crate::error::UserError;
 use crate::text::escape;
 
-pub const BPF_FS_MAGIC: i64 = 0xcafe4a11;
 pub const ROOT: &str = "/sys/fs/bpf";
 
 /// A path for messages: control characters (a newline in a pin name) are
@@ -90,7 +89,7 @@ fn statx_fd(fd: BorrowedFd<'_>) -> io::Result<rfs::Statx> {
 fn on_bpffs(fd: BorrowedFd<'_>) -> bool {
     // f_type's width differs between architectures.
     #[allow(clippy::unnecessary_cast)]
-    rfs::fstatfs(fd).is_ok_and(|s| s.f_type as i64 == BPF_FS_MAGIC)
+    rfs::fstatfs(fd).is_ok_and(|s| s.f_type as i64 == libc::BPF_FS_MAGIC as i64)
 }
 
 fn open_dir_at(dir: BorrowedFd<'_>, name: &OsStr) -> io::Result<OwnedFd> {
@@ -442,16 +441,6 @@ pub fn parent_of(path: &Path) -> Result<(Dir, OsString)> {
             ))
         }
     }
-}
-
-/// Make the missing directories `names` below `dir`; the deepest is returned.
-pub fn mkdirs(dir: Dir, names: &[OsString]) -> Result<Dir> {
-    let mut cur = dir;
-    for n in names {
-        cur.mkdir(n)?;
-        cur = cur.subdir(n)?;
-    }
-    Ok(cur)
 }
 
 #[cfg(test)]

@@ -6,14 +6,18 @@
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use serde_json::{Map, Value};
 
-const MAGIC: u16 = 0xeb9f;
-const HEADER_LEN: usize = 24;
+use aya_obj::generated as k;
+
+pub mod raw;
+
+pub use raw::MAGIC;
 /// Deep enough for real C types, shallow enough that cyclic malformed BTF cannot blow the stack.
 const MAX_DEPTH: usize = 64;
 
-const ENC_SIGNED: u8 = 1;
-const ENC_CHAR: u8 = 2;
-const ENC_BOOL: u8 = 4;
+// BTF_INT_ENCODING bits, narrowed to the u8 they occupy.
+const ENC_SIGNED: u8 = k::BTF_INT_SIGNED as u8;
+const ENC_CHAR: u8 = k::BTF_INT_CHAR as u8;
+const ENC_BOOL: u8 = k::BTF_INT_BOOL as u8;
 
 /// Kind of a BTF type, as numbered in `linux/btf.h`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,13 +45,31 @@ pub enum BtfKind {
 }
 
 impl BtfKind {
-    fn from_raw(k: u32) -> Option<BtfKind> {
+    fn from_raw(raw: u32) -> Option<BtfKind> {
         use BtfKind::*;
-        const ALL: [BtfKind; 20] = [
-            Void, Int, Ptr, Array, Struct, Union, Enum, Fwd, Typedef, Volatile, Const, Restrict, Func, FuncProto, Var,
-            Datasec, Float, DeclTag, TypeTag, Enum64,
-        ];
-        ALL.get(k as usize).copied()
+        Some(match raw {
+            k::BTF_KIND_UNKN => Void,
+            k::BTF_KIND_INT => Int,
+            k::BTF_KIND_PTR => Ptr,
+            k::BTF_KIND_ARRAY => Array,
+            k::BTF_KIND_STRUCT => Struct,
+            k::BTF_KIND_UNION => Union,
+            k::BTF_KIND_ENUM => Enum,
+            k::BTF_KIND_FWD => Fwd,
+            k::BTF_KIND_TYPEDEF => Typedef,
+            k::BTF_KIND_VOLATILE => Volatile,
+            k::BTF_KIND_CONST => Const,
+            k::BTF_KIND_RESTRICT => Restrict,
+            k::BTF_KIND_FUNC => Func,
+            k::BTF_KIND_FUNC_PROTO => FuncProto,
+            k::BTF_KIND_VAR => Var,
+            k::BTF_KIND_DATASEC => Datasec,
+            k::BTF_KIND_FLOAT => Float,
+            k::BTF_KIND_DECL_TAG => DeclTag,
+            k::BTF_KIND_TYPE_TAG => TypeTag,
+            k::BTF_KIND_ENUM64 => Enum64,
+            _ => return None,
+        })
     }
 }
 
@@ -190,36 +212,6 @@ impl Cursor<'_> {
     }
 }
 
-fn le_u32(raw: &[u8], at: usize) -> Result<u32> {
-    let b = raw.get(at..at + 4).ok_or_else(|| anyhow!("BTF header truncated"))?;
-    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-}
-
-/// Returns (types bytes, strings bytes) after validating the header bounds.
-fn split_sections(raw: &[u8]) -> Result<(&[u8], &[u8])> {
-    let magic = raw
-        .get(0..2)
-        .map(|b| u16::from_le_bytes([b[0], b[1]]))
-        .ok_or_else(|| anyhow!("BTF blob too short for a header"))?;
-    if magic == MAGIC.swap_bytes() {
-        bail!("big-endian BTF is not supported");
-    }
-    ensure!(magic == MAGIC, "not BTF: bad magic {magic:#06x}");
-    let hdr_len = le_u32(raw, 4)? as usize;
-    ensure!(hdr_len >= HEADER_LEN, "BTF header length {hdr_len} too small");
-    let section = |off_at: usize, len_at: usize, what: &str| -> Result<&[u8]> {
-        let off = le_u32(raw, off_at)? as usize;
-        let len = le_u32(raw, len_at)? as usize;
-        let start = hdr_len.checked_add(off);
-        let end = start.and_then(|s| s.checked_add(len));
-        match (start, end) {
-            (Some(s), Some(e)) => raw.get(s..e).ok_or_else(|| anyhow!("BTF {what} section out of bounds")),
-            _ => bail!("BTF {what} section out of bounds"),
-        }
-    };
-    Ok((section(8, 12, "type")?, section(16, 20, "string")?))
-}
-
 fn parse_type(c: &mut Cursor) -> Result<Type> {
     let name_off = c.u32()?;
     let info = c.u32()?;
@@ -342,19 +334,19 @@ impl Btf {
     /// Parse a raw BTF blob (header, type section, string section) as the kernel returns it
     /// from BPF_OBJ_GET_INFO_BY_FD on a BTF fd, or as in an ELF `.BTF` section.
     pub fn parse(raw: &[u8]) -> Result<Btf> {
-        let (type_data, str_data) = split_sections(raw)?;
+        let s = raw::sections(raw)?;
         let mut types = vec![void_type()];
-        parse_types(type_data, &mut types)?;
-        Ok(Btf { types, strings: str_data.to_vec() })
+        parse_types(s.types, &mut types)?;
+        Ok(Btf { types, strings: s.strings.to_vec() })
     }
 
     /// Split BTF (e.g. module BTF on top of vmlinux): type ids and string offsets continue
     /// after the base's, so appending both to a copy of the base keeps every id valid.
     pub fn parse_split(raw: &[u8], base: &Btf) -> Result<Btf> {
-        let (type_data, str_data) = split_sections(raw)?;
+        let s = raw::sections(raw)?;
         let mut btf = base.clone();
-        parse_types(type_data, &mut btf.types)?;
-        btf.strings.extend_from_slice(str_data);
+        parse_types(s.types, &mut btf.types)?;
+        btf.strings.extend_from_slice(s.strings);
         Ok(btf)
     }
 

@@ -38,6 +38,7 @@ pub const ARRAY_OF_MAPS: u32 = mt::BPF_MAP_TYPE_ARRAY_OF_MAPS as u32;
 pub const HASH_OF_MAPS: u32 = mt::BPF_MAP_TYPE_HASH_OF_MAPS as u32;
 pub const DEVMAP: u32 = mt::BPF_MAP_TYPE_DEVMAP as u32;
 pub const SOCKMAP: u32 = mt::BPF_MAP_TYPE_SOCKMAP as u32;
+pub const SOCKHASH: u32 = mt::BPF_MAP_TYPE_SOCKHASH as u32;
 pub const CPUMAP: u32 = mt::BPF_MAP_TYPE_CPUMAP as u32;
 pub const XSKMAP: u32 = mt::BPF_MAP_TYPE_XSKMAP as u32;
 pub const REUSEPORT_SOCKARRAY: u32 = mt::BPF_MAP_TYPE_REUSEPORT_SOCKARRAY as u32;

@@ -18,6 +18,7 @@ pub mod objfile;
 pub mod output;
 pub mod pins;
 pub mod resolve;
+pub mod sampler;
 pub mod select;
 pub mod sys;
 pub mod text;

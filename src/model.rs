@@ -215,16 +215,6 @@ impl Row for LsEntry {
     }
 }
 
-/// What `prog load`/`loadall` made, for the plain summary.
-#[derive(Debug, Clone, Serialize)]
-pub struct Pinned {
-    pub kind: &'static str,
-    pub name: String,
-    pub id: u32,
-    pub path: String,
-    pub reused: bool,
-}
-
 /// Bytes as bpftool's JSON array of "0x.." strings, without a per-byte allocation.
 pub struct HexBytes<'a>(pub &'a [u8]);
 

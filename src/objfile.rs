@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use anyhow::{Result, anyhow, bail};
 use aya_obj::ProgramSection;
 
+use crate::btf::raw as btf;
 use crate::error::UserError;
 
 mod check;
@@ -382,23 +383,25 @@ fn check_distinct(
 // ELF reading
 // ---------------------------------------------------------------------------
 
-const EM_BPF: u16 = 247;
-const ET_REL: u16 = 1;
-const SHT_PROGBITS: u32 = 1;
-const SHT_SYMTAB: u32 = 2;
-const SHT_RELA: u32 = 4;
-const SHT_NOBITS: u32 = 8;
-const SHT_REL: u32 = 9;
-const SHF_ALLOC: u64 = 0x2;
-const SHF_EXECINSTR: u64 = 0x4;
-const STT_FUNC: u8 = 2;
-const STT_GNU_IFUNC: u8 = 10;
-const SHN_LORESERVE: u16 = 0xff00;
-const SHN_XINDEX: u16 = 0xffff;
-const EHDR_SIZE: usize = 64;
-const SHDR_SIZE: usize = 64;
-const SYM_SIZE: usize = 24;
-const ELF_MAGIC: &[u8] = b"\x7fELF";
+// ELF numbers and records come from `object::elf`, read through
+// `object::read::elf` and `object::pod` (ELF64, little-endian, any alignment).
+use object::elf::{
+    ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB, ELFMAG, EM_386, EM_AARCH64, EM_ARM, EM_BPF, EM_LOONGARCH, EM_MIPS, EM_PPC,
+    EM_PPC64, EM_RISCV, EM_S390, EM_X86_64, ET_CORE, ET_DYN, ET_EXEC, ET_REL, FileHeader64, SHF_ALLOC, SHF_EXECINSTR,
+    SHN_LORESERVE, SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_SYMTAB, STT_FUNC, STT_GNU_IFUNC, SectionHeader64,
+    Sym64,
+};
+use object::read::elf::FileHeader as _;
+type Le = object::LittleEndian;
+const LE: Le = object::LittleEndian;
+const EHDR_SIZE: usize = std::mem::size_of::<FileHeader64<Le>>();
+const SHDR_SIZE: usize = std::mem::size_of::<SectionHeader64<Le>>();
+
+/// The symbol table's records (a trailing partial record is ignored).
+fn symbol_records(table: &[u8]) -> &[Sym64<Le>] {
+    object::pod::slice_from_bytes(table, table.len() / std::mem::size_of::<Sym64<Le>>()).map_or(&[], |(s, _)| s)
+}
+const ELF_MAGIC: &[u8] = &ELFMAG;
 
 fn bytes_at(data: &[u8], off: usize, len: usize) -> Option<&[u8]> {
     data.get(off..off.checked_add(len)?)
@@ -410,10 +413,6 @@ fn u16_at(data: &[u8], off: usize) -> Option<u16> {
 
 fn u32_at(data: &[u8], off: usize) -> Option<u32> {
     Some(u32::from_le_bytes(bytes_at(data, off, 4)?.try_into().ok()?))
-}
-
-fn u64_at(data: &[u8], off: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(bytes_at(data, off, 8)?.try_into().ok()?))
 }
 
 fn put(buf: &mut [u8], off: usize, bytes: &[u8]) -> Result<()> {
@@ -439,6 +438,7 @@ struct Shdr {
     name: usize,
     kind: u32,
     flags: u64,
+    addr: u64,
     offset: usize,
     size: usize,
     link: usize,
@@ -446,22 +446,22 @@ struct Shdr {
 }
 
 impl Shdr {
-    fn parse(data: &[u8], at: usize) -> Option<Self> {
-        let raw = bytes_at(data, at, SHDR_SIZE)?;
+    fn new(raw: &SectionHeader64<Le>) -> Option<Self> {
         Some(Self {
-            name: to_usize(u32_at(raw, 0)?)?,
-            kind: u32_at(raw, 4)?,
-            flags: u64_at(raw, 8)?,
-            offset: to_usize(u64_at(raw, 24)?)?,
-            size: to_usize(u64_at(raw, 32)?)?,
-            link: to_usize(u32_at(raw, 40)?)?,
-            info: to_usize(u32_at(raw, 44)?)?,
+            name: to_usize(raw.sh_name.get(LE))?,
+            kind: raw.sh_type.get(LE),
+            flags: raw.sh_flags.get(LE),
+            addr: raw.sh_addr.get(LE),
+            offset: to_usize(raw.sh_offset.get(LE))?,
+            size: to_usize(raw.sh_size.get(LE))?,
+            link: to_usize(raw.sh_link.get(LE))?,
+            info: to_usize(raw.sh_info.get(LE))?,
         })
     }
 
     fn is_code(&self) -> bool {
         self.kind == SHT_PROGBITS
-            && self.flags & (SHF_ALLOC | SHF_EXECINSTR) == SHF_ALLOC | SHF_EXECINSTR
+            && self.flags & u64::from(SHF_ALLOC | SHF_EXECINSTR) == u64::from(SHF_ALLOC | SHF_EXECINSTR)
             && self.size > 0
     }
 }
@@ -479,16 +479,16 @@ fn truncated(what: &str, len: usize) -> anyhow::Error {
 
 fn machine_name(machine: u16) -> String {
     match machine {
-        3 => "i386".into(),
-        8 => "MIPS".into(),
-        20 => "PowerPC".into(),
-        21 => "PowerPC64".into(),
-        22 => "s390".into(),
-        40 => "ARM".into(),
-        62 => "x86-64".into(),
-        183 => "AArch64".into(),
-        243 => "RISC-V".into(),
-        258 => "LoongArch".into(),
+        EM_386 => "i386".into(),
+        EM_MIPS => "MIPS".into(),
+        EM_PPC => "PowerPC".into(),
+        EM_PPC64 => "PowerPC64".into(),
+        EM_S390 => "s390".into(),
+        EM_ARM => "ARM".into(),
+        EM_X86_64 => "x86-64".into(),
+        EM_AARCH64 => "AArch64".into(),
+        EM_RISCV => "RISC-V".into(),
+        EM_LOONGARCH => "LoongArch".into(),
         other => format!("machine type {other}"),
     }
 }
@@ -507,13 +507,13 @@ fn check_header(data: &[u8]) -> Result<()> {
     }
     let raw_machine = bytes_at(data, 18, 2).ok_or_else(|| truncated("the ELF header", data.len()))?;
     let machine = match data.get(5) {
-        Some(2) => u16::from_be_bytes([raw_machine[0], raw_machine[1]]),
+        Some(&ELFDATA2MSB) => u16::from_be_bytes([raw_machine[0], raw_machine[1]]),
         _ => u16::from_le_bytes([raw_machine[0], raw_machine[1]]),
     };
     if machine != EM_BPF {
         bail!("this is an ELF for {}, not a BPF object; compile with clang -target bpf", machine_name(machine));
     }
-    if data.get(4) != Some(&2) || data.get(5) != Some(&1) {
+    if data.get(4) != Some(&ELFCLASS64) || data.get(5) != Some(&ELFDATA2LSB) {
         bail!(
             "not a 64-bit little-endian ELF file; bpfpin loads little-endian BPF objects (clang -target bpf or bpfel)"
         );
@@ -526,9 +526,9 @@ fn check_header(data: &[u8]) -> Result<()> {
         Some(kind) => bail!(
             "this is {}, not a relocatable object (ET_REL); pass the .o that clang -target bpf -c produces",
             match kind {
-                2 => "an executable",
-                3 => "a shared object",
-                4 => "a core dump",
+                ET_EXEC => "an executable",
+                ET_DYN => "a shared object",
+                ET_CORE => "a core dump",
                 _ => "an unknown ELF type",
             }
         ),
@@ -541,32 +541,27 @@ impl<'a> Elf<'a> {
         check_header(data)?;
         let len = data.len();
         let header_field = |v: Option<usize>| v.ok_or_else(|| truncated("the ELF header", len));
-        let shoff = header_field(u64_at(data, 0x28).and_then(to_usize))?;
-        let shentsize = header_field(u16_at(data, 0x3a).and_then(to_usize))?;
-        let mut shnum = header_field(u16_at(data, 0x3c).and_then(to_usize))?;
-        let mut shstrndx = header_field(u16_at(data, 0x3e).and_then(to_usize))?;
+        let (header, _) =
+            object::pod::from_bytes::<FileHeader64<Le>>(data).map_err(|()| truncated("the ELF header", len))?;
+        let shoff = header_field(to_usize(header.e_shoff.get(LE)))?;
+        let shentsize = usize::from(header.e_shentsize.get(LE));
         if shoff == 0 {
             bail!("the ELF file has no section headers, so it is not a usable BPF object");
         }
         if shentsize != SHDR_SIZE {
             bail!("malformed ELF file: section headers are {shentsize} bytes instead of {SHDR_SIZE}");
         }
-        // Extended numbering keeps the real counts in section header 0.
-        let first = Shdr::parse(data, shoff).ok_or_else(|| truncated("the section header table", len))?;
-        if shnum == 0 {
-            shnum = first.size;
-        }
-        if shstrndx == usize::from(SHN_XINDEX) {
-            shstrndx = first.link;
-        }
-        let table_end = shnum.checked_mul(SHDR_SIZE).and_then(|size| size.checked_add(shoff));
-        if table_end.is_none_or(|end| end > len) {
-            return Err(truncated("the section header table", len));
-        }
-        let shdrs = (0..shnum)
-            .map(|i| Shdr::parse(data, shoff + i * SHDR_SIZE))
+        // object handles extended numbering (the real counts in section header 0).
+        let table = || truncated("the section header table", len);
+        let shstrndx = header.shstrndx(LE, data).map_err(|_| table())?;
+        let shdrs = header
+            .section_headers(LE, data)
+            .map_err(|_| table())?
+            .iter()
+            .map(Shdr::new)
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| truncated("the section header table", len))?;
+            .ok_or_else(table)?;
+        let shstrndx = header_field(to_usize(shstrndx))?;
         let elf = Self { data, shoff, shdrs, shstrndx };
         elf.check_sections()?;
         Ok(elf)
@@ -647,14 +642,13 @@ fn function_symbols(elf: &Elf<'_>) -> Result<Vec<(String, usize)>> {
     let table = elf.section_data(symtab);
     let strings = elf.section_data(elf.shdrs[symtab].link);
     let mut symbols = Vec::new();
-    for raw in table.chunks_exact(SYM_SIZE) {
-        let kind = raw[4] & 0xf;
-        let shndx = u16_at(raw, 6).unwrap_or(0);
+    for sym in symbol_records(table) {
+        let kind = sym.st_type();
+        let shndx = sym.st_shndx.get(LE);
         if !matches!(kind, STT_FUNC | STT_GNU_IFUNC) || shndx == 0 || shndx >= SHN_LORESERVE {
             continue;
         }
-        let name = u32_at(raw, 0)
-            .and_then(to_usize)
+        let name = to_usize(sym.st_name.get(LE))
             .and_then(|off| cstr_at(strings, off))
             .ok_or_else(|| anyhow!("malformed ELF file: a symbol name is outside the string table"))?;
         if !name.is_empty() {
@@ -714,10 +708,19 @@ fn append_aligned(out: &mut Vec<u8>, blob: &[u8]) -> usize {
     at
 }
 
-fn repoint_section(elf: &Elf<'_>, out: &mut [u8], index: usize, offset: usize, size: usize) -> Result<()> {
+fn section_header_mut<'o>(elf: &Elf<'_>, out: &'o mut [u8], index: usize) -> Result<&'o mut SectionHeader64<Le>> {
     let at = elf.shdr_offset(index);
-    put(out, at + 24, &(offset as u64).to_le_bytes())?;
-    put(out, at + 32, &(size as u64).to_le_bytes())
+    out.get_mut(at..)
+        .and_then(|tail| object::pod::from_bytes_mut::<SectionHeader64<Le>>(tail).ok())
+        .map(|(shdr, _)| shdr)
+        .ok_or_else(|| anyhow!("internal error: patch at {at} is outside the object"))
+}
+
+fn repoint_section(elf: &Elf<'_>, out: &mut [u8], index: usize, offset: usize, size: usize) -> Result<()> {
+    let shdr = section_header_mut(elf, out, index)?;
+    shdr.sh_offset.set(LE, offset as u64);
+    shdr.sh_size.set(LE, size as u64);
+    Ok(())
 }
 
 /// Writes a new section name table (old table + new names, so symbol names
@@ -731,68 +734,40 @@ fn patch_section_names(elf: &Elf<'_>, changes: &[(usize, String)], out: &mut Vec
         let off = u32::try_from(table.len()).map_err(|_| anyhow!("the section name table is too large to extend"))?;
         table.extend_from_slice(name.as_bytes());
         table.push(0);
-        put(out, elf.shdr_offset(*index), &off.to_le_bytes())?;
+        section_header_mut(elf, out, *index)?.sh_name.set(LE, off);
     }
     let at = append_aligned(out, &table);
     repoint_section(elf, out, elf.shstrndx, at, table.len())
 }
 
-const BTF_MAGIC: u16 = 0xeb9f;
-
-/// The three parts of a `.BTF` section.
-struct Btf<'a> {
-    header: &'a [u8],
-    types: &'a [u8],
-    strings: &'a [u8],
+/// The `.BTF` sections of an object; `None` when the header or a section
+/// lies outside the data (the checks and the patcher word their own error).
+fn btf_sections(data: &[u8]) -> Option<btf::Sections<'_>> {
+    btf::sections(data).ok()
 }
 
-impl<'a> Btf<'a> {
-    fn parse(data: &'a [u8]) -> Option<Self> {
-        if u16_at(data, 0)? != BTF_MAGIC {
-            return None;
-        }
-        let hdr_len = to_usize(u32_at(data, 4)?)?;
-        let field = |off| u32_at(data, off).and_then(to_usize);
-        let part = |off: usize, len: usize| bytes_at(data, hdr_len.checked_add(off)?, len);
-        Some(Self {
-            header: data.get(..hdr_len).filter(|h| h.len() >= 24)?,
-            types: part(field(8)?, field(12)?)?,
-            strings: part(field(16)?, field(20)?)?,
-        })
-    }
-
-    /// Header, types, old strings, `extra`: old string offsets stay valid.
-    fn with_strings(&self, extra: &[u8]) -> Result<Vec<u8>> {
-        let too_big = || anyhow!("the .BTF section is too large to extend");
-        let type_len = u32::try_from(self.types.len()).map_err(|_| too_big())?;
-        let str_len = u32::try_from(self.strings.len() + extra.len()).map_err(|_| too_big())?;
-        let mut blob = self.header.to_vec();
-        put(&mut blob, 8, &0u32.to_le_bytes())?;
-        put(&mut blob, 12, &type_len.to_le_bytes())?;
-        put(&mut blob, 16, &type_len.to_le_bytes())?;
-        put(&mut blob, 20, &str_len.to_le_bytes())?;
-        blob.extend_from_slice(self.types);
-        blob.extend_from_slice(self.strings);
-        blob.extend_from_slice(extra);
-        Ok(blob)
-    }
+/// `.BTF` rewritten as header, types, old strings, `extra`: old string
+/// offsets stay valid.
+fn btf_with_strings(btf: &btf::Sections<'_>, extra: &[u8]) -> Result<Vec<u8>> {
+    let too_big = || anyhow!("the .BTF section is too large to extend");
+    let type_len = u32::try_from(btf.types.len()).map_err(|_| too_big())?;
+    let str_len = u32::try_from(btf.strings.len() + extra.len()).map_err(|_| too_big())?;
+    let mut blob = btf.header.to_vec();
+    put(&mut blob, 8, &0u32.to_le_bytes())?;
+    put(&mut blob, 12, &type_len.to_le_bytes())?;
+    put(&mut blob, 16, &type_len.to_le_bytes())?;
+    put(&mut blob, 20, &str_len.to_le_bytes())?;
+    blob.extend_from_slice(btf.types);
+    blob.extend_from_slice(btf.strings);
+    blob.extend_from_slice(extra);
+    Ok(blob)
 }
 
 /// Offsets (within `.BTF.ext`) of every `sec_name_off` field in the
 /// func_info, line_info and CO-RE relocation subsections.
 fn sec_name_slots(ext: &[u8]) -> Option<Vec<(usize, u32)>> {
-    if u16_at(ext, 0)? != BTF_MAGIC {
-        return None;
-    }
-    let hdr_len = to_usize(u32_at(ext, 4)?)?;
-    let mut parts = vec![(u32_at(ext, 8)?, u32_at(ext, 12)?), (u32_at(ext, 16)?, u32_at(ext, 20)?)];
-    if hdr_len >= 32 {
-        parts.push((u32_at(ext, 24)?, u32_at(ext, 28)?));
-    }
     let mut slots = Vec::new();
-    for (off, len) in parts {
-        let start = hdr_len.checked_add(to_usize(off)?)?;
-        let part = bytes_at(ext, start, to_usize(len)?)?;
+    for (start, part) in btf::ext_subsections(ext)? {
         collect_slots(part, start, &mut slots)?;
     }
     Some(slots)
@@ -820,7 +795,7 @@ fn patch_btf(elf: &Elf<'_>, renames: &[Rename], out: &mut Vec<u8>) -> Result<()>
     let (Some(btf_index), Some(ext_index)) = (elf.find(".BTF"), elf.find(".BTF.ext")) else {
         return Ok(());
     };
-    let btf = Btf::parse(elf.section_data(btf_index))
+    let btf = btf_sections(elf.section_data(btf_index))
         .ok_or_else(|| anyhow!("the .BTF section is malformed; rebuild the object with clang -g"))?;
     let slots = sec_name_slots(elf.section_data(ext_index))
         .ok_or_else(|| anyhow!("the .BTF.ext section is malformed; rebuild the object with clang -g"))?;
@@ -829,7 +804,7 @@ fn patch_btf(elf: &Elf<'_>, renames: &[Rename], out: &mut Vec<u8>) -> Result<()>
     let mut extra = Vec::new();
     let mut new_offsets: HashMap<&str, u32> = HashMap::new();
     for (pos, name_off) in slots {
-        let name = to_usize(name_off).and_then(|off| cstr_at(btf.strings, off));
+        let name = to_usize(name_off).and_then(|off| btf::name_at(btf.strings, off));
         let Some(rename) = renames.iter().find(|r| Some(r.old.as_bytes()) == name) else {
             continue;
         };
@@ -849,7 +824,7 @@ fn patch_btf(elf: &Elf<'_>, renames: &[Rename], out: &mut Vec<u8>) -> Result<()>
     if extra.is_empty() {
         return Ok(());
     }
-    let blob = btf.with_strings(&extra)?;
+    let blob = btf_with_strings(&btf, &extra)?;
     let at = append_aligned(out, &blob);
     repoint_section(elf, out, btf_index, at, blob.len())
 }
@@ -939,7 +914,7 @@ mod tests {
             }
             // Aim most flips at the ELF header and section headers, where a
             // wrong value sends the parser furthest astray.
-            let shoff = u64_at(fixture, 0x28).unwrap() as usize;
+            let shoff = object::pod::from_bytes::<FileHeader64<Le>>(fixture).unwrap().0.e_shoff.get(LE) as usize;
             for _ in 0..5_000 {
                 let mut copy = fixture.to_vec();
                 for _ in 0..1 + next(&mut rng) % 4 {

@@ -23,7 +23,7 @@ pub const BPFFS_ROOT: &str = bpffs::ROOT;
 /// /sys/fs/bpf only (never over another directory, as bpftool would).
 pub fn ensure_mounted(nomount: bool) -> Result<()> {
     let root = Path::new(BPFFS_ROOT);
-    if sys::fs_magic(root).is_ok_and(|m| m == bpffs::BPF_FS_MAGIC) {
+    if sys::fs_magic(root).is_ok_and(|m| m == libc::BPF_FS_MAGIC) {
         crate::txn::sweep();
         return Ok(());
     }

@@ -11,11 +11,14 @@ use std::path::Path;
 use anyhow::{Result, bail};
 use serde::Serialize;
 
+use crate::btf::raw as btf;
 use crate::cli::Global;
 use crate::error::UserError;
 use crate::output::{Out, Row};
 use crate::pins::BPFFS_ROOT;
 
+// linux/capability.h numbers: libc and aya_obj have none, and rustix's
+// `thread` feature (which has them) is not enabled in Cargo.toml.
 const CAP_NET_ADMIN: u32 = 12;
 const CAP_SYS_ADMIN: u32 = 21;
 const CAP_PERFMON: u32 = 38;
@@ -132,7 +135,11 @@ impl Facts {
             mounts: parse_mounts(&read("/proc/self/mounts").unwrap_or_default()),
             nomount,
             vmlinux_btf: btf.is_some() || Path::new(VMLINUX_BTF).exists(),
-            btf_symbols: btf.map(|b| btf_symbols(&b)).unwrap_or_default(),
+            btf_symbols: btf
+                .as_deref()
+                .and_then(|b| btf::sections(b).ok())
+                .map(|s| btf_symbols(s.strings))
+                .unwrap_or_default(),
             jit_enable: read("/proc/sys/net/core/bpf_jit_enable"),
             unprivileged_bpf_disabled: read("/proc/sys/kernel/unprivileged_bpf_disabled"),
             memlock: read("/proc/self/limits").and_then(|l| parse_memlock(&l)),
@@ -465,13 +472,12 @@ fn parse_version(release: &str) -> Option<(u32, u32)> {
     Some((major, minor))
 }
 
-/// Which of `FEATURES`' kernel functions the raw vmlinux BTF names. BTF
-/// keeps names as NUL-terminated strings, so an exact match of a
-/// NUL-delimited piece is a match of a name.
-fn btf_symbols(btf: &[u8]) -> Vec<String> {
+/// Which of `FEATURES`' kernel functions the vmlinux BTF string section
+/// names (an exact match of one of its NUL-terminated names).
+fn btf_symbols(strings: &[u8]) -> Vec<String> {
     let wanted: Vec<&[u8]> = FEATURES.iter().map(|f| f.symbol.as_bytes()).collect();
     let mut found: Vec<String> = Vec::new();
-    for piece in btf.split(|b| *b == 0) {
+    for piece in btf::names(strings) {
         if wanted.contains(&piece) {
             let name = String::from_utf8_lossy(piece).into_owned();
             if !found.contains(&name) {

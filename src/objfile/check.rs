@@ -7,16 +7,17 @@
 
 use anyhow::{Result, bail};
 
-use super::{
-    BTF_MAGIC, Btf, Elf, SHN_LORESERVE, SHT_REL, SHT_SYMTAB, SYM_SIZE, bytes_at, cstr_at, sec_name_slots, to_usize,
-    u16_at, u32_at, u64_at,
+use aya_obj::generated as k;
+use object::elf::{
+    R_BPF_64_32, R_BPF_64_64, Rel64, SHN_LORESERVE, SHT_REL, SHT_SYMTAB, STT_FILE, STT_FUNC, STT_SECTION,
 };
 
+use super::{Elf, LE, Le, btf, btf_sections, bytes_at, cstr_at, sec_name_slots, symbol_records, to_usize, u32_at};
+
 /// BPF relocation types (R_BPF_64_64, ABS64, ABS32, NODYLD32, 64_32): the
-/// only ones aya-obj handles; it reaches `todo!()` on others.
-const BPF_RELOCATIONS: &[u32] = &[1, 2, 3, 4, 10];
-const STT_SECTION: u8 = 3;
-const STT_FILE: u8 = 4;
+/// only ones aya-obj handles; it reaches `todo!()` on others. `object::elf`
+/// names only the first and last (neither libc nor aya_obj has any).
+const BPF_RELOCATIONS: &[u32] = &[R_BPF_64_64, 2, 3, 4, R_BPF_64_32];
 
 pub(super) fn for_aya(elf: &Elf<'_>) -> Result<()> {
     let symbols = symbols(elf);
@@ -36,14 +37,14 @@ struct Sym {
 
 fn symbols(elf: &Elf<'_>) -> Vec<Sym> {
     let Some(symtab) = elf.shdrs.iter().position(|s| s.kind == SHT_SYMTAB) else { return Vec::new() };
-    elf.section_data(symtab)
-        .chunks_exact(SYM_SIZE)
+    symbol_records(elf.section_data(symtab))
+        .iter()
         .map(|raw| Sym {
-            kind: raw[4] & 0xf,
-            shndx: usize::from(u16_at(raw, 6).unwrap_or(0)),
-            value: u64_at(raw, 8).unwrap_or(0),
-            size: u64_at(raw, 16).unwrap_or(0),
-            name: u32_at(raw, 0).unwrap_or(0),
+            kind: raw.st_type(),
+            shndx: usize::from(raw.st_shndx.get(LE)),
+            value: raw.st_value.get(LE),
+            size: raw.st_size.get(LE),
+            name: raw.st_name.get(LE),
         })
         .collect()
 }
@@ -65,7 +66,7 @@ fn section_name(elf: &Elf<'_>, index: usize) -> String {
 /// the address is 0, as it always is in a relocatable object).
 fn check_function_bounds(elf: &Elf<'_>, symbols: &[Sym]) -> Result<()> {
     for index in 1..elf.shdrs.len() {
-        let addr = u64_at(elf.data, elf.shdr_offset(index) + 16).unwrap_or(0);
+        let addr = elf.shdrs[index].addr;
         if addr != 0 && elf.shdrs[index].is_code() {
             bail!(
                 "malformed ELF file: code section `{}` has address {addr:#x}, where a relocatable object has 0",
@@ -80,7 +81,7 @@ fn check_function_bounds(elf: &Elf<'_>, symbols: &[Sym]) -> Result<()> {
         else {
             continue;
         };
-        let function = sym.kind == super::STT_FUNC;
+        let function = sym.kind == STT_FUNC;
         let end = sym.value.checked_add(sym.size);
         if end.is_none_or(|end| end > shdr.size as u64) || (function && sym.size % 8 != 0) {
             bail!(
@@ -101,9 +102,9 @@ fn check_function_bounds(elf: &Elf<'_>, symbols: &[Sym]) -> Result<()> {
 fn check_relocations(elf: &Elf<'_>, symbols: &[Sym]) -> Result<()> {
     for (index, shdr) in elf.shdrs.iter().enumerate().filter(|(_, s)| s.kind == SHT_REL) {
         let rels = elf.section_data(index);
-        for (n, raw) in rels.chunks_exact(16).enumerate() {
-            let info = u64_at(raw, 8).unwrap_or(0);
-            let (kind, sym) = ((info & 0xffff_ffff) as u32, (info >> 32) as usize);
+        let records = object::pod::slice_from_bytes::<Rel64<Le>>(rels, rels.len() / size_of::<Rel64<Le>>());
+        for (n, raw) in records.map_or(&[][..], |(r, _)| r).iter().enumerate() {
+            let (kind, sym) = (raw.r_type(LE), raw.r_sym(LE) as usize);
             let here = || format!("relocation {n} in section `{}`", section_name(elf, index));
             if !BPF_RELOCATIONS.contains(&kind) {
                 bail!("malformed ELF file: {} has type {kind}, which is no BPF relocation", here());
@@ -115,7 +116,7 @@ fn check_relocations(elf: &Elf<'_>, symbols: &[Sym]) -> Result<()> {
             if s.kind == STT_SECTION && (s.shndx == 0 || s.shndx >= elf.shdrs.len()) {
                 bail!("malformed ELF file: {} refers to a section symbol without a valid section", here());
             }
-            let offset = u64_at(raw, 0).and_then(to_usize).unwrap_or(usize::MAX);
+            let offset = to_usize(raw.r_offset.get(LE)).unwrap_or(usize::MAX);
             if let Some(why) = bad_call(elf, shdr.info, offset, kind, s) {
                 bail!("malformed ELF file: {} {why}", here());
             }
@@ -139,7 +140,7 @@ fn bad_call(elf: &Elf<'_>, target: usize, offset: usize, kind: u32, sym: &Sym) -
     let Some(insn) = offset.checked_add(8).and_then(|end| elf.section_data(target).get(offset..end)) else {
         return Some(format!("points at offset {offset}, outside its {}-byte section", code.size));
     };
-    if kind != 10 || sym.kind != STT_SECTION {
+    if kind != R_BPF_64_32 || sym.kind != STT_SECTION {
         return None;
     }
     let imm = i64::from(u32_at(insn, 4).unwrap_or(0) as i32);
@@ -160,13 +161,13 @@ fn check_btf(elf: &Elf<'_>) -> Result<()> {
     }
     let malformed =
         |why: String| anyhow::anyhow!("the .BTF section is malformed: {why}; rebuild the object with clang -g");
-    if u16_at(data, 0) != Some(BTF_MAGIC) {
+    if !btf::has_magic(data) {
         return Err(malformed("it does not start with the BTF magic 0xeb9f".into()));
     }
-    let btf = Btf::parse(data).ok_or_else(|| malformed("its header points outside the section".into()))?;
+    let btf = btf_sections(data).ok_or_else(|| malformed("its header points outside the section".into()))?;
     let name = |off: u32, what: &str| -> Result<(), String> {
         let s = to_usize(off)
-            .and_then(|o| cstr_at(btf.strings, o))
+            .and_then(|o| btf::name_at(btf.strings, o))
             .ok_or_else(|| format!("the name of {what} is outside the string table"))?;
         std::str::from_utf8(s).map(drop).map_err(|_| format!("the name of {what} is not UTF-8"))
     };
@@ -193,13 +194,21 @@ fn walk_types(types: &[u8], name: &dyn Fn(u32, &str) -> Result<(), String>) -> R
         let what = format!("type {id}");
         name(name_off, &what)?;
         let (extra, member, member_name) = match kind {
-            1 | 14 | 17 => (4, 0, false),          // INT, VAR, DECL_TAG
-            3 => (12, 0, false),                   // ARRAY
-            4 | 5 => (0, 12, true),                // STRUCT, UNION
-            6 | 13 => (0, 8, true),                // ENUM, FUNC_PROTO
-            15 => (0, 12, false),                  // DATASEC
-            19 => (0, 12, true),                   // ENUM64
-            2 | 7..=12 | 16 | 18 => (0, 0, false), // PTR, FWD, TYPEDEF, modifiers, FUNC, FLOAT, TYPE_TAG
+            k::BTF_KIND_INT | k::BTF_KIND_VAR | k::BTF_KIND_DECL_TAG => (4, 0, false),
+            k::BTF_KIND_ARRAY => (12, 0, false),
+            k::BTF_KIND_STRUCT | k::BTF_KIND_UNION => (0, 12, true),
+            k::BTF_KIND_ENUM | k::BTF_KIND_FUNC_PROTO => (0, 8, true),
+            k::BTF_KIND_DATASEC => (0, 12, false),
+            k::BTF_KIND_ENUM64 => (0, 12, true),
+            k::BTF_KIND_PTR
+            | k::BTF_KIND_FWD
+            | k::BTF_KIND_TYPEDEF
+            | k::BTF_KIND_VOLATILE
+            | k::BTF_KIND_CONST
+            | k::BTF_KIND_RESTRICT
+            | k::BTF_KIND_FUNC
+            | k::BTF_KIND_FLOAT
+            | k::BTF_KIND_TYPE_TAG => (0, 0, false),
             other => return Err(format!("type {id} has kind {other}, which BTF does not define")),
         };
         let body = pos + 12;
@@ -217,22 +226,19 @@ fn walk_types(types: &[u8], name: &dyn Fn(u32, &str) -> Result<(), String>) -> R
 }
 
 /// The record sizes aya reads (`bpf_func_info`, `bpf_line_info`, `bpf_core_relo`).
-const MIN_RECORD: [usize; 3] = [8, 16, 16];
+const MIN_RECORD: [usize; 3] =
+    [size_of::<k::bpf_func_info>(), size_of::<k::bpf_line_info>(), size_of::<k::bpf_core_relo>()];
 
 fn check_btf_ext(ext: &[u8], name: &dyn Fn(u32, &str) -> Result<(), String>) -> Result<()> {
     let bad = |why: &str| anyhow::anyhow!("the .BTF.ext section is malformed: {why}; rebuild the object with clang -g");
     let slots = sec_name_slots(ext).ok_or_else(|| bad("a record runs past its subsection"))?;
-    let hdr_len = u32_at(ext, 4).and_then(to_usize).unwrap_or(0);
-    for (i, field) in [8usize, 16, 24].into_iter().enumerate() {
-        if field >= hdr_len.min(32) {
+    // sec_name_slots read the same subsections, so they are in bounds.
+    let parts = btf::ext_subsections(ext).unwrap_or_default();
+    for (i, (_, part)) in parts.into_iter().enumerate() {
+        if part.is_empty() {
             continue;
         }
-        let (Some(off), Some(len)) = (u32_at(ext, field), u32_at(ext, field + 4)) else { continue };
-        if len == 0 {
-            continue;
-        }
-        let rec = to_usize(off).and_then(|o| hdr_len.checked_add(o)).and_then(|at| u32_at(ext, at));
-        if rec.and_then(to_usize).is_none_or(|r| r < MIN_RECORD[i] || r % 4 != 0) {
+        if u32_at(part, 0).and_then(to_usize).is_none_or(|r| r < MIN_RECORD[i] || r % 4 != 0) {
             return Err(bad("a subsection has an impossible record size"));
         }
     }

@@ -16,8 +16,7 @@ use std::io::{self, Write};
 
 use crate::kinds::{ARRAY_OF_MAPS, HASH_OF_MAPS, PROG_ARRAY, REUSEPORT_SOCKARRAY};
 
-const ENOENT: i32 = 2;
-const ENOSPC: i32 = 28;
+use libc::{ENOENT, ENOSPC};
 
 /// Map facts the plain layout depends on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

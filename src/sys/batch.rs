@@ -126,20 +126,6 @@ pub fn update_batch(
     }
 }
 
-/// BPF_MAP_DELETE_BATCH: delete `count` keys. Err((deleted, error)) as for
-/// `update_batch`; a missing key is ENOENT.
-pub fn delete_batch(fd: BorrowedFd<'_>, keys: &[u8], count: u32) -> Result<(), (u32, super::SysError)> {
-    let mut attr = zeroed_attr();
-    attr.batch.map_fd = fd.as_raw_fd() as u32;
-    attr.batch.keys = keys.as_ptr() as u64;
-    attr.batch.count = count;
-    match bpf("BPF_MAP_DELETE_BATCH", bpf_cmd::BPF_MAP_DELETE_BATCH, &mut attr) {
-        Ok(_) => Ok(()),
-        // SAFETY: as in update_batch.
-        Err(e) => Err((processed(unsafe { attr.batch.count }, count), e)),
-    }
-}
-
 /// Elements a failed write batch processed: all of them cannot have
 /// succeeded, so `count` unchanged means the kernel refused it up front.
 fn processed(reported: u32, requested: u32) -> u32 {
@@ -149,7 +135,7 @@ fn processed(reported: u32, requested: u32) -> u32 {
 /// Whether a batch call failed because the map type or the kernel lacks it
 /// (the caller then walks one element at a time).
 pub fn unsupported(e: &super::SysError) -> bool {
-    matches!(e.errno(), Some(libc::EINVAL | libc::ENOTSUP | libc::ENOSYS) | Some(524 /* ENOTSUPP */))
+    matches!(e.errno(), Some(libc::EINVAL | libc::ENOTSUP | libc::ENOSYS | super::ENOTSUPP))
 }
 
 /// `BPFPIN_NO_BATCH=1` (hidden, for tests and comparisons) makes dumps and

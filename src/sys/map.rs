@@ -5,7 +5,7 @@
 
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
-use super::{SysError, SysResult, bpf, bpf_cmd, zeroed_attr};
+use super::{SysResult, bpf, bpf_cmd, zeroed_attr};
 
 fn elem_attr(fd: BorrowedFd<'_>, key: *const u8, val: u64, flags: u64) -> super::bpf_attr {
     let mut attr = zeroed_attr();
@@ -54,12 +54,6 @@ pub fn get_next_key(fd: BorrowedFd<'_>, key: Option<&[u8]>, next: &mut [u8]) -> 
 pub fn freeze(fd: BorrowedFd<'_>) -> SysResult<()> {
     let mut attr = elem_attr(fd, std::ptr::null(), 0, 0);
     bpf("BPF_MAP_FREEZE", bpf_cmd::BPF_MAP_FREEZE, &mut attr).map(drop)
-}
-
-/// The error a caller reports when the kernel refuses a map operation it
-/// could not foresee; kept here so the call name stays the kernel's.
-pub fn unsupported(call: &'static str) -> SysError {
-    SysError { call, source: std::io::Error::from_raw_os_error(libc::EOPNOTSUPP) }
 }
 
 // ---- issue 5: keyless access (queue, stack, bloom filter) and map creation ----

@@ -18,7 +18,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use aya_obj::generated::bpf_btf_info;
+use aya_obj::generated::{bpf_attach_type, bpf_btf_info, bpf_link_type};
 pub use aya_obj::generated::{bpf_attr, bpf_cmd, bpf_link_info, bpf_map_info, bpf_prog_info};
 
 /// A failed syscall, named as the kernel command so error.rs can map errno to a fix.
@@ -204,7 +204,7 @@ pub fn prog_info(fd: BorrowedFd<'_>) -> SysResult<ProgInfo> {
     // One call is enough for nearly every program: room for 64 map ids, and
     // only the first func_info record (it names the program) is needed.
     const MAP_ROOM: u32 = 64;
-    const FUNC_REC: u32 = 8;
+    const FUNC_REC: u32 = mem::size_of::<aya_obj::generated::bpf_func_info>() as u32;
     let mut map_ids = vec![0u32; MAP_ROOM as usize];
     let mut first_func = [0u8; FUNC_REC as usize];
     let mut info: bpf_prog_info = zeroed();
@@ -260,11 +260,9 @@ pub fn btf_raw(id: u32) -> SysResult<Vec<u8>> {
     Ok(buf)
 }
 
-/// bpffs' statfs magic.
-pub const BPF_FS_MAGIC: i64 = 0xcafe4a11;
-
-/// The filesystem magic of the filesystem holding `path`.
-pub fn fs_magic(path: &Path) -> io::Result<i64> {
+/// The filesystem magic of the filesystem holding `path`, typed as libc's
+/// `*_MAGIC` constants are.
+pub fn fs_magic(path: &Path) -> io::Result<libc::c_long> {
     let c = CString::new(path.as_os_str().as_bytes())
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte"))?;
     let mut st: libc::statfs = zeroed_statfs();
@@ -275,7 +273,7 @@ pub fn fs_magic(path: &Path) -> io::Result<i64> {
     }
     // f_type's width differs between architectures.
     #[allow(clippy::unnecessary_cast)]
-    Ok(st.f_type as i64)
+    Ok(st.f_type as libc::c_long)
 }
 
 fn zeroed_statfs() -> libc::statfs {
@@ -408,43 +406,45 @@ pub struct LinkTarget {
     pub map_id: Option<u32>,
 }
 
-/// Link types (enum bpf_link_type) whose union member we decode.
-const LINK_CGROUP: u32 = 3;
-const LINK_NETNS: u32 = 5;
-const LINK_XDP: u32 = 6;
-const LINK_STRUCT_OPS: u32 = 9;
-const LINK_TCX: u32 = 11;
-const LINK_NETKIT: u32 = 13;
-/// enum bpf_attach_type BPF_XDP: XDP links carry no attach type of their own.
-const BPF_XDP: u32 = 37;
+/// The kernel's internal ENOTSUPP (include/linux/errno.h, not uapi, so
+/// neither libc nor aya_obj has it), which test runs and some map types
+/// leak to user space.
+pub const ENOTSUPP: i32 = 524;
 
 pub fn link_target(info: &bpf_link_info) -> LinkTarget {
     let u = &info.__bindgen_anon_1;
     // SAFETY: the kernel fills the union member that matches `type_`, and we
     // read only that member; every member is plain integers.
     unsafe {
-        match info.type_ {
-            LINK_CGROUP => LinkTarget {
+        let t = info.type_;
+        if t == bpf_link_type::BPF_LINK_TYPE_CGROUP as u32 {
+            LinkTarget {
                 cgroup_id: Some(u.cgroup.cgroup_id),
                 attach_type: Some(u.cgroup.attach_type),
                 ..Default::default()
-            },
-            LINK_NETNS => LinkTarget {
+            }
+        } else if t == bpf_link_type::BPF_LINK_TYPE_NETNS as u32 {
+            LinkTarget {
                 netns_ino: Some(u.netns.netns_ino),
                 attach_type: Some(u.netns.attach_type),
                 ..Default::default()
-            },
-            LINK_XDP => LinkTarget { ifindex: Some(u.xdp.ifindex), attach_type: Some(BPF_XDP), ..Default::default() },
-            LINK_STRUCT_OPS => LinkTarget { map_id: Some(u.struct_ops.map_id), ..Default::default() },
-            LINK_TCX => {
-                LinkTarget { ifindex: Some(u.tcx.ifindex), attach_type: Some(u.tcx.attach_type), ..Default::default() }
             }
-            LINK_NETKIT => LinkTarget {
+        } else if t == bpf_link_type::BPF_LINK_TYPE_XDP as u32 {
+            // XDP links carry no attach type of their own.
+            let attach_type = Some(bpf_attach_type::BPF_XDP as u32);
+            LinkTarget { ifindex: Some(u.xdp.ifindex), attach_type, ..Default::default() }
+        } else if t == bpf_link_type::BPF_LINK_TYPE_STRUCT_OPS as u32 {
+            LinkTarget { map_id: Some(u.struct_ops.map_id), ..Default::default() }
+        } else if t == bpf_link_type::BPF_LINK_TYPE_TCX as u32 {
+            LinkTarget { ifindex: Some(u.tcx.ifindex), attach_type: Some(u.tcx.attach_type), ..Default::default() }
+        } else if t == bpf_link_type::BPF_LINK_TYPE_NETKIT as u32 {
+            LinkTarget {
                 ifindex: Some(u.netkit.ifindex),
                 attach_type: Some(u.netkit.attach_type),
                 ..Default::default()
-            },
-            _ => LinkTarget::default(),
+            }
+        } else {
+            LinkTarget::default()
         }
     }
 }

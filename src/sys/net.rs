@@ -13,21 +13,9 @@ use std::mem;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::path::Path;
 
+use aya_obj::generated::bpf_attach_type;
+
 use super::{SysResult, bpf, bpf_cmd, zeroed_attr};
-
-/// enum bpf_attach_type values used by the network hooks.
-pub const BPF_SK_SKB_STREAM_PARSER: u32 = 4;
-pub const BPF_SK_SKB_STREAM_VERDICT: u32 = 5;
-pub const BPF_SK_MSG_VERDICT: u32 = 7;
-pub const BPF_FLOW_DISSECTOR: u32 = 17;
-pub const BPF_XDP: u32 = 37;
-pub const BPF_SK_SKB_VERDICT: u32 = 38;
-pub const BPF_TCX_INGRESS: u32 = 46;
-pub const BPF_TCX_EGRESS: u32 = 47;
-
-/// BPF_PROG_ATTACH / BPF_LINK_CREATE ordering flags (bpf_mprog).
-pub const BPF_F_BEFORE: u32 = 1 << 3;
-pub const BPF_F_AFTER: u32 = 1 << 4;
 
 /// What an attach/detach/query is aimed at.
 #[derive(Clone, Copy)]
@@ -80,14 +68,14 @@ pub fn current_netns() -> io::Result<OwnedFd> {
 pub fn link_create(
     prog: BorrowedFd<'_>,
     ifindex: u32,
-    attach_type: u32,
+    attach_type: bpf_attach_type,
     flags: u32,
     relative: Option<BorrowedFd<'_>>,
 ) -> SysResult<OwnedFd> {
     let mut attr = zeroed_attr();
     attr.link_create.__bindgen_anon_1.prog_fd = prog.as_raw_fd() as u32;
     attr.link_create.__bindgen_anon_2.target_ifindex = ifindex;
-    attr.link_create.attach_type = attach_type;
+    attr.link_create.attach_type = attach_type as u32;
     attr.link_create.flags = flags;
     if let Some(r) = relative {
         attr.link_create.__bindgen_anon_3.tcx.__bindgen_anon_1.relative_fd = r.as_raw_fd() as u32;
@@ -101,14 +89,14 @@ pub fn link_create(
 pub fn prog_attach(
     prog: BorrowedFd<'_>,
     target: Target<'_>,
-    attach_type: u32,
+    attach_type: bpf_attach_type,
     flags: u32,
     relative: Option<BorrowedFd<'_>>,
 ) -> SysResult<()> {
     let mut attr = zeroed_attr();
     attr.__bindgen_anon_5.__bindgen_anon_1.target_fd = target.raw();
     attr.__bindgen_anon_5.attach_bpf_fd = prog.as_raw_fd() as u32;
-    attr.__bindgen_anon_5.attach_type = attach_type;
+    attr.__bindgen_anon_5.attach_type = attach_type as u32;
     attr.__bindgen_anon_5.attach_flags = flags;
     if let Some(r) = relative {
         attr.__bindgen_anon_5.__bindgen_anon_2.relative_fd = r.as_raw_fd() as u32;
@@ -118,11 +106,11 @@ pub fn prog_attach(
 
 /// BPF_PROG_DETACH of `prog` (None: whatever the hook holds, for hooks with
 /// one program such as the flow dissector).
-pub fn prog_detach(prog: Option<BorrowedFd<'_>>, target: Target<'_>, attach_type: u32) -> SysResult<()> {
+pub fn prog_detach(prog: Option<BorrowedFd<'_>>, target: Target<'_>, attach_type: bpf_attach_type) -> SysResult<()> {
     let mut attr = zeroed_attr();
     attr.__bindgen_anon_5.__bindgen_anon_1.target_fd = target.raw();
     attr.__bindgen_anon_5.attach_bpf_fd = prog.map_or(0, |p| p.as_raw_fd() as u32);
-    attr.__bindgen_anon_5.attach_type = attach_type;
+    attr.__bindgen_anon_5.attach_type = attach_type as u32;
     bpf("BPF_PROG_DETACH", bpf_cmd::BPF_PROG_DETACH, &mut attr).map(drop)
 }
 
@@ -134,11 +122,10 @@ pub struct Query {
     /// 0 where the program was attached without a link.
     pub link_ids: Vec<u32>,
     pub link_flags: Vec<u32>,
-    pub revision: u64,
 }
 
 /// BPF_PROG_QUERY for `attach_type` on `target`.
-pub fn prog_query(target: Target<'_>, attach_type: u32) -> SysResult<Query> {
+pub fn prog_query(target: Target<'_>, attach_type: bpf_attach_type) -> SysResult<Query> {
     let mut cap = 64usize;
     loop {
         let mut prog_ids = vec![0u32; cap];
@@ -148,11 +135,11 @@ pub fn prog_query(target: Target<'_>, attach_type: u32) -> SysResult<Query> {
         let mut attr = zeroed_attr();
         // The buffers outlive the call and hold `cap` entries each.
         attr.query.__bindgen_anon_1.target_fd = target.raw();
-        attr.query.attach_type = attach_type;
+        attr.query.attach_type = attach_type as u32;
         attr.query.prog_ids = prog_ids.as_mut_ptr() as u64;
         attr.query.__bindgen_anon_2.prog_cnt = cap as u32;
         // Only the multi-program hooks fill these; others ignore them.
-        if matches!(attach_type, BPF_TCX_INGRESS | BPF_TCX_EGRESS) {
+        if matches!(attach_type, bpf_attach_type::BPF_TCX_INGRESS | bpf_attach_type::BPF_TCX_EGRESS) {
             attr.query.prog_attach_flags = prog_flags.as_mut_ptr() as u64;
             attr.query.link_ids = link_ids.as_mut_ptr() as u64;
             attr.query.link_attach_flags = link_flags.as_mut_ptr() as u64;
@@ -165,15 +152,15 @@ pub fn prog_query(target: Target<'_>, attach_type: u32) -> SysResult<Query> {
             }
             Err(e) => return Err(e),
         }
-        // SAFETY: the kernel wrote the count and revision on success; both
-        // union members are plain u32s.
-        let (n, revision) = unsafe { (attr.query.__bindgen_anon_2.prog_cnt as usize, attr.query.revision) };
+        // SAFETY: the kernel wrote the count on success; the union member is
+        // a plain u32.
+        let n = unsafe { attr.query.__bindgen_anon_2.prog_cnt as usize };
         let n = n.min(cap);
         prog_ids.truncate(n);
         prog_flags.truncate(n);
         link_ids.truncate(n);
         link_flags.truncate(n);
-        return Ok(Query { prog_ids, prog_flags, link_ids, link_flags, revision });
+        return Ok(Query { prog_ids, prog_flags, link_ids, link_flags });
     }
 }
 

@@ -3,7 +3,7 @@
 //! bpf_link for XDP (which dies with the process unless pinned), and has no
 //! query for XDP or tc filters, so persistent bpftool-style attachments and
 //! `net show` need these few messages: RTM_GETLINK/RTM_SETLINK (IFLA_XDP),
-//! RTM_NEWQDISC/RTM_DELQDISC/RTM_GETQDISC (clsact) and
+//! RTM_NEWQDISC/RTM_DELQDISC (clsact) and
 //! RTM_NEWTFILTER/RTM_DELTFILTER/RTM_GETTFILTER (cls_bpf). The
 //! netlink-packet-route family would cover the message layouts, but it is
 //! not a dependency of this crate (Cargo.toml is fixed for this issue), so
@@ -17,62 +17,27 @@ use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use super::SysError;
 
-const NLMSG_HDRLEN: usize = 16;
-const NLMSG_ERROR: u16 = 2;
-const NLMSG_DONE: u16 = 3;
-const NLM_F_REQUEST: u16 = 0x1;
-const NLM_F_ACK: u16 = 0x4;
-const NLM_F_ECHO: u16 = 0x8;
-const NLM_F_DUMP: u16 = 0x300;
-const NLM_F_EXCL: u16 = 0x200;
-const NLM_F_CREATE: u16 = 0x400;
-const NLM_F_ACK_TLVS: u16 = 0x200;
-const NLM_F_CAPPED: u16 = 0x100;
-const NLMSGERR_ATTR_MSG: u16 = 1;
-const NETLINK_CAP_ACK: libc::c_int = 10;
-const NETLINK_EXT_ACK: libc::c_int = 11;
-const NLA_F_NESTED: u16 = 0x8000;
-const NLA_TYPE_MASK: u16 = 0x3fff;
+// Numbers come from libc (netlink, rtnetlink, IFLA_*) and aya_obj's
+// generated uapi bindings (IFLA_XDP_*, TCA_*, TC_H_*, XDP_FLAGS_*).
+use aya_obj::generated::{
+    IFLA_XDP_ATTACHED, IFLA_XDP_DRV_PROG_ID, IFLA_XDP_FD, IFLA_XDP_FLAGS, IFLA_XDP_HW_PROG_ID, IFLA_XDP_PROG_ID,
+    IFLA_XDP_SKB_PROG_ID, TC_H_CLSACT, TC_H_MAJ_MASK, TC_H_MIN_EGRESS, TC_H_MIN_INGRESS, TCA_BPF_FD,
+    TCA_BPF_FLAG_ACT_DIRECT, TCA_BPF_FLAGS, TCA_BPF_ID, TCA_BPF_NAME, TCA_BPF_TAG, TCA_KIND, TCA_OPTIONS,
+    nlmsgerr_attrs,
+};
+use libc::{
+    IFLA_IFNAME, IFLA_XDP, NLA_F_NESTED, NLA_TYPE_MASK, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_CREATE,
+    NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, RTM_DELQDISC, RTM_DELTFILTER,
+    RTM_GETLINK, RTM_GETTFILTER, RTM_NEWLINK, RTM_NEWQDISC, RTM_NEWTFILTER, RTM_SETLINK,
+};
 
-const RTM_GETLINK: u16 = 18;
-const RTM_SETLINK: u16 = 19;
-const RTM_NEWQDISC: u16 = 36;
-const RTM_DELQDISC: u16 = 37;
-const RTM_GETQDISC: u16 = 38;
-const RTM_NEWTFILTER: u16 = 44;
-const RTM_DELTFILTER: u16 = 45;
-const RTM_GETTFILTER: u16 = 46;
+/// sizeof(struct nlmsghdr), already 4-aligned (libc keeps NLMSG_HDRLEN private).
+const NLMSG_HDRLEN: usize = mem::size_of::<libc::nlmsghdr>();
 
-const IFLA_IFNAME: u16 = 3;
-const IFLA_XDP: u16 = 43;
-const IFLA_XDP_FD: u16 = 1;
-const IFLA_XDP_ATTACHED: u16 = 2;
-const IFLA_XDP_FLAGS: u16 = 3;
-const IFLA_XDP_PROG_ID: u16 = 4;
-const IFLA_XDP_DRV_PROG_ID: u16 = 5;
-const IFLA_XDP_SKB_PROG_ID: u16 = 6;
-const IFLA_XDP_HW_PROG_ID: u16 = 7;
-
-const TCA_KIND: u16 = 1;
-const TCA_OPTIONS: u16 = 2;
-const TCA_BPF_FD: u16 = 6;
-const TCA_BPF_NAME: u16 = 7;
-const TCA_BPF_FLAGS: u16 = 8;
-const TCA_BPF_TAG: u16 = 10;
-const TCA_BPF_ID: u16 = 11;
-const TCA_BPF_FLAG_ACT_DIRECT: u32 = 1;
-
-/// XDP attach flags (linux/if_link.h).
-pub const XDP_FLAGS_UPDATE_IF_NOEXIST: u32 = 1;
-pub const XDP_FLAGS_SKB_MODE: u32 = 2;
-pub const XDP_FLAGS_DRV_MODE: u32 = 4;
-pub const XDP_FLAGS_HW_MODE: u32 = 8;
-
-/// tc handles (linux/pkt_sched.h).
-pub const TC_H_CLSACT: u32 = 0xffff_fff1;
-pub const TC_H_INGRESS_PARENT: u32 = 0xffff_fff2;
-pub const TC_H_EGRESS_PARENT: u32 = 0xffff_fff3;
-const CLSACT_HANDLE: u32 = 0xffff_0000;
+/// tc parents and the clsact handle: TC_H_MAKE(TC_H_CLSACT, minor), as iproute2 builds them.
+pub const TC_H_INGRESS_PARENT: u32 = (TC_H_CLSACT & TC_H_MAJ_MASK) | TC_H_MIN_INGRESS;
+pub const TC_H_EGRESS_PARENT: u32 = (TC_H_CLSACT & TC_H_MAJ_MASK) | TC_H_MIN_EGRESS;
+const CLSACT_HANDLE: u32 = TC_H_CLSACT & TC_H_MAJ_MASK;
 /// ETH_P_ALL in network byte order, as tcm_info's protocol half wants it.
 const ETH_P_ALL_BE: u16 = (libc::ETH_P_ALL as u16).to_be();
 
@@ -118,38 +83,39 @@ struct Msg {
 }
 
 impl Msg {
-    fn new(ty: u16, flags: u16, fixed: &[u8]) -> Msg {
+    fn new(ty: u16, flags: libc::c_int, fixed: &[u8]) -> Msg {
         let mut buf = vec![0u8; NLMSG_HDRLEN];
         buf[4..6].copy_from_slice(&ty.to_ne_bytes());
-        buf[6..8].copy_from_slice(&(flags | NLM_F_REQUEST).to_ne_bytes());
+        buf[6..8].copy_from_slice(&((flags | NLM_F_REQUEST) as u16).to_ne_bytes());
         buf.extend_from_slice(fixed);
         pad(&mut buf);
         Msg { buf, nests: Vec::new() }
     }
 
-    fn attr(&mut self, ty: u16, data: &[u8]) -> &mut Self {
+    /// `ty` is an attribute number: libc's are u16, aya_obj's u32.
+    fn attr(&mut self, ty: impl Into<u32>, data: &[u8]) -> &mut Self {
         let len = (4 + data.len()) as u16;
         self.buf.extend_from_slice(&len.to_ne_bytes());
-        self.buf.extend_from_slice(&ty.to_ne_bytes());
+        self.buf.extend_from_slice(&(ty.into() as u16).to_ne_bytes());
         self.buf.extend_from_slice(data);
         pad(&mut self.buf);
         self
     }
 
-    fn attr_u32(&mut self, ty: u16, v: u32) -> &mut Self {
+    fn attr_u32(&mut self, ty: impl Into<u32>, v: u32) -> &mut Self {
         self.attr(ty, &v.to_ne_bytes())
     }
 
-    fn attr_str(&mut self, ty: u16, s: &str) -> &mut Self {
+    fn attr_str(&mut self, ty: impl Into<u32>, s: &str) -> &mut Self {
         let mut d = s.as_bytes().to_vec();
         d.push(0);
         self.attr(ty, &d)
     }
 
-    fn begin_nest(&mut self, ty: u16) -> &mut Self {
+    fn begin_nest(&mut self, ty: impl Into<u32>) -> &mut Self {
         self.nests.push(self.buf.len());
         self.buf.extend_from_slice(&[0, 0]);
-        self.buf.extend_from_slice(&(ty | NLA_F_NESTED).to_ne_bytes());
+        self.buf.extend_from_slice(&((ty.into() | NLA_F_NESTED as u32) as u16).to_ne_bytes());
         self
     }
 
@@ -190,7 +156,7 @@ fn attrs(mut b: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
             return None;
         }
         let len = u16_at(b, 0) as usize;
-        let ty = u16_at(b, 2) & NLA_TYPE_MASK;
+        let ty = u16_at(b, 2) & NLA_TYPE_MASK as u16;
         if len < 4 || len > b.len() {
             return None;
         }
@@ -240,7 +206,7 @@ impl Netlink {
         // SAFETY: socket(2) returned a new descriptor that nobody else owns.
         let fd = unsafe { OwnedFd::from_raw_fd(fd) };
         let one: libc::c_int = 1;
-        for opt in [NETLINK_EXT_ACK, NETLINK_CAP_ACK] {
+        for opt in [libc::NETLINK_EXT_ACK, libc::NETLINK_CAP_ACK] {
             // SAFETY: fd is a valid socket; `one` is a c_int of the size we pass.
             // Failure only costs the kernel's error text, so it is ignored.
             unsafe {
@@ -324,7 +290,7 @@ impl Netlink {
                 if mseq != seq {
                     continue;
                 }
-                match ty {
+                match libc::c_int::from(ty) {
                     NLMSG_DONE => return Ok(out),
                     NLMSG_ERROR => {
                         let errno = -(u32_at(payload, 0) as i32);
@@ -346,6 +312,7 @@ impl Netlink {
 
 /// The kernel's NLMSGERR_ATTR_MSG text from an error ack.
 fn ext_ack(payload: &[u8], flags: u16) -> Option<String> {
+    let flags = libc::c_int::from(flags);
     if flags & NLM_F_ACK_TLVS == 0 {
         return None;
     }
@@ -354,7 +321,10 @@ fn ext_ack(payload: &[u8], flags: u16) -> Option<String> {
     let orig_len = if flags & NLM_F_CAPPED != 0 { NLMSG_HDRLEN } else { u32_at(payload, 4) as usize };
     let start = (4 + orig_len + 3) & !3;
     let tlvs = payload.get(start..)?;
-    attrs(tlvs).find(|(t, _)| *t == NLMSGERR_ATTR_MSG).map(|(_, d)| attr_str(d)).filter(|s| !s.is_empty())
+    attrs(tlvs)
+        .find(|(t, _)| u32::from(*t) == nlmsgerr_attrs::NLMSGERR_ATTR_MSG as u32)
+        .map(|(_, d)| attr_str(d))
+        .filter(|s| !s.is_empty())
 }
 
 /// What IFLA_XDP reports for one interface.
@@ -392,7 +362,7 @@ pub fn links(nl: &mut Netlink) -> NlResult<Vec<LinkXdp>> {
     let replies = nl.transact("RTM_GETLINK", msg)?;
     let mut out = Vec::new();
     for (ty, p) in replies {
-        if ty != 16 || p.len() < 16 {
+        if ty != RTM_NEWLINK || p.len() < 16 {
             continue;
         }
         let mut l = LinkXdp { ifindex: u32_at(&p, 4), ..Default::default() };
@@ -401,7 +371,7 @@ pub fn links(nl: &mut Netlink) -> NlResult<Vec<LinkXdp>> {
                 IFLA_IFNAME => l.name = attr_str(d),
                 IFLA_XDP => {
                     for (xt, xd) in attrs(d) {
-                        match xt {
+                        match u32::from(xt) {
                             IFLA_XDP_ATTACHED => l.attached = xd.first().copied().unwrap_or(0),
                             IFLA_XDP_PROG_ID => l.prog_id = u32_at(xd, 0),
                             IFLA_XDP_DRV_PROG_ID => l.drv_id = u32_at(xd, 0),
@@ -452,18 +422,6 @@ pub fn qdisc_del_clsact(nl: &mut Netlink, ifindex: u32) -> NlResult<()> {
     nl.transact("RTM_DELQDISC", msg).map(drop)
 }
 
-/// Whether `ifindex` has a clsact qdisc (RTM_GETQDISC dump).
-pub fn has_clsact(nl: &mut Netlink, ifindex: u32) -> NlResult<bool> {
-    let msg = Msg::new(RTM_GETQDISC, NLM_F_DUMP, &tcmsg(0, 0, 0, 0));
-    let replies = nl.transact("RTM_GETQDISC", msg)?;
-    Ok(replies.iter().any(|(_, p)| {
-        p.len() >= 20
-            && u32_at(p, 4) == ifindex
-            && u32_at(p, 12) == TC_H_CLSACT
-            && attrs(&p[20..]).any(|(t, d)| t == TCA_KIND && attr_str(d) == "clsact")
-    }))
-}
-
 /// One tc filter as RTM_GETTFILTER reports it.
 #[derive(Debug, Clone, Default)]
 pub struct TcFilter {
@@ -494,11 +452,11 @@ fn parse_filter(p: &[u8]) -> Option<TcFilter> {
         ..Default::default()
     };
     for (t, d) in attrs(&p[20..]) {
-        match t {
+        match u32::from(t) {
             TCA_KIND => f.kind = attr_str(d),
             TCA_OPTIONS => {
                 for (ot, od) in attrs(d) {
-                    match ot {
+                    match u32::from(ot) {
                         TCA_BPF_NAME => f.name = Some(attr_str(od)),
                         TCA_BPF_ID => f.prog_id = Some(u32_at(od, 0)),
                         TCA_BPF_FLAGS => f.direct_action = u32_at(od, 0) & TCA_BPF_FLAG_ACT_DIRECT != 0,
@@ -582,8 +540,8 @@ mod tests {
         assert_eq!(top.len(), 1);
         assert_eq!(top[0].0, IFLA_XDP);
         let inner: Vec<_> = attrs(top[0].1).collect();
-        assert_eq!(inner[0], (IFLA_XDP_FD, &(-1i32).to_ne_bytes()[..]));
-        assert_eq!(inner[1], (IFLA_XDP_FLAGS, &2u32.to_ne_bytes()[..]));
+        assert_eq!(inner[0], (IFLA_XDP_FD as u16, &(-1i32).to_ne_bytes()[..]));
+        assert_eq!(inner[1], (IFLA_XDP_FLAGS as u16, &2u32.to_ne_bytes()[..]));
     }
 
     #[test]
@@ -592,9 +550,9 @@ mod tests {
         let mut p = (-16i32).to_ne_bytes().to_vec();
         p.extend_from_slice(&[0u8; 16]);
         p.extend_from_slice(&9u16.to_ne_bytes());
-        p.extend_from_slice(&NLMSGERR_ATTR_MSG.to_ne_bytes());
+        p.extend_from_slice(&(nlmsgerr_attrs::NLMSGERR_ATTR_MSG as u16).to_ne_bytes());
         p.extend_from_slice(b"busy\0\0\0\0");
-        assert_eq!(ext_ack(&p, NLM_F_ACK_TLVS | NLM_F_CAPPED).as_deref(), Some("busy"));
+        assert_eq!(ext_ack(&p, (NLM_F_ACK_TLVS | NLM_F_CAPPED) as u16).as_deref(), Some("busy"));
         assert_eq!(ext_ack(&p, 0), None);
     }
 }

@@ -218,9 +218,6 @@ pub fn bpf_prog_test_run(fd: BorrowedFd<'_>, io: TestRunIn<'_>) -> SysResult<Tes
     })
 }
 
-/// tracefs' statfs magic.
-pub const TRACEFS_MAGIC: i64 = 0x74726163;
-
 /// mount -t tracefs nodev TARGET.
 pub fn mount_tracefs(target: &Path) -> io::Result<()> {
     let t = CString::new(target.as_os_str().as_bytes())

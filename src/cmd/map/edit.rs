@@ -24,9 +24,10 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use aya_obj::generated as k;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -38,6 +39,7 @@ use crate::model::{DumpEntry, HexBytes, PerCpu};
 use crate::output::hexfmt::{self, Layout};
 use crate::output::{Mode, Out, write_json};
 use crate::pins;
+use crate::sampler::Clock;
 use crate::select::{Data, MapSel, UpdateFlags, Words};
 use crate::sys::{self, SysError, bpf_map_info};
 use crate::text::spaced_hex;
@@ -554,13 +556,13 @@ fn elem_error(t: &Target, e: SysError, key: &[u8], op: Op<'_>) -> anyhow::Error 
                 "frozen maps stay read-only for user space; create a new map with `bpfpin map create` to write".into(),
             );
         }
-        (libc::EPERM, Op::Update(..) | Op::Delete | Op::Push) if t.info.map_flags & FLAG_RDONLY != 0 => {
+        (libc::EPERM, Op::Update(..) | Op::Delete | Op::Push) if t.info.map_flags & k::BPF_F_RDONLY != 0 => {
             return user(
                 format!("{what} was created read-only for user space (flags rdonly)"),
                 "only BPF programs can write it; create a map without `rdonly` to write from user space".into(),
             );
         }
-        (libc::EPERM | libc::EACCES, Op::Lookup | Op::GetNext) if t.info.map_flags & FLAG_WRONLY != 0 => {
+        (libc::EPERM | libc::EACCES, Op::Lookup | Op::GetNext) if t.info.map_flags & k::BPF_F_WRONLY != 0 => {
             return user(
                 format!("{what} was created write-only for user space (flags wronly)"),
                 "only BPF programs can read it".into(),
@@ -607,33 +609,27 @@ fn elem_error(t: &Target, e: SysError, key: &[u8], op: Op<'_>) -> anyhow::Error 
 // create / freeze
 // ---------------------------------------------------------------------------------------
 
-/// The kernel's internal ENOTSUPP, which some map types leak to user space.
-const ENOTSUPP: i32 = 524;
-
-pub const FLAG_RDONLY: u32 = 8;
-pub const FLAG_WRONLY: u32 = 16;
-
 /// BPF_F_* map flags by bpftool-ish name (without the `BPF_F_` prefix).
 pub const MAP_FLAGS: &[(&str, u32)] = &[
-    ("no_prealloc", 1),
-    ("no_common_lru", 2),
-    ("numa_node", 4),
-    ("rdonly", 8),
-    ("wronly", 16),
-    ("stack_build_id", 32),
-    ("zero_seed", 64),
-    ("rdonly_prog", 128),
-    ("wronly_prog", 256),
-    ("clone", 512),
-    ("mmapable", 1024),
-    ("preserve_elems", 2048),
-    ("inner_map", 4096),
-    ("link", 8192),
-    ("path_fd", 16384),
-    ("vtype_btf_obj_fd", 32768),
-    ("token_fd", 65536),
-    ("segv_on_fault", 131072),
-    ("no_user_conv", 262144),
+    ("no_prealloc", k::BPF_F_NO_PREALLOC),
+    ("no_common_lru", k::BPF_F_NO_COMMON_LRU),
+    ("numa_node", k::BPF_F_NUMA_NODE),
+    ("rdonly", k::BPF_F_RDONLY),
+    ("wronly", k::BPF_F_WRONLY),
+    ("stack_build_id", k::BPF_F_STACK_BUILD_ID),
+    ("zero_seed", k::BPF_F_ZERO_SEED),
+    ("rdonly_prog", k::BPF_F_RDONLY_PROG),
+    ("wronly_prog", k::BPF_F_WRONLY_PROG),
+    ("clone", k::BPF_F_CLONE),
+    ("mmapable", k::BPF_F_MMAPABLE),
+    ("preserve_elems", k::BPF_F_PRESERVE_ELEMS),
+    ("inner_map", k::BPF_F_INNER_MAP),
+    ("link", k::BPF_F_LINK),
+    ("path_fd", k::BPF_F_PATH_FD),
+    ("vtype_btf_obj_fd", k::BPF_F_VTYPE_BTF_OBJ_FD),
+    ("token_fd", k::BPF_F_TOKEN_FD),
+    ("segv_on_fault", k::BPF_F_SEGV_ON_FAULT),
+    ("no_user_conv", k::BPF_F_NO_USER_CONV),
 ];
 
 /// `flags F`: a number, or names joined by `,` or `|` (`no_prealloc,rdonly_prog`).
@@ -815,7 +811,7 @@ pub fn freeze(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
             "close the writable mappings first",
         )
         .into(),
-        Some(ENOTSUPP | libc::EOPNOTSUPP | libc::EINVAL) => UserError::new(
+        Some(sys::ENOTSUPP | libc::EOPNOTSUPP | libc::EINVAL) => UserError::new(
             format!("{} cannot be frozen", t.what()),
             "freezing works on maps user space can write (array, hash, ...), not on struct_ops or fd maps",
         )
@@ -929,7 +925,6 @@ type FieldsByKey = HashMap<Vec<u8>, Vec<Fields>>;
 
 /// One refresh: every entry's key and raw per-CPU values, in walk order.
 struct Sample {
-    at: Instant,
     entries: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
@@ -1039,11 +1034,6 @@ fn plain_fields(fields: &[(String, i128)], rates: Option<&[f64]>) -> String {
     s
 }
 
-/// `map watch MAP [--interval S] [--count N]`: values summed over CPUs.
-pub fn watch(g: &Global, out: &mut Out, words: &[String], interval: f64, count: Option<u64>) -> Result<()> {
-    watch_with(g, out, words, interval, count, false)
-}
-
 /// `map watch`, with `per_cpu` showing each CPU's values and rates on their
 /// own line instead of the sum.
 pub fn watch_with(
@@ -1073,20 +1063,20 @@ pub fn watch_with(
     if let Some((why, fix)) = unwatchable(&t.kind) {
         bail!(UserError::new(format!("{} cannot be watched: {why}", t.what()), fix));
     }
-    let start = Instant::now();
-    let mut prev: Option<(Sample, FieldsByKey)> = None;
-    let mut n = 0u64;
+    let mut clock = Clock::new(Duration::from_secs_f64(interval), count, None);
+    let mut tick = clock.now();
+    let mut prev: Option<FieldsByKey> = None;
     loop {
         let sample = take_sample(&t)?;
-        n += 1;
-        let secs = prev.as_ref().map_or(0.0, |(p, _)| sample.at.duration_since(p.at).as_secs_f64());
+        let n = tick.n;
+        let secs = if prev.is_some() { tick.secs } else { 0.0 };
         let mut fields_now: FieldsByKey = HashMap::new();
         let mut lines = String::new();
         let mut json_entries = Vec::new();
         for (key, buf) in &sample.entries {
             let values = t.values(buf);
             let per: Vec<Fields> = values.iter().map(|v| int_fields(t.typed.as_ref(), v)).collect();
-            let before = prev.as_ref().and_then(|(_, f)| f.get(key));
+            let before = prev.as_ref().and_then(|f| f.get(key));
             let shown_key = t.show_key(key);
             let has_fields = per.first().is_some_and(|f| !f.is_empty());
             if out.is_json() {
@@ -1108,7 +1098,7 @@ pub fn watch_with(
             }
             fields_now.insert(key.clone(), per);
         }
-        let elapsed = sample.at.duration_since(start).as_secs_f64();
+        let elapsed = tick.elapsed;
         if out.is_json() {
             let doc = serde_json::json!({
                 "id": t.info.id,
@@ -1140,11 +1130,11 @@ pub fn watch_with(
             wr.write_all(lines.as_bytes())?;
         }
         out.flush()?;
-        prev = Some((sample, fields_now));
-        if count.is_some_and(|c| n >= c) {
+        prev = Some(fields_now);
+        if tick.last {
             return Ok(());
         }
-        std::thread::sleep(Duration::from_secs_f64(interval));
+        tick = clock.sleep().context("waiting for the next refresh")?;
     }
 }
 
@@ -1238,7 +1228,7 @@ fn take_sample(t: &Target) -> Result<Sample> {
             entries.push((key.clone(), buf));
         }
     }
-    Ok(Sample { at: Instant::now(), entries })
+    Ok(Sample { entries })
 }
 
 #[cfg(test)]

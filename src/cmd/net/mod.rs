@@ -19,6 +19,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use aya_obj::generated::bpf_prog_type as pt;
 
 use crate::cli::{Global, NetCmd};
 use crate::error::UserError;
@@ -134,9 +135,9 @@ impl Hook {
     /// The program type the hook runs, and bpftool's name for it.
     fn prog_type(self) -> (u32, &'static str) {
         match self {
-            Hook::Xdp(_) => (6, "xdp"),
-            Hook::Tc(_) | Hook::Tcx(_) => (3, "sched_cls"),
-            Hook::Socket => (1, "socket_filter"),
+            Hook::Xdp(_) => (pt::BPF_PROG_TYPE_XDP as u32, "xdp"),
+            Hook::Tc(_) | Hook::Tcx(_) => (pt::BPF_PROG_TYPE_SCHED_CLS as u32, "sched_cls"),
+            Hook::Socket => (pt::BPF_PROG_TYPE_SOCKET_FILTER as u32, "socket_filter"),
         }
     }
 
@@ -378,8 +379,8 @@ fn attach(g: &Global, out: &mut Out, words: &[String], o: &AttachOpts) -> Result
         (Some(_), Some(_)) => {
             bail!(UserError::new("--before and --after cannot both be given", "choose one anchor program",))
         }
-        (Some(b), None) => Some((sys::net::BPF_F_BEFORE, prog_from_flag("--before", b)?)),
-        (None, Some(a)) => Some((sys::net::BPF_F_AFTER, prog_from_flag("--after", a)?)),
+        (Some(b), None) => Some((aya_obj::generated::BPF_F_BEFORE, prog_from_flag("--before", b)?)),
+        (None, Some(a)) => Some((aya_obj::generated::BPF_F_AFTER, prog_from_flag("--after", a)?)),
         (None, None) => None,
     };
     let link = match &o.link {

@@ -15,7 +15,9 @@ use super::{Dir, Iface, enter_netns, take_dev, tc, tcx, xdp};
 use crate::cli::Global;
 use crate::output::{Out, Render, Row};
 use crate::select::Words;
-use crate::sys::net::{self as sysnet, BPF_FLOW_DISSECTOR, Target};
+use aya_obj::generated::bpf_attach_type;
+
+use crate::sys::net::{self as sysnet, Target};
 use crate::sys::netlink::{self, Netlink};
 use crate::sys::{self, Kind};
 
@@ -224,7 +226,7 @@ pub(crate) fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
         }
     }
     if let Ok(ns) = sysnet::current_netns()
-        && let Ok(q) = sysnet::prog_query(Target::Fd(ns.as_fd()), BPF_FLOW_DISSECTOR)
+        && let Ok(q) = sysnet::prog_query(Target::Fd(ns.as_fd()), bpf_attach_type::BPF_FLOW_DISSECTOR)
     {
         for id in q.prog_ids {
             doc.flow_dissector.push(FlowDissectorEntry { id, name: prog_name(id) });

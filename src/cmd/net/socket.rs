@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::os::fd::{AsFd, OwnedFd};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
@@ -16,6 +16,7 @@ use super::{Iface, Prog};
 use crate::btf::Btf;
 use crate::error::UserError;
 use crate::output::Out;
+use crate::sampler::Clock;
 use crate::sys::net as sysnet;
 use crate::sys::{self, Kind};
 
@@ -220,32 +221,15 @@ pub(crate) fn run(out: &mut Out, prog: &Prog, iface: &Iface, duration: Option<f6
     }
     out.flush()?;
 
-    let start = Instant::now();
-    let end = duration.map(|d| start + Duration::from_secs_f64(d));
+    let mut clock = Clock::new(Duration::from_secs(1), None, duration.map(Duration::from_secs_f64));
     let mut prev: HashMap<(u32, String), Value> = HashMap::new();
-    let mut last = start;
     let mut drawn = 0usize;
-    let mut tick = 1u64;
     loop {
-        let due = start + Duration::from_secs(tick);
-        let stop_at = end.map_or(due, |e| e.min(due));
-        let mut finished = false;
-        loop {
-            let now = Instant::now();
-            if crate::sys::signal::stop_requested() || end.is_some_and(|e| now >= e) {
-                finished = true;
-                break;
-            }
-            if now >= stop_at {
-                break;
-            }
-            let wait = (stop_at - now).as_millis().clamp(1, 100) as i32;
-            sysnet::wait_and_drain(sock.as_fd(), wait).context("reading the packet socket")?;
-        }
-        let now = Instant::now();
-        let secs = (now - last).as_secs_f64().max(1e-3);
-        last = now;
-        let elapsed = (now - start).as_secs_f64();
+        let tick = clock
+            .wait(&mut |d| sysnet::wait_and_drain(sock.as_fd(), d.as_millis().clamp(1, 100) as i32))
+            .context("reading the packet socket")?;
+        let secs = tick.secs.max(1e-3);
+        let elapsed = tick.elapsed;
         let mut lines = Vec::new();
         let mut jmaps = Vec::new();
         for m in &maps {
@@ -284,10 +268,9 @@ pub(crate) fn run(out: &mut Out, prog: &Prog, iface: &Iface, duration: Option<f6
             }
         }
         out.flush()?;
-        if finished {
+        if tick.last {
             break;
         }
-        tick += 1;
     }
     if !json {
         writeln!(out.writer(), "stopped; the socket filter is gone with its socket")?;

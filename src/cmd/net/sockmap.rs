@@ -13,11 +13,11 @@ use crate::error::UserError;
 use crate::kinds::map_type_name;
 use crate::output::Out;
 use crate::select::Words;
+use aya_obj::generated::{bpf_attach_type as at, bpf_prog_type as pt};
+
+use crate::kinds;
 use crate::sys::net::{self as sysnet, Target};
 use crate::sys::{self};
-
-const MAP_SOCKMAP: u32 = 15;
-const MAP_SOCKHASH: u32 = 18;
 
 /// The attach types `prog attach` takes, by bpftool's names (completion).
 pub const ATTACH_NAMES: [&str; 5] =
@@ -27,17 +27,23 @@ const ATTACH_TYPES: &str =
     "sk_msg_verdict, sk_skb_verdict, sk_skb_stream_verdict, sk_skb_stream_parser or flow_dissector";
 
 /// (attach type value, bpftool's name, program type, its name).
-fn parse_attach(w: &str) -> Result<(u32, &'static str, u32, &'static str)> {
+fn parse_attach(w: &str) -> Result<(at, &'static str, u32, &'static str)> {
     Ok(match w {
-        "sk_msg_verdict" | "msg_verdict" => (sysnet::BPF_SK_MSG_VERDICT, "sk_msg_verdict", 16, "sk_msg"),
-        "sk_skb_verdict" | "skb_verdict" => (sysnet::BPF_SK_SKB_VERDICT, "sk_skb_verdict", 14, "sk_skb"),
+        "sk_msg_verdict" | "msg_verdict" => {
+            (at::BPF_SK_MSG_VERDICT, "sk_msg_verdict", pt::BPF_PROG_TYPE_SK_MSG as u32, "sk_msg")
+        }
+        "sk_skb_verdict" | "skb_verdict" => {
+            (at::BPF_SK_SKB_VERDICT, "sk_skb_verdict", pt::BPF_PROG_TYPE_SK_SKB as u32, "sk_skb")
+        }
         "sk_skb_stream_verdict" | "stream_verdict" => {
-            (sysnet::BPF_SK_SKB_STREAM_VERDICT, "sk_skb_stream_verdict", 14, "sk_skb")
+            (at::BPF_SK_SKB_STREAM_VERDICT, "sk_skb_stream_verdict", pt::BPF_PROG_TYPE_SK_SKB as u32, "sk_skb")
         }
         "sk_skb_stream_parser" | "stream_parser" => {
-            (sysnet::BPF_SK_SKB_STREAM_PARSER, "sk_skb_stream_parser", 14, "sk_skb")
+            (at::BPF_SK_SKB_STREAM_PARSER, "sk_skb_stream_parser", pt::BPF_PROG_TYPE_SK_SKB as u32, "sk_skb")
         }
-        "flow_dissector" => (sysnet::BPF_FLOW_DISSECTOR, "flow_dissector", 22, "flow_dissector"),
+        "flow_dissector" => {
+            (at::BPF_FLOW_DISSECTOR, "flow_dissector", pt::BPF_PROG_TYPE_FLOW_DISSECTOR as u32, "flow_dissector")
+        }
         other => bail!(UserError::new(
             format!("unknown attach type `{other}` for `prog attach`"),
             format!("use {ATTACH_TYPES}; network hooks (xdp, tc, tcx) are `bpfpin net attach`"),
@@ -58,7 +64,7 @@ fn run(g: &Global, out: &mut Out, words: &[String], attach: bool) -> Result<()> 
     let mut w = Words::new(verb, words);
     let sel = w.take_prog()?;
     let (attach_type, at_name, want, want_name) = parse_attach(w.require("an attach type")?)?;
-    let flow = attach_type == sysnet::BPF_FLOW_DISSECTOR;
+    let flow = attach_type == at::BPF_FLOW_DISSECTOR;
     let map_sel = if flow { None } else { Some(w.take_map()?) };
     w.expect_end()?;
     let prog = Prog::open(&sel)?;
@@ -68,7 +74,7 @@ fn run(g: &Global, out: &mut Out, words: &[String], attach: bool) -> Result<()> 
             let fd = crate::resolve::map(s)?;
             let info = sys::map_info(fd.as_fd()).context("reading map info")?;
             let name = crate::pins::c_name(&info.name);
-            if info.type_ != MAP_SOCKMAP && info.type_ != MAP_SOCKHASH {
+            if info.type_ != kinds::SOCKMAP && info.type_ != kinds::SOCKHASH {
                 bail!(UserError::new(
                     format!(
                         "map {name} (id {}) is {}, {at_name} needs a sockmap or sockhash",

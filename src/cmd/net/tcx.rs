@@ -10,13 +10,15 @@ use anyhow::{Context, Result, bail};
 use super::{Dir, Iface, Prog, detach_link, pin_link, removed_note};
 use crate::error::UserError;
 use crate::output::Out;
-use crate::sys::net::{self as sysnet, BPF_TCX_EGRESS, BPF_TCX_INGRESS, Target};
+use aya_obj::generated::{BPF_F_BEFORE, bpf_attach_type};
+
+use crate::sys::net::{self as sysnet, Target};
 use crate::sys::{self, Kind};
 
-pub(crate) fn attach_type(dir: Dir) -> u32 {
+pub(crate) fn attach_type(dir: Dir) -> bpf_attach_type {
     match dir {
-        Dir::Ingress => BPF_TCX_INGRESS,
-        Dir::Egress => BPF_TCX_EGRESS,
+        Dir::Ingress => bpf_attach_type::BPF_TCX_INGRESS,
+        Dir::Egress => bpf_attach_type::BPF_TCX_EGRESS,
     }
 }
 
@@ -61,12 +63,12 @@ pub(crate) fn attach(
     // `prepend`: BPF_F_BEFORE with no relative program is the hook's front.
     let (flags, rel) = match relative {
         Some((f, p)) => (f, Some(p.fd())),
-        None if prepend => (sysnet::BPF_F_BEFORE, None),
+        None if prepend => (BPF_F_BEFORE, None),
         None => (0, None),
     };
     let hook = format!("{} (ifindex {}) tcx {}", iface.name, iface.ifindex, dir.name());
     let place = match relative {
-        Some((f, p)) if f == sysnet::BPF_F_BEFORE => format!(", before {}", p.desc()),
+        Some((f, p)) if f == BPF_F_BEFORE => format!(", before {}", p.desc()),
         Some((_, p)) => format!(", after {}", p.desc()),
         None if prepend => ", in front of its other programs".to_string(),
         None => String::new(),

@@ -5,6 +5,7 @@ use std::os::fd::AsFd;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use aya_obj::generated::bpf_link_type;
 
 use super::{Iface, Prog, XdpMode, detach_link, pin_link, removed_note};
 use crate::error::UserError;
@@ -15,9 +16,9 @@ use crate::sys::{self, Kind};
 fn mode_flag(mode: XdpMode) -> u32 {
     match mode {
         XdpMode::Auto => 0,
-        XdpMode::Generic => netlink::XDP_FLAGS_SKB_MODE,
-        XdpMode::Driver => netlink::XDP_FLAGS_DRV_MODE,
-        XdpMode::Offload => netlink::XDP_FLAGS_HW_MODE,
+        XdpMode::Generic => aya_obj::generated::XDP_FLAGS_SKB_MODE,
+        XdpMode::Driver => aya_obj::generated::XDP_FLAGS_DRV_MODE,
+        XdpMode::Offload => aya_obj::generated::XDP_FLAGS_HW_MODE,
     }
 }
 
@@ -44,7 +45,6 @@ pub(crate) fn state(nl: &mut Netlink, ifindex: u32) -> Result<LinkXdp> {
 
 /// The bpf_link holding program `prog_id` on `ifindex`, if it is link-held.
 pub(crate) fn xdp_link(ifindex: u32, prog_id: u32) -> Option<u32> {
-    const LINK_XDP: u32 = 6;
     sys::all_ids(Kind::Link).ok()?.into_iter().find(|id| {
         let Ok(fd) = sys::get_fd_by_id(Kind::Link, *id) else {
             return false;
@@ -52,7 +52,9 @@ pub(crate) fn xdp_link(ifindex: u32, prog_id: u32) -> Option<u32> {
         let Ok(info) = sys::link_info(fd.as_fd()) else {
             return false;
         };
-        info.type_ == LINK_XDP && info.prog_id == prog_id && sys::link_target(&info).ifindex == Some(ifindex)
+        info.type_ == bpf_link_type::BPF_LINK_TYPE_XDP as u32
+            && info.prog_id == prog_id
+            && sys::link_target(&info).ifindex == Some(ifindex)
     })
 }
 
@@ -134,12 +136,18 @@ pub(crate) fn attach(
         (XdpMode::Auto, None) => vec![XdpMode::Driver, XdpMode::Generic],
         (m, _) => vec![m],
     };
-    let noexist = if overwrite { 0 } else { netlink::XDP_FLAGS_UPDATE_IF_NOEXIST };
+    let noexist = if overwrite { 0 } else { aya_obj::generated::XDP_FLAGS_UPDATE_IF_NOEXIST };
     let fallback =
         |errno: Option<i32>, i: usize| mode == XdpMode::Auto && i + 1 < tries.len() && errno == Some(libc::EOPNOTSUPP);
     for (i, m) in tries.iter().copied().enumerate() {
         if let Some(path) = link {
-            match sys::net::link_create(prog.fd(), iface.ifindex, sys::net::BPF_XDP, mode_flag(m), None) {
+            match sys::net::link_create(
+                prog.fd(),
+                iface.ifindex,
+                aya_obj::generated::bpf_attach_type::BPF_XDP,
+                mode_flag(m),
+                None,
+            ) {
                 Ok(fd) => {
                     let id = pin_link(fd, path)?;
                     out.note(&format!(

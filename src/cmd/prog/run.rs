@@ -9,6 +9,7 @@ use std::io::{Read, Write};
 use std::os::fd::AsFd;
 
 use anyhow::{Context, Result, bail};
+use aya_obj::generated::bpf_prog_type as pt;
 use serde::Serialize;
 
 use crate::cli::Global;
@@ -17,15 +18,8 @@ use crate::output::{Mode, Out, write_json};
 use crate::select::{Words, parse_u32};
 use crate::sys::{self, prog as sysprog};
 
-/// The kernel's internal "not supported" errno, which test runs return.
-const ENOTSUPP: i32 = 524;
-
 /// bpftool's default output buffer (SZ_32K).
 const DEFAULT_OUT: u32 = 32 * 1024;
-
-const PROG_TYPE_SCHED_CLS: u32 = 3;
-const PROG_TYPE_SCHED_ACT: u32 = 4;
-const PROG_TYPE_XDP: u32 = 6;
 
 /// The name of a return value for program types whose codes are actions.
 pub fn retval_name(prog_type: u32, retval: u32) -> Option<&'static str> {
@@ -41,11 +35,15 @@ pub fn retval_name(prog_type: u32, retval: u32) -> Option<&'static str> {
         "TC_ACT_REDIRECT",
         "TC_ACT_TRAP",
     ];
-    match prog_type {
-        PROG_TYPE_XDP => XDP.get(retval as usize).copied(),
-        PROG_TYPE_SCHED_CLS | PROG_TYPE_SCHED_ACT if retval == u32::MAX => Some("TC_ACT_UNSPEC"),
-        PROG_TYPE_SCHED_CLS | PROG_TYPE_SCHED_ACT => TC.get(retval as usize).copied(),
-        _ => None,
+    let tc = [pt::BPF_PROG_TYPE_SCHED_CLS as u32, pt::BPF_PROG_TYPE_SCHED_ACT as u32].contains(&prog_type);
+    if prog_type == pt::BPF_PROG_TYPE_XDP as u32 {
+        XDP.get(retval as usize).copied()
+    } else if tc && retval == u32::MAX {
+        Some("TC_ACT_UNSPEC")
+    } else if tc {
+        TC.get(retval as usize).copied()
+    } else {
+        None
     }
 }
 
@@ -188,7 +186,7 @@ pub fn run(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let kind = crate::kinds::prog_type_name(ptype);
     let r = res.map_err(|e| {
         let fix = match e.errno() {
-            Some(ENOTSUPP) | Some(libc::EOPNOTSUPP) => {
+            Some(sys::ENOTSUPP) | Some(libc::EOPNOTSUPP) => {
                 format!("programs of type {kind} cannot be test-run by this kernel")
             }
             Some(libc::EINVAL) => "the kernel refused the input: XDP and tc programs need at least a 14-byte Ethernet frame in data_in; some types need ctx_in instead".to_string(),
@@ -245,11 +243,11 @@ mod tests {
 
     #[test]
     fn action_names() {
-        assert_eq!(retval_name(PROG_TYPE_XDP, 2), Some("XDP_PASS"));
-        assert_eq!(retval_name(PROG_TYPE_XDP, 1), Some("XDP_DROP"));
-        assert_eq!(retval_name(PROG_TYPE_XDP, 9), None);
-        assert_eq!(retval_name(PROG_TYPE_SCHED_CLS, 2), Some("TC_ACT_SHOT"));
-        assert_eq!(retval_name(PROG_TYPE_SCHED_ACT, u32::MAX), Some("TC_ACT_UNSPEC"));
+        assert_eq!(retval_name(pt::BPF_PROG_TYPE_XDP as u32, 2), Some("XDP_PASS"));
+        assert_eq!(retval_name(pt::BPF_PROG_TYPE_XDP as u32, 1), Some("XDP_DROP"));
+        assert_eq!(retval_name(pt::BPF_PROG_TYPE_XDP as u32, 9), None);
+        assert_eq!(retval_name(pt::BPF_PROG_TYPE_SCHED_CLS as u32, 2), Some("TC_ACT_SHOT"));
+        assert_eq!(retval_name(pt::BPF_PROG_TYPE_SCHED_ACT as u32, u32::MAX), Some("TC_ACT_UNSPEC"));
         assert_eq!(retval_name(1, 0), None);
     }
 

@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{ErrorKind, Read};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::cli::Global;
 use crate::error::UserError;
 use crate::output::{Out, Row};
+use crate::sampler::Clock;
 use crate::sys::{self, Kind, prog as sysprog};
 
 /// Where tracefs usually lives, preferred first (the debugfs path may
@@ -22,7 +23,7 @@ use crate::sys::{self, Kind, prog as sysprog};
 const KNOWN_TRACEFS: [&str; 2] = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
 
 fn is_tracefs(p: &Path) -> bool {
-    sys::fs_magic(p).is_ok_and(|m| m == sysprog::TRACEFS_MAGIC)
+    sys::fs_magic(p).is_ok_and(|m| m == libc::TRACEFS_MAGIC)
 }
 
 /// The tracefs mount: a known path, else /proc/mounts, else mount it at
@@ -174,10 +175,9 @@ pub fn stats(_g: &Global, out: &mut Out, duration: f64) -> Result<()> {
         anyhow::Error::new(UserError::new(format!("enabling BPF run-time statistics failed: {}", e.io_error), fix))
     })?;
     let before = sample_all()?;
-    let t0 = Instant::now();
-    std::thread::sleep(Duration::from_secs_f64(duration));
+    let mut clock = Clock::new(Duration::from_secs_f64(duration), Some(1), None);
+    let secs = clock.sleep().context("waiting between the two samples")?.secs;
     let after = sample_all()?;
-    let secs = t0.elapsed().as_secs_f64();
     drop(stats_fd);
 
     let rows: Vec<StatsView> = after

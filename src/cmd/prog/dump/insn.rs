@@ -3,6 +3,8 @@
 //! from that file's format strings; no crate decodes eBPF to this syntax.
 //! Pure: names of calls and immediates come from a `Names` implementation.
 
+use aya_obj::generated as k;
+
 /// An 8-byte eBPF instruction, decoded little-endian.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Insn {
@@ -52,45 +54,49 @@ impl Insn {
     }
 }
 
-pub const LD: u8 = 0x00;
-pub const LDX: u8 = 0x01;
-pub const ST: u8 = 0x02;
-pub const STX: u8 = 0x03;
-pub const ALU: u8 = 0x04;
-pub const JMP: u8 = 0x05;
-pub const JMP32: u8 = 0x06;
-pub const ALU64: u8 = 0x07;
+// Opcode fields, narrowed from aya_obj's u32 uapi constants to the u8 that
+// `code` and `src` are, so that they can be match patterns.
+pub const LD: u8 = k::BPF_LD as u8;
+pub const LDX: u8 = k::BPF_LDX as u8;
+pub const ST: u8 = k::BPF_ST as u8;
+pub const STX: u8 = k::BPF_STX as u8;
+pub const ALU: u8 = k::BPF_ALU as u8;
+pub const JMP: u8 = k::BPF_JMP as u8;
+pub const JMP32: u8 = k::BPF_JMP32 as u8;
+pub const ALU64: u8 = k::BPF_ALU64 as u8;
 
-const DW: u8 = 0x18;
-const IMM: u8 = 0x00;
-const ABS: u8 = 0x20;
-const IND: u8 = 0x40;
-const MEM: u8 = 0x60;
-const MEMSX: u8 = 0x80;
-const ATOMIC: u8 = 0xc0;
+const DW: u8 = k::BPF_DW as u8;
+const IMM: u8 = k::BPF_IMM as u8;
+const ABS: u8 = k::BPF_ABS as u8;
+const IND: u8 = k::BPF_IND as u8;
+const MEM: u8 = k::BPF_MEM as u8;
+const MEMSX: u8 = k::BPF_MEMSX as u8;
+const ATOMIC: u8 = k::BPF_ATOMIC as u8;
 
-pub const OP_JA: u8 = 0x00;
-pub const OP_CALL: u8 = 0x80;
-pub const OP_EXIT: u8 = 0x90;
-const OP_DIV: u8 = 0x30;
-const OP_NEG: u8 = 0x80;
-const OP_MOD: u8 = 0x90;
-const OP_MOV: u8 = 0xb0;
-const OP_END: u8 = 0xd0;
+pub const OP_JA: u8 = k::BPF_JA as u8;
+pub const OP_CALL: u8 = k::BPF_CALL as u8;
+pub const OP_EXIT: u8 = k::BPF_EXIT as u8;
+const OP_DIV: u8 = k::BPF_DIV as u8;
+const OP_NEG: u8 = k::BPF_NEG as u8;
+const OP_MOD: u8 = k::BPF_MOD as u8;
+const OP_MOV: u8 = k::BPF_MOV as u8;
+const OP_END: u8 = k::BPF_END as u8;
+const OP_JCOND: u8 = k::BPF_JCOND as u8;
 
-const FETCH: i32 = 0x01;
-const XCHG: i32 = 0xe0 | FETCH;
-const CMPXCHG: i32 = 0xf0 | FETCH;
+const XCHG: i32 = k::BPF_XCHG as i32;
+const CMPXCHG: i32 = k::BPF_CMPXCHG as i32;
+// BPF_LOAD_ACQ / BPF_STORE_REL (Linux 6.15) are newer than aya_obj 0.3's
+// bindings and not in libc, so they stay here.
 const LOAD_ACQ: i32 = 0x100;
 const STORE_REL: i32 = 0x110;
 
 /// src_reg values of calls and LD imm64.
-pub const PSEUDO_MAP_FD: u8 = 1;
-pub const PSEUDO_MAP_VALUE: u8 = 2;
-pub const PSEUDO_CALL: u8 = 1;
-pub const PSEUDO_KFUNC_CALL: u8 = 2;
-pub const PSEUDO_FUNC: u8 = 4;
-pub const PSEUDO_MAP_IDX_VALUE: u8 = 6;
+pub const PSEUDO_MAP_FD: u8 = k::BPF_PSEUDO_MAP_FD as u8;
+pub const PSEUDO_MAP_VALUE: u8 = k::BPF_PSEUDO_MAP_VALUE as u8;
+pub const PSEUDO_CALL: u8 = k::BPF_PSEUDO_CALL as u8;
+pub const PSEUDO_KFUNC_CALL: u8 = k::BPF_PSEUDO_KFUNC_CALL as u8;
+pub const PSEUDO_FUNC: u8 = k::BPF_PSEUDO_FUNC as u8;
+pub const PSEUDO_MAP_IDX_VALUE: u8 = k::BPF_PSEUDO_MAP_IDX_VALUE as u8;
 
 /// Where disasm.c prints a NULL table entry, glibc prints this.
 const NULL: &str = "(null)";
@@ -314,7 +320,7 @@ pub fn format(insn: &Insn, next: Option<&Insn>, names: &dyn Names) -> String {
                 format!("({code:02x}) goto pc{:+}", i.off)
             } else if code == JMP | OP_JA | 0x08 {
                 format!("({code:02x}) gotox r{}", i.dst)
-            } else if code == JMP | 0xe0 && i.src == 0 {
+            } else if code == JMP | OP_JCOND && i.src == 0 {
                 format!("({code:02x}) may_goto pc{:+}", i.off)
             } else if code == JMP32 | OP_JA {
                 format!("({code:02x}) gotol pc{:+}", i.imm)
