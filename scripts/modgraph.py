@@ -20,8 +20,8 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 
 
 LOWER = {
-    "bpffs",
-    "clsact", "btf", "error", "guard", "kinds", "objfile", "pins", "resolve", "select", "sys", "text", "txn", "typed",
+    "bpffs", "btf", "clsact", "error", "guard", "kinds", "objfile", "pins", "resolve", "sampler", "select", "sys",
+    "text", "txn", "typed",
 }
 
 
