@@ -2,12 +2,13 @@
 # bpfpin against bpftool (and a C batch-reading floor) on big maps, in one
 # run, with hyperfine. Writes bench/results.md. Needs root, bpffs, bpftool,
 # hyperfine, GNU time, gcc + libbpf-dev (for fill.c and floor.c), and
-# target/release/bpfpin (built here if missing). See bench/README.md.
+# target/x86_64-unknown-linux-gnu/release/bpfpin (built here if missing; the
+# explicit target in .cargo/config.toml puts it there). See bench/README.md.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-bpfpin="$root/target/release/bpfpin"
+bpfpin="${BPFPIN:-$root/target/x86_64-unknown-linux-gnu/release/bpfpin}"
 out="${RESULTS:-$here/results.md}"
 # BENCH_QUICK=1: fewer runs (a smoke test of the script, not a measurement).
 quick="${BENCH_QUICK:-0}"
