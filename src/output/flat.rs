@@ -134,3 +134,52 @@ fn push_int(buf: &mut Vec<u8>, i: FlatInt, bytes: &[u8]) {
     }
     buf.extend_from_slice(&digits[start..]);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int(off: usize, size: usize, signed: bool, bytes: &[u8]) -> String {
+        let mut buf = Vec::new();
+        push_int(&mut buf, FlatInt { off, size, signed }, bytes);
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn ints_print_as_serde_prints_them() {
+        let b = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x80, 0, 0, 0];
+        assert_eq!(int(0, 8, false, &b), u64::MAX.to_string());
+        assert_eq!(int(0, 8, true, &b), "-1");
+        assert_eq!(int(0, 1, true, &b), "-1");
+        assert_eq!(int(0, 2, false, &b), "65535");
+        assert_eq!(int(8, 1, true, &b), "-128");
+        assert_eq!(int(8, 4, false, &b), "128");
+        assert_eq!(int(9, 2, true, &b), "0");
+        let min = i64::MIN.to_le_bytes();
+        assert_eq!(int(0, 8, true, &min), i64::MIN.to_string());
+    }
+
+    #[test]
+    fn structs_print_as_typed_lines_and_formatted() {
+        let p = Plan {
+            key: Some(Flat::Int(FlatInt { off: 0, size: 4, signed: false })),
+            value: Flat::Struct(vec![
+                ("packets".into(), FlatInt { off: 0, size: 8, signed: false }),
+                ("delta".into(), FlatInt { off: 8, size: 4, signed: true }),
+            ]),
+        };
+        let key = 7u32.to_le_bytes();
+        let mut value = 5u64.to_le_bytes().to_vec();
+        value.extend((-3i32).to_le_bytes());
+        let mut plain = Vec::new();
+        push_plain_entry(&mut plain, &p, &key, &value);
+        assert_eq!(String::from_utf8(plain).unwrap(), "key: 7  value: {packets: 5, delta: -3}\n");
+        let mut json = Vec::new();
+        push_json_entry(&mut json, &p, &key, &value);
+        let text = String::from_utf8(json.clone()).unwrap();
+        assert!(text.starts_with(r#"{"key":["0x07","0x00","0x00","0x00"],"value":["0x05","0x00","#), "{text}");
+        assert!(text.ends_with(r#""formatted":{"key":7,"value":{"packets":5,"delta":-3}}}"#), "{text}");
+        let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(v["formatted"], serde_json::json!({"key": 7, "value": {"packets": 5, "delta": -3}}));
+    }
+}
