@@ -61,16 +61,19 @@ impl crate::output::Render for MapView {
 
 pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let pins = g.bpffs.then(PinIndex::build);
-    let fds = if words.is_empty() {
+    // Each object's fd is closed once it is read (as bpftool does), so the
+    // fd table stays small however many objects are loaded.
+    let views: Vec<MapView> = if words.is_empty() {
         sys::all_ids(Kind::Map)
             .context("listing maps")?
             .into_iter()
             .filter_map(|id| sys::get_fd_by_id(Kind::Map, id).ok())
+            .filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok())
             .collect()
     } else {
-        take_selector("map show", words)?
+        let fds = take_selector("map show", words)?;
+        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
     };
-    let views: Vec<MapView> = fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect();
     if out.is_json() && !words.is_empty() && views.len() == 1 {
         out.one(&views[0])?;
     } else {
