@@ -133,7 +133,7 @@ dump_rows "percpu_hash 100k" "$pins/pcpu100k" "≤1.5× floor, ≥5× bpftool" 5
 dump_rows "hash 100k 64B keys+values" "$pins/wide100k" "≥5× bpftool" 5 1
 b="$pins/big/big_stats"
 row "BTF hash 100k {packets,bytes} dump" "-" 5 1 - "$bpfpin map dump pinned $b" "bpftool map dump pinned $b"
-row "BTF hash 100k {packets,bytes} dump -j" "-" 5 1 - "$bpfpin -j map dump pinned $b" "bpftool -j map dump pinned $b"
+row "BTF hash 100k {packets,bytes} dump -j" "≥5× bpftool" 5 1 - "$bpfpin -j map dump pinned $b" "bpftool -j map dump pinned $b"
 row "prog show (200+ programs)" "≤1× bpftool" auto 3 - "$bpfpin prog show" "bpftool prog show"
 row "prog show -j (200+ programs)" "≤1× bpftool" auto 3 - "$bpfpin -j prog show" "bpftool -j prog show"
 row "map show (200+ maps)" "≤1× bpftool" auto 3 - "$bpfpin map show" "bpftool map show"
