@@ -2,15 +2,20 @@
 # bpfpin against bpftool (and a C batch-reading floor) on big maps, in one
 # run, with hyperfine. Writes bench/results.md. Needs root, bpffs, bpftool,
 # hyperfine, GNU time, gcc + libbpf-dev (for fill.c and floor.c), and
-# target/release/bpfpin (built here if missing). See bench/README.md.
+# target/x86_64-unknown-linux-gnu/release/bpfpin (built here if missing; the
+# explicit target in .cargo/config.toml puts it there). See bench/README.md.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-bpfpin="$root/target/release/bpfpin"
+bpfpin="${BPFPIN:-$root/target/x86_64-unknown-linux-gnu/release/bpfpin}"
 out="${RESULTS:-$here/results.md}"
 # BENCH_QUICK=1: fewer runs (a smoke test of the script, not a measurement).
 quick="${BENCH_QUICK:-0}"
+# BENCH_ROWS=REGEX: time only the rows whose name matches (grep -E), e.g.
+# 'version|lookup|prog show|BTF'; the table then has only those rows.
+only="${BENCH_ROWS:-}"
+wanted() { [ -z "$only" ] || printf '%s\n' "$1" | grep -Eq -- "$only"; }
 
 [ "$(id -u)" = 0 ] || { echo "run.sh needs root (it creates maps and programs)" >&2; exit 1; }
 for t in bpftool hyperfine gcc /usr/bin/time python3; do
@@ -72,6 +77,7 @@ results="$work/rows.tsv"
 row() {
 	local name=$1 target=$2 runs=$3 warmup=$4 floor=$5 mine=$6 theirs=$7
 	local cmds=() labels=()
+	wanted "$name" || return 0
 	if [ "$quick" = 1 ]; then runs=2 warmup=0; fi
 	if [ "$floor" != - ]; then cmds+=("$floor") labels+=(floor); fi
 	cmds+=("$mine" "$theirs") labels+=(bpfpin bpftool)
@@ -100,6 +106,7 @@ EOF
 same=()
 check() { # name pin
 	local n=$1 p=$2 a b c
+	wanted "$n" || return 0
 	for j in "" -j; do
 		"$bpfpin" $j map dump pinned "$p" >"$work/a"
 		bpftool $j map dump pinned "$p" >"$work/b"
@@ -126,7 +133,7 @@ dump_rows "percpu_hash 100k" "$pins/pcpu100k" "≤1.5× floor, ≥5× bpftool" 5
 dump_rows "hash 100k 64B keys+values" "$pins/wide100k" "≥5× bpftool" 5 1
 b="$pins/big/big_stats"
 row "BTF hash 100k {packets,bytes} dump" "-" 5 1 - "$bpfpin map dump pinned $b" "bpftool map dump pinned $b"
-row "BTF hash 100k {packets,bytes} dump -j" "-" 5 1 - "$bpfpin -j map dump pinned $b" "bpftool -j map dump pinned $b"
+row "BTF hash 100k {packets,bytes} dump -j" "≥5× bpftool" 5 1 - "$bpfpin -j map dump pinned $b" "bpftool -j map dump pinned $b"
 row "prog show (200+ programs)" "≤1× bpftool" auto 3 - "$bpfpin prog show" "bpftool prog show"
 row "prog show -j (200+ programs)" "≤1× bpftool" auto 3 - "$bpfpin -j prog show" "bpftool -j prog show"
 row "map show (200+ maps)" "≤1× bpftool" auto 3 - "$bpfpin map show" "bpftool map show"
@@ -136,6 +143,7 @@ row "map lookup (1 key, 100k hash)" "≤1× bpftool" auto 3 - \
 # Each run loads one program and pins it; the pin is removed after each.
 lp="$pins/loaded"
 row_load() {
+	wanted "prog load (small object)" || return 0
 	local args=(-N --style none --export-json "$work/h.json" -w 2 --prepare "rm -f $lp")
 	[ "$quick" = 1 ] && args+=(-r 2)
 	if ! "$bpfpin" prog load "$objs/small.o" "$lp" 2>"$work/err"; then
@@ -161,6 +169,7 @@ log "measuring peak RSS"
 rss=()
 for m in hash1m array1m; do
 	for j in "" -j; do
+		wanted "$m" || continue
 		line="| $m dump${j:+ -j} |"
 		for tool in floor bpfpin bpftool; do
 			case $tool in
@@ -206,15 +215,23 @@ for line in open(sys.argv[1]):
     r2 = f"{t['bpftool'][0] / t['bpfpin'][0]:.2f}×"
     print(f"| {name} | {floor} | {fmt(*t['bpfpin'])} | {fmt(*t['bpftool'])} | {r1} | {r2} | {target} |")
 EOF
-	echo
-	echo "Peak RSS (GNU time, maximum resident set size):"
-	echo
-	echo "| Dump | floor | bpfpin | bpftool |"
-	echo "|---|---:|---:|---:|"
-	printf '%s\n' "${rss[@]}"
-	echo
-	echo "Output checks (byte for byte):"
-	echo
-	printf -- '- %s\n' "${same[@]}"
+	if [ -n "$only" ]; then
+		echo
+		echo "Only the rows matching \`BENCH_ROWS=$only\` were run."
+	fi
+	if [ ${#rss[@]} -gt 0 ]; then
+		echo
+		echo "Peak RSS (GNU time, maximum resident set size):"
+		echo
+		echo "| Dump | floor | bpfpin | bpftool |"
+		echo "|---|---:|---:|---:|"
+		printf '%s\n' "${rss[@]}"
+	fi
+	if [ ${#same[@]} -gt 0 ]; then
+		echo
+		echo "Output checks (byte for byte):"
+		echo
+		printf -- '- %s\n' "${same[@]}"
+	fi
 } >"$out"
 log "wrote $out"

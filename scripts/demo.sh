@@ -12,7 +12,7 @@ bin=${BPFPIN_BIN:-}
 if [ -z "$bin" ]; then
   echo "demo: building bpfpin (release)"
   cargo build --release -q
-  bin=$PWD/target/release/bpfpin
+  bin=$PWD/target/x86_64-unknown-linux-gnu/release/bpfpin   # .cargo/config.toml names the target
 fi
 
 id=$$

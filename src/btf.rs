@@ -166,6 +166,32 @@ pub struct Btf {
     strings: Vec<u8>,
 }
 
+/// A value `Btf::flat` can format directly.
+#[derive(Debug, Clone)]
+pub enum Flat {
+    Int(FlatInt),
+    /// Named integer members, in declaration order.
+    Struct(Vec<(String, FlatInt)>),
+}
+
+/// A plain integer: `size` (1, 2, 4 or 8) little-endian bytes at byte `off`.
+#[derive(Debug, Clone, Copy)]
+pub struct FlatInt {
+    pub off: usize,
+    pub size: usize,
+    pub signed: bool,
+}
+
+impl Flat {
+    /// Bytes a value must have for every field to be read.
+    pub fn min_len(&self) -> usize {
+        match self {
+            Flat::Int(i) => i.off + i.size,
+            Flat::Struct(fields) => fields.iter().map(|(_, i)| i.off + i.size).max().unwrap_or(0),
+        }
+    }
+}
+
 /// How a map stores its value: once, or once per possible CPU (bpftool's `values` array).
 pub enum MapValue<'a> {
     Single(&'a [u8]),
@@ -914,6 +940,43 @@ impl Btf {
         let mut out = String::new();
         node_plain(&self.decode(id, 0, bytes, 0)?, &mut out);
         Ok(out)
+    }
+
+    /// The value shapes common enough in maps to be formatted without
+    /// decoding (dumps of 100k entries): a plain integer, or a struct of
+    /// plain integers at whole bytes with distinct identifier names. None for
+    /// anything else; `to_json` and `to_plain` print the same text for these.
+    pub fn flat(&self, id: u32) -> Option<Flat> {
+        let r = self.resolve(id).ok()?;
+        match &self.ty(r).ok()?.kind {
+            Kind::Int { .. } => Some(Flat::Int(self.flat_int(r, 0)?)),
+            Kind::Composite { union: false, members, .. } => {
+                let mut fields: Vec<(String, FlatInt)> = Vec::with_capacity(members.len());
+                for m in members {
+                    let name = self.str_at(m.name_off);
+                    let ident = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                    if m.bitfield_size != 0 || m.bit_offset % 8 != 0 || !ident || fields.iter().any(|(n, _)| n == name)
+                    {
+                        return None;
+                    }
+                    fields.push((name.to_string(), self.flat_int(m.ty, (m.bit_offset / 8) as usize)?));
+                }
+                Some(Flat::Struct(fields))
+            }
+            _ => None,
+        }
+    }
+
+    fn flat_int(&self, id: u32, off: usize) -> Option<FlatInt> {
+        let r = self.resolve(id).ok()?;
+        let Kind::Int { encoding, offset: 0, bits, .. } = self.ty(r).ok()?.kind else {
+            return None;
+        };
+        (matches!(bits, 8 | 16 | 32 | 64) && matches!(encoding, 0 | ENC_SIGNED)).then_some(FlatInt {
+            off,
+            size: usize::from(bits / 8),
+            signed: encoding == ENC_SIGNED,
+        })
     }
 
     /// Trailing padding is never read, but a short buffer means the caller mixed up types.

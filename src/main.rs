@@ -1,6 +1,10 @@
-use std::process::ExitCode;
+// No Rust `main`: std's start-up (`lang_start`) reads /proc/self/maps
+// through pthread_getattr_np to place a guard for its stack-overflow
+// message, about a tenth of `bpfpin --version`. `c_main` below does the rest
+// of what it does that bpfpin relies on (standard fds, SIGPIPE, exit code).
+#![cfg_attr(not(test), no_main)]
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use bpfpin::cli::Cli;
 use bpfpin::error::{self, EXIT_ERROR};
@@ -8,8 +12,63 @@ use bpfpin::guard;
 use bpfpin::output::{self, ErrorView, Out};
 use bpfpin::text::stderr_line;
 
-fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+/// The process entry point, as the C runtime calls it. std's own start-up
+/// is skipped (see the top of this file); what of it matters is done here:
+/// fds 0-2 are opened on /dev/null when closed (so no map or file fd
+/// becomes "stdout", and `Out` still recognises a closed stdout), SIGPIPE is
+/// ignored (a closed pipe is an EPIPE error, handled quietly), a panic that
+/// escapes exits 101, and stdout is flushed before exit.
+#[cfg(not(test))]
+#[unsafe(no_mangle)]
+pub extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+    sanitize_standard_fds();
+    // SAFETY: setting a signal's disposition to SIG_IGN has no preconditions.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    // std collects argv itself on glibc (an .init_array hook), so
+    // `std::env::args_os` works without lang_start.
+    let code = std::panic::catch_unwind(run_main).unwrap_or(101);
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    libc::c_int::from(code)
+}
+
+/// std's sanitize_standard_fds: a standard fd that is not open is opened on
+/// /dev/null (read-write, as std does, which `Out` relies on).
+#[cfg(not(test))]
+fn sanitize_standard_fds() {
+    let mut pfds = [0, 1, 2].map(|fd| libc::pollfd { fd, events: 0, revents: 0 });
+    // SAFETY: `pfds` is a live array of 3 pollfds; a zero timeout never blocks.
+    let r = unsafe { libc::poll(pfds.as_mut_ptr(), 3, 0) };
+    for p in pfds {
+        // poll itself failing (rare: EINTR, ENOMEM): ask each fd directly.
+        // SAFETY: F_GETFD only reads the fd's flags.
+        let closed = if r == -1 {
+            let flags = unsafe { libc::fcntl(p.fd, libc::F_GETFD) };
+            flags == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF)
+        } else {
+            p.revents & libc::POLLNVAL != 0
+        };
+        // SAFETY: a constant NUL-terminated path; the lowest free fd (this
+        // one, as the lower ones are open by now) is taken.
+        if closed && unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR, 0) } == -1 {
+            std::process::abort();
+        }
+    }
+}
+
+/// The command; returns the exit status.
+#[cfg_attr(test, allow(dead_code))]
+fn run_main() -> u8 {
+    // The clap tree (every object, verb and flag) is built only to parse
+    // these arguments: it is leaked rather than dropped, a quarter of the
+    // start-up's instructions saved for memory the exit frees anyway.
+    let mut cmd = Cli::command();
+    let parsed = cmd.try_get_matches_from_mut(std::env::args_os()).and_then(|mut m| {
+        let r = Cli::from_arg_matches_mut(&mut m).map_err(|e| e.format(&mut cmd));
+        std::mem::forget(m);
+        r
+    });
+    std::mem::forget(cmd);
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
@@ -18,9 +77,9 @@ fn main() -> ExitCode {
     // command's rollback guards have run during unwinding.
     let result = guard::catch("running the command", "bpfpin", || bpfpin::run(&cli, &mut out))
         .and_then(|()| out.flush().map_err(Into::into));
-    let Err(e) = result else { return ExitCode::SUCCESS };
+    let Err(e) = result else { return 0 };
     if error::is_broken_pipe(&e) {
-        return ExitCode::SUCCESS;
+        return 0;
     }
     // What the command printed before failing comes first.
     let _ = out.flush();
@@ -39,22 +98,22 @@ fn main() -> ExitCode {
     }
     // Stopped by a signal after undoing its work: the shell's convention.
     if let Some(i) = e.downcast_ref::<bpfpin::error::Interrupted>() {
-        return ExitCode::from((128 + i.0).clamp(0, 255) as u8);
+        return (128 + i.0).clamp(0, 255) as u8;
     }
-    ExitCode::from(EXIT_ERROR)
+    EXIT_ERROR
 }
 
 /// clap's errors and its help/version output, written without panicking
 /// (clap's own `exit` would panic on an unwritable stderr); with -j the
 /// error is also a JSON document on stdout, as every other error is.
-fn usage_error(e: &clap::Error) -> ExitCode {
+fn usage_error(e: &clap::Error) -> u8 {
     let text = e.render().to_string();
     if !e.use_stderr() {
         // --help, --version: not errors.
         let mut out = Out::new(output::Mode::Plain);
         let _ = out.writer().write_all(text.as_bytes());
         let _ = out.flush();
-        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_ERROR));
+        return u8::try_from(e.exit_code()).unwrap_or(EXIT_ERROR);
     }
     stderr_line(text.trim_end());
     let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
@@ -66,5 +125,5 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         let _ = w.write_all(b"\n");
         let _ = out.flush();
     }
-    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+    u8::try_from(e.exit_code()).unwrap_or(2)
 }

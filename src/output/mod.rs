@@ -2,6 +2,7 @@
 //! this module renders them as a table, plain text or JSON, on a locked and
 //! buffered stdout. JSON is one document per command, as bpftool prints it.
 
+pub mod flat;
 pub mod hexfmt;
 pub mod table;
 

@@ -13,6 +13,7 @@ use crate::cli::Global;
 use crate::error::UserError;
 use crate::kinds::{is_percpu, map_type_name, prog_type_name};
 use crate::model::{DumpEntry, DumpErrorEntry, DumpHeader, HexBytes, LookupError, MapView, ObjKind, PerCpu};
+use crate::output::flat;
 use crate::output::hexfmt::{self, Layout};
 use crate::output::{Out, Stream};
 use crate::pins::{self, PinIndex};
@@ -60,16 +61,19 @@ impl crate::output::Render for MapView {
 
 pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let pins = g.bpffs.then(PinIndex::build);
-    let fds = if words.is_empty() {
+    // Each object's fd is closed once it is read (as bpftool does), so the
+    // fd table stays small however many objects are loaded.
+    let views: Vec<MapView> = if words.is_empty() {
         sys::all_ids(Kind::Map)
             .context("listing maps")?
             .into_iter()
             .filter_map(|id| sys::get_fd_by_id(Kind::Map, id).ok())
+            .filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok())
             .collect()
     } else {
-        take_selector("map show", words)?
+        let fds = take_selector("map show", words)?;
+        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
     };
-    let views: Vec<MapView> = fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect();
     if out.is_json() && !words.is_empty() && views.len() == 1 {
         out.one(&views[0])?;
     } else {
@@ -169,7 +173,11 @@ fn dump_one(out: &mut Out, stream: &mut Stream, fd: BorrowedFd<'_>, info: &bpf_m
     // Entries go through serde only where a `formatted` object or pretty
     // indentation is needed; everything else is appended to `buf` by
     // hexfmt's appenders and handed to stdout's writer in large blocks.
-    let via_serde = out.is_json() && (pretty || typed.is_some());
+    // Common BTF shapes (ints, structs of ints) are formatted straight
+    // into `buf` too.
+    let flat = typed.as_ref().and_then(|t| flat::plan(t, shape.key_size, shape.value_size, shape.percpu));
+    let flat_json = out.is_json() && !pretty && flat.is_some();
+    let via_serde = out.is_json() && (pretty || typed.is_some()) && !flat_json;
     let plain_typed = !hex && !out.is_json() && typed.is_some();
     let mut buf: Vec<u8> = Vec::with_capacity(FLUSH_AT + 4096);
     let mut found: u64 = 0;
@@ -182,7 +190,13 @@ fn dump_one(out: &mut Out, stream: &mut Stream, fd: BorrowedFd<'_>, info: &bpf_m
             Entry::Found { key, value } => {
                 found += 1;
                 let values = shape.values(value);
-                if via_serde {
+                if let (true, Some(p)) = (flat_json, &flat) {
+                    if stream.count > 0 {
+                        buf.push(b',');
+                    }
+                    stream.count += 1;
+                    flat::push_json_entry(&mut buf, p, key, &value[..shape.value_size]);
+                } else if via_serde {
                     let vals: Vec<&[u8]> = values.iter().collect();
                     let formatted = typed.as_ref().and_then(|t| formatted(t, key, &vals, shape.percpu));
                     let entry = DumpEntry {
@@ -202,6 +216,8 @@ fn dump_one(out: &mut Out, stream: &mut Stream, fd: BorrowedFd<'_>, info: &bpf_m
                     } else {
                         hexfmt::push_json_entry(&mut buf, key, &value[..shape.value_size]);
                     }
+                } else if let (true, Some(p)) = (plain_typed, &flat) {
+                    flat::push_plain_entry(&mut buf, p, key, &value[..shape.value_size]);
                 } else if let (true, Some(t)) = (plain_typed, &typed) {
                     let vals: Vec<&[u8]> = values.iter().collect();
                     write_typed(&mut buf, t, key, &vals, shape.percpu)?;

@@ -48,19 +48,22 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
 
 pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let pins = g.bpffs.then(PinIndex::build);
-    let fds = if words.is_empty() {
+    // Each object's fd is closed once it is read (as bpftool does), so the
+    // fd table stays small however many objects are loaded.
+    let views: Vec<ProgView> = if words.is_empty() {
         sys::all_ids(Kind::Prog)
             .context("listing programs")?
             .into_iter()
             .filter_map(|id| sys::get_fd_by_id(Kind::Prog, id).ok())
+            .filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok())
             .collect()
     } else {
         let mut w = Words::new("prog show", words);
         let sel = w.take_prog()?;
         w.expect_end()?;
-        crate::resolve::progs(&sel)?
+        let fds = crate::resolve::progs(&sel)?;
+        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
     };
-    let views: Vec<ProgView> = fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect();
     if out.is_json() && !words.is_empty() && views.len() == 1 {
         // bpftool prints a lone object, not an array, when a selector matches one.
         out.one(&views[0])?;
