@@ -19,40 +19,16 @@ use bpfpin::text::stderr_line;
 /// ignored (a closed pipe is an EPIPE error, handled quietly), a panic that
 /// escapes exits 101, and stdout is flushed before exit.
 #[cfg(not(test))]
+// The C runtime calls this by its symbol name; nothing else is named `main`.
 #[unsafe(no_mangle)]
 pub extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
-    sanitize_standard_fds();
-    // SAFETY: setting a signal's disposition to SIG_IGN has no preconditions.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    bpfpin::sys::startup::sanitize_standard_fds();
+    bpfpin::sys::startup::ignore_sigpipe();
     // std collects argv itself on glibc (an .init_array hook), so
     // `std::env::args_os` works without lang_start.
     let code = std::panic::catch_unwind(run_main).unwrap_or(101);
     let _ = std::io::Write::flush(&mut std::io::stdout());
     libc::c_int::from(code)
-}
-
-/// std's sanitize_standard_fds: a standard fd that is not open is opened on
-/// /dev/null (read-write, as std does, which `Out` relies on).
-#[cfg(not(test))]
-fn sanitize_standard_fds() {
-    let mut pfds = [0, 1, 2].map(|fd| libc::pollfd { fd, events: 0, revents: 0 });
-    // SAFETY: `pfds` is a live array of 3 pollfds; a zero timeout never blocks.
-    let r = unsafe { libc::poll(pfds.as_mut_ptr(), 3, 0) };
-    for p in pfds {
-        // poll itself failing (rare: EINTR, ENOMEM): ask each fd directly.
-        // SAFETY: F_GETFD only reads the fd's flags.
-        let closed = if r == -1 {
-            let flags = unsafe { libc::fcntl(p.fd, libc::F_GETFD) };
-            flags == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EBADF)
-        } else {
-            p.revents & libc::POLLNVAL != 0
-        };
-        // SAFETY: a constant NUL-terminated path; the lowest free fd (this
-        // one, as the lower ones are open by now) is taken.
-        if closed && unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR, 0) } == -1 {
-            std::process::abort();
-        }
-    }
 }
 
 /// The command; returns the exit status.

@@ -10,6 +10,7 @@ pub mod net;
 pub mod netlink;
 pub mod prog;
 pub mod signal;
+pub mod startup;
 
 use std::ffi::CString;
 use std::io;
