@@ -59,21 +59,23 @@ fn prog_by_id(id: u32) -> Result<OwnedFd> {
     })
 }
 
-/// Open every loaded program and keep those `keep` accepts. Programs that
-/// vanish mid-walk are skipped.
+/// Every loaded object of one kind, opened one at a time as the iterator
+/// is read (so a caller that drops each fd keeps the fd table small).
+/// Objects that vanish mid-walk are skipped.
+pub fn each(kind: Kind) -> Result<impl Iterator<Item = OwnedFd>> {
+    let what = match kind {
+        Kind::Prog => "listing programs",
+        Kind::Map => "listing maps",
+        Kind::Link => "listing links",
+        Kind::Btf => "listing BTF objects",
+    };
+    let ids = sys::all_ids(kind).context(what)?;
+    Ok(ids.into_iter().filter_map(move |id| sys::get_fd_by_id(kind, id).ok()))
+}
+
+/// Open every loaded program and keep those `keep` accepts.
 fn scan(keep: impl Fn(&sys::ProgInfo) -> bool) -> Result<Vec<OwnedFd>> {
-    let mut fds = Vec::new();
-    for id in sys::all_ids(Kind::Prog).context("listing programs")? {
-        let Ok(fd) = sys::get_fd_by_id(Kind::Prog, id) else {
-            continue;
-        };
-        if let Ok(info) = sys::prog_info(fd.as_fd())
-            && keep(&info)
-        {
-            fds.push(fd);
-        }
-    }
-    Ok(fds)
+    Ok(each(Kind::Prog)?.filter(|fd| sys::prog_info(fd.as_fd()).is_ok_and(|i| keep(&i))).collect())
 }
 
 /// bpftool matches the kernel's (15-char) name; we also match the full name
@@ -111,15 +113,9 @@ pub fn maps(sel: &MapSel) -> Result<Vec<OwnedFd>> {
         MapSel::Id(id) => Ok(vec![map_by_id(*id)?]),
         MapSel::Pinned(p) => Ok(vec![pins::open(p, ObjKind::Map)?]),
         MapSel::Name(name) => {
-            let mut fds = Vec::new();
-            for id in sys::all_ids(Kind::Map).context("listing maps")? {
-                let Ok(fd) = sys::get_fd_by_id(Kind::Map, id) else {
-                    continue;
-                };
-                if sys::map_info(fd.as_fd()).is_ok_and(|i| pins::c_name(&i.name) == *name) {
-                    fds.push(fd);
-                }
-            }
+            let fds: Vec<OwnedFd> = each(Kind::Map)?
+                .filter(|fd| sys::map_info(fd.as_fd()).is_ok_and(|i| pins::c_name(&i.name) == *name))
+                .collect();
             if fds.is_empty() {
                 bail!(UserError::new(format!("no map is named `{name}`"), "list maps with `bpfpin map show`"));
             }

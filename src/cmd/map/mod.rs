@@ -64,12 +64,7 @@ pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     // Each object's fd is closed once it is read (as bpftool does), so the
     // fd table stays small however many objects are loaded.
     let views: Vec<MapView> = if words.is_empty() {
-        sys::all_ids(Kind::Map)
-            .context("listing maps")?
-            .into_iter()
-            .filter_map(|id| sys::get_fd_by_id(Kind::Map, id).ok())
-            .filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok())
-            .collect()
+        crate::resolve::each(Kind::Map)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
     } else {
         let fds = take_selector("map show", words)?;
         fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()

@@ -51,12 +51,7 @@ pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     // Each object's fd is closed once it is read (as bpftool does), so the
     // fd table stays small however many objects are loaded.
     let views: Vec<ProgView> = if words.is_empty() {
-        sys::all_ids(Kind::Prog)
-            .context("listing programs")?
-            .into_iter()
-            .filter_map(|id| sys::get_fd_by_id(Kind::Prog, id).ok())
-            .filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok())
-            .collect()
+        crate::resolve::each(Kind::Prog)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
     } else {
         let mut w = Words::new("prog show", words);
         let sel = w.take_prog()?;
