@@ -205,6 +205,13 @@ fn concurrent_loads_into_the_same_fresh_place_serialise() {
     }
 }
 
+/// kill(2) through rustix (no procps needed on the test machine).
+fn send_signal(pid: u32, sig: i32) {
+    let pid = rustix::process::Pid::from_raw(pid as i32).expect("a child's pid is positive");
+    let sig = rustix::process::Signal::from_named_raw(sig).expect("a named signal");
+    let _ = rustix::process::kill_process(pid, sig);
+}
+
 /// Start a loadall and send `sig` after `delay`; returns its exit status.
 fn load_and_signal(d: &BpffsDir, tag: &str, sig: i32, delay: Duration, extra: &[&str]) -> Option<i32> {
     let mut args = vec![
@@ -223,7 +230,7 @@ fn load_and_signal(d: &BpffsDir, tag: &str, sig: i32, delay: Duration, extra: &[
         .spawn()
         .expect("spawn");
     std::thread::sleep(delay);
-    let _ = Command::new("kill").args([&format!("-{sig}"), &child.id().to_string()]).status();
+    send_signal(child.id(), sig);
     let st = child.wait().expect("wait");
     st.code().or_else(|| {
         use std::os::unix::process::ExitStatusExt;
@@ -325,7 +332,7 @@ fn map_by_id_leaves_no_pin_at_the_root_even_when_killed() {
                 .spawn()
                 .expect("spawn");
             std::thread::sleep(Duration::from_millis(*ms));
-            let _ = Command::new("kill").args([&format!("-{sig}"), &child.id().to_string()]).status();
+            send_signal(child.id(), sig);
             let _ = child.wait();
         }
     }
