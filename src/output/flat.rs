@@ -70,35 +70,27 @@ pub fn push_plain_entry(buf: &mut Vec<u8>, p: &Plan, key: &[u8], value: &[u8]) {
 }
 
 fn push_json(buf: &mut Vec<u8>, f: &Flat, bytes: &[u8]) {
-    match f {
-        Flat::Int(i) => push_int(buf, *i, bytes),
-        Flat::Struct(fields) => {
-            buf.push(b'{');
-            for (n, (name, i)) in fields.iter().enumerate() {
-                if n > 0 {
-                    buf.push(b',');
-                }
-                buf.push(b'"');
-                buf.extend_from_slice(name.as_bytes());
-                buf.extend_from_slice(b"\":");
-                push_int(buf, *i, bytes);
-            }
-            buf.push(b'}');
-        }
-    }
+    push_value(buf, f, bytes, (b"\"", b"\":", b","));
 }
 
 fn push_plain(buf: &mut Vec<u8>, f: &Flat, bytes: &[u8]) {
+    push_value(buf, f, bytes, (b"", b": ", b", "));
+}
+
+/// An int, or `{name<after>int<sep>...}` with each name after `before`:
+/// JSON quotes names and uses `,`; the plain form is bpftool's `{a: 1, b: 2}`.
+fn push_value(buf: &mut Vec<u8>, f: &Flat, bytes: &[u8], (before, after, sep): (&[u8], &[u8], &[u8])) {
     match f {
         Flat::Int(i) => push_int(buf, *i, bytes),
         Flat::Struct(fields) => {
             buf.push(b'{');
             for (n, (name, i)) in fields.iter().enumerate() {
                 if n > 0 {
-                    buf.extend_from_slice(b", ");
+                    buf.extend_from_slice(sep);
                 }
+                buf.extend_from_slice(before);
                 buf.extend_from_slice(name.as_bytes());
-                buf.extend_from_slice(b": ");
+                buf.extend_from_slice(after);
                 push_int(buf, *i, bytes);
             }
             buf.push(b'}');

@@ -75,6 +75,15 @@ impl Out {
         }
     }
 
+    /// What `show` prints: bpftool's rule is that a selector matching exactly
+    /// one object gives that object in JSON, anything else a list.
+    pub fn shown<T: Row + Render + Serialize>(&mut self, rows: &[T], selected: bool) -> io::Result<()> {
+        match rows {
+            [only] if selected && self.is_json() => self.one(only),
+            _ => self.list(rows),
+        }
+    }
+
     /// `null`, bpftool's answer in JSON mode for verbs that return nothing.
     pub fn done(&mut self) -> io::Result<()> {
         if self.is_json() {

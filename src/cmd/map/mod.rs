@@ -69,11 +69,7 @@ pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
         let fds = take_selector("map show", words)?;
         fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
     };
-    if out.is_json() && !words.is_empty() && views.len() == 1 {
-        out.one(&views[0])?;
-    } else {
-        out.list(&views)?;
-    }
+    out.shown(&views, !words.is_empty())?;
     Ok(())
 }
 
