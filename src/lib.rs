@@ -13,6 +13,7 @@ pub mod error;
 pub mod generate;
 pub mod guard;
 pub mod kinds;
+pub mod loader;
 pub mod model;
 pub mod objfile;
 pub mod output;

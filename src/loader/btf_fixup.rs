@@ -1,0 +1,1 @@
+//! Stage `btf_fixup` of the loader (see mod.rs).

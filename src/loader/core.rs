@@ -1,0 +1,1 @@
+//! Stage `core` of the loader (see mod.rs).

@@ -1,0 +1,1 @@
+//! Stage `elf` of the loader (see mod.rs).

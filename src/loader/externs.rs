@@ -1,0 +1,1 @@
+//! Stage `externs` of the loader (see mod.rs).

@@ -1,0 +1,1 @@
+//! Stage `kernel` of the loader (see mod.rs).

@@ -1,0 +1,1 @@
+//! Stage `link` of the loader (see mod.rs).

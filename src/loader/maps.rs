@@ -1,0 +1,1 @@
+//! Stage `maps` of the loader (see mod.rs).

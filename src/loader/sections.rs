@@ -1,0 +1,1 @@
+//! Stage `sections` of the loader (see mod.rs).
