@@ -103,6 +103,12 @@ pub struct CreateAttr<'a> {
     pub inner_map: Option<BorrowedFd<'a>>,
     /// Bloom filter: number of hash functions (0 = the kernel's default).
     pub map_extra: u64,
+    /// The object's BTF and the key/value types in it (loader maps).
+    pub btf_fd: Option<std::os::fd::RawFd>,
+    pub btf_key_type_id: u32,
+    pub btf_value_type_id: u32,
+    pub btf_vmlinux_value_type_id: u32,
+    pub numa_node: u32,
 }
 
 /// BPF_MAP_CREATE: a new map, alive as long as the returned fd (or a pin).
@@ -119,13 +125,13 @@ pub fn create(a: &CreateAttr<'_>) -> SysResult<OwnedFd> {
         max_entries: a.max_entries,
         map_flags: a.map_flags,
         inner_map_fd: a.inner_map.map_or(0, |fd| fd.as_raw_fd() as u32),
-        numa_node: 0,
+        numa_node: a.numa_node,
         map_name: name,
         map_ifindex: 0,
-        btf_fd: 0,
-        btf_key_type_id: 0,
-        btf_value_type_id: 0,
-        btf_vmlinux_value_type_id: 0,
+        btf_fd: a.btf_fd.unwrap_or(0) as u32,
+        btf_key_type_id: a.btf_key_type_id,
+        btf_value_type_id: a.btf_value_type_id,
+        btf_vmlinux_value_type_id: a.btf_vmlinux_value_type_id,
         map_extra: a.map_extra,
         value_type_btf_obj_fd: 0,
         map_token_fd: 0,

@@ -9,6 +9,7 @@ pub mod map;
 pub mod net;
 pub mod netlink;
 pub mod prog;
+pub mod prog_load;
 pub mod signal;
 pub mod startup;
 
@@ -65,7 +66,7 @@ pub fn bpf(call: &'static str, cmd: bpf_cmd, attr: &mut bpf_attr) -> SysResult<i
     if ret < 0 { Err(SysError { call, source: io::Error::last_os_error() }) } else { Ok(ret) }
 }
 
-fn bpf_fd(call: &'static str, cmd: bpf_cmd, attr: &mut bpf_attr) -> SysResult<OwnedFd> {
+pub(crate) fn bpf_fd(call: &'static str, cmd: bpf_cmd, attr: &mut bpf_attr) -> SysResult<OwnedFd> {
     let fd = bpf(call, cmd, attr)?;
     // SAFETY: on success these commands return a new file descriptor that
     // nobody else owns.

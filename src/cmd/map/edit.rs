@@ -770,7 +770,7 @@ pub fn create(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
         map_flags: spec.flags,
         name: &spec.name,
         inner_map: inner_fd.as_ref().map(|f| f.as_fd()),
-        map_extra: 0,
+        ..Default::default()
     })
     .map_err(|e| create_error(&spec, e))?;
     pins::pin_new(fd.as_fd(), &path, &format!("map `{}`", spec.name))?;
