@@ -223,6 +223,10 @@ pub struct LoadOpts {
     /// Show the whole verifier log on failure (default: its last lines)
     #[arg(long = "verifier-log")]
     pub verifier_log: bool,
+    /// The program an extension (`freplace/FUNC`) replaces a function of:
+    /// `id N`, `id:N`, `pinned PATH` or a bare PATH
+    #[arg(long = "attach-prog", value_name = "PROG")]
+    pub attach_prog: Option<String>,
 }
 
 /// `prog rm` and `map rm`: pins to remove.

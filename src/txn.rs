@@ -56,7 +56,6 @@ struct Staging {
     registry: Option<PathBuf>,
     /// Top-level staged entries: (anchor, first name) -> staged name.
     tops: Vec<(usize, OsString, OsString)>,
-    temps: usize,
 }
 
 #[derive(Default)]
@@ -232,24 +231,6 @@ impl Txn {
         Ok(st.dir.fd_path().join(rel))
     }
 
-    /// A scratch pin of `fd` in staging (removed with it), as a path aya can
-    /// open: how an existing map is handed to the loader.
-    pub fn scratch_pin(&mut self, fd: BorrowedFd<'_>) -> Result<PathBuf> {
-        let st = self.staging()?;
-        let name = OsString::from(format!("scratch{}", st.temps));
-        st.temps += 1;
-        sys::bpf_obj_pin_at(fd, st.dir.fd(), &name).context("handing an existing map to the loader")?;
-        Ok(st.dir.fd_path().join(name))
-    }
-
-    /// A path in staging where aya may create a scratch object.
-    pub fn scratch_path(&mut self) -> Result<PathBuf> {
-        let st = self.staging()?;
-        let name = format!("scratch{}", st.temps);
-        st.temps += 1;
-        Ok(st.dir.fd_path().join(name))
-    }
-
     /// Move everything staged into place. Before the journal's commit mark
     /// exists nothing has changed; after it, the moves are finished even if
     /// this process dies (by the next command's sweep).
@@ -342,7 +323,7 @@ impl Staging {
                 .with_context(|| format!("creating a staging directory in {}", shown(&anchor.path)));
         }
         let dir = anchor.subdir(&name)?;
-        Ok(Staging { name, dir, registry, tops: Vec::new(), temps: 0 })
+        Ok(Staging { name, dir, registry, tops: Vec::new() })
     }
 
     /// Remove the staging directory (checked to be ours by identity) and its

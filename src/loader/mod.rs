@@ -32,3 +32,447 @@ pub mod externs;
 pub mod core;
 pub mod btf_fixup;
 pub mod link;
+
+use std::collections::HashMap;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+
+use anyhow::{Context, Result, anyhow, bail};
+use aya_obj::generated::{BPF_F_RDONLY_PROG, bpf_map_type};
+
+use crate::btf::BtfKind;
+use crate::error::UserError;
+use crate::sys;
+use elf::Elf;
+use externs::{Extern, ExternKind, Resolved};
+use kernel::Kernel;
+use link::{ExtInfo, ExtRef, Refs};
+use maps::{MapDef, Origin};
+use sections::{KernelKind, SecSpec, Target};
+
+/// One program of the object and how it loads.
+#[derive(Debug, Clone)]
+pub struct Program {
+    /// Index into `Elf::funcs`.
+    pub func: usize,
+    pub name: String,
+    pub section: String,
+    pub spec: SecSpec,
+}
+
+/// An object parsed and checked; nothing is in the kernel yet.
+pub struct Object<'d> {
+    pub elf: Elf<'d>,
+    /// libbpf's object name (internal map names start with it).
+    pub name: String,
+    /// Maps in libbpf's order (`map idx N`), `.kconfig` last.
+    pub maps: Vec<MapDef>,
+    pub programs: Vec<Program>,
+    externs: Vec<Extern>,
+    ext: ExtInfo,
+}
+
+/// The verifier (or the kernel before it) refused a program.
+#[derive(Debug)]
+pub struct Rejected {
+    pub prog: String,
+    pub error: std::io::Error,
+    pub log: String,
+}
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the kernel refused to load program `{}`: {}", self.prog, self.error)
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+/// What loading one program needs from the command.
+pub struct Env<'a> {
+    pub btf: Option<BorrowedFd<'a>>,
+    pub kernel: &'a Kernel,
+    /// `--attach-prog`: the program an extension (freplace) replaces into.
+    pub attach_prog: Option<BorrowedFd<'a>>,
+    /// Verifier log level bits (1 instructions, 2 verbose, 4 statistics).
+    pub log_level: u32,
+}
+
+/// References the programs are relocated against, resolved once.
+pub struct Bound {
+    refs: Refs,
+    /// Module BTF fds the relocated instructions name: kept open until the
+    /// programs are loaded.
+    _keep: Vec<std::sync::Arc<OwnedFd>>,
+}
+
+fn user(msg: String, fix: impl Into<String>) -> anyhow::Error {
+    UserError::new(msg, fix.into()).into()
+}
+
+impl<'d> Object<'d> {
+    /// Parses `data`; `force_type` is `--type` (bpftool's `type`).
+    pub fn parse(data: &'d [u8], obj_name: &str, force_type: Option<&str>) -> Result<Object<'d>> {
+        let elf = Elf::parse(data)?;
+        let forced = match force_type {
+            Some(t) => Some(sections::from_type(t).ok_or_else(|| {
+                user(
+                    format!("`{t}` is not a program type bpfpin knows"),
+                    "use a bpftool program type name (xdp, tc, socket, kprobe, tracepoint, cgroup/skb, ...)",
+                )
+            })?),
+            None => None,
+        };
+        let mut programs = Vec::new();
+        for (i, f) in elf.funcs.iter().enumerate().filter(|(_, f)| f.program) {
+            let own = sections::spec(&f.section_name);
+            let spec = match (&forced, own) {
+                // The forced type wins, but a section of that same type keeps
+                // its expected attach type and target.
+                (Some(t), Some(s)) if s.prog_type == t.prog_type => s,
+                (Some(t), _) => t.clone(),
+                (None, Some(s)) => s,
+                (None, None) => bail!(UserError::new(
+                    format!(
+                        "program `{}` is in section `{}`, which names no program type bpfpin knows",
+                        f.name, f.section_name
+                    ),
+                    "give the type with --type (bpftool: `type`), e.g. --type xdp",
+                )),
+            };
+            programs.push(Program { func: i, name: f.name.clone(), section: f.section_name.clone(), spec });
+        }
+        let mut maps = maps::collect(&elf.file, elf.btf.as_ref(), obj_name)?;
+        let externs = externs::collect(&elf.file, elf.btf.as_ref())?;
+        let kconfig = externs::kconfig_size(&externs);
+        if kconfig > 0 {
+            maps.push(MapDef {
+                name: maps::internal_name(obj_name, ".kconfig"),
+                origin: Origin::Kconfig,
+                map_type: bpf_map_type::BPF_MAP_TYPE_ARRAY as u32,
+                key_size: 4,
+                value_size: kconfig,
+                max_entries: 1,
+                map_flags: BPF_F_RDONLY_PROG,
+                numa_node: 0,
+                map_extra: 0,
+                pin_by_name: false,
+                btf_key_type_id: 0,
+                btf_value_type_id: 0,
+                data: None,
+                freeze: true,
+                inner: None,
+                init: Vec::new(),
+            });
+        }
+        let ext = ExtInfo::parse(elf.btf_ext, elf.btf.as_ref())?;
+        Ok(Object { elf, name: obj_name.to_string(), maps, programs, externs, ext })
+    }
+
+    /// The object's BTF, fixed up and loaded; None when it has none.
+    pub fn load_btf(&self) -> Result<Option<OwnedFd>> {
+        let Some(raw) = self.elf.btf_raw else { return Ok(None) };
+        let fixed = btf_fixup::fixup(raw, &Facts(&self.elf))?;
+        btf_fixup::load(&fixed).map(Some)
+    }
+
+    /// Creates map `i` with its initial contents (and frozen when libbpf
+    /// freezes it). `.kconfig` reads the running kernel's configuration.
+    pub fn create_map(&self, i: usize, btf: Option<BorrowedFd<'_>>, kernel: &Kernel) -> Result<OwnedFd> {
+        let def = self.maps.get(i).ok_or_else(|| anyhow!("no map {i}"))?;
+        let fd = create_one(def, btf).with_context(|| format!("creating map `{}`", def.name))?;
+        let data = match def.origin {
+            Origin::Kconfig => {
+                let btf = self.elf.btf.as_ref().ok_or_else(|| anyhow!("`.kconfig` externs need the object's BTF"))?;
+                Some(externs::kconfig_data(&self.externs, btf, kernel)?)
+            }
+            _ => def.data.clone(),
+        };
+        if let Some(d) = data {
+            let mut value = d;
+            value.resize(def.value_size as usize, 0);
+            sys::map::update(fd.as_fd(), &0u32.to_ne_bytes(), &value, 0)
+                .with_context(|| format!("writing the initial contents of map `{}`", def.name))?;
+        }
+        if def.freeze {
+            sys::map::freeze(fd.as_fd()).with_context(|| format!("freezing map `{}`", def.name))?;
+        }
+        Ok(fd)
+    }
+
+    /// Resolves externs and binds every relocation target to its fd.
+    /// `map_fds` runs parallel to `self.maps`.
+    pub fn bind(&self, map_fds: &[RawFd], kernel: &Kernel) -> Result<Bound> {
+        let mut refs = Refs::default();
+        let mut kconfig_fd = None;
+        for (def, &fd) in self.maps.iter().zip(map_fds) {
+            match def.origin {
+                Origin::Legacy { symbol } | Origin::Btf { symbol } | Origin::StructOps { symbol } => {
+                    refs.maps.insert(symbol, fd);
+                }
+                Origin::Data { section } => {
+                    refs.data.insert(section, fd);
+                }
+                Origin::Kconfig => kconfig_fd = Some(fd),
+            }
+        }
+        let mut keep = Vec::new();
+        if !self.externs.is_empty() {
+            let btf = self.elf.btf.as_ref().ok_or_else(|| anyhow!("externs need the object's BTF"))?;
+            let resolved = externs::resolve(&self.externs, btf, kernel)?;
+            for (e, r) in self.externs.iter().zip(resolved) {
+                let kfunc = matches!(e.kind, ExternKind::Kfunc { .. });
+                let to = match r {
+                    Resolved::KconfigOffset(offset) => {
+                        let fd = kconfig_fd.ok_or_else(|| anyhow!("no .kconfig map for `{}`", e.name))?;
+                        ExtRef::MapValue { fd, offset }
+                    }
+                    Resolved::Address(a) => ExtRef::Const(a),
+                    Resolved::BtfVar { btf_id, module } => {
+                        let btf_fd = module.map_or(0, |m| {
+                            let fd = m.fd.as_raw_fd();
+                            keep.push(m.fd);
+                            fd
+                        });
+                        ExtRef::BtfVar { id: btf_id, btf_fd }
+                    }
+                    Resolved::Kfunc { btf_id, module } => {
+                        let btf_fd = module.map_or(0, |m| {
+                            let fd = m.fd.as_raw_fd();
+                            keep.push(m.fd);
+                            fd
+                        });
+                        ExtRef::Kfunc { id: btf_id, btf_fd }
+                    }
+                    Resolved::Missing if kfunc => ExtRef::MissingKfunc,
+                    Resolved::Missing => ExtRef::Const(0),
+                };
+                refs.externs.insert(e.symbol, to);
+            }
+        }
+        Ok(Bound { refs, _keep: keep })
+    }
+
+    /// Links, relocates and loads program `p` (an index into `programs`).
+    pub fn load_program(&self, p: usize, bound: &Bound, env: &Env<'_>) -> Result<OwnedFd> {
+        let prog = self.programs.get(p).ok_or_else(|| anyhow!("no program {p}"))?;
+        let linked = link::link(&self.elf, prog.func, &bound.refs, &self.ext)
+            .with_context(|| format!("relocating program `{}`", prog.name))?;
+        let core = self.core_records(&linked);
+        let (attach_btf_id, attach_fd, _module) = self.attach_target(prog, env)?;
+        let mut log = vec![0u8; if env.log_level & 3 != 0 { 16 << 20 } else { 64 << 10 }];
+        loop {
+            let mut attr = sys::prog_load::ProgLoad {
+                prog_type: prog.spec.prog_type,
+                expected_attach_type: prog.spec.expected_attach_type.unwrap_or(0),
+                insns: &linked.insns,
+                license: &self.elf.license,
+                kern_version: self.elf.kern_version,
+                prog_flags: prog.spec.prog_flags,
+                name: &prog.name,
+                btf_fd: env.btf.map(|b| b.as_raw_fd()),
+                func_info: if env.btf.is_some() { &linked.func_info } else { &[] },
+                line_info: if env.btf.is_some() { &linked.line_info } else { &[] },
+                core_relos: if env.btf.is_some() { &core } else { &[] },
+                attach_btf_id,
+                attach_fd,
+                fd_array: &linked.fd_array,
+                log_level: env.log_level,
+                log: &mut log,
+            };
+            match sys::prog_load::load(&mut attr) {
+                Ok(fd) => return Ok(fd),
+                // A full instruction log did not fit: the kernel kept its
+                // tail; the user asked for all of it, so grow and retry.
+                Err(e) if e.errno() == Some(libc::ENOSPC) && env.log_level & 3 != 0 && log.len() < (1 << 30) => {
+                    let n = log.len() * 8;
+                    log = vec![0u8; n];
+                }
+                Err(e) => {
+                    let end = log.iter().position(|&b| b == 0).unwrap_or(log.len());
+                    return Err(Rejected {
+                        prog: prog.name.clone(),
+                        error: e.source,
+                        log: String::from_utf8_lossy(&log[..end]).into_owned(),
+                    }
+                    .into());
+                }
+            }
+        }
+    }
+
+    /// `.BTF.ext` CO-RE records moved to the linked program, for the
+    /// kernel to apply (BPF_PROG_LOAD `core_relos`, Linux 5.17+): it runs
+    /// the same relocation algorithm as libbpf against its own BTF.
+    fn core_records(&self, linked: &link::Linked) -> Vec<[u32; 4]> {
+        if self.ext.core.is_empty() {
+            return Vec::new();
+        }
+        let mut at: HashMap<(usize, u64), usize> = HashMap::new();
+        for (i, o) in linked.origins.iter().enumerate() {
+            at.insert(*o, i);
+        }
+        let mut out = Vec::new();
+        let mut sections: Vec<usize> = linked.origins.iter().map(|o| o.0).collect();
+        sections.dedup();
+        sections.sort_unstable();
+        sections.dedup();
+        for s in sections {
+            let name = self.elf.section_name(s);
+            for r in self.ext.core.get(&name).into_iter().flatten() {
+                if let Some(&i) = at.get(&(s, u64::from(r[0]))) {
+                    out.push([(i * 8) as u32, r[1], r[2], r[3]]);
+                }
+            }
+        }
+        out
+    }
+
+    /// The BTF id (and module BTF or target program fd) a program with a
+    /// load-time attach target needs.
+    fn attach_target(&self, prog: &Program, env: &Env<'_>) -> Result<(u32, Option<RawFd>, Option<kernel::ModuleBtf>)> {
+        match &prog.spec.target {
+            Target::None => Ok((0, None, None)),
+            Target::Kernel { name, kind } => {
+                let k = match kind {
+                    KernelKind::Func => BtfKind::Func,
+                    KernelKind::Typedef => BtfKind::Typedef,
+                };
+                let found = env.kernel.find(name, k)?.ok_or_else(|| {
+                    user(
+                        format!(
+                            "program `{}` (section `{}`) attaches to `{name}`, which is not in the kernel's BTF \
+                             (vmlinux and module BTF under /sys/kernel/btf)",
+                            prog.name, prog.section
+                        ),
+                        "check the name in the section (e.g. `bpftool btf dump file /sys/kernel/btf/vmlinux | grep NAME`)",
+                    )
+                })?;
+                let fd = found.module.as_ref().map(|m| m.fd.as_raw_fd());
+                Ok((found.id, fd, found.module))
+            }
+            Target::Program { func } => {
+                let Some(target) = env.attach_prog else {
+                    bail!(UserError::new(
+                        format!(
+                            "program `{}` (section `{}`) replaces function `{func}` of another program",
+                            prog.name, prog.section
+                        ),
+                        "name that program with --attach-prog PROG (e.g. --attach-prog id 42, or pinned PATH)",
+                    ));
+                };
+                let info = sys::prog_info(target).context("reading the --attach-prog program")?;
+                if info.info.btf_id == 0 {
+                    bail!(UserError::new(
+                        "the --attach-prog program has no BTF, so none of its functions can be replaced",
+                        "load the target program from an object built with `-g`",
+                    ));
+                }
+                let raw = sys::btf_raw(info.info.btf_id).context("reading the --attach-prog program's BTF")?;
+                let btf = crate::btf::Btf::parse(&raw)?;
+                let id = btf.find_by_name_kind(func, BtfKind::Func).ok_or_else(|| {
+                    user(
+                        format!("the --attach-prog program has no function `{func}` for `{}` to replace", prog.name),
+                        "check the name after `freplace/` against the target program's global functions",
+                    )
+                })?;
+                Ok((id, Some(target.as_raw_fd()), None))
+            }
+            Target::StructOps => bail!(UserError::new(
+                format!(
+                    "program `{}` (section `{}`) is a struct_ops program, loaded with its .struct_ops map, which bpfpin cannot do yet",
+                    prog.name, prog.section
+                ),
+                "load it with bpftool (`bpftool struct_ops register OBJ`)",
+            )),
+        }
+    }
+
+    /// Fills static slots (`.values = { [i] = &prog }`) of maps bpfpin
+    /// created; `map_fds[i]` is None for a reused map, which is left as it is.
+    pub fn init_slots(
+        &self,
+        map_fds: &[Option<BorrowedFd<'_>>],
+        all_maps: &[RawFd],
+        prog_fds: &HashMap<String, RawFd>,
+    ) -> Result<()> {
+        for (def, fd) in self.maps.iter().zip(map_fds) {
+            let Some(fd) = fd else { continue };
+            for (slot, sym) in &def.init {
+                let value = if let Some(p) = prog_fds.get(sym) {
+                    *p
+                } else if let Some(k) = self.maps.iter().position(|m| &m.name == sym) {
+                    match all_maps.get(k) {
+                        Some(m) => *m,
+                        None => continue,
+                    }
+                } else {
+                    // A program that was not loaded (`prog load --prog`).
+                    continue;
+                };
+                sys::map::update(*fd, &slot.to_ne_bytes(), &(value as u32).to_ne_bytes(), 0)
+                    .with_context(|| format!("setting slot {slot} of map `{}` to `{sym}`", def.name))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// BPF_MAP_CREATE for one definition (its inner template first).
+fn create_one(def: &MapDef, btf: Option<BorrowedFd<'_>>) -> Result<OwnedFd> {
+    let inner = def.inner.as_deref().map(|i| create_one(i, btf)).transpose()?;
+    let mut max_entries = def.max_entries;
+    if def.map_type == bpf_map_type::BPF_MAP_TYPE_PERF_EVENT_ARRAY as u32 && max_entries == 0 {
+        // libbpf's rule: one slot per possible CPU.
+        max_entries = sys::possible_cpus().map(|n| n as u32).unwrap_or(1);
+    }
+    let mut attr = sys::map::CreateAttr {
+        map_type: def.map_type,
+        key_size: def.key_size,
+        value_size: def.value_size,
+        max_entries,
+        map_flags: def.map_flags,
+        name: &def.name,
+        inner_map: inner.as_ref().map(|f| f.as_fd()),
+        map_extra: def.map_extra,
+        btf_fd: btf.map(|b| b.as_raw_fd()),
+        btf_key_type_id: def.btf_key_type_id,
+        btf_value_type_id: def.btf_value_type_id,
+        btf_vmlinux_value_type_id: 0,
+        numa_node: def.numa_node,
+    };
+    if btf.is_none() || def.btf_value_type_id == 0 {
+        attr.btf_fd = None;
+        attr.btf_key_type_id = 0;
+        attr.btf_value_type_id = 0;
+    }
+    match sys::map::create(&attr) {
+        Ok(fd) => Ok(fd),
+        // As libbpf: a kernel that refuses the BTF types for this map still
+        // gets the map, without them.
+        Err(e) if attr.btf_fd.is_some() && e.errno() == Some(libc::EINVAL) => {
+            attr.btf_fd = None;
+            attr.btf_key_type_id = 0;
+            attr.btf_value_type_id = 0;
+            sys::map::create(&attr).map_err(|_| e.into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The ELF facts the BTF fixup needs.
+struct Facts<'a, 'd>(&'a Elf<'d>);
+
+impl btf_fixup::ElfFacts for Facts<'_, '_> {
+    fn section_size(&self, name: &str) -> Option<u32> {
+        self.0.section_size(name).and_then(|s| u32::try_from(s).ok())
+    }
+    fn symbol_offset(&self, section: &str, symbol: &str) -> Option<u32> {
+        use object::{Object as _, ObjectSection as _, ObjectSymbol as _};
+        let sec = self.0.file.section_by_name(section)?.index();
+        self.0
+            .file
+            .symbols()
+            .find(|s| s.section_index() == Some(sec) && s.name() == Ok(symbol))
+            .and_then(|s| u32::try_from(s.address()).ok())
+    }
+}

@@ -101,20 +101,6 @@ pub fn bpf_obj_pin_at(fd: BorrowedFd<'_>, dir: BorrowedFd<'_>, name: &std::ffi::
     bpf("BPF_OBJ_PIN", bpf_cmd::BPF_OBJ_PIN, &mut attr).map(drop)
 }
 
-/// Make the descriptor number `target` (owned by aya) refer to `src`'s
-/// object instead. Used once: a reused global-data map must be the one the
-/// program is loaded against, while aya insists on writing the object's
-/// initial data into whatever map it was given (see load.rs).
-pub fn redirect_fd(src: BorrowedFd<'_>, target: i32) -> io::Result<()> {
-    // SAFETY: dup2 atomically closes `target` and makes it a duplicate of
-    // `src`; both are open descriptors of this process. The owner of
-    // `target` (aya's MapData) keeps owning the number and closes it later,
-    // which then releases only the duplicate. Nothing reads the old file
-    // through `target` after this point.
-    let r = unsafe { libc::dup2(src.as_raw_fd(), target) };
-    if r < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
-}
-
 /// Which kind of kernel object an id or fd names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

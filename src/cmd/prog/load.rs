@@ -13,13 +13,9 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use aya::maps::Map;
-use aya::programs::{Program, ProgramError};
-use aya::{Ebpf, EbpfLoader, VerifierLogLevel};
-use aya_obj::EbpfSectionKind;
 
 use crate::bpffs::{self, EntryKind, shown};
 use crate::cli::{Global, LoadOpts};
@@ -27,7 +23,7 @@ use crate::error::UserError;
 use crate::guard;
 use crate::kinds::ObjKind;
 use crate::kinds::map_type_name;
-use crate::objfile::{self, ProgSection};
+use crate::loader::{self, maps::MapDef};
 use crate::output::Out;
 use crate::pins;
 use crate::select::{MapSel, Words};
@@ -61,12 +57,13 @@ pub fn load(
     sys::signal::catch_stop_signals().context("installing the signal handlers")?;
 
     let data = read_object(obj)?;
-    let prepared = guard::no_panic("checking the ELF layout", || objfile::prepare(&data, opts.prog_type.as_deref()))
-        .map_err(|e| not_loadable(obj, e))?;
+    let obj_name = loader::maps::object_name(obj);
     let parsed = guard::no_panic(&format!("parsing {}", obj.display()), || {
-        aya_obj::Object::parse(&prepared.bytes).map_err(|e| objfile::parse_error(obj, &e))
-    })?;
-    let chosen = choose_programs(&prepared.programs, prog, all, obj)?;
+        loader::Object::parse(&data, &obj_name, opts.prog_type.as_deref())
+    })
+    .map_err(|e| not_loadable(obj, e))?;
+    let chosen = choose_programs(&parsed.programs, prog, all, obj)?;
+    let attach_prog = attach_prog_fd(&opts)?;
 
     if all {
         bpffs::check_dir_arg(target, "give loadall a directory for the program pins")?;
@@ -75,7 +72,7 @@ pub fn load(
         bpffs::check_dir_arg(d, "give --pin-maps a directory (it is created when missing)")?;
     }
     let mut txn = Txn::new();
-    let prog_pins = program_pins(&mut txn, &chosen, target, all)?;
+    let prog_pins = program_pins(&mut txn, &parsed.programs, &chosen, target, all)?;
     let mut plan = map_targets(&mut txn, &parsed, &opts)?;
     txn.lock()?;
     for (_, t) in &prog_pins {
@@ -84,22 +81,48 @@ pub fn load(
     decide_maps(&mut txn, &parsed, &opts, &mut plan)?;
     check_signal()?;
 
-    let mut ebpf = create_maps(&mut txn, &prepared.bytes, &mut plan, obj, opts.verifier_log)?;
+    let kernel = loader::kernel::Kernel::new();
+    let btf = guard::no_panic("loading the object's BTF", || parsed.load_btf())
+        .map_err(|e| e.context(format!("loading the BTF of {}", obj.display())))?;
+    let map_fds = create_maps(&mut txn, &parsed, &mut plan, btf.as_ref().map(|b| b.as_fd()), &kernel)?;
     check_signal()?;
+    let raw_maps: Vec<i32> = map_fds.iter().map(|f| f.as_raw_fd()).collect();
+    let bound = parsed.bind(&raw_maps, &kernel)?;
+    let env = loader::Env {
+        btf: btf.as_ref().map(|b| b.as_fd()),
+        kernel: &kernel,
+        attach_prog: attach_prog.as_ref().map(|f| f.as_fd()),
+        log_level: log_level(opts.verifier_log),
+    };
     let mut report = Vec::new();
+    let mut loaded: Vec<OwnedFd> = Vec::new();
+    let mut prog_fds: HashMap<String, i32> = HashMap::new();
     for (p, t) in &prog_pins {
-        let program = ebpf
-            .program_mut(&p.name)
-            .with_context(|| format!("program `{}` is missing after parsing {}", p.name, obj.display()))?;
-        guard::no_panic(&format!("loading program `{}`", p.name), || load_program(program, p, opts.verifier_log))?;
+        let def = &parsed.programs[*p];
+        let fd = guard::no_panic(&format!("loading program `{}`", def.name), || parsed.load_program(*p, &bound, &env))
+            .map_err(|e| explain_rejection(e, opts.verifier_log))?;
         check_signal()?;
-        let fd = program.fd().with_context(|| format!("program `{}` has no fd after loading", p.name))?;
-        txn.pin(*t, fd.as_fd(), &format!("program `{}`", p.name))?;
-        let id = program.info().map(|i| i.id()).unwrap_or(0);
-        report.push(format!("program {} (id {id}, {}) pinned at {}", p.name, p.loaded_as, shown(txn.path(*t))));
+        txn.pin(*t, fd.as_fd(), &format!("program `{}`", def.name))?;
+        let id = sys::prog_info(fd.as_fd()).map(|i| i.info.id).unwrap_or(0);
+        report.push(format!(
+            "program {} (id {id}, {}) pinned at {}",
+            def.name,
+            def.section,
+            shown(txn.path(*t))
+        ));
+        prog_fds.insert(def.name.clone(), fd.as_raw_fd());
+        loaded.push(fd);
     }
-    for m in &plan {
-        if let Some(line) = describe_map(&ebpf, m, &txn) {
+    // Static slots (`.values = { [i] = &prog }`) of the maps made here;
+    // a reused map keeps what it holds.
+    let fresh: Vec<Option<std::os::fd::BorrowedFd<'_>>> = plan
+        .iter()
+        .zip(&map_fds)
+        .map(|(m, fd)| (!matches!(m.fate, Fate::Reuse { .. })).then(|| fd.as_fd()))
+        .collect();
+    parsed.init_slots(&fresh, &raw_maps, &prog_fds)?;
+    for (m, fd) in plan.iter().zip(&map_fds) {
+        if let Some(line) = describe_map(fd.as_fd(), m, &txn) {
             report.push(line);
         }
     }
@@ -107,8 +130,7 @@ pub fn load(
     // The commit point: after it, the new state stands even if we are
     // killed (the next command finishes the moves).
     txn.commit()?;
-    // aya unloads what it owns on drop; the pins keep what we pinned alive.
-    drop(ebpf);
+    drop(loaded);
 
     if out.is_json() {
         out.done()?;
@@ -119,6 +141,20 @@ pub fn load(
         }
     }
     Ok(())
+}
+
+/// `--attach-prog PROG`: a program selector (`id N`, `id:N`, `pinned P`,
+/// a bare path).
+fn attach_prog_fd(opts: &LoadOpts) -> Result<Option<OwnedFd>> {
+    let Some(s) = &opts.attach_prog else { return Ok(None) };
+    let words: Vec<String> = match s.split_once(':') {
+        Some((kw @ ("id" | "pinned" | "name" | "tag"), rest)) => vec![kw.to_string(), rest.to_string()],
+        _ => s.split_whitespace().map(str::to_string).collect(),
+    };
+    let mut w = Words::new("prog load --attach-prog", &words);
+    let sel = w.take_prog()?;
+    w.expect_end()?;
+    crate::resolve::prog(&sel).map(Some)
 }
 
 /// bpftool's keyword forms, folded into the flag options.
@@ -241,21 +277,23 @@ fn not_loadable(obj: &Path, e: anyhow::Error) -> anyhow::Error {
     .into()
 }
 
-fn choose_programs<'a>(
-    progs: &'a [ProgSection],
-    want: Option<&str>,
-    all: bool,
-    obj: &Path,
-) -> Result<Vec<&'a ProgSection>> {
+fn choose_programs(progs: &[loader::Program], want: Option<&str>, all: bool, obj: &Path) -> Result<Vec<usize>> {
     if progs.is_empty() {
-        bail!(UserError::new(format!("{} has no programs", obj.display()), "check the object's SEC() annotations"));
+        if all {
+            // An object of maps only: bpftool loads and pins its maps.
+            return Ok(Vec::new());
+        }
+        bail!(UserError::new(
+            format!("{} has no programs", obj.display()),
+            "check the object's SEC() annotations; `prog loadall OBJ DIR --pin-maps MAPDIR` pins the maps of an object without programs",
+        ));
     }
     if all {
-        return Ok(progs.iter().collect());
+        return Ok((0..progs.len()).collect());
     }
     match want {
-        None => Ok(vec![&progs[0]]),
-        Some(name) => match progs.iter().find(|p| p.name == name) {
+        None => Ok(vec![0]),
+        Some(name) => match progs.iter().position(|p| p.name == name) {
             Some(p) => Ok(vec![p]),
             None => bail!(UserError::new(
                 format!("{} has no program `{name}`", obj.display()),
@@ -265,16 +303,17 @@ fn choose_programs<'a>(
     }
 }
 
-fn program_pins<'a>(
+fn program_pins(
     txn: &mut Txn,
-    chosen: &[&'a ProgSection],
+    progs: &[loader::Program],
+    chosen: &[usize],
     target: &Path,
     all: bool,
-) -> Result<Vec<(&'a ProgSection, Target)>> {
+) -> Result<Vec<(usize, Target)>> {
     if !all {
         return Ok(vec![(chosen[0], txn.target(target)?)]);
     }
-    chosen.iter().map(|p| Ok((*p, txn.target(&target.join(pins::pin_name(&p.name)))?))).collect()
+    chosen.iter().map(|&p| Ok((p, txn.target(&target.join(pins::pin_name(&progs[p].name)))?))).collect()
 }
 
 /// What happens to one map of the object.
@@ -285,8 +324,6 @@ struct MapPlan {
     /// `--map NAME=MAP`: the map it names.
     given: Option<MapSel>,
     fate: Fate,
-    /// The object gives the map initial contents (.data, .bss, .rodata).
-    initial_data: bool,
 }
 
 enum Fate {
@@ -300,64 +337,59 @@ enum Fate {
     Reuse { fd: OwnedFd, shown: String, by_selector: bool },
 }
 
-/// Map names in the object's order, for bpftool's `map idx N`.
-fn map_order(parsed: &aya_obj::Object) -> Vec<String> {
-    let mut maps: Vec<(&String, &aya_obj::Map)> = parsed.maps.iter().collect();
-    maps.sort_by_key(|(name, m)| (m.section_index(), m.symbol_index().unwrap_or(0), (*name).clone()));
-    maps.into_iter().map(|(n, _)| n.clone()).collect()
+/// The object's map a `--map NAME=` names: libbpf's name, or for global
+/// data also its section (`.bss`), as bpfpin named those before.
+fn find_map(parsed: &loader::Object<'_>, name: &str) -> Option<usize> {
+    parsed.maps.iter().position(|m| m.name == name).or_else(|| {
+        parsed.maps.iter().position(|m| match m.origin {
+            loader::maps::Origin::Data { section } => parsed.elf.section_name(section) == name,
+            loader::maps::Origin::Kconfig => name == ".kconfig",
+            _ => false,
+        })
+    })
 }
 
 /// Where each map's pin would go; nothing is looked at yet.
-fn map_targets(txn: &mut Txn, parsed: &aya_obj::Object, opts: &LoadOpts) -> Result<Vec<MapPlan>> {
-    let order = map_order(parsed);
-    let mut given: HashMap<String, MapSel> = HashMap::new();
+fn map_targets(txn: &mut Txn, parsed: &loader::Object<'_>, opts: &LoadOpts) -> Result<Vec<MapPlan>> {
+    let order: Vec<&str> = parsed.maps.iter().map(|m| m.name.as_str()).collect();
+    let mut given: HashMap<usize, MapSel> = HashMap::new();
     for s in &opts.maps {
-        let (mut name, sel) = parse_map_ref(s)?;
-        if let Some(idx) = name.strip_prefix('#') {
+        let (name, sel) = parse_map_ref(s)?;
+        let index = if let Some(idx) = name.strip_prefix('#') {
             let i: usize = idx.parse().unwrap_or(usize::MAX);
-            name = order.get(i).cloned().ok_or_else(|| {
-                UserError::new(
+            if i >= order.len() {
+                bail!(UserError::new(
                     format!("the object has no map with index {idx}"),
                     format!("it has {} maps: {}", order.len(), order.join(", ")),
-                )
-            })?;
-        }
-        if !parsed.maps.contains_key(&name) {
-            bail!(UserError::new(
-                format!("the object has no map `{name}`"),
-                format!("its maps are: {}", order.join(", "))
-            ));
-        }
-        given.insert(name, sel);
+                ));
+            }
+            i
+        } else {
+            find_map(parsed, &name).ok_or_else(|| {
+                UserError::new(format!("the object has no map `{name}`"), format!("its maps are: {}", order.join(", ")))
+            })?
+        };
+        given.insert(index, sel);
     }
     let mut plan = Vec::new();
-    for name in &order {
-        let def = &parsed.maps[name];
-        let by_name = def.pinning() == aya_obj::maps::PinningType::ByName;
-        let sel = given.remove(name);
-        let path = match (&sel, opts.pin_maps.as_deref(), by_name) {
+    for (i, def) in parsed.maps.iter().enumerate() {
+        let sel = given.remove(&i);
+        let path = match (&sel, opts.pin_maps.as_deref(), def.pin_by_name) {
             (Some(_), _, _) => None,
-            (None, Some(dir), _) => Some(dir.join(pins::pin_name(name))),
-            (None, None, true) => Some(Path::new(pins::BPFFS_ROOT).join(pins::pin_name(name))),
+            (None, Some(dir), _) => Some(dir.join(pins::pin_name(&def.name))),
+            (None, None, true) => Some(Path::new(pins::BPFFS_ROOT).join(pins::pin_name(&def.name))),
             (None, None, false) => None,
         };
         let target = path.map(|p| txn.target(&p)).transpose()?;
-        plan.push(MapPlan {
-            name: name.clone(),
-            target,
-            given: sel,
-            fate: Fate::Unpinned,
-            initial_data: !def.data().is_empty(),
-        });
+        plan.push(MapPlan { name: def.name.clone(), target, given: sel, fate: Fate::Unpinned });
     }
     Ok(plan)
 }
 
 /// Under the lock: reuse, replace or create each map, checking that a
 /// reused map is one the object's programs can use.
-fn decide_maps(txn: &mut Txn, parsed: &aya_obj::Object, opts: &LoadOpts, plan: &mut [MapPlan]) -> Result<()> {
-    for m in plan.iter_mut() {
-        let def = &parsed.maps[&m.name];
+fn decide_maps(txn: &mut Txn, parsed: &loader::Object<'_>, opts: &LoadOpts, plan: &mut [MapPlan]) -> Result<()> {
+    for (m, def) in plan.iter_mut().zip(&parsed.maps) {
         if let Some(sel) = &m.given {
             let fd = crate::resolve::map(sel)?;
             let what = sel_to_string(sel);
@@ -374,10 +406,9 @@ fn decide_maps(txn: &mut Txn, parsed: &aya_obj::Object, opts: &LoadOpts, plan: &
         // Reused or replaced, it must be a map: --replace-maps replaces
         // maps, never a program pin or a directory that sits there.
         let fd = existing_map_pin(&path, e.kind, &m.name)?;
-        // aya would rewrite and re-freeze a reused .rodata map and fail:
-        // its contents come from the object anyway, so it is replaced.
-        let rodata = def.section_kind() == EbpfSectionKind::Rodata;
-        if opts.replace_maps || rodata {
+        // A frozen map (.rodata, .kconfig) holds what this object says and
+        // cannot be rewritten: it is replaced, not reused.
+        if opts.replace_maps || def.freeze {
             txn.replace(t, e.id);
             m.fate = Fate::Replace;
         } else {
@@ -407,23 +438,23 @@ fn existing_map_pin(path: &Path, kind: EntryKind, name: &str) -> Result<OwnedFd>
 }
 
 /// Reuse only a map that the object's programs can use as they expect.
-fn check_compatible(fd: std::os::fd::BorrowedFd<'_>, def: &aya_obj::Map, name: &str, what: &str) -> Result<()> {
+fn check_compatible(fd: std::os::fd::BorrowedFd<'_>, def: &MapDef, name: &str, what: &str) -> Result<()> {
     let info = sys::map_info(fd).with_context(|| format!("reading map {what}"))?;
     let mut diffs = Vec::new();
-    if info.type_ != def.map_type() {
-        diffs.push(format!("type {} vs {}", map_type_name(info.type_), map_type_name(def.map_type())));
+    if info.type_ != def.map_type {
+        diffs.push(format!("type {} vs {}", map_type_name(info.type_), map_type_name(def.map_type)));
     }
-    if info.key_size != def.key_size() {
-        diffs.push(format!("key {}B vs {}B", info.key_size, def.key_size()));
+    if info.key_size != def.key_size {
+        diffs.push(format!("key {}B vs {}B", info.key_size, def.key_size));
     }
-    if info.value_size != def.value_size() {
-        diffs.push(format!("value {}B vs {}B", info.value_size, def.value_size()));
+    if info.value_size != def.value_size {
+        diffs.push(format!("value {}B vs {}B", info.value_size, def.value_size));
     }
-    if def.max_entries() != 0 && info.max_entries != def.max_entries() {
-        diffs.push(format!("max_entries {} vs {}", info.max_entries, def.max_entries()));
+    if def.max_entries != 0 && info.max_entries != def.max_entries {
+        diffs.push(format!("max_entries {} vs {}", info.max_entries, def.max_entries));
     }
-    if info.map_flags != def.map_flags() {
-        diffs.push(format!("flags {:#x} vs {:#x}", info.map_flags, def.map_flags()));
+    if info.map_flags != def.map_flags {
+        diffs.push(format!("flags {:#x} vs {:#x}", info.map_flags, def.map_flags));
     }
     if diffs.is_empty() {
         return Ok(());
@@ -434,126 +465,59 @@ fn check_compatible(fd: std::os::fd::BorrowedFd<'_>, def: &aya_obj::Map, name: &
     ))
 }
 
-/// aya creates every map here. New maps are pinned in staging; an existing
-/// map is handed over through a scratch pin in staging (aya takes existing
-/// maps only as paths).
-///
-/// aya 0.14 writes the object's initial section data into every map with
-/// initial data, even one it opened from a pin (`MapData::finalize`), which
-/// would reset a reused `.bss` counter on every reload and lose what the
-/// programs count meanwhile. So for those aya gets a scratch map to write
-/// into, and before any program is loaded the descriptor it relocated the
-/// programs against is redirected to the reused map: the reused map is
-/// never written by the load.
-fn create_maps(txn: &mut Txn, bytes: &[u8], plan: &mut [MapPlan], obj: &Path, full_log: bool) -> Result<Ebpf> {
-    let mut loader = EbpfLoader::new();
-    loader.allow_unsupported_maps();
-    loader.verifier_log_level(log_level(full_log));
-    let mut paths: Vec<(String, PathBuf)> = Vec::new();
-    for m in plan.iter() {
-        let path = match (&m.fate, m.target) {
-            (Fate::Reuse { .. }, _) if m.initial_data => Some(txn.scratch_path()?),
-            (Fate::Reuse { fd, .. }, _) => Some(txn.scratch_pin(fd.as_fd())?),
-            (Fate::New | Fate::Replace, Some(t)) => Some(txn.pin_path(t)?),
-            _ => None,
+/// Every map of the object, in its order: reused ones as they are, the
+/// others created (with their initial contents) and, when they have a
+/// target, pinned in staging. Reused maps are never written.
+fn create_maps(
+    txn: &mut Txn,
+    parsed: &loader::Object<'_>,
+    plan: &mut [MapPlan],
+    btf: Option<std::os::fd::BorrowedFd<'_>>,
+    kernel: &loader::kernel::Kernel,
+) -> Result<Vec<OwnedFd>> {
+    let mut fds = Vec::with_capacity(plan.len());
+    for (i, m) in plan.iter().enumerate() {
+        let fd = match &m.fate {
+            Fate::Reuse { fd, .. } => fd.try_clone().with_context(|| format!("duplicating map `{}`", m.name))?,
+            _ => guard::no_panic(&format!("creating map `{}`", m.name), || parsed.create_map(i, btf, kernel))?,
         };
-        if let Some(p) = path {
-            paths.push((m.name.clone(), p));
+        if let (Fate::New | Fate::Replace, Some(t)) = (&m.fate, m.target) {
+            txn.pin(t, fd.as_fd(), &format!("map `{}`", m.name))?;
         }
+        fds.push(fd);
+        check_signal()?;
     }
-    for (name, p) in &paths {
-        loader.map_pin_path(name.as_str(), p.as_path());
-    }
-    let ebpf = guard::no_panic(&format!("loading {}", obj.display()), || loader.load(bytes).map_err(Into::into))
-        .map_err(|e| {
-            let msg = format!("{} could not be loaded: {e}", obj.display());
-            e.context(msg)
-        })?;
-    for m in plan.iter() {
-        if let Fate::Reuse { fd, .. } = &m.fate
-            && m.initial_data
-        {
-            let Some(Map::Array(data)) = ebpf.map(&m.name) else {
-                bail!("map `{}` with initial data is not an array after loading", m.name);
-            };
-            sys::redirect_fd(fd.as_fd(), data.fd().as_fd().as_raw_fd())
-                .with_context(|| format!("handing the reused map `{}` to the programs", m.name))?;
-        }
-    }
-    Ok(ebpf)
+    Ok(fds)
 }
 
 /// One verification with a small log for the default (the reason and the
 /// statistics, which always fit), the instruction-level trace only when
-/// asked: aya retries with a larger buffer each time a log does not fit,
-/// and a complex program's trace never fits, costing one full verification
-/// per retry.
-fn log_level(full: bool) -> VerifierLogLevel {
-    if full { VerifierLogLevel::DEBUG | VerifierLogLevel::STATS } else { VerifierLogLevel::STATS }
+/// asked: a complex program's trace is huge and costs time to write.
+fn log_level(full: bool) -> u32 {
+    const LEVEL1: u32 = 1;
+    const STATS: u32 = 4;
+    if full { LEVEL1 | STATS } else { STATS }
 }
 
-fn load_program(p: &mut Program, sec: &ProgSection, full_log: bool) -> Result<()> {
-    let r = match p {
-        Program::KProbe(x) => x.load(),
-        Program::UProbe(x) => x.load(),
-        Program::TracePoint(x) => x.load(),
-        Program::SocketFilter(x) => x.load(),
-        Program::ReusePortSocketFilter(x) => x.load(),
-        Program::Xdp(x) => x.load(),
-        Program::SkMsg(x) => x.load(),
-        Program::SkSkb(x) => x.load(),
-        Program::CgroupSockAddr(x) => x.load(),
-        Program::SockOps(x) => x.load(),
-        Program::SchedClassifier(x) => x.load(),
-        Program::CgroupSkb(x) => x.load(),
-        Program::CgroupSysctl(x) => x.load(),
-        Program::CgroupSockopt(x) => x.load(),
-        Program::LircMode2(x) => x.load(),
-        Program::PerfEvent(x) => x.load(),
-        Program::RawTracePoint(x) => x.load(),
-        Program::FlowDissector(x) => x.load(),
-        Program::SkLookup(x) => x.load(),
-        Program::SkReuseport(x) => x.load(),
-        Program::CgroupSock(x) => x.load(),
-        Program::CgroupDevice(x) => x.load(),
-        Program::Lsm(_)
-        | Program::LsmCgroup(_)
-        | Program::BtfTracePoint(_)
-        | Program::FEntry(_)
-        | Program::FExit(_)
-        | Program::Extension(_)
-        | Program::Iter(_) => bail!(UserError::new(
-            format!(
-                "program `{}` (section `{}`) needs an attach target at load time, which bpfpin cannot give yet",
-                sec.name, sec.section
-            ),
-            "load it with bpftool, or choose another program with --prog",
-        )),
-    };
-    match r {
-        Ok(()) => Ok(()),
-        Err(ProgramError::LoadError { io_error, verifier_log }) => {
-            let log = verifier_log.to_string();
-            let last = rejection_reason(&log);
-            if last.is_empty() {
-                // No log: the kernel refused before verifying (EPERM without
-                // privileges, ENOMEM, ...); the errno table gives the fix.
-                return Err(
-                    anyhow::Error::new(io_error).context(format!("the kernel refused to load program `{}`", sec.name))
-                );
-            }
-            print_verifier_log(&sec.name, &log, full_log);
-            bail!(UserError::new(
-                format!("the verifier rejected program `{}` ({io_error}): {last}", sec.name),
-                if full_log {
-                    "fix the program where the log above points".to_string()
-                } else {
-                    "see the log above; add --verifier-log for all of it".to_string()
-                },
-            ))
-        }
-        Err(e) => Err(anyhow::Error::new(e).context(format!("loading program `{}`", sec.name))),
+/// A program the kernel refused: the verifier's reason with the tail of
+/// its log, or, without a log, the kernel's errno (error.rs gives its fix).
+fn explain_rejection(e: anyhow::Error, full_log: bool) -> anyhow::Error {
+    let Some(r) = e.downcast_ref::<loader::Rejected>() else { return e };
+    let last = rejection_reason(&r.log);
+    if last.is_empty() {
+        let io = std::io::Error::from_raw_os_error(r.error.raw_os_error().unwrap_or(libc::EINVAL));
+        return anyhow::Error::new(io).context(format!("the kernel refused to load program `{}`", r.prog));
     }
+    print_verifier_log(&r.prog, &r.log, full_log);
+    UserError::new(
+        format!("the verifier rejected program `{}` ({}): {last}", r.prog, r.error),
+        if full_log {
+            "fix the program where the log above points".to_string()
+        } else {
+            "see the log above; add --verifier-log for all of it".to_string()
+        },
+    )
+    .into()
 }
 
 /// The line that says why the verifier refused, skipping the statistics it
@@ -578,32 +542,14 @@ fn print_verifier_log(name: &str, log: &str, full: bool) {
     }
 }
 
-fn describe_map(ebpf: &Ebpf, m: &MapPlan, txn: &Txn) -> Option<String> {
-    let id = |fd: std::os::fd::BorrowedFd<'_>| sys::map_info(fd).map_or(0, |i| i.id);
+fn describe_map(fd: std::os::fd::BorrowedFd<'_>, m: &MapPlan, txn: &Txn) -> Option<String> {
+    let id = sys::map_info(fd).map_or(0, |i| i.id);
     match &m.fate {
-        Fate::Reuse { fd, by_selector: true, .. } => Some(format!("map {} (id {}) reused", m.name, id(fd.as_fd()))),
-        Fate::Reuse { fd, shown, .. } => Some(format!("map {} (id {}) reused from {shown}", m.name, id(fd.as_fd()))),
-        Fate::New | Fate::Replace => {
-            let t = m.target?;
-            let map_id = map_fd_id(ebpf, &m.name).unwrap_or(0);
-            Some(format!("map {} (id {map_id}) pinned at {}", m.name, shown(txn.path(t))))
-        }
+        Fate::Reuse { by_selector: true, .. } => Some(format!("map {} (id {id}) reused", m.name)),
+        Fate::Reuse { shown, .. } => Some(format!("map {} (id {id}) reused from {shown}", m.name)),
+        Fate::New | Fate::Replace => Some(format!("map {} (id {id}) pinned at {}", m.name, shown(txn.path(m.target?)))),
         Fate::Unpinned => None,
     }
-}
-
-/// The id of a map aya created, through its public `MapData` fd.
-fn map_fd_id(ebpf: &Ebpf, name: &str) -> Option<u32> {
-    let data = match ebpf.map(name)? {
-        Map::Array(d) | Map::HashMap(d) | Map::PerCpuArray(d) | Map::PerCpuHashMap(d) | Map::LruHashMap(d) => d,
-        Map::PerCpuLruHashMap(d) | Map::ProgramArray(d) | Map::RingBuf(d) | Map::PerfEventArray(d) => d,
-        Map::SockMap(d) | Map::SockHash(d) | Map::Queue(d) | Map::Stack(d) | Map::LpmTrie(d) => d,
-        Map::BloomFilter(d) | Map::DevMap(d) | Map::DevMapHash(d) | Map::CpuMap(d) | Map::XskMap(d) => d,
-        Map::ArrayOfMaps(d) | Map::HashOfMaps(d) | Map::StackTraceMap(d) | Map::Unsupported(d) => d,
-        Map::CgroupArray(d) | Map::CgroupStorage(d) | Map::PerCpuCgroupStorage(d) | Map::SkStorage(d) => d,
-        Map::CgrpStorage(d) | Map::InodeStorage(d) | Map::ReusePortSockArray(d) => d,
-    };
-    sys::map_info(data.fd().as_fd()).ok().map(|i| i.id)
 }
 
 #[cfg(test)]
