@@ -26,7 +26,7 @@ const PROG_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | t
 const MAP_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nA bare FILE means `pinned FILE`. `name` may match several maps.";
 const MAP_EDIT_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nDATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)\nVALUE := { DATA | MAP | PROG }   (per-CPU maps: one VALUE for every CPU, or `value DATA` repeated once per CPU)\nUPDATE_FLAGS := { any | exist | noexist }   (or --any, --exist, --noexist; push ... exist overwrites the oldest element of a full queue/stack)\nA bloom filter is tested with `peek MAP value VALUE`.";
 const LINK_HELP: &str = "LINK := { id LINK_ID | pinned FILE | FILE }\nA bare FILE means `pinned FILE`.";
-const LOAD_HELP: &str = "Every bpftool keyword has a --flag twin: `type T` = --type T, `pinmaps DIR` = --pin-maps DIR,\n`map name NAME MAP` = --map NAME=MAP. `map idx N MAP` is the keyword form only.\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }";
+const LOAD_HELP: &str = "Every bpftool keyword has a --flag twin: `type T` = --type T, `pinmaps DIR` = --pin-maps DIR,\n`map name NAME MAP` = --map NAME=MAP. `map idx N MAP` is the keyword form only.\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nPROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }   (--attach-prog: the target of freplace/FUNC)\nTracing programs (fentry/, fexit/, fmod_ret/, lsm/, tp_btf/, iter/) take their target from the section name,\nresolved in /sys/kernel/btf/vmlinux and module BTF.";
 const PROG_ATTACH_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nATTACH_TYPE := { sk_msg_verdict | sk_skb_verdict | sk_skb_stream_verdict | sk_skb_stream_parser | flow_dissector }\n(flow_dissector attaches to the current network namespace and takes no MAP)";
 const RUN_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nFILE `-` is stdin (data_in, ctx_in) or stdout (data_out, ctx_out).";
 const CREATE_HELP: &str = "TYPE := a bpftool map type (hash, array, percpu_hash, lru_hash, queue, stack, ringbuf, bloom_filter, array_of_maps, ...)\nFLAGS := a number, or names joined by `,` (no_prealloc, rdonly, wronly, mmapable, ...)\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }   (inner_map: the template of a map-in-map)";
@@ -303,7 +303,7 @@ pub enum ProgCmd {
     },
     /// Load the first (or --prog) program of OBJ and pin it at PATH
     #[command(
-        override_usage = "bpfpin prog load OBJ PATH [type TYPE] [pinmaps DIR] [map { name NAME | idx N } MAP]...\n                       [--prog NAME] [--reuse-maps | --replace-maps] [--verifier-log]",
+        override_usage = "bpfpin prog load OBJ PATH [type TYPE] [pinmaps DIR] [map { name NAME | idx N } MAP]...\n                       [--prog NAME] [--attach-prog PROG] [--reuse-maps | --replace-maps] [--verifier-log]",
         after_help = LOAD_HELP,
         after_long_help = long(LOAD_HELP, "  bpfpin prog load samples/xdp_count/xdp_count.bpf.o /sys/fs/bpf/xdp_count\n  bpfpin prog load x.bpf.o /sys/fs/bpf/x type xdp pinmaps /sys/fs/bpf/x_maps\n  bpfpin prog load x.bpf.o /sys/fs/bpf/x --pin-maps /sys/fs/bpf/x_maps --replace-maps\n  bpfpin prog load x.bpf.o /sys/fs/bpf/x map name counters pinned /sys/fs/bpf/old/counters\n  bpfpin prog load two.bpf.o /sys/fs/bpf/second --prog second --verifier-log"),
     )]
@@ -323,9 +323,9 @@ pub enum ProgCmd {
     },
     /// Load every program of OBJ and pin each as DIR/<program name>
     #[command(
-        override_usage = "bpfpin prog loadall OBJ DIR [type TYPE] [pinmaps DIR] [map { name NAME | idx N } MAP]...\n                          [--reuse-maps | --replace-maps] [--verifier-log]",
+        override_usage = "bpfpin prog loadall OBJ DIR [type TYPE] [pinmaps DIR] [map { name NAME | idx N } MAP]...\n                          [--attach-prog PROG] [--reuse-maps | --replace-maps] [--verifier-log]",
         after_help = LOAD_HELP,
-        after_long_help = long(LOAD_HELP, "  bpfpin prog loadall tests/objects/two_progs.o /sys/fs/bpf/two pinmaps /sys/fs/bpf/two_maps\n  bpfpin prog loadall x.bpf.o /sys/fs/bpf/x --type tc --pin-maps /sys/fs/bpf/x_maps"),
+        after_long_help = long(LOAD_HELP, "  bpfpin prog loadall tests/objects/two_progs.o /sys/fs/bpf/two pinmaps /sys/fs/bpf/two_maps\n  bpfpin prog loadall x.bpf.o /sys/fs/bpf/x --type tc --pin-maps /sys/fs/bpf/x_maps\n  bpfpin prog loadall tracing.bpf.o /sys/fs/bpf/t   # fentry/, tp_btf/, iter/ targets from the section names\n  bpfpin prog loadall ext.bpf.o /sys/fs/bpf/ext --attach-prog pinned /sys/fs/bpf/xdp_main"),
     )]
     Loadall {
         /// Compiled BPF object (ELF)

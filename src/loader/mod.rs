@@ -142,6 +142,10 @@ impl<'d> Object<'d> {
             programs.push(Program { func: i, name: f.name.clone(), section: f.section_name.clone(), spec });
         }
         let mut maps = maps::collect(&elf.file, elf.btf.as_ref(), obj_name)?;
+        // A struct_ops map registers its programs with the kernel when it is
+        // created: that is an attach, not part of a load (issue 12's
+        // `struct_ops register`), so loading leaves it out.
+        maps.retain(|m| !matches!(m.origin, Origin::StructOps { .. }));
         let externs = externs::collect(&elf.file, elf.btf.as_ref())?;
         let kconfig = externs::kconfig_size(&externs);
         if kconfig > 0 {
@@ -258,12 +262,12 @@ impl<'d> Object<'d> {
         let linked = link::link(&self.elf, prog.func, &bound.refs, &self.ext)
             .with_context(|| format!("relocating program `{}`", prog.name))?;
         let core = self.core_records(&linked);
-        let (attach_btf_id, attach_fd, _module) = self.attach_target(prog, env)?;
+        let (attach_btf_id, attach_fd, _module, member) = self.attach_target(prog, env)?;
         let mut log = vec![0u8; if env.log_level & 3 != 0 { 16 << 20 } else { 64 << 10 }];
         loop {
             let mut attr = sys::prog_load::ProgLoad {
                 prog_type: prog.spec.prog_type,
-                expected_attach_type: prog.spec.expected_attach_type.unwrap_or(0),
+                expected_attach_type: member.or(prog.spec.expected_attach_type).unwrap_or(0),
                 insns: &linked.insns,
                 license: &self.elf.license,
                 kern_version: self.elf.kern_version,
@@ -329,9 +333,14 @@ impl<'d> Object<'d> {
 
     /// The BTF id (and module BTF or target program fd) a program with a
     /// load-time attach target needs.
-    fn attach_target(&self, prog: &Program, env: &Env<'_>) -> Result<(u32, Option<RawFd>, Option<kernel::ModuleBtf>)> {
+    #[allow(clippy::type_complexity)]
+    fn attach_target(
+        &self,
+        prog: &Program,
+        env: &Env<'_>,
+    ) -> Result<(u32, Option<RawFd>, Option<kernel::ModuleBtf>, Option<u32>)> {
         match &prog.spec.target {
-            Target::None => Ok((0, None, None)),
+            Target::None => Ok((0, None, None, None)),
             Target::Kernel { name, kind } => {
                 let k = match kind {
                     KernelKind::Func => BtfKind::Func,
@@ -348,7 +357,7 @@ impl<'d> Object<'d> {
                     )
                 })?;
                 let fd = found.module.as_ref().map(|m| m.fd.as_raw_fd());
-                Ok((found.id, fd, found.module))
+                Ok((found.id, fd, found.module, None))
             }
             Target::Program { func } => {
                 let Some(target) = env.attach_prog else {
@@ -375,15 +384,41 @@ impl<'d> Object<'d> {
                         "check the name after `freplace/` against the target program's global functions",
                     )
                 })?;
-                Ok((id, Some(target.as_raw_fd()), None))
+                Ok((id, Some(target.as_raw_fd()), None, None))
             }
-            Target::StructOps => bail!(UserError::new(
-                format!(
-                    "program `{}` (section `{}`) is a struct_ops program, loaded with its .struct_ops map, which bpfpin cannot do yet",
-                    prog.name, prog.section
-                ),
-                "load it with bpftool (`bpftool struct_ops register OBJ`)",
-            )),
+            Target::StructOps => {
+                let slots = struct_ops::slots(&self.elf)?;
+                let Some((st, member)) = slots.get(&prog.name) else {
+                    bail!(UserError::new(
+                        format!(
+                            "struct_ops program `{}` is not used by any .struct_ops variable of the object",
+                            prog.name
+                        ),
+                        "set it as a member of a `SEC(\".struct_ops\")` struct, or load another program",
+                    ));
+                };
+                let found = env.kernel.find(st, BtfKind::Struct)?.ok_or_else(|| {
+                    user(
+                        format!("struct_ops program `{}` implements `struct {st}`, which this kernel does not have", prog.name),
+                        "check that the kernel (or its module) providing that struct_ops type is loaded",
+                    )
+                })?;
+                let kernel_btf = match &found.module {
+                    Some(_) => None,
+                    None => Some(env.kernel.vmlinux()?),
+                };
+                let index = kernel_btf
+                    .and_then(|b| b.members_of(found.id))
+                    .and_then(|m| m.iter().position(|(n, _, _)| n == member))
+                    .ok_or_else(|| {
+                        user(
+                            format!("struct_ops program `{}` fills `{st}.{member}`, which this kernel's struct lacks", prog.name),
+                            "build the object against this kernel's vmlinux.h",
+                        )
+                    })?;
+                let fd = found.module.as_ref().map(|m| m.fd.as_raw_fd());
+                Ok((found.id, fd, found.module, Some(index as u32)))
+            }
         }
     }
 
@@ -476,3 +511,4 @@ impl btf_fixup::ElfFacts for Facts<'_, '_> {
             .and_then(|s| u32::try_from(s.address()).ok())
     }
 }
+pub mod struct_ops;
