@@ -1,1 +1,701 @@
-//! Stage `maps` of the loader (see mod.rs).
+//! Stage `maps` of the loader (see mod.rs): every map an object defines, in
+//! the order and with the names libbpf gives them, so `map idx N` in a
+//! relocated program, bpftool's pin names and `map show` all agree with a
+//! libbpf load.
+//!
+//! Sources, in libbpf's order: legacy `SEC("maps")` definitions (libbpf 1.x
+//! refuses them; aya and iproute2 accept them and so does bpfpin), BTF
+//! `SEC(".maps")` definitions (ordered by their offset in the section, as
+//! libbpf's DATASEC fix-up sorts them), then one array map per non-empty
+//! global-data section. The `.kconfig` map is the externs stage's; only its
+//! name comes from here (`internal_name`). aya-obj names global-data maps
+//! after the bare section (`.bss`) where libbpf prefixes the object name
+//! (`xdp_coun.bss`), and refuses static `.values` initialisers; both are
+//! done libbpf's way here.
+
+use anyhow::{Context, Result, anyhow, ensure};
+use aya_obj::generated::{self as k, bpf_map_type as mt};
+use object::read::elf::{ElfFile64, ElfSymbol64, SectionHeader as _};
+use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget, SectionIndex, SymbolKind};
+
+use crate::btf::{Btf, BtfKind};
+use crate::error::UserError;
+
+/// The kernel's name length including the NUL (`BPF_OBJ_NAME_LEN`).
+const OBJ_NAME_LEN: usize = 16;
+/// A legacy definition needs at least `type`..`map_flags`, as aya requires.
+const LEGACY_MIN: usize = 20;
+/// BPF pointers are 8 bytes whatever the host: `.values` slots are 8 apart.
+const BPF_PTR: u64 = 8;
+/// libbpf's `LIBBPF_PIN_BY_NAME` (bpf_helpers.h), which aya_obj does not carry.
+const PIN_BY_NAME: u32 = 1;
+/// iproute2's `PIN_GLOBAL_NS`: one shared name space, the closest bpfpin has to by-name.
+const PIN_GLOBAL_NS: u32 = 2;
+
+const FIX_REBUILD: &str = "rebuild the object with `clang -O2 -g -target bpf -c FILE.c`, declaring maps with \
+                           bpf_helpers.h's __uint, __type and __array in SEC(\".maps\")";
+
+/// One map as the loader will create it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapDef {
+    /// libbpf's name (a BTF map's variable name, `xdp_coun.bss` for data);
+    /// the kernel keeps the first 15 bytes.
+    pub name: String,
+    pub origin: Origin,
+    pub map_type: u32,
+    pub key_size: u32,
+    pub value_size: u32,
+    pub max_entries: u32,
+    pub map_flags: u32,
+    pub numa_node: u32,
+    pub map_extra: u64,
+    /// `LIBBPF_PIN_BY_NAME` (legacy: pinning 1 as aya reads it, or iproute2's 2).
+    pub pin_by_name: bool,
+    /// Object BTF ids, 0 where libbpf ends up creating the map without them.
+    pub btf_key_type_id: u32,
+    pub btf_value_type_id: u32,
+    /// Initial contents of `.data*`/`.rodata*` (not `.bss`: zeros).
+    pub data: Option<Vec<u8>>,
+    /// Frozen once initialised (`.rodata*`), as libbpf does.
+    pub freeze: bool,
+    /// Map-in-map: the inner map's template, named `OUTER.inner`, created first.
+    pub inner: Option<Box<MapDef>>,
+    /// Static `.values = { [i] = &sym }` slots, by index: a program's name
+    /// (prog arrays) or a BTF map's name (map-in-map).
+    pub init: Vec<(u32, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// `SEC("maps") struct bpf_map_def`; `symbol` is the ELF symbol index.
+    Legacy { symbol: usize },
+    /// `SEC(".maps")` BTF-defined map; `symbol` is the ELF symbol index.
+    Btf { symbol: usize },
+    /// A global-data section (`.data*`, `.rodata*`, `.bss*`), by ELF section
+    /// index: ld_imm64 relocations against its symbols point into this map.
+    Data { section: usize },
+    /// `.kconfig`, created by the externs stage.
+    Kconfig,
+    /// `.struct_ops`/`.struct_ops.link` (not collected yet, see `collect`).
+    StructOps { symbol: usize },
+}
+
+/// libbpf's object name: the file's basename cut to 15 bytes, then at its
+/// first '.' (`xdp_count.bpf.o` → `xdp_count`).
+pub fn object_name(path: &std::path::Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let base = path.file_name().unwrap_or(path.as_os_str()).as_bytes();
+    let base = &base[..base.len().min(OBJ_NAME_LEN - 1)];
+    let base = base.split(|&b| b == b'.').next().unwrap_or_default();
+    String::from_utf8_lossy(base).into_owned()
+}
+
+/// libbpf's name for the map of a global-data section: up to 8 bytes of the
+/// object name (7 for `.kconfig`, fewer when the section name is longer)
+/// then the section name, e.g. `xdp_coun.bss`; a section name with a second
+/// '.' (`.rodata.str1.1`) stands alone. At most 15 bytes, characters other
+/// than `[A-Za-z0-9_.]` become '_'.
+pub fn internal_name(obj_name: &str, section: &str) -> String {
+    let max = OBJ_NAME_LEN - 1;
+    let sec = section.as_bytes();
+    let sfx_len = sec.len().max(7).min(max);
+    let custom = sec.get(1..).is_some_and(|rest| rest.contains(&b'.'));
+    let obj = obj_name.as_bytes();
+    let pfx_len = if custom { 0 } else { (max - sfx_len).min(obj.len()) };
+    obj[..pfx_len]
+        .iter()
+        .chain(&sec[..sfx_len.min(sec.len())])
+        .map(|&b| if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' { b as char } else { '_' })
+        .collect()
+}
+
+/// The `max_entries` libbpf gives a ring buffer at creation: the smallest
+/// power-of-two multiple of the page size holding `size` (0 and sizes that
+/// already fit pass through, as do sizes no such multiple can hold).
+#[allow(dead_code)]
+pub fn ringbuf_entries(size: u32, page_size: u32) -> u32 {
+    if size == 0 || page_size == 0 {
+        return size;
+    }
+    if size % page_size == 0 && (size / page_size).is_power_of_two() {
+        return size;
+    }
+    let mut mul: u32 = 1;
+    while let Some(total) = mul.checked_mul(page_size) {
+        if total > size {
+            return total;
+        }
+        match mul.checked_mul(2) {
+            Some(next) => mul = next,
+            None => break,
+        }
+    }
+    size
+}
+
+/// Every map `elf` defines, in libbpf's order: legacy `maps`, BTF `.maps`
+/// (by offset), then global-data sections (by section index). `btf` is the
+/// object's own `.BTF`; `obj_name` comes from `object_name`.
+///
+/// TODO(struct_ops): `.struct_ops`/`.struct_ops.link` maps need their type
+/// and value size from the kernel's BTF; objects with them are refused.
+pub fn collect(elf: &ElfFile64<'_>, btf: Option<&Btf>, obj_name: &str) -> Result<Vec<MapDef>> {
+    let sections = classify(elf);
+    if let Some(name) = &sections.struct_ops {
+        return Err(UserError::new(
+            format!("object {obj_name} defines struct_ops maps (section {name}), which bpfpin cannot load yet"),
+            "register them with `bpftool struct_ops register OBJ`",
+        )
+        .into());
+    }
+    let mut maps = Vec::new();
+    if let Some(idx) = sections.legacy {
+        maps.extend(legacy_maps(elf, idx, obj_name)?);
+    }
+    if let Some(idx) = sections.btf_maps {
+        let btf = btf.ok_or_else(|| {
+            UserError::new(
+                format!("object {obj_name} defines maps in SEC(\".maps\") but has no .BTF section to read them from"),
+                "build it with -g (`clang -O2 -g -target bpf -c FILE.c`) and do not strip .BTF",
+            )
+        })?;
+        maps.extend(btf_maps(elf, btf, idx, obj_name)?);
+    }
+    for (idx, kind) in sections.data {
+        maps.push(data_map(elf, btf, idx, kind, obj_name)?);
+    }
+    Ok(maps)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DataKind {
+    Data,
+    Rodata,
+    Bss,
+}
+
+#[derive(Default)]
+struct Sections {
+    legacy: Option<SectionIndex>,
+    btf_maps: Option<SectionIndex>,
+    data: Vec<(SectionIndex, DataKind)>,
+    struct_ops: Option<String>,
+}
+
+fn is_or_has_prefix(name: &str, base: &str) -> bool {
+    name.strip_prefix(base).is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// Sections by role, as libbpf's `bpf_object__elf_collect` sorts them.
+fn classify(elf: &ElfFile64<'_>) -> Sections {
+    let endian = elf.endian();
+    let mut out = Sections::default();
+    for s in elf.sections() {
+        let Ok(name) = s.name() else { continue };
+        let hdr = s.elf_section_header();
+        let sh_type = hdr.sh_type(endian);
+        let exec = hdr.sh_flags(endian) & u64::from(object::elf::SHF_EXECINSTR) != 0;
+        let size = s.size();
+        match name {
+            "maps" => out.legacy = Some(s.index()),
+            ".maps" => out.btf_maps = Some(s.index()),
+            _ if sh_type == object::elf::SHT_PROGBITS && size > 0 && !exec => {
+                if is_or_has_prefix(name, ".data") {
+                    out.data.push((s.index(), DataKind::Data));
+                } else if is_or_has_prefix(name, ".rodata") {
+                    out.data.push((s.index(), DataKind::Rodata));
+                } else if matches!(name, ".struct_ops" | ".struct_ops.link" | "?.struct_ops" | "?.struct_ops.link") {
+                    out.struct_ops.get_or_insert_with(|| name.to_string());
+                }
+            }
+            _ if sh_type == object::elf::SHT_NOBITS && size > 0 && is_or_has_prefix(name, ".bss") => {
+                out.data.push((s.index(), DataKind::Bss));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn bad(obj: &str, map: &str, what: impl std::fmt::Display) -> anyhow::Error {
+    UserError::new(format!("map '{map}' of object {obj}: {what}"), FIX_REBUILD).into()
+}
+
+fn le32(b: &[u8], at: usize) -> u32 {
+    b.get(at..at + 4).map_or(0, |w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+}
+
+fn empty(name: String, origin: Origin) -> MapDef {
+    MapDef {
+        name,
+        origin,
+        map_type: 0,
+        key_size: 0,
+        value_size: 0,
+        max_entries: 0,
+        map_flags: 0,
+        numa_node: 0,
+        map_extra: 0,
+        pin_by_name: false,
+        btf_key_type_id: 0,
+        btf_value_type_id: 0,
+        data: None,
+        freeze: false,
+        inner: None,
+        init: Vec::new(),
+    }
+}
+
+// ---- legacy SEC("maps") -----------------------------------------------------------------
+
+/// `struct bpf_map_def` records, read as far as each symbol's size reaches:
+/// libbpf 0.x's five fields, then aya's `id` and `pinning` and iproute2's
+/// `inner_id`/`inner_idx` (`struct bpf_elf_map`). Symbol-table order, as
+/// libbpf 0.x and aya walk them.
+fn legacy_maps(elf: &ElfFile64<'_>, idx: SectionIndex, obj: &str) -> Result<Vec<MapDef>> {
+    let section = elf.section_by_index(idx).context("legacy maps section")?;
+    let data = section.data().map_err(|e| bad(obj, "maps", format!("section unreadable: {e}")))?;
+    let syms: Vec<ElfSymbol64<'_, '_>> = elf
+        .symbols()
+        .filter(|s| s.section_index() == Some(idx) && !matches!(s.kind(), SymbolKind::Section | SymbolKind::File))
+        .collect();
+    ensure!(
+        !syms.is_empty() || data.is_empty(),
+        UserError::new(format!("object {obj}: the legacy maps section has no symbols naming its maps"), FIX_REBUILD)
+    );
+    // Old compilers left st_size 0: libbpf 0.x assumed equally sized records.
+    let even = (data.len() as u64).checked_div(syms.len() as u64).unwrap_or(0);
+    let mut out = Vec::new();
+    // (map position, inner_id) of iproute2-style outer maps.
+    let mut ids = Vec::new();
+    for sym in &syms {
+        let name = sym.name().map_err(|e| anyhow!("object {obj}: legacy map symbol {}: {e}", sym.index().0))?;
+        let size = if sym.size() > 0 { sym.size() } else { even };
+        let rec = sym
+            .address()
+            .checked_add(size)
+            .and_then(|end| data.get(usize::try_from(sym.address()).ok()?..usize::try_from(end).ok()?))
+            .ok_or_else(|| bad(obj, name, "its definition runs past the end of the maps section"))?;
+        ensure!(
+            rec.len() >= LEGACY_MIN,
+            bad(obj, name, format!("its definition has {} bytes, at least {LEGACY_MIN} are needed", rec.len()))
+        );
+        let mut m = empty(name.to_string(), Origin::Legacy { symbol: sym.index().0 });
+        m.map_type = le32(rec, 0);
+        m.key_size = le32(rec, 4);
+        m.value_size = le32(rec, 8);
+        m.max_entries = le32(rec, 12);
+        m.map_flags = le32(rec, 16);
+        m.pin_by_name = match le32(rec, 24) {
+            0 => false,
+            PIN_BY_NAME | PIN_GLOBAL_NS => true,
+            other => return Err(bad(obj, name, format!("pinning {other} is not supported (0 none, 1 by name)"))),
+        };
+        if is_map_in_map(m.map_type) && le32(rec, 28) != 0 {
+            ids.push((out.len(), le32(rec, 28)));
+        }
+        out.push((le32(rec, 20), m));
+    }
+    // iproute2: an outer map's inner_id names the `id` of its inner template.
+    for (pos, inner_id) in ids {
+        let template = out.iter().find(|(id, _)| *id == inner_id).map(|(_, m)| m.clone());
+        if let (Some(mut inner), Some((_, outer))) = (template, out.get_mut(pos)) {
+            inner.name = format!("{}.inner", outer.name);
+            inner.pin_by_name = false;
+            outer.inner = Some(Box::new(inner));
+        }
+    }
+    Ok(out.into_iter().map(|(_, mut m)| {
+        drop_refused_btf(&mut m);
+        m
+    })
+    .collect())
+}
+
+// ---- BTF SEC(".maps") -------------------------------------------------------------------
+
+fn is_map_in_map(t: u32) -> bool {
+    t == mt::BPF_MAP_TYPE_ARRAY_OF_MAPS as u32 || t == mt::BPF_MAP_TYPE_HASH_OF_MAPS as u32
+}
+
+/// Map types created without BTF key/value ids: libbpf clears them for
+/// these, and the kernel refuses them for prog arrays and ring buffers
+/// (libbpf then retries without, so the end result is the same).
+fn drop_refused_btf(m: &mut MapDef) {
+    const REFUSED: &[mt] = &[
+        mt::BPF_MAP_TYPE_PERF_EVENT_ARRAY,
+        mt::BPF_MAP_TYPE_CGROUP_ARRAY,
+        mt::BPF_MAP_TYPE_STACK_TRACE,
+        mt::BPF_MAP_TYPE_ARRAY_OF_MAPS,
+        mt::BPF_MAP_TYPE_HASH_OF_MAPS,
+        mt::BPF_MAP_TYPE_DEVMAP,
+        mt::BPF_MAP_TYPE_DEVMAP_HASH,
+        mt::BPF_MAP_TYPE_CPUMAP,
+        mt::BPF_MAP_TYPE_XSKMAP,
+        mt::BPF_MAP_TYPE_SOCKMAP,
+        mt::BPF_MAP_TYPE_SOCKHASH,
+        mt::BPF_MAP_TYPE_QUEUE,
+        mt::BPF_MAP_TYPE_STACK,
+        mt::BPF_MAP_TYPE_ARENA,
+        mt::BPF_MAP_TYPE_PROG_ARRAY,
+        mt::BPF_MAP_TYPE_RINGBUF,
+        mt::BPF_MAP_TYPE_USER_RINGBUF,
+    ];
+    if REFUSED.iter().any(|&t| t as u32 == m.map_type) {
+        m.btf_key_type_id = 0;
+        m.btf_value_type_id = 0;
+    }
+}
+
+/// A `.maps` variable placed in its section.
+struct Placed {
+    var: u32,
+    name: String,
+    symbol: usize,
+    offset: u64,
+    size: u64,
+}
+
+fn btf_maps(elf: &ElfFile64<'_>, btf: &Btf, idx: SectionIndex, obj: &str) -> Result<Vec<MapDef>> {
+    let section = elf.section_by_index(idx).context(".maps section")?;
+    let sec_size = section.size();
+    let datasec = btf.find_by_name_kind(".maps", BtfKind::Datasec).ok_or_else(|| {
+        UserError::new(format!("object {obj} has a .maps section but no DATASEC '.maps' in its BTF"), FIX_REBUILD)
+    })?;
+    let vars = btf.datasec_vars(datasec).unwrap_or_default();
+    // clang leaves DATASEC sizes and offsets 0; libbpf then takes the offsets
+    // from the ELF symbols (a linked object has them filled in already).
+    let fix_offsets = btf.datasec_size(datasec) == Some(0);
+    let mut placed = Vec::new();
+    for (i, v) in vars.iter().enumerate() {
+        let name = btf.type_name(v.ty).unwrap_or_default().to_string();
+        if name.is_empty() {
+            return Err(bad(obj, &format!("#{i}"), "the map has no name"));
+        }
+        if btf.kind(v.ty) != Some(BtfKind::Var) {
+            return Err(bad(obj, &name, "its .maps entry is not a variable"));
+        }
+        if btf.var_linkage(v.ty) != Some(k::BTF_VAR_GLOBAL_ALLOCATED) {
+            return Err(bad(obj, &name, "it is static or extern; maps must be global variables"));
+        }
+        let sym = var_symbol(elf, &name).ok_or_else(|| bad(obj, &name, "no ELF symbol names it"))?;
+        let offset = if fix_offsets { sym.address() } else { u64::from(v.offset) };
+        let size = u64::from(v.size);
+        if offset.checked_add(size).is_none_or(|end| end > sec_size) {
+            return Err(bad(obj, &name, "its definition runs past the end of the .maps section"));
+        }
+        placed.push(Placed { var: v.ty, name, symbol: sym.index().0, offset, size });
+    }
+    placed.sort_by_key(|p| p.offset);
+
+    let mut maps = Vec::new();
+    for p in &placed {
+        let def_id = btf
+            .referenced(p.var)
+            .and_then(|t| btf.resolve(t).ok())
+            .filter(|&d| btf.kind(d) == Some(BtfKind::Struct))
+            .ok_or_else(|| bad(obj, &p.name, "its definition is not a struct"))?;
+        if btf.type_size(def_id).is_none_or(|s| u64::from(s) > p.size) {
+            return Err(bad(obj, &p.name, "its definition is larger than its variable"));
+        }
+        let (def, inner) = parse_def(btf, def_id, &p.name, false, obj)?;
+        let mut m = def.into_map(p.name.clone(), Origin::Btf { symbol: p.symbol });
+        if let Some(inner) = inner {
+            let mut im = inner.into_map(format!("{}.inner", p.name), Origin::Btf { symbol: p.symbol });
+            im.pin_by_name = false;
+            drop_refused_btf(&mut im);
+            m.inner = Some(Box::new(im));
+        }
+        drop_refused_btf(&mut m);
+        maps.push(m);
+    }
+    init_slots(elf, btf, &section, &placed, &mut maps, obj)?;
+    Ok(maps)
+}
+
+/// The symbol libbpf matches a DATASEC variable with (`find_elf_var_sym`):
+/// the first global or weak object of that name.
+fn var_symbol<'d, 'f>(elf: &'f ElfFile64<'d>, name: &str) -> Option<ElfSymbol64<'d, 'f>> {
+    elf.symbols().find(|s| {
+        let st = s.elf_symbol();
+        st.st_type() == object::elf::STT_OBJECT
+            && matches!(st.st_bind(), object::elf::STB_GLOBAL | object::elf::STB_WEAK)
+            && s.name() == Ok(name)
+    })
+}
+
+/// A definition's attributes as `parse_btf_map_def` collects them.
+#[derive(Default)]
+struct Parsed {
+    map_type: u32,
+    key_size: u32,
+    value_size: u32,
+    max_entries: u32,
+    map_flags: u32,
+    numa_node: u32,
+    map_extra: u64,
+    pinning: u32,
+    key_type: u32,
+    value_type: u32,
+}
+
+impl Parsed {
+    fn into_map(self, name: String, origin: Origin) -> MapDef {
+        let mut m = empty(name, origin);
+        m.map_type = self.map_type;
+        m.key_size = self.key_size;
+        m.value_size = self.value_size;
+        m.max_entries = self.max_entries;
+        m.map_flags = self.map_flags;
+        m.numa_node = self.numa_node;
+        m.map_extra = self.map_extra;
+        m.pin_by_name = self.pinning == PIN_BY_NAME;
+        m.btf_key_type_id = self.key_type;
+        m.btf_value_type_id = self.value_type;
+        m
+    }
+}
+
+/// `__uint(name, N)`: a pointer to an array of N elements.
+fn field_int(btf: &Btf, ty: u32, map: &str, field: &str, obj: &str) -> Result<u32> {
+    let ptr = btf.resolve(ty).ok().filter(|&t| btf.kind(t) == Some(BtfKind::Ptr));
+    let ptr = ptr.ok_or_else(|| bad(obj, map, format!("attribute '{field}' is not a pointer (use __uint)")))?;
+    btf.referenced(ptr)
+        .and_then(|a| btf.array_info(a))
+        .map(|(_, n)| n)
+        .ok_or_else(|| bad(obj, map, format!("attribute '{field}' does not point to an array (use __uint)")))
+}
+
+/// `__ulong(name, N)`: an enum with one enumerator, or an `__uint` pointer.
+fn field_long(btf: &Btf, ty: u32, map: &str, field: &str, obj: &str) -> Result<u64> {
+    let t = btf.resolve(ty).map_err(|e| bad(obj, map, format!("attribute '{field}': {e}")))?;
+    if btf.kind(t) == Some(BtfKind::Ptr) {
+        return field_int(btf, ty, map, field, obj).map(u64::from);
+    }
+    btf.sole_enum_value(t)
+        .ok_or_else(|| bad(obj, map, format!("attribute '{field}' is neither a pointer nor a one-value enum")))
+}
+
+/// `__type(key|value, T)`: a pointer to T, whose size is the key or value size.
+fn field_type(btf: &Btf, ty: u32, map: &str, field: &str, obj: &str) -> Result<(u32, u32)> {
+    if btf.kind(ty) != Some(BtfKind::Ptr) {
+        return Err(bad(obj, map, format!("'{field}' is not a pointer (use __type)")));
+    }
+    let target = btf.referenced(ty).unwrap_or(0);
+    let size = btf
+        .type_size(target)
+        .ok_or_else(|| bad(obj, map, format!("the size of its {field} type [{target}] cannot be determined")))?;
+    Ok((target, size))
+}
+
+fn set_size(slot: &mut u32, size: u32, map: &str, what: &str, obj: &str) -> Result<()> {
+    if *slot != 0 && *slot != size {
+        return Err(bad(obj, map, format!("conflicting {what} sizes {} and {size}", *slot)));
+    }
+    *slot = size;
+    Ok(())
+}
+
+/// libbpf's `parse_btf_map_def`, strict (unknown attributes are errors, as
+/// bpftool loads): the definition and, for a map-in-map, its inner one.
+fn parse_def(btf: &Btf, def: u32, map: &str, is_inner: bool, obj: &str) -> Result<(Parsed, Option<Parsed>)> {
+    let members = btf.members(def).ok_or_else(|| bad(obj, map, "its definition is not a struct"))?;
+    let mut p = Parsed::default();
+    let mut inner = None;
+    for (i, m) in members.iter().enumerate() {
+        let field = m.name.as_str();
+        match field {
+            "type" => p.map_type = field_int(btf, m.ty, map, field, obj)?,
+            "max_entries" => p.max_entries = field_int(btf, m.ty, map, field, obj)?,
+            "map_flags" => p.map_flags = field_int(btf, m.ty, map, field, obj)?,
+            "numa_node" => p.numa_node = field_int(btf, m.ty, map, field, obj)?,
+            "key_size" => {
+                let sz = field_int(btf, m.ty, map, field, obj)?;
+                set_size(&mut p.key_size, sz, map, "key", obj)?;
+            }
+            "value_size" => {
+                let sz = field_int(btf, m.ty, map, field, obj)?;
+                set_size(&mut p.value_size, sz, map, "value", obj)?;
+            }
+            "key" => {
+                let (id, sz) = field_type(btf, m.ty, map, field, obj)?;
+                set_size(&mut p.key_size, sz, map, "key", obj)?;
+                p.key_type = id;
+            }
+            "value" => {
+                let (id, sz) = field_type(btf, m.ty, map, field, obj)?;
+                set_size(&mut p.value_size, sz, map, "value", obj)?;
+                p.value_type = id;
+            }
+            "values" => {
+                let prog_array = p.map_type == mt::BPF_MAP_TYPE_PROG_ARRAY as u32;
+                if is_inner {
+                    return Err(bad(obj, map, "inner maps cannot have inner maps of their own"));
+                }
+                if i + 1 != members.len() {
+                    return Err(bad(obj, map, "'values' must be the last attribute"));
+                }
+                if !is_map_in_map(p.map_type) && !prog_array {
+                    return Err(bad(obj, map, "'values' needs a map-in-map or prog-array type, given before it"));
+                }
+                set_size(&mut p.value_size, 4, map, "value", obj)?;
+                let elem = btf
+                    .array_info(m.ty)
+                    .filter(|&(_, n)| n == 0)
+                    .map(|(e, _)| e)
+                    .ok_or_else(|| bad(obj, map, "'values' is not a zero-sized array (use __array)"))?;
+                let pointee = btf
+                    .resolve(elem)
+                    .ok()
+                    .filter(|&t| btf.kind(t) == Some(BtfKind::Ptr))
+                    .and_then(|t| btf.referenced(t))
+                    .and_then(|t| btf.resolve(t).ok())
+                    .ok_or_else(|| bad(obj, map, "'values' does not hold pointers (use __array)"))?;
+                if prog_array {
+                    if btf.kind(pointee) != Some(BtfKind::FuncProto) {
+                        return Err(bad(obj, map, "a prog array's 'values' must point to functions"));
+                    }
+                    continue;
+                }
+                if btf.kind(pointee) != Some(BtfKind::Struct) {
+                    return Err(bad(obj, map, "a map-in-map's 'values' must point to a map definition struct"));
+                }
+                let inner_name = format!("{map}.inner");
+                inner = Some(parse_def(btf, pointee, &inner_name, true, obj)?.0);
+            }
+            "pinning" => {
+                if is_inner {
+                    return Err(bad(obj, map, "an inner map cannot be pinned"));
+                }
+                let v = field_int(btf, m.ty, map, field, obj)?;
+                if v > PIN_BY_NAME {
+                    return Err(bad(obj, map, format!("pinning {v} is not supported (0 none, 1 by name)")));
+                }
+                p.pinning = v;
+            }
+            "map_extra" => p.map_extra = field_long(btf, m.ty, map, field, obj)?,
+            other => return Err(bad(obj, map, format!("unknown attribute '{other}'"))),
+        }
+    }
+    if p.map_type == mt::BPF_MAP_TYPE_UNSPEC as u32 {
+        return Err(bad(obj, map, "its type is not given (__uint(type, ...))"));
+    }
+    Ok((p, inner))
+}
+
+/// `.values = { [i] = &x }`: relocations of the `.maps` section, as libbpf's
+/// `bpf_object__collect_map_relos` reads them.
+fn init_slots(
+    elf: &ElfFile64<'_>,
+    btf: &Btf,
+    section: &object::read::elf::ElfSection64<'_, '_>,
+    placed: &[Placed],
+    maps: &mut [MapDef],
+    obj: &str,
+) -> Result<()> {
+    let endian = elf.endian();
+    for (r_offset, rel) in section.relocations() {
+        let RelocationTarget::Symbol(si) = rel.target() else {
+            return Err(bad(obj, ".maps", format!("relocation at {r_offset} has no symbol")));
+        };
+        let sym = elf
+            .symbol_by_index(si)
+            .map_err(|_| bad(obj, ".maps", format!("relocation at {r_offset} names symbol {} out of range", si.0)))?;
+        let sym_name = sym.name().unwrap_or("<?>").to_string();
+        let at = placed
+            .iter()
+            .position(|p| p.offset <= r_offset && r_offset.saturating_add(BPF_PTR) <= p.offset + p.size)
+            .ok_or_else(|| bad(obj, &sym_name, format!("no map holds its .maps reference at {r_offset}")))?;
+        let (p, map) = (&placed[at], &mut maps[at]);
+        if is_map_in_map(map.map_type) {
+            if sym.section_index() != Some(section.index()) {
+                return Err(bad(obj, &map.name, format!("slot value '{sym_name}' is not a BTF-defined map")));
+            }
+            if map.map_type == mt::BPF_MAP_TYPE_HASH_OF_MAPS as u32 && map.key_size != 4 {
+                return Err(bad(obj, &map.name, "a hash of maps with static slots needs 4-byte keys"));
+            }
+            if !placed.iter().any(|q| q.name == sym_name) {
+                return Err(bad(obj, &map.name, format!("slot value '{sym_name}' is not a map of this object")));
+            }
+        } else if map.map_type == mt::BPF_MAP_TYPE_PROG_ARRAY as u32 {
+            let entry = sym.kind() == SymbolKind::Text
+                && sym.section_index().and_then(|i| elf.section_by_index(i).ok()).is_some_and(|s| {
+                    s.name() != Ok(".text")
+                        && s.elf_section_header().sh_flags(endian) & u64::from(object::elf::SHF_EXECINSTR) != 0
+                });
+            if !entry {
+                return Err(bad(obj, &map.name, format!("slot value '{sym_name}' is not an entry-point program")));
+            }
+        } else {
+            return Err(bad(obj, &map.name, format!("only prog arrays and maps of maps take static values ('{sym_name}')")));
+        }
+        let def = btf.referenced(p.var).and_then(|t| btf.resolve(t).ok()).and_then(|d| btf.members(d));
+        let last = def.as_ref().and_then(|m| m.last()).filter(|m| m.name == "values");
+        let last = last.ok_or_else(|| bad(obj, &map.name, "static values need a last attribute 'values'"))?;
+        let rel_in_map = r_offset - p.offset;
+        let start = u64::from(last.bit_offset / 8);
+        ensure!(
+            rel_in_map >= start && (rel_in_map - start) % BPF_PTR == 0,
+            bad(obj, &map.name, format!("reference to '{sym_name}' is not on a 'values' slot"))
+        );
+        let slot = u32::try_from((rel_in_map - start) / BPF_PTR)
+            .map_err(|_| bad(obj, &map.name, "a 'values' slot index is out of range"))?;
+        map.init.retain(|(i, _)| *i != slot);
+        map.init.push((slot, sym_name));
+    }
+    for m in maps.iter_mut() {
+        m.init.sort_by_key(|(i, _)| *i);
+    }
+    Ok(())
+}
+
+// ---- global data ------------------------------------------------------------------------
+
+/// One `.data*`/`.rodata*`/`.bss*` section as libbpf's internal array map.
+fn data_map(
+    elf: &ElfFile64<'_>,
+    btf: Option<&Btf>,
+    idx: SectionIndex,
+    kind: DataKind,
+    obj: &str,
+) -> Result<MapDef> {
+    let section = elf.section_by_index(idx).context("data section")?;
+    let sec_name = section.name().unwrap_or_default().to_string();
+    let name = internal_name(obj, &sec_name);
+    let size = u32::try_from(section.size()).map_err(|_| bad(obj, &name, "its section is over 4 GiB"))?;
+    let mut m = empty(name, Origin::Data { section: idx.0 });
+    m.map_type = mt::BPF_MAP_TYPE_ARRAY as u32;
+    m.key_size = 4;
+    m.value_size = size;
+    m.max_entries = 1;
+    if kind == DataKind::Rodata {
+        m.map_flags = k::BPF_F_RDONLY_PROG;
+        m.freeze = true;
+    }
+    if kind != DataKind::Bss {
+        let data = section.data().map_err(|e| bad(obj, &m.name, format!("section unreadable: {e}")))?;
+        ensure!(data.len() == size as usize, bad(obj, &m.name, "its section is truncated"));
+        m.data = Some(data.to_vec());
+    }
+    // Sections without a DATASEC (.rodata.str1.1) simply get no BTF.
+    if let Some(id) = btf.and_then(|b| b.find_by_name(&sec_name)) {
+        m.btf_value_type_id = id;
+        if btf.is_some_and(|b| mmapable(elf, b, id)) {
+            m.map_flags |= k::BPF_F_MMAPABLE;
+        }
+    }
+    Ok(m)
+}
+
+/// libbpf makes a data map mmap-able when its DATASEC holds a variable a
+/// skeleton could expose: not static, and its symbol not hidden/internal.
+/// (bpftool 7.1's libbpf sets the flag on every data map.)
+fn mmapable(elf: &ElfFile64<'_>, btf: &Btf, datasec: u32) -> bool {
+    let Some(vars) = btf.datasec_vars(datasec) else { return false };
+    vars.iter().any(|v| {
+        btf.var_linkage(v.ty).is_some_and(|l| l != k::BTF_VAR_STATIC)
+            && btf.type_name(v.ty).and_then(|n| var_symbol(elf, n)).is_none_or(|s| {
+                !matches!(s.elf_symbol().st_visibility(), object::elf::STV_HIDDEN | object::elf::STV_INTERNAL)
+            })
+    })
+}
