@@ -699,3 +699,203 @@ fn mmapable(elf: &ElfFile64<'_>, btf: &Btf, datasec: u32) -> bool {
             })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    type Elf<'a> = ElfFile64<'a, object::Endianness>;
+
+    fn read(name: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/tests/objects/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    fn btf_of(raw: &[u8]) -> Option<Btf> {
+        let elf = Elf::parse(raw).unwrap();
+        elf.section_by_name(".BTF").map(|s| Btf::parse(s.data().unwrap()).unwrap())
+    }
+
+    fn maps_of(raw: &[u8], obj: &str) -> Result<Vec<MapDef>> {
+        let elf = Elf::parse(raw).unwrap();
+        collect(&elf, btf_of(raw).as_ref(), obj)
+    }
+
+    fn brief(m: &MapDef) -> (&str, u32, u32, u32, u32, u32, u32, u32) {
+        (
+            m.name.as_str(),
+            m.map_type,
+            m.key_size,
+            m.value_size,
+            m.max_entries,
+            m.map_flags,
+            m.btf_key_type_id,
+            m.btf_value_type_id,
+        )
+    }
+
+    const HASH: u32 = mt::BPF_MAP_TYPE_HASH as u32;
+    const ARRAY: u32 = mt::BPF_MAP_TYPE_ARRAY as u32;
+    const PROG_ARRAY: u32 = mt::BPF_MAP_TYPE_PROG_ARRAY as u32;
+
+    #[test]
+    fn names_as_libbpf() {
+        use std::path::Path;
+        assert_eq!(object_name(Path::new("samples/xdp_count/xdp_count.bpf.o")), "xdp_count");
+        assert_eq!(object_name(Path::new("globals.o")), "globals");
+        // cut to 15 bytes before the '.' is looked for
+        assert_eq!(object_name(Path::new("/x/a_very_long_object_name.bpf.o")), "a_very_long_obj");
+        assert_eq!(internal_name("xdp_count", ".bss"), "xdp_coun.bss");
+        assert_eq!(internal_name("xdp_count", ".rodata"), "xdp_coun.rodata");
+        assert_eq!(internal_name("xdp_count", ".kconfig"), "xdp_cou.kconfig");
+        assert_eq!(internal_name("globals", ".data"), "globals.data");
+        assert_eq!(internal_name("mim", ".data.custom"), ".data.custom");
+        assert_eq!(internal_name("mim", ".rodata.abracadabra"), ".rodata.abracad");
+        assert_eq!(internal_name("my-obj", ".bss"), "my_obj.bss");
+        assert_eq!(internal_name("", ".data"), ".data");
+    }
+
+    #[test]
+    fn ringbuf_rounding() {
+        assert_eq!(ringbuf_entries(5000, 4096), 8192);
+        assert_eq!(ringbuf_entries(16384, 4096), 16384);
+        assert_eq!(ringbuf_entries(12288, 4096), 16384);
+        assert_eq!(ringbuf_entries(0, 4096), 0);
+        assert_eq!(ringbuf_entries(u32::MAX, 4096), u32::MAX);
+    }
+
+    #[test]
+    fn btf_maps_fixture() {
+        let maps = maps_of(&read("btf_maps.o"), "btf_maps").unwrap();
+        let got: Vec<_> = maps.iter().map(brief).collect();
+        assert_eq!(
+            got,
+            [
+                ("hash_u32_u64", HASH, 4, 8, 1024, 0, 6, 9),
+                ("array_u32_u64", ARRAY, 4, 8, 16, 0, 6, 9),
+                ("lru_u32_u64", mt::BPF_MAP_TYPE_LRU_HASH as u32, 4, 8, 128, 0, 6, 9),
+                ("percpu_u32_u64", mt::BPF_MAP_TYPE_PERCPU_HASH as u32, 4, 8, 64, 0, 6, 9),
+                ("stats", HASH, 4, 16, 64, 0, 6, 34),
+            ]
+        );
+        for m in &maps {
+            assert!(matches!(m.origin, Origin::Btf { .. }) && !m.pin_by_name && m.data.is_none() && !m.freeze);
+            assert!(m.inner.is_none() && m.init.is_empty());
+        }
+        let Origin::Btf { symbol } = maps[0].origin else { unreachable!() };
+        let raw = read("btf_maps.o");
+        let elf = Elf::parse(&*raw).unwrap();
+        assert_eq!(elf.symbol_by_index(object::SymbolIndex(symbol)).unwrap().name(), Ok("hash_u32_u64"));
+    }
+
+    #[test]
+    fn legacy_fixture() {
+        let raw = read("legacy_maps.o");
+        let maps = maps_of(&raw, "legacy_maps").unwrap();
+        let got: Vec<_> = maps.iter().map(brief).collect();
+        // symbol-table order, as libbpf 0.x
+        assert_eq!(got, [("legacy_array", ARRAY, 4, 8, 4, 0, 0, 0), ("legacy_hash", HASH, 4, 8, 256, 0, 0, 0)]);
+        assert!(maps.iter().all(|m| matches!(m.origin, Origin::Legacy { .. }) && !m.pin_by_name));
+    }
+
+    #[test]
+    fn globals_fixture() {
+        let maps = maps_of(&read("globals.o"), "globals").unwrap();
+        let got: Vec<_> = maps.iter().map(brief).collect();
+        let (ro, mm) = (k::BPF_F_RDONLY_PROG, k::BPF_F_MMAPABLE);
+        assert_eq!(
+            got,
+            [
+                ("globals.data", ARRAY, 4, 8, 1, mm, 0, 20),
+                ("globals.rodata", ARRAY, 4, 4, 1, ro | mm, 0, 21),
+                ("globals.bss", ARRAY, 4, 8, 1, mm, 0, 19),
+            ]
+        );
+        assert_eq!(maps[0].origin, Origin::Data { section: 5 });
+        assert_eq!(maps[0].data.as_deref(), Some(&7u64.to_le_bytes()[..]));
+        assert_eq!(maps[1].data.as_deref(), Some(&7u32.to_le_bytes()[..]));
+        assert_eq!(maps[2].data, None);
+        assert_eq!(maps.iter().map(|m| m.freeze).collect::<Vec<_>>(), [false, true, false]);
+    }
+
+    #[test]
+    fn tail_call_fixture() {
+        let maps = maps_of(&read("tail_call.o"), "tail_call").unwrap();
+        let got: Vec<_> = maps.iter().map(brief).collect();
+        assert_eq!(got, [("jmp_table", PROG_ARRAY, 4, 4, 4, 0, 0, 0), ("tail_hits", ARRAY, 4, 8, 2, 0, 12, 15)]);
+        assert!(maps[0].init.is_empty());
+    }
+
+    #[test]
+    fn map_owners_fixture() {
+        let maps = maps_of(&read("map_owners.o"), "map_owners").unwrap();
+        let got: Vec<_> = maps.iter().map(brief).collect();
+        let np = k::BPF_F_NO_PREALLOC;
+        assert_eq!(
+            got,
+            [
+                // libbpf creates these without BTF key/value (kernel refuses them)
+                ("owners_cpumap", mt::BPF_MAP_TYPE_CPUMAP as u32, 4, 8, 4, 0, 0, 0),
+                ("owners_devmap", mt::BPF_MAP_TYPE_DEVMAP as u32, 4, 8, 4, 0, 0, 0),
+                ("owners_devhash", mt::BPF_MAP_TYPE_DEVMAP_HASH as u32, 4, 8, 4, 0, 0, 0),
+                ("owners_xskmap", mt::BPF_MAP_TYPE_XSKMAP as u32, 4, 4, 4, 0, 0, 0),
+                ("owners_progs", PROG_ARRAY, 4, 4, 4, 0, 0, 0),
+                ("owners_sk", mt::BPF_MAP_TYPE_SK_STORAGE as u32, 4, 8, 0, np, 2, 40),
+                ("owners_task", mt::BPF_MAP_TYPE_TASK_STORAGE as u32, 4, 8, 0, np, 2, 40),
+                ("owners_inode", mt::BPF_MAP_TYPE_INODE_STORAGE as u32, 4, 8, 0, np, 2, 40),
+                ("owners_cgrp", 32, 4, 8, 0, np, 2, 40),
+            ]
+        );
+    }
+
+    #[test]
+    fn pin_by_name_fixture() {
+        let maps = maps_of(&read("pin_by_name.o"), "pin_by_name").unwrap();
+        let got: Vec<_> = maps.iter().map(brief).collect();
+        assert_eq!(got, [("by_name_map", HASH, 4, 8, 8, 0, 6, 9)]);
+        assert!(maps[0].pin_by_name);
+    }
+
+    /// Overwrites the 8-byte `st_size` of symbol `name` in an ELF64 image.
+    fn set_symbol_size(raw: &mut [u8], name: &str, size: u64) {
+        let elf = Elf::parse(&*raw).unwrap();
+        let index = elf.symbols().find(|s| s.name() == Ok(name)).unwrap().index().0;
+        let symtab = elf.sections().find(|s| s.name() == Ok(".symtab")).unwrap();
+        let at = symtab.file_range().unwrap().0 as usize + index * 24 + 16;
+        raw[at..at + 8].copy_from_slice(&size.to_le_bytes());
+    }
+
+    fn user_msg(e: &anyhow::Error) -> String {
+        e.chain().find_map(|c| c.downcast_ref::<UserError>()).map(|u| u.msg.clone()).unwrap_or_else(|| e.to_string())
+    }
+
+    #[test]
+    fn legacy_definition_past_the_section_is_an_error() {
+        let mut raw = read("legacy_maps.o");
+        set_symbol_size(&mut raw, "legacy_array", 1 << 40);
+        let e = maps_of(&raw, "legacy_maps").unwrap_err();
+        assert!(user_msg(&e).contains("map 'legacy_array' of object legacy_maps"), "{e:#}");
+        set_symbol_size(&mut raw, "legacy_array", 8);
+        let e = maps_of(&raw, "legacy_maps").unwrap_err();
+        assert!(user_msg(&e).contains("8 bytes"), "{e:#}");
+    }
+
+    #[test]
+    fn btf_member_of_the_wrong_kind_is_an_error() {
+        let raw = read("btf_maps.o");
+        let elf = Elf::parse(&*raw).unwrap();
+        let mut btf_raw = elf.section_by_name(".BTF").unwrap().data().unwrap().to_vec();
+        let u32_at = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+        let (hdr, types, strs) = (u32_at(&btf_raw, 4), u32_at(&btf_raw, 8), u32_at(&btf_raw, 16));
+        let strings = &btf_raw[hdr + strs..];
+        let name_off = strings.windows(6).position(|w| w == b"\0type\0").unwrap() as u32 + 1;
+        // member `type` of hash_u32_u64's struct: {name_off, ty = 1 (PTR), offset 0} → ty = 2 (INT)
+        let pat: Vec<u8> = [name_off, 1, 0].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let at = hdr + types + btf_raw[hdr + types..].windows(12).position(|w| w == pat).unwrap();
+        btf_raw[at + 4] = 2;
+        let btf = Btf::parse(&btf_raw).unwrap();
+        let e = collect(&elf, Some(&btf), "btf_maps").unwrap_err();
+        assert!(user_msg(&e).contains("map 'hash_u32_u64' of object btf_maps: attribute 'type' is not a pointer"), "{e:#}");
+        // and with no BTF at all
+        let e = collect(&elf, None, "btf_maps").unwrap_err();
+        assert!(user_msg(&e).contains("no .BTF"), "{e:#}");
+    }
+}
