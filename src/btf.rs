@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use aya_obj::generated as k;
 
-pub mod raw;
 mod mapdef;
+pub mod raw;
 
 pub use raw::MAGIC;
 /// Deep enough for real C types, shallow enough that cyclic malformed BTF cannot blow the stack.

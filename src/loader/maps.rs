@@ -117,7 +117,7 @@ pub fn ringbuf_entries(size: u32, page_size: u32) -> u32 {
     if size == 0 || page_size == 0 {
         return size;
     }
-    if size % page_size == 0 && (size / page_size).is_power_of_two() {
+    if size.is_multiple_of(page_size) && (size / page_size).is_power_of_two() {
         return size;
     }
     let mut mul: u32 = 1;
@@ -305,11 +305,13 @@ fn legacy_maps(elf: &ElfFile64<'_>, idx: SectionIndex, obj: &str) -> Result<Vec<
             outer.inner = Some(Box::new(inner));
         }
     }
-    Ok(out.into_iter().map(|(_, mut m)| {
-        drop_refused_btf(&mut m);
-        m
-    })
-    .collect())
+    Ok(out
+        .into_iter()
+        .map(|(_, mut m)| {
+            drop_refused_btf(&mut m);
+            m
+        })
+        .collect())
 }
 
 // ---- BTF SEC(".maps") -------------------------------------------------------------------
@@ -627,7 +629,11 @@ fn init_slots(
                 return Err(bad(obj, &map.name, format!("slot value '{sym_name}' is not an entry-point program")));
             }
         } else {
-            return Err(bad(obj, &map.name, format!("only prog arrays and maps of maps take static values ('{sym_name}')")));
+            return Err(bad(
+                obj,
+                &map.name,
+                format!("only prog arrays and maps of maps take static values ('{sym_name}')"),
+            ));
         }
         let def = btf.referenced(p.var).and_then(|t| btf.resolve(t).ok()).and_then(|d| btf.members(d));
         let last = def.as_ref().and_then(|m| m.last()).filter(|m| m.name == "values");
@@ -652,13 +658,7 @@ fn init_slots(
 // ---- global data ------------------------------------------------------------------------
 
 /// One `.data*`/`.rodata*`/`.bss*` section as libbpf's internal array map.
-fn data_map(
-    elf: &ElfFile64<'_>,
-    btf: Option<&Btf>,
-    idx: SectionIndex,
-    kind: DataKind,
-    obj: &str,
-) -> Result<MapDef> {
+fn data_map(elf: &ElfFile64<'_>, btf: Option<&Btf>, idx: SectionIndex, kind: DataKind, obj: &str) -> Result<MapDef> {
     let section = elf.section_by_index(idx).context("data section")?;
     let sec_name = section.name().unwrap_or_default().to_string();
     let name = internal_name(obj, &sec_name);
@@ -893,9 +893,183 @@ mod tests {
         btf_raw[at + 4] = 2;
         let btf = Btf::parse(&btf_raw).unwrap();
         let e = collect(&elf, Some(&btf), "btf_maps").unwrap_err();
-        assert!(user_msg(&e).contains("map 'hash_u32_u64' of object btf_maps: attribute 'type' is not a pointer"), "{e:#}");
+        assert!(
+            user_msg(&e).contains("map 'hash_u32_u64' of object btf_maps: attribute 'type' is not a pointer"),
+            "{e:#}"
+        );
         // and with no BTF at all
         let e = collect(&elf, None, "btf_maps").unwrap_err();
         assert!(user_msg(&e).contains("no .BTF"), "{e:#}");
     }
+
+    /// `.values` of a prog array and a hash of maps, inner templates, ring
+    /// buffer, bloom filter and custom data sections, built from C on the
+    /// spot (needs clang with BPF and the system's uapi headers).
+    #[test]
+    #[ignore = "compiles a BPF object: needs clang and linux uapi headers"]
+    fn map_in_map_and_prog_array_values() {
+        let dir = std::env::temp_dir().join(format!("bpfpin-maps-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (c, o) = (dir.join("mim.c"), dir.join("mim.o"));
+        std::fs::write(&c, MIM_C).unwrap();
+        let arch_inc = format!("-I/usr/include/{}-linux-gnu", std::env::consts::ARCH);
+        let st = std::process::Command::new("clang")
+            .args(["-O2", "-g", "-target", "bpf", &arch_inc, "-c"])
+            .arg(&c)
+            .arg("-o")
+            .arg(&o)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let mut raw = std::fs::read(&o).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let maps = maps_of(&raw, "mim").unwrap();
+        let names: Vec<&str> = maps.iter().map(|m| m.name.as_str()).collect();
+        // .maps by offset, then data sections by section index (as bpftool -d shows)
+        assert_eq!(
+            names,
+            [
+                "in_a",
+                "in_b",
+                "outer_hash",
+                "jt",
+                "outer_arr",
+                "rb",
+                "bloom",
+                ".data.custom",
+                "mim.rodata",
+                "mim.bss",
+                "mim.data"
+            ]
+        );
+        let by = |n: &str| maps.iter().find(|m| m.name == n).unwrap();
+        let outer = by("outer_hash");
+        assert_eq!(brief(outer), ("outer_hash", mt::BPF_MAP_TYPE_HASH_OF_MAPS as u32, 4, 4, 4, 0, 0, 0));
+        assert_eq!(outer.init, [(0, "in_a".to_string()), (3, "in_b".to_string())]);
+        let inner = outer.inner.as_deref().unwrap();
+        assert_eq!(
+            brief(inner),
+            ("outer_hash.inner", ARRAY, 4, 8, 2, 0, by("in_a").btf_key_type_id, by("in_a").btf_value_type_id)
+        );
+        assert_ne!(inner.btf_value_type_id, 0);
+        let arr = by("outer_arr");
+        assert!(arr.init.is_empty());
+        let ai = arr.inner.as_deref().unwrap();
+        assert_eq!(
+            (ai.name.as_str(), ai.map_type, ai.key_size, ai.value_size, ai.max_entries),
+            ("outer_arr.inner", HASH, 4, 4, 8)
+        );
+        let jt = by("jt");
+        assert_eq!(brief(jt), ("jt", PROG_ARRAY, 4, 4, 3, 0, 0, 0));
+        assert_eq!(jt.init, [(2, "tgt".to_string())]);
+        assert!(jt.inner.is_none());
+        let rb = by("rb");
+        assert_eq!(
+            (rb.map_type, rb.key_size, rb.value_size, rb.max_entries),
+            (mt::BPF_MAP_TYPE_RINGBUF as u32, 0, 0, 5000)
+        );
+        let bloom = by("bloom");
+        assert_eq!((bloom.key_size, bloom.value_size, bloom.map_extra, bloom.btf_key_type_id), (0, 4, 3, 0));
+        assert_ne!(bloom.btf_value_type_id, 0);
+        let (ro, mm) = (k::BPF_F_RDONLY_PROG, k::BPF_F_MMAPABLE);
+        // .data holds only a static variable and .bss only a hidden one: not mmap-able (libbpf ≥ 1.1)
+        assert_eq!(by(".data.custom").map_flags, mm);
+        assert_eq!(by("mim.rodata").map_flags, ro | mm);
+        assert_eq!(by("mim.bss").map_flags, 0);
+        assert_eq!(by("mim.data").map_flags, 0);
+        assert_eq!(by("mim.rodata").data.as_deref(), Some(&b"hello\0"[..]));
+
+        // A .maps relocation naming a symbol past the symbol table is an error, not a panic.
+        let elf = Elf::parse(&*raw).unwrap();
+        let rel = elf.sections().find(|s| s.name() == Ok(".rel.maps")).unwrap().file_range().unwrap().0 as usize;
+        raw[rel + 12..rel + 16].copy_from_slice(&0xffffu32.to_le_bytes());
+        let e = maps_of(&raw, "mim").unwrap_err();
+        assert!(user_msg(&e).contains("out of range"), "{e:#}");
+    }
+
+    const MIM_C: &str = r#"#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+struct inner {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, 2);
+};
+
+struct inner in_a SEC(".maps"), in_b SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH_OF_MAPS);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__array(values, struct inner);
+} outer_hash SEC(".maps") = {
+	.values = { [0] = &in_a, [3] = &in_b },
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__array(values, struct {
+		__uint(type, BPF_MAP_TYPE_HASH);
+		__uint(max_entries, 8);
+		__type(key, __u32);
+		__type(value, __u32);
+	});
+} outer_arr SEC(".maps");
+
+int tgt(struct xdp_md *ctx);
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 3);
+	__type(key, __u32);
+	__array(values, int (void *));
+} jt SEC(".maps") = {
+	.values = { [2] = (void *)&tgt },
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 5000);
+} rb SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_BLOOM_FILTER);
+	__uint(max_entries, 100);
+	__type(value, __u32);
+	__uint(map_extra, 3);
+	__uint(numa_node, 0);
+	__uint(map_flags, 0);
+} bloom SEC(".maps");
+
+__u64 dcustom SEC(".data.custom") = 5;
+static volatile int hidden_rod = 3;
+const char str[] = "hello";
+__attribute__((visibility("hidden"))) int hid_bss;
+
+SEC("xdp")
+int tgt(struct xdp_md *ctx)
+{
+	return XDP_PASS + hid_bss * 0;
+}
+
+SEC("xdp")
+int entry(struct xdp_md *ctx)
+{
+	__u32 k = 0;
+	void *m = bpf_map_lookup_elem(&outer_hash, &k);
+	if (m) bpf_map_lookup_elem(m, &k);
+	m = bpf_map_lookup_elem(&outer_arr, &k);
+	bpf_tail_call(ctx, &jt, 2);
+	bpf_ringbuf_output(&rb, &k, 4, 0);
+	bpf_map_push_elem(&bloom, &k, 0);
+	hid_bss++;
+	dcustom += hidden_rod + str[k & 3];
+	return XDP_PASS;
+}
+char LICENSE[] SEC("license") = "GPL";
+"#;
 }
