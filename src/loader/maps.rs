@@ -854,6 +854,30 @@ mod tests {
         assert!(maps[0].pin_by_name);
     }
 
+    /// Every shipped object's maps are read (none of them has struct_ops).
+    #[test]
+    fn every_fixture_and_sample() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut paths: Vec<std::path::PathBuf> = Vec::new();
+        for dir in [format!("{root}/tests/objects"), format!("{root}/samples")] {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    paths.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+                } else {
+                    paths.push(p);
+                }
+            }
+        }
+        paths.retain(|p| p.extension().is_some_and(|x| x == "o"));
+        assert!(paths.len() > 20, "{paths:?}");
+        for p in paths {
+            let raw = std::fs::read(&p).unwrap();
+            let maps = maps_of(&raw, &object_name(&p)).unwrap_or_else(|e| panic!("{}: {e:#}", p.display()));
+            assert!(maps.iter().all(|m| m.map_type != 0 && !m.name.is_empty()), "{}", p.display());
+        }
+    }
+
     /// Overwrites the 8-byte `st_size` of symbol `name` in an ELF64 image.
     fn set_symbol_size(raw: &mut [u8], name: &str, size: u64) {
         let elf = Elf::parse(&*raw).unwrap();
