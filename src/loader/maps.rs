@@ -76,7 +76,12 @@ pub enum Origin {
     Data { section: usize },
     /// `.kconfig`, created by the externs stage.
     Kconfig,
-    /// `.struct_ops`/`.struct_ops.link` (not collected yet, see `collect`).
+    /// A `.struct_ops`/`.struct_ops.link` variable (ELF symbol index). A
+    /// map from a `?.struct_ops*` section is not created unless asked for,
+    /// as libbpf's autocreate. `value_size` and `btf_value_type_id` are the
+    /// object's struct; the kernel's `bpf_struct_ops_NAME` value type and
+    /// size come from vmlinux BTF at creation (BPF_MAP_CREATE gets no
+    /// object value type id), and `init` holds (member index, program).
     StructOps { symbol: usize },
 }
 
@@ -134,35 +139,32 @@ pub fn ringbuf_entries(size: u32, page_size: u32) -> u32 {
 }
 
 /// Every map `elf` defines, in libbpf's order: legacy `maps`, BTF `.maps`
-/// (by offset), then global-data sections (by section index). `btf` is the
-/// object's own `.BTF`; `obj_name` comes from `object_name`.
-///
-/// TODO(struct_ops): `.struct_ops`/`.struct_ops.link` maps need their type
-/// and value size from the kernel's BTF; objects with them are refused.
+/// (by offset), global-data sections (by section index), then struct_ops
+/// variables (by section, then offset). libbpf's `.kconfig` map goes between
+/// the last `Origin::Data` map and the first `Origin::StructOps` one. `btf`
+/// is the object's own `.BTF`; `obj_name` comes from `object_name`.
 pub fn collect(elf: &ElfFile64<'_>, btf: Option<&Btf>, obj_name: &str) -> Result<Vec<MapDef>> {
     let sections = classify(elf);
-    if let Some(name) = &sections.struct_ops {
-        return Err(UserError::new(
-            format!("object {obj_name} defines struct_ops maps (section {name}), which bpfpin cannot load yet"),
-            "register them with `bpftool struct_ops register OBJ`",
-        )
-        .into());
-    }
+    let need_btf = |what: &str| {
+        btf.ok_or_else(|| {
+            UserError::new(
+                format!("object {obj_name} defines {what} but has no .BTF section to read them from"),
+                "build it with -g (`clang -O2 -g -target bpf -c FILE.c`) and do not strip .BTF",
+            )
+        })
+    };
     let mut maps = Vec::new();
     if let Some(idx) = sections.legacy {
         maps.extend(legacy_maps(elf, idx, obj_name)?);
     }
     if let Some(idx) = sections.btf_maps {
-        let btf = btf.ok_or_else(|| {
-            UserError::new(
-                format!("object {obj_name} defines maps in SEC(\".maps\") but has no .BTF section to read them from"),
-                "build it with -g (`clang -O2 -g -target bpf -c FILE.c`) and do not strip .BTF",
-            )
-        })?;
-        maps.extend(btf_maps(elf, btf, idx, obj_name)?);
+        maps.extend(btf_maps(elf, need_btf("maps in SEC(\".maps\")")?, idx, obj_name)?);
     }
     for (idx, kind) in sections.data {
         maps.push(data_map(elf, btf, idx, kind, obj_name)?);
+    }
+    for idx in sections.struct_ops {
+        maps.extend(struct_ops_maps(elf, need_btf("struct_ops maps")?, idx, obj_name)?);
     }
     Ok(maps)
 }
@@ -179,7 +181,7 @@ struct Sections {
     legacy: Option<SectionIndex>,
     btf_maps: Option<SectionIndex>,
     data: Vec<(SectionIndex, DataKind)>,
-    struct_ops: Option<String>,
+    struct_ops: Vec<SectionIndex>,
 }
 
 fn is_or_has_prefix(name: &str, base: &str) -> bool {
@@ -205,7 +207,7 @@ fn classify(elf: &ElfFile64<'_>) -> Sections {
                 } else if is_or_has_prefix(name, ".rodata") {
                     out.data.push((s.index(), DataKind::Rodata));
                 } else if matches!(name, ".struct_ops" | ".struct_ops.link" | "?.struct_ops" | "?.struct_ops.link") {
-                    out.struct_ops.get_or_insert_with(|| name.to_string());
+                    out.struct_ops.push(s.index());
                 }
             }
             _ if sh_type == object::elf::SHT_NOBITS && size > 0 && is_or_has_prefix(name, ".bss") => {
@@ -349,7 +351,7 @@ fn drop_refused_btf(m: &mut MapDef) {
     }
 }
 
-/// A `.maps` variable placed in its section.
+/// A `.maps` or `.struct_ops` variable placed in its section.
 struct Placed {
     var: u32,
     name: String,
@@ -358,11 +360,14 @@ struct Placed {
     size: u64,
 }
 
-fn btf_maps(elf: &ElfFile64<'_>, btf: &Btf, idx: SectionIndex, obj: &str) -> Result<Vec<MapDef>> {
-    let section = elf.section_by_index(idx).context(".maps section")?;
-    let sec_size = section.size();
-    let datasec = btf.find_by_name_kind(".maps", BtfKind::Datasec).ok_or_else(|| {
-        UserError::new(format!("object {obj} has a .maps section but no DATASEC '.maps' in its BTF"), FIX_REBUILD)
+/// The variables of DATASEC `sec_name` placed in their ELF section, sorted by
+/// offset, as libbpf's `btf_fixup_datasec` leaves them.
+fn place_vars(elf: &ElfFile64<'_>, btf: &Btf, sec_name: &str, sec_size: u64, obj: &str) -> Result<Vec<Placed>> {
+    let datasec = btf.find_by_name_kind(sec_name, BtfKind::Datasec).ok_or_else(|| {
+        UserError::new(
+            format!("object {obj} has a {sec_name} section but no DATASEC '{sec_name}' in its BTF"),
+            FIX_REBUILD,
+        )
     })?;
     let vars = btf.datasec_vars(datasec).unwrap_or_default();
     // clang leaves DATASEC sizes and offsets 0; libbpf then takes the offsets
@@ -375,7 +380,7 @@ fn btf_maps(elf: &ElfFile64<'_>, btf: &Btf, idx: SectionIndex, obj: &str) -> Res
             return Err(bad(obj, &format!("#{i}"), "the map has no name"));
         }
         if btf.kind(v.ty) != Some(BtfKind::Var) {
-            return Err(bad(obj, &name, "its .maps entry is not a variable"));
+            return Err(bad(obj, &name, format!("its {sec_name} entry is not a variable")));
         }
         if btf.var_linkage(v.ty) != Some(k::BTF_VAR_GLOBAL_ALLOCATED) {
             return Err(bad(obj, &name, "it is static or extern; maps must be global variables"));
@@ -384,11 +389,17 @@ fn btf_maps(elf: &ElfFile64<'_>, btf: &Btf, idx: SectionIndex, obj: &str) -> Res
         let offset = if fix_offsets { sym.address() } else { u64::from(v.offset) };
         let size = u64::from(v.size);
         if offset.checked_add(size).is_none_or(|end| end > sec_size) {
-            return Err(bad(obj, &name, "its definition runs past the end of the .maps section"));
+            return Err(bad(obj, &name, format!("its definition runs past the end of the {sec_name} section")));
         }
         placed.push(Placed { var: v.ty, name, symbol: sym.index().0, offset, size });
     }
     placed.sort_by_key(|p| p.offset);
+    Ok(placed)
+}
+
+fn btf_maps(elf: &ElfFile64<'_>, btf: &Btf, idx: SectionIndex, obj: &str) -> Result<Vec<MapDef>> {
+    let section = elf.section_by_index(idx).context(".maps section")?;
+    let placed = place_vars(elf, btf, ".maps", section.size(), obj)?;
 
     let mut maps = Vec::new();
     for p in &placed {
@@ -653,6 +664,90 @@ fn init_slots(
         m.init.sort_by_key(|(i, _)| *i);
     }
     Ok(())
+}
+
+// ---- struct_ops -------------------------------------------------------------------------
+
+/// One map per variable of a `.struct_ops`/`.struct_ops.link` section, as
+/// libbpf's `init_struct_ops_maps`; function-pointer members set to
+/// programs (relocations of the section) become `init` entries.
+fn struct_ops_maps(elf: &ElfFile64<'_>, btf: &Btf, idx: SectionIndex, obj: &str) -> Result<Vec<MapDef>> {
+    let section = elf.section_by_index(idx).context("struct_ops section")?;
+    let sec_name = section.name().unwrap_or_default().to_string();
+    let data = section.data().map_err(|e| bad(obj, &sec_name, format!("section unreadable: {e}")))?;
+    let placed = place_vars(elf, btf, &sec_name, data.len() as u64, obj)?;
+    let link = sec_name.trim_start_matches('?') == ".struct_ops.link";
+    let mut maps = Vec::new();
+    let mut types = Vec::new();
+    for p in &placed {
+        let ty = btf.referenced(p.var).and_then(|t| btf.resolve(t).ok()).unwrap_or(0);
+        if btf.type_name(ty).unwrap_or_default().is_empty() {
+            return Err(bad(obj, &p.name, "its struct_ops type is anonymous; name the kernel struct it implements"));
+        }
+        if btf.kind(ty) != Some(BtfKind::Struct) {
+            return Err(bad(obj, &p.name, "its struct_ops type is not a struct"));
+        }
+        let size = btf.type_size(ty).unwrap_or(0);
+        let bytes = usize::try_from(p.offset)
+            .ok()
+            .and_then(|at| data.get(at..at.checked_add(size as usize)?))
+            .ok_or_else(|| bad(obj, &p.name, format!("it runs past the end of the {sec_name} section")))?;
+        let mut m = empty(p.name.clone(), Origin::StructOps { symbol: p.symbol });
+        m.map_type = mt::BPF_MAP_TYPE_STRUCT_OPS as u32;
+        m.key_size = 4;
+        m.value_size = size;
+        m.max_entries = 1;
+        m.map_flags = if link { k::BPF_F_LINK } else { 0 };
+        m.btf_value_type_id = ty;
+        m.data = Some(bytes.to_vec());
+        maps.push(m);
+        types.push((p.offset, u64::from(size), ty));
+    }
+    for (r_offset, rel) in section.relocations() {
+        let RelocationTarget::Symbol(si) = rel.target() else {
+            return Err(bad(obj, &sec_name, format!("relocation at {r_offset} has no symbol")));
+        };
+        let sym = elf
+            .symbol_by_index(si)
+            .map_err(|_| bad(obj, &sec_name, format!("relocation at {r_offset} names symbol {} out of range", si.0)))?;
+        let at = types
+            .iter()
+            .position(|&(off, size, _)| off <= r_offset && r_offset - off < size)
+            .ok_or_else(|| bad(obj, &sec_name, format!("no struct_ops variable holds offset {r_offset}")))?;
+        let (off, _, ty) = types[at];
+        let map = &mut maps[at];
+        let bit = (r_offset - off) * 8;
+        let members = btf.members(ty).unwrap_or_default();
+        let member = members
+            .iter()
+            .position(|m| u64::from(m.bit_offset) == bit)
+            .ok_or_else(|| bad(obj, &map.name, format!("no member at byte {} takes a program", r_offset - off)))?;
+        let func_ptr = btf
+            .resolve(members[member].ty)
+            .ok()
+            .filter(|&t| btf.kind(t) == Some(BtfKind::Ptr))
+            .and_then(|t| btf.referenced(t))
+            .and_then(|t| btf.resolve(t).ok())
+            .is_some_and(|t| btf.kind(t) == Some(BtfKind::FuncProto));
+        if !func_ptr {
+            return Err(bad(obj, &map.name, format!("member '{}' is not a function pointer", members[member].name)));
+        }
+        let sym_name = sym.name().unwrap_or("<?>");
+        if sym.kind() != SymbolKind::Text || sym.address() % 8 != 0 {
+            return Err(bad(
+                obj,
+                &map.name,
+                format!("member '{}' points at '{sym_name}', not a program", members[member].name),
+            ));
+        }
+        let member = u32::try_from(member).unwrap_or(u32::MAX);
+        map.init.retain(|(i, _)| *i != member);
+        map.init.push((member, sym_name.to_string()));
+    }
+    for m in &mut maps {
+        m.init.sort_by_key(|(i, _)| *i);
+    }
+    Ok(maps)
 }
 
 // ---- global data ------------------------------------------------------------------------
@@ -932,21 +1027,7 @@ mod tests {
     #[test]
     #[ignore = "compiles a BPF object: needs clang and linux uapi headers"]
     fn map_in_map_and_prog_array_values() {
-        let dir = std::env::temp_dir().join(format!("bpfpin-maps-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let (c, o) = (dir.join("mim.c"), dir.join("mim.o"));
-        std::fs::write(&c, MIM_C).unwrap();
-        let arch_inc = format!("-I/usr/include/{}-linux-gnu", std::env::consts::ARCH);
-        let st = std::process::Command::new("clang")
-            .args(["-O2", "-g", "-target", "bpf", &arch_inc, "-c"])
-            .arg(&c)
-            .arg("-o")
-            .arg(&o)
-            .status()
-            .unwrap();
-        assert!(st.success());
-        let mut raw = std::fs::read(&o).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
+        let mut raw = build("mim", MIM_C);
         let maps = maps_of(&raw, "mim").unwrap();
         let names: Vec<&str> = maps.iter().map(|m| m.name.as_str()).collect();
         // .maps by offset, then data sections by section index (as bpftool -d shows)
@@ -1010,6 +1091,81 @@ mod tests {
         let e = maps_of(&raw, "mim").unwrap_err();
         assert!(user_msg(&e).contains("out of range"), "{e:#}");
     }
+
+    /// `clang -O2 -g -target bpf -c` of `src` in a scratch directory.
+    fn build(name: &str, src: &str) -> Vec<u8> {
+        let dir = std::env::temp_dir().join(format!("bpfpin-maps-test-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (c, o) = (dir.join(format!("{name}.c")), dir.join(format!("{name}.o")));
+        std::fs::write(&c, src).unwrap();
+        let arch_inc = format!("-I/usr/include/{}-linux-gnu", std::env::consts::ARCH);
+        let st = std::process::Command::new("clang")
+            .args(["-O2", "-g", "-target", "bpf", &arch_inc, "-c"])
+            .arg(&c)
+            .arg("-o")
+            .arg(&o)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let raw = std::fs::read(&o).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        raw
+    }
+
+    /// struct_ops variables after global data, with their programs by member.
+    #[test]
+    #[ignore = "compiles a BPF object: needs clang and linux uapi headers"]
+    fn struct_ops_variables() {
+        let raw = build("sto", STO_C);
+        let maps = maps_of(&raw, "sto").unwrap();
+        let names: Vec<&str> = maps.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["sto.data", "xcc", "ycc"]);
+        let so = mt::BPF_MAP_TYPE_STRUCT_OPS as u32;
+        let (x, y) = (&maps[1], &maps[2]);
+        assert!(matches!(x.origin, Origin::StructOps { .. }));
+        assert_eq!((x.map_type, x.key_size, x.value_size, x.max_entries, x.map_flags), (so, 4, 40, 1, k::BPF_F_LINK));
+        assert_eq!((y.map_type, y.value_size, y.map_flags), (so, 40, 0));
+        let btf = btf_of(&raw).unwrap();
+        assert_eq!(btf.type_name(x.btf_value_type_id), Some("tcp_congestion_ops"));
+        assert_eq!(x.init, [(0, "x_ssthresh".to_string()), (2, "x_init".to_string())]);
+        assert_eq!(y.init, [(2, "x_init".to_string())]);
+        assert_eq!(&x.data.as_deref().unwrap()[24..28], b"xcc\0");
+    }
+
+    const STO_C: &str = r#"#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+struct sock;
+struct tcp_congestion_ops {
+	__u32 (*ssthresh)(struct sock *sk);
+	void (*cong_avoid)(struct sock *sk, __u32 ack, __u32 acked);
+	void (*init)(struct sock *sk);
+	char name[16];
+};
+
+int g = 1;
+
+SEC("struct_ops/x_ssthresh")
+__u32 x_ssthresh(struct sock *sk) { return 2 + g; }
+
+SEC("struct_ops/x_init")
+void x_init(struct sock *sk) {}
+
+SEC(".struct_ops.link")
+struct tcp_congestion_ops xcc = {
+	.ssthresh = (void *)x_ssthresh,
+	.init = (void *)x_init,
+	.name = "xcc",
+};
+
+SEC(".struct_ops")
+struct tcp_congestion_ops ycc = {
+	.init = (void *)x_init,
+	.name = "ycc",
+};
+
+char LICENSE[] SEC("license") = "GPL";
+"#;
 
     const MIM_C: &str = r#"#include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
