@@ -155,7 +155,7 @@ pub fn collect(elf: &ElfFile64<'_>, btf: Option<&Btf>, obj_name: &str) -> Result
     };
     let mut maps = Vec::new();
     if let Some(idx) = sections.legacy {
-        maps.extend(legacy_maps(elf, idx, obj_name)?);
+        maps.extend(legacy_maps(elf, btf, idx, obj_name)?);
     }
     if let Some(idx) = sections.btf_maps {
         maps.extend(btf_maps(elf, need_btf("maps in SEC(\".maps\")")?, idx, obj_name)?);
@@ -252,9 +252,11 @@ fn empty(name: String, origin: Origin) -> MapDef {
 
 /// `struct bpf_map_def` records, read as far as each symbol's size reaches:
 /// libbpf 0.x's five fields, then aya's `id` and `pinning` and iproute2's
-/// `inner_id`/`inner_idx` (`struct bpf_elf_map`). Symbol-table order, as
-/// libbpf 0.x and aya walk them.
-fn legacy_maps(elf: &ElfFile64<'_>, idx: SectionIndex, obj: &str) -> Result<Vec<MapDef>> {
+/// `inner_id`/`inner_idx` (`struct bpf_elf_map`; missing fields read 0, as
+/// iproute2's fix-up leaves them). Symbol-table order, as libbpf 0.x walks
+/// them. Key/value BTF ids come from a `____btf_map_NAME` struct
+/// (`BPF_ANNOTATE_KV_PAIR`), as libbpf 0.x and iproute2 read them.
+fn legacy_maps(elf: &ElfFile64<'_>, btf: Option<&Btf>, idx: SectionIndex, obj: &str) -> Result<Vec<MapDef>> {
     let section = elf.section_by_index(idx).context("legacy maps section")?;
     let data = section.data().map_err(|e| bad(obj, "maps", format!("section unreadable: {e}")))?;
     let syms: Vec<ElfSymbol64<'_, '_>> = elf
@@ -267,9 +269,8 @@ fn legacy_maps(elf: &ElfFile64<'_>, idx: SectionIndex, obj: &str) -> Result<Vec<
     );
     // Old compilers left st_size 0: libbpf 0.x assumed equally sized records.
     let even = (data.len() as u64).checked_div(syms.len() as u64).unwrap_or(0);
-    let mut out = Vec::new();
-    // (map position, inner_id) of iproute2-style outer maps.
-    let mut ids = Vec::new();
+    // (id, inner_id, inner_idx, map)
+    let mut out: Vec<(u32, u32, u32, MapDef)> = Vec::new();
     for sym in &syms {
         let name = sym.name().map_err(|e| anyhow!("object {obj}: legacy map symbol {}: {e}", sym.index().0))?;
         let size = if sym.size() > 0 { sym.size() } else { even };
@@ -293,27 +294,52 @@ fn legacy_maps(elf: &ElfFile64<'_>, idx: SectionIndex, obj: &str) -> Result<Vec<
             PIN_BY_NAME | PIN_GLOBAL_NS => true,
             other => return Err(bad(obj, name, format!("pinning {other} is not supported (0 none, 1 by name)"))),
         };
-        if is_map_in_map(m.map_type) && le32(rec, 28) != 0 {
-            ids.push((out.len(), le32(rec, 28)));
+        if let Some((key, value)) = btf.and_then(|b| annotated_kv(b, &m)) {
+            (m.btf_key_type_id, m.btf_value_type_id) = (key, value);
         }
-        out.push((le32(rec, 20), m));
+        drop_refused_btf(&mut m);
+        out.push((le32(rec, 20), le32(rec, 28), le32(rec, 32), m));
     }
-    // iproute2: an outer map's inner_id names the `id` of its inner template.
-    for (pos, inner_id) in ids {
-        let template = out.iter().find(|(id, _)| *id == inner_id).map(|(_, m)| m.clone());
-        if let (Some(mut inner), Some((_, outer))) = (template, out.get_mut(pos)) {
-            inner.name = format!("{}.inner", outer.name);
-            inner.pin_by_name = false;
-            outer.inner = Some(Box::new(inner));
+    // iproute2's maps of maps: the outer's inner_id is the `id` of the map
+    // used as inner template, and a map with an id and an inner_idx other
+    // than -1 goes into slot inner_idx of every outer naming its id.
+    for j in 0..out.len() {
+        let (_, inner_id, _, outer) = &out[j];
+        if !is_map_in_map(outer.map_type) {
+            continue;
         }
+        let template = (*inner_id != 0).then(|| out.iter().find(|(id, ..)| id == inner_id)).flatten();
+        let Some((_, _, _, template)) = template else {
+            return Err(bad(obj, &outer.name, format!("its inner_id {inner_id} names no map's id in this object")));
+        };
+        let mut inner = template.clone();
+        inner.name = format!("{}.inner", outer.name);
+        inner.pin_by_name = false;
+        inner.init.clear();
+        let slots: Vec<(u32, String)> = out
+            .iter()
+            .filter(|(id, iid, idx, _)| *id != 0 && id == inner_id && *iid == 0 && *idx != u32::MAX)
+            .map(|(_, _, idx, m)| (*idx, m.name.clone()))
+            .collect();
+        let outer = &mut out[j].3;
+        outer.inner = Some(Box::new(inner));
+        outer.init = slots;
+        outer.init.sort_by_key(|(i, _)| *i);
     }
-    Ok(out
-        .into_iter()
-        .map(|(_, mut m)| {
-            drop_refused_btf(&mut m);
-            m
-        })
-        .collect())
+    Ok(out.into_iter().map(|(.., m)| m).collect())
+}
+
+/// `BPF_ANNOTATE_KV_PAIR(name, key, value)`'s `struct ____btf_map_NAME
+/// { key; value; }`, when its member sizes match the definition.
+fn annotated_kv(btf: &Btf, m: &MapDef) -> Option<(u32, u32)> {
+    let id = btf.find_by_name_kind(&format!("____btf_map_{}", m.name), BtfKind::Struct)?;
+    let members = btf.members(id)?;
+    let [key, value] = members.as_slice() else { return None };
+    (key.name == "key"
+        && value.name == "value"
+        && btf.type_size(key.ty) == Some(m.key_size)
+        && btf.type_size(value.ty) == Some(m.value_size))
+    .then_some((key.ty, value.ty))
 }
 
 // ---- BTF SEC(".maps") -------------------------------------------------------------------
@@ -1131,6 +1157,59 @@ mod tests {
         assert_eq!(y.init, [(2, "x_init".to_string())]);
         assert_eq!(&x.data.as_deref().unwrap()[24..28], b"xcc\0");
     }
+
+    /// iproute2's `struct bpf_elf_map`: inner template and slots by id, and
+    /// `BPF_ANNOTATE_KV_PAIR` BTF ids.
+    #[test]
+    #[ignore = "compiles a BPF object: needs clang and linux uapi headers"]
+    fn legacy_map_in_map() {
+        let raw = build("leg", LEG_C);
+        let maps = maps_of(&raw, "leg").unwrap();
+        let names: Vec<&str> = maps.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["outer", "kv", "in_tmpl"]);
+        let outer = &maps[0];
+        assert!(outer.pin_by_name);
+        let inner = outer.inner.as_deref().unwrap();
+        assert_eq!(brief(inner), ("outer.inner", HASH, 4, 8, 16, 0, 0, 0));
+        assert_eq!(outer.init, [(2, "in_tmpl".to_string())]);
+        assert!(maps[1].inner.is_none() && maps[1].init.is_empty());
+        let btf = btf_of(&raw).unwrap();
+        assert_eq!(btf.type_decl(maps[1].btf_key_type_id), "__u32");
+        assert_eq!(btf.type_decl(maps[1].btf_value_type_id), "__u64");
+        assert_eq!(maps[2].btf_key_type_id, 0);
+    }
+
+    const LEG_C: &str = r#"#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+struct bpf_elf_map {
+	__u32 type, size_key, size_value, max_elem, flags, id, pinning, inner_id, inner_idx;
+};
+
+struct bpf_elf_map SEC("maps") in_tmpl = {
+	.type = BPF_MAP_TYPE_HASH, .size_key = 4, .size_value = 8, .max_elem = 16,
+	.id = 7, .inner_idx = 2,
+};
+struct bpf_elf_map SEC("maps") outer = {
+	.type = BPF_MAP_TYPE_ARRAY_OF_MAPS, .size_key = 4, .size_value = 4, .max_elem = 4,
+	.inner_id = 7, .inner_idx = -1, .pinning = 2,
+};
+struct bpf_elf_map SEC("maps") kv = {
+	.type = BPF_MAP_TYPE_HASH, .size_key = 4, .size_value = 8, .max_elem = 4, .inner_idx = -1,
+};
+struct ____btf_map_kv { __u32 key; __u64 value; };
+struct ____btf_map_kv __attribute__((section(".maps.annot"), used)) ____btf_map_kv_anchor;
+
+SEC("xdp")
+int p(struct xdp_md *ctx)
+{
+	__u32 k = 0;
+	void *m = bpf_map_lookup_elem(&outer, &k);
+	if (m) bpf_map_lookup_elem(&kv, &k);
+	return XDP_PASS + (bpf_map_lookup_elem(&in_tmpl, &k) != 0);
+}
+char LICENSE[] SEC("license") = "GPL";
+"#;
 
     const STO_C: &str = r#"#include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
