@@ -6,12 +6,12 @@
 //! Sources, in libbpf's order: legacy `SEC("maps")` definitions (libbpf 1.x
 //! refuses them; aya and iproute2 accept them and so does bpfpin), BTF
 //! `SEC(".maps")` definitions (ordered by their offset in the section, as
-//! libbpf's DATASEC fix-up sorts them), then one array map per non-empty
-//! global-data section. The `.kconfig` map is the externs stage's; only its
-//! name comes from here (`internal_name`). aya-obj names global-data maps
-//! after the bare section (`.bss`) where libbpf prefixes the object name
-//! (`xdp_coun.bss`), and refuses static `.values` initialisers; both are
-//! done libbpf's way here.
+//! libbpf's DATASEC fix-up sorts them), one array map per non-empty
+//! global-data section, then struct_ops variables. The `.kconfig` map is the
+//! externs stage's; only its name comes from here (`internal_name`). aya-obj
+//! names global-data maps after the bare section (`.bss`) where libbpf
+//! prefixes the object name (`xdp_coun.bss`), refuses static `.values`
+//! initialisers and has no struct_ops; all three are done libbpf's way here.
 
 use anyhow::{Context, Result, anyhow, ensure};
 use aya_obj::generated::{self as k, bpf_map_type as mt};
@@ -45,7 +45,10 @@ pub struct MapDef {
     pub map_type: u32,
     pub key_size: u32,
     pub value_size: u32,
+    /// As written: a ring buffer's is rounded up at creation (`ringbuf_entries`).
     pub max_entries: u32,
+    /// Including what libbpf adds: `BPF_F_RDONLY_PROG` for `.rodata*`,
+    /// `BPF_F_MMAPABLE` for data maps, `BPF_F_LINK` for `.struct_ops.link`.
     pub map_flags: u32,
     pub numa_node: u32,
     pub map_extra: u64,
@@ -54,14 +57,19 @@ pub struct MapDef {
     /// Object BTF ids, 0 where libbpf ends up creating the map without them.
     pub btf_key_type_id: u32,
     pub btf_value_type_id: u32,
-    /// Initial contents of `.data*`/`.rodata*` (not `.bss`: zeros).
+    /// Initial contents of `.data*`/`.rodata*` (not `.bss`: zeros), or a
+    /// struct_ops variable's bytes in the object's layout.
     pub data: Option<Vec<u8>>,
     /// Frozen once initialised (`.rodata*`), as libbpf does.
     pub freeze: bool,
-    /// Map-in-map: the inner map's template, named `OUTER.inner`, created first.
+    /// Map-in-map: the inner map's template, named `OUTER.inner`, created
+    /// first and closed once the outer map exists, as libbpf does (its
+    /// origin is the outer map's).
     pub inner: Option<Box<MapDef>>,
-    /// Static `.values = { [i] = &sym }` slots, by index: a program's name
-    /// (prog arrays) or a BTF map's name (map-in-map).
+    /// Slots to fill once every map and program exists, by index: for a
+    /// prog array a program's name, for a map of maps a map's name (both
+    /// from `.values = { [i] = &sym }`, or iproute2's `inner_idx`); for
+    /// struct_ops (member index in the object's struct, program name).
     pub init: Vec<(u32, String)>,
 }
 
