@@ -24,11 +24,11 @@
 //!   extern sections) and loaded, with the kernel's log on failure.
 //! - `link`: a program's instructions with its subprograms appended and
 //!   every map, data and extern reference relocated.
-pub mod btf_fixup;
-pub mod core;
 pub mod elf;
-pub mod externs;
-pub mod kernel;
-pub mod link;
-pub mod maps;
 pub mod sections;
+pub mod maps;
+pub mod kernel;
+pub mod externs;
+pub mod core;
+pub mod btf_fixup;
+pub mod link;
