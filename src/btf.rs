@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use aya_obj::generated as k;
 
+mod mapdef;
 pub mod raw;
 mod structs;
 
