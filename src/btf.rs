@@ -10,7 +10,6 @@ use aya_obj::generated as k;
 
 mod mapdef;
 pub mod raw;
-mod structs;
 
 pub use raw::MAGIC;
 /// Deep enough for real C types, shallow enough that cyclic malformed BTF cannot blow the stack.

@@ -408,8 +408,8 @@ impl<'d> Object<'d> {
                     None => Some(env.kernel.vmlinux()?),
                 };
                 let index = kernel_btf
-                    .and_then(|b| b.members_of(found.id))
-                    .and_then(|m| m.iter().position(|(n, _, _)| n == member))
+                    .and_then(|b| b.resolve(found.id).ok().and_then(|id| b.members(id)))
+                    .and_then(|m| m.iter().position(|x| &x.name == member))
                     .ok_or_else(|| {
                         user(
                             format!("struct_ops program `{}` fills `{st}.{member}`, which this kernel's struct lacks", prog.name),

@@ -25,20 +25,21 @@ pub fn slots(elf: &Elf<'_>) -> Result<HashMap<String, (String, String)>> {
             let RelocationTarget::Symbol(sym) = r.target() else { continue };
             let Ok(sym) = elf.file.symbol_by_index(sym) else { continue };
             let prog = sym.name().unwrap_or("").to_string();
-            let Some(&(var, start, _)) =
-                vars.iter().find(|(_, start, size)| (u64::from(*start)..u64::from(start + size)).contains(&offset))
+            let Some(v) =
+                vars.iter().find(|v| (u64::from(v.offset)..u64::from(v.offset) + u64::from(v.size)).contains(&offset))
             else {
                 continue;
             };
-            let Some(st) = btf.target_of(var) else { continue };
+            let (var, start) = (v.ty, v.offset);
+            let Some(st) = btf.referenced(var) else { continue };
             let Ok(st) = btf.resolve(st) else { continue };
             let within = offset - u64::from(start);
             let member = btf
-                .members_of(st)
+                .members(st)
                 .unwrap_or_default()
                 .into_iter()
-                .find(|(_, _, bits)| u64::from(*bits) == within * 8)
-                .map(|(n, _, _)| n);
+                .find(|m| u64::from(m.bit_offset) == within * 8)
+                .map(|m| m.name);
             if let Some(member) = member {
                 out.insert(prog, (btf.type_name(st).unwrap_or("").to_string(), member));
             }
