@@ -29,9 +29,10 @@
 //!   `.text` FUNCs become static, as libbpf marks them;
 //! - each DATASEC's members are sorted by offset (the kernel checks).
 //!
-//! Types are edited in place; only `.ksyms` FUNCs (and an object without a
-//! 32-bit int) append a type and a string, and then the blob is re-laid out
-//! as header, types, strings.
+//! Types are edited in place; only `.ksyms` FUNCs (a VAR, and an `int` when
+//! the object has no 32-bit INT) and unnamed extern parameters (a string)
+//! append anything, and then the blob is re-laid out as header, types,
+//! strings.
 
 use std::os::fd::OwnedFd;
 
@@ -470,10 +471,9 @@ pub fn load(raw_btf: &[u8]) -> Result<OwnedFd> {
         return Err(anyhow::Error::new(first).context("loading the object's BTF"));
     }
     let mut log = vec![0u8; LOG_SIZE];
-    let again = match bpf_btf_load(raw_btf, Some(&mut log)) {
-        Ok(fd) => return Ok(fd),
-        Err(e) => e,
-    };
+    if let Ok(fd) = bpf_btf_load(raw_btf, Some(&mut log)) {
+        return Ok(fd);
+    }
     match log_reason(&log) {
         Some(reason) => Err(UserError::new(
             format!("the kernel refused the object's BTF: {reason}"),
@@ -481,7 +481,7 @@ pub fn load(raw_btf: &[u8]) -> Result<OwnedFd> {
              to bpfpin (its BTF fixup is wrong)",
         )
         .into()),
-        None => Err(anyhow::Error::new(first).context(format!("the kernel refused the object's BTF (retry: {again})"))),
+        None => Err(anyhow::Error::new(first).context("the kernel refused the object's BTF and logged no reason")),
     }
 }
 
@@ -791,6 +791,17 @@ mod tests {
             set_u32(&mut e.types, at, 0);
         });
         assert!(e.contains("Invalid arg#1"), "{e}");
+    }
+
+    #[test]
+    fn reason_is_the_last_log_line_with_its_type() {
+        let log = b"magic: 0xeb9f\n[1] INT int size=4\n[2] DATASEC .bss size=8 vlen=1\n\t type_id=1 offset=8 size=4 Invalid offset\n\0junk";
+        assert_eq!(
+            log_reason(log).as_deref(),
+            Some("[2] DATASEC .bss size=8 vlen=1: type_id=1 offset=8 size=4 Invalid offset")
+        );
+        assert_eq!(log_reason(b"hdr_len: 24\nUnsupported magic\n\n").as_deref(), Some("Unsupported magic"));
+        assert_eq!(log_reason(b"\0\0"), None);
     }
 
     #[test]

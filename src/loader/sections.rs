@@ -19,9 +19,9 @@
 //!   as bpfpin has always taken them).
 //!
 //! Legacy names that do not say what they load, so the user passes `--type`:
-//! - names with no type in them at all: iproute2's default XDP section
-//!   `prog`, tc sections such as `ingress`/`egress`, cilium's `from-netdev`;
-//!   `spec` answers `None` for them;
+//! - names with no type in them at all: iproute2's default section `prog`
+//!   (XDP and LWT programs alike), tc sections such as `ingress`/`egress`,
+//!   cilium's `from-netdev`; `spec` answers `None` for them;
 //! - bare `sk_skb`: a stream parser and a stream verdict program are both
 //!   written so; it loads, as in libbpf, without an expected attach type,
 //!   which the kernel accepts for either attachment (aya used to load it as
