@@ -800,6 +800,56 @@ mod tests {
         assert!(seen > 30, "{seen}");
     }
 
+    /// Every `--type` bpfpin took before this loader (objfile's aliases).
+    #[test]
+    fn former_type_aliases() {
+        for ty in [
+            "socket",
+            "socket_filter",
+            "kprobe",
+            "kretprobe",
+            "uprobe",
+            "uretprobe",
+            "sched_cls",
+            "classifier",
+            "tc",
+            "tcx",
+            "sched_act",
+            "action",
+            "tracepoint",
+            "raw_tracepoint",
+            "xdp",
+            "perf_event",
+            "cgroup/skb",
+            "cgroup_skb",
+            "cgroup/sock",
+            "cgroup_sock",
+            "cgroup/dev",
+            "cgroup_device",
+            "cgroup/sysctl",
+            "cgroup_sysctl",
+            "sockops",
+            "sock_ops",
+            "sk_skb",
+            "sk_msg",
+            "lirc_mode2",
+            "flow_dissector",
+            "sk_lookup",
+            "sk_reuseport",
+            "lsm",
+            "lsm_cgroup",
+            "fentry",
+            "fexit",
+            "freplace",
+            "ext",
+            "tp_btf",
+            "iter",
+        ] {
+            assert!(from_type(ty).is_some(), "{ty}");
+            assert!(program_type_names().any(|name| name == ty), "{ty}");
+        }
+    }
+
     #[test]
     fn table_is_well_formed() {
         for (i, def) in TABLE.iter().enumerate() {
