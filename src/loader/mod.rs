@@ -175,7 +175,17 @@ impl<'d> Object<'d> {
     /// The object's BTF, fixed up and loaded; None when it has none.
     pub fn load_btf(&self) -> Result<Option<OwnedFd>> {
         let Some(raw) = self.elf.btf_raw else { return Ok(None) };
-        let fixed = btf_fixup::fixup(raw, &Facts(&self.elf))?;
+        let kconfig: Vec<(String, u32)> = self
+            .externs
+            .iter()
+            .filter_map(|e| match e.kind {
+                ExternKind::Kconfig { offset, .. } => Some((e.name.clone(), offset)),
+                _ => None,
+            })
+            .collect();
+        let layout = (!kconfig.is_empty())
+            .then(|| btf_fixup::KconfigLayout { offsets: kconfig, size: externs::kconfig_size(&self.externs) });
+        let fixed = btf_fixup::fixup(raw, &Facts(&self.elf), layout.as_ref())?;
         btf_fixup::load(&fixed).map(Some)
     }
 
@@ -341,7 +351,13 @@ impl<'d> Object<'d> {
     ) -> Result<(u32, Option<RawFd>, Option<kernel::ModuleBtf>, Option<u32>)> {
         match &prog.spec.target {
             Target::None => Ok((0, None, None, None)),
-            Target::Kernel { name, kind } => {
+            Target::Unnamed => bail!(UserError::new(
+                format!("program `{}` is in section `{}`, which names no attach target", prog.name, prog.section),
+                format!("name the target in the section, e.g. SEC(\"{}/NAME\"), and rebuild", prog.section),
+            )),
+            // `fentry/MODULE:func`: the kernel lookup searches vmlinux, then
+            // every module, so the module part only narrows where it is found.
+            Target::Kernel { name, kind, .. } => {
                 let k = match kind {
                     KernelKind::Func => BtfKind::Func,
                     KernelKind::Typedef => BtfKind::Typedef,
