@@ -5,6 +5,7 @@
 #![allow(unsafe_code)]
 
 pub mod batch;
+pub mod btf_obj;
 pub mod map;
 pub mod net;
 pub mod netlink;
