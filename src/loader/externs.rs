@@ -25,6 +25,8 @@ use crate::error::UserError;
 
 const KCONFIG_SEC: &str = ".kconfig";
 const KSYMS_SEC: &str = ".ksyms";
+/// libbpf's imm base for a call to an unresolved weak kfunc (see `Resolved::Missing`).
+pub const POISON_KFUNC_CALL_BASE: i32 = 2_002_000_000;
 /// BPF_JMP | BPF_CALL: the opcode of a call instruction.
 const CALL_OPCODE: u8 = 0x85;
 
@@ -62,7 +64,9 @@ pub enum KconfigType {
     /// `enum libbpf_tristate`: 0 no, 1 yes, 2 module.
     Tristate,
     Char,
-    Int { signed: bool },
+    Int {
+        signed: bool,
+    },
     /// `char NAME[N]` for string options, NUL-terminated and truncated to fit.
     CharArray,
 }
@@ -78,11 +82,17 @@ pub enum Resolved {
     /// the second slot's imm the module's BTF fd (0 for vmlinux).
     BtfVar { btf_id: u32, module: Option<ModuleBtf> },
     /// A kfunc: call src_reg BPF_PSEUDO_KFUNC_CALL, imm `btf_id`, off the
-    /// module BTF fd's index in fd_array (0 for vmlinux).
+    /// module BTF fd's index in fd_array (0 for vmlinux; libbpf gives each
+    /// module its own slot from 1 on). An ld_imm64 of it
+    /// (`bpf_ksym_exists(f)`) is relocated like `BtfVar`.
     Kfunc { btf_id: u32, module: Option<ModuleBtf> },
-    /// `__weak` and absent from the kernel: the value is 0; a call to a
-    /// missing kfunc keeps imm 0/off 0 and must be dead code
-    /// (`if (bpf_ksym_exists(f))`), as libbpf leaves it for the verifier.
+    /// `__weak` and absent from the kernel (or, for a weak kfunc, present
+    /// with another prototype): a variable or an address taken of it
+    /// (`bpf_ksym_exists(f)`) is the constant 0. libbpf turns a call to a
+    /// missing kfunc into an invalid helper call, code BPF_JMP|BPF_CALL,
+    /// src_reg 0, off 0, imm `POISON_KFUNC_CALL_BASE` + the extern's index,
+    /// which the verifier accepts only as dead code and otherwise names
+    /// (`invalid func unknown#2002000007`).
     Missing,
 }
 
@@ -290,7 +300,8 @@ fn kconfig_align(local: &RawTypes, btf_type: u32) -> u32 {
 /// (largest first), then size (smallest first), then name, each at the
 /// next offset aligned for it.
 fn lay_out_kconfig(externs: &mut [Extern]) {
-    let mut order: Vec<usize> = (0..externs.len()).filter(|&i| matches!(externs[i].kind, ExternKind::Kconfig { .. })).collect();
+    let mut order: Vec<usize> =
+        (0..externs.len()).filter(|&i| matches!(externs[i].kind, ExternKind::Kconfig { .. })).collect();
     let key = |e: &Extern| match e.kind {
         ExternKind::Kconfig { btf_type, size, .. } => (kconfig_align(&e.local, btf_type), size),
         _ => (1, 0),
@@ -359,7 +370,10 @@ pub fn kconfig_data(externs: &[Extern], kernel: &Kernel) -> Result<Vec<u8>> {
             _ if e.name.starts_with("LINUX_") && e.weak => continue,
             _ => {
                 return Err(user(
-                    format!("extern `{}` (__kconfig) is neither a CONFIG_ option nor a LINUX_ value bpfpin knows", e.name),
+                    format!(
+                        "extern `{}` (__kconfig) is neither a CONFIG_ option nor a LINUX_ value bpfpin knows",
+                        e.name
+                    ),
                     "use CONFIG_* names, LINUX_KERNEL_VERSION, LINUX_HAS_BPF_COOKIE or LINUX_HAS_SYSCALL_WRAPPER, \
                      or mark an unknown LINUX_* extern __weak",
                 ));
@@ -433,7 +447,8 @@ fn set_config_value(e: &Extern, ty: KconfigType, slot: &mut [u8], value: &str) -
             Ok(())
         }
         _ => {
-            let n = parse_c_integer(value).ok_or_else(|| bad_value(e, value, "an integer (the value is not a number)"))?;
+            let n =
+                parse_c_integer(value).ok_or_else(|| bad_value(e, value, "an integer (the value is not a number)"))?;
             if !matches!(ty, KconfigType::Int { .. } | KconfigType::Char) {
                 return Err(bad_value(e, value, "an integer"));
             }
@@ -450,12 +465,7 @@ fn set_number(e: &Extern, ty: KconfigType, slot: &mut [u8], v: u64) -> Result<()
         KconfigType::Int { .. } | KconfigType::Char => {
             let bits = slot.len() as u32 * 8;
             let signed = matches!(ty, KconfigType::Int { signed: true });
-            bits >= 64
-                || if signed {
-                    v.wrapping_add(1u64 << (bits - 1)) < (1u64 << bits)
-                } else {
-                    v >> bits == 0
-                }
+            bits >= 64 || if signed { v.wrapping_add(1u64 << (bits - 1)) < (1u64 << bits) } else { v >> bits == 0 }
         }
         _ => return Err(bad_value(e, &v.to_string(), "an integer, char or bool")),
     };
@@ -537,13 +547,11 @@ fn resolve_one(e: &Extern, kernel: &Kernel) -> Result<Resolved> {
             if !compatible(&e.local, local_type, types, target, 32) {
                 return Err(user(
                     format!(
-                        "kernel variable `{}` is {} {} in {}, but the object declares it {} {}",
+                        "kernel variable `{}` is `{}` in {}, but the object declares it `{}`",
                         e.name,
-                        kind_word(types.kind(target)),
-                        types.name(target),
+                        describe(types, target),
                         origin(&t.module),
-                        kind_word(e.local.kind(local_type)),
-                        e.local.name(local_type),
+                        describe(&e.local, local_type),
                     ),
                     "declare the extern with the kernel's type (vmlinux.h, from `bpftool btf dump file \
                      /sys/kernel/btf/vmlinux format c`)",
@@ -573,12 +581,7 @@ fn resolve_one(e: &Extern, kernel: &Kernel) -> Result<Resolved> {
             if e.weak {
                 return Ok(Resolved::Missing);
             }
-            let (ours, theirs) = (e.local.params(local_proto).len(), types.params(kernel_proto).len());
-            let detail = if ours == theirs {
-                format!("its parameter or return types differ from the kernel's `{lookup}`")
-            } else {
-                format!("the object declares {ours} parameters, the kernel's `{lookup}` takes {theirs}")
-            };
+            let detail = proto_mismatch(&e.local, local_proto, types, kernel_proto, lookup);
             Err(user(
                 format!("kfunc `{}` does not match {}: {detail}", e.name, origin(&t.module)),
                 "declare the kfunc with the kernel's prototype (vmlinux.h, from `bpftool btf dump file \
@@ -595,19 +598,53 @@ fn origin(module: &Option<ModuleBtf>) -> String {
     }
 }
 
-fn kind_word(kind: u32) -> &'static str {
-    match kind {
-        k::BTF_KIND_UNKN => "void",
-        k::BTF_KIND_INT => "int",
-        k::BTF_KIND_PTR => "pointer",
-        k::BTF_KIND_ARRAY => "array",
-        k::BTF_KIND_STRUCT => "struct",
-        k::BTF_KIND_UNION => "union",
-        k::BTF_KIND_ENUM | k::BTF_KIND_ENUM64 => "enum",
-        k::BTF_KIND_FWD => "forward-declared",
-        k::BTF_KIND_FUNC_PROTO => "function prototype",
-        k::BTF_KIND_FLOAT => "float",
-        _ => "type",
+/// Where a kfunc's prototype differs from the kernel's, for the message.
+fn proto_mismatch(local: &RawTypes, ours: u32, kernel: &RawTypes, theirs: u32, name: &str) -> String {
+    let (a, b) = (local.params(ours), kernel.params(theirs));
+    if a.len() != b.len() {
+        return format!("the object declares {} parameters, the kernel's `{name}` takes {}", a.len(), b.len());
+    }
+    let differs = |x: u32, y: u32| match (local.skip_mods(x), kernel.skip_mods(y)) {
+        (Some(x), Some(y)) => !compatible(local, x, kernel, y, 31),
+        _ => true,
+    };
+    for (i, (&(_, x), &(_, y))) in a.iter().zip(&b).enumerate() {
+        if differs(x, y) {
+            return format!(
+                "parameter {} is `{}` in the object, `{}` in the kernel",
+                i + 1,
+                describe(local, x),
+                describe(kernel, y)
+            );
+        }
+    }
+    let (x, y) = (local.rec(ours).map_or(0, |r| r.size_or_type), kernel.rec(theirs).map_or(0, |r| r.size_or_type));
+    format!("it returns `{}` in the object, `{}` in the kernel", describe(local, x), describe(kernel, y))
+}
+
+/// A C-like spelling of a type for messages (`struct rq`, `int`, `struct
+/// task_struct *`); a struct only declared, never defined, is "incomplete".
+fn describe(types: &RawTypes, id: u32) -> String {
+    describe_depth(types, id, 0)
+}
+
+fn describe_depth(types: &RawTypes, id: u32, depth: usize) -> String {
+    if depth > 8 {
+        return "...".into();
+    }
+    let Some(id) = types.skip_mods(id) else { return "<malformed type>".into() };
+    let Some(r) = types.rec(id) else { return "void".into() };
+    let name = types.string(r.name_off);
+    let name = if name.is_empty() { "(anon)" } else { name };
+    match r.kind {
+        k::BTF_KIND_PTR => format!("{} *", describe_depth(types, r.size_or_type, depth + 1)),
+        k::BTF_KIND_ARRAY => format!("{}[{}]", describe_depth(types, r.word(0), depth + 1), r.word(2)),
+        k::BTF_KIND_STRUCT => format!("struct {name}"),
+        k::BTF_KIND_UNION => format!("union {name}"),
+        k::BTF_KIND_ENUM | k::BTF_KIND_ENUM64 => format!("enum {name}"),
+        k::BTF_KIND_FWD => format!("incomplete {} {name}", if r.kflag { "union" } else { "struct" }),
+        k::BTF_KIND_FUNC_PROTO => "a function".into(),
+        _ => name.to_string(),
     }
 }
 
@@ -672,7 +709,8 @@ fn compatible(local: &RawTypes, mut lid: u32, targ: &RawTypes, mut tid: u32, lev
 mod tests {
     use super::*;
 
-    const PREAMBLE: &str = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\nchar LICENSE[] SEC(\"license\") = \"GPL\";\n";
+    const PREAMBLE: &str =
+        "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\nchar LICENSE[] SEC(\"license\") = \"GPL\";\n";
 
     /// Compiles `src` with clang under /tmp; None where clang or libbpf's
     /// headers are missing (the test then checks nothing).
@@ -834,7 +872,8 @@ int prog(void *ctx)
 
     #[test]
     fn plain_undefined_function_is_named() {
-        let src = "extern int helper_elsewhere(int x);\nSEC(\"xdp\") int prog(void *ctx) { return helper_elsewhere(2); }\n";
+        let src =
+            "extern int helper_elsewhere(int x);\nSEC(\"xdp\") int prog(void *ctx) { return helper_elsewhere(2); }\n";
         let Some(obj) = compile("undef", src) else { return };
         let err = externs_of(&obj).unwrap_err();
         assert!(msg(&err).contains("undefined extern function `helper_elsewhere`"), "{}", msg(&err));
@@ -848,12 +887,36 @@ int prog(void *ctx)
         }
         let kernel = Kernel::new();
         let cases = [
-            ("missing_config", "extern _Bool CONFIG_BPFPIN_NOPE __kconfig;\n__u64 out;\nSEC(\"xdp\") int prog(void *c) { out = CONFIG_BPFPIN_NOPE; return 2; }\n", "`CONFIG_BPFPIN_NOPE` is not set in"),
-            ("missing_kfunc", "extern int bpfpin_nope(int x) __ksym;\nSEC(\"xdp\") int prog(void *c) { return bpfpin_nope(1); }\n", "kfunc `bpfpin_nope` is not in the kernel's BTF"),
-            ("fwd_kfunc", "struct task_struct;\nextern struct task_struct *bpf_task_acquire(struct task_struct *p) __ksym;\n__u64 out;\nSEC(\"xdp\") int prog(void *c) { out = (__u64)bpf_task_acquire(0); return 2; }\n", "kfunc `bpf_task_acquire` does not match vmlinux"),
-            ("arity_kfunc", "struct task_struct { int pid; };\nextern struct task_struct *bpf_task_acquire(struct task_struct *p, int x) __ksym;\n__u64 out;\nSEC(\"xdp\") int prog(void *c) { out = (__u64)bpf_task_acquire(0, 1); return 2; }\n", "declares 2 parameters, the kernel's `bpf_task_acquire` takes 1"),
-            ("bool_m", "extern _Bool CONFIG_HZ __kconfig;\n__u64 out;\nSEC(\"xdp\") int prog(void *c) { out = CONFIG_HZ; return 2; }\n", "`CONFIG_HZ` is `"),
-            ("var_type", "struct rq { int x; };\nextern const int runqueues __ksym;\n__u64 out;\nSEC(\"xdp\") int prog(void *c) { out = (__u64)&runqueues; return 2; }\n", "kernel variable `runqueues` is struct rq"),
+            (
+                "missing_config",
+                "extern _Bool CONFIG_BPFPIN_NOPE __kconfig;\n__u64 out;\nSEC(\"xdp\") int prog(void *c) { out = CONFIG_BPFPIN_NOPE; return 2; }\n",
+                "`CONFIG_BPFPIN_NOPE` is not set in",
+            ),
+            (
+                "missing_kfunc",
+                "extern int bpfpin_nope(int x) __ksym;\nSEC(\"xdp\") int prog(void *c) { return bpfpin_nope(1); }\n",
+                "kfunc `bpfpin_nope` is not in the kernel's BTF",
+            ),
+            (
+                "fwd_kfunc",
+                "struct task_struct;\nextern struct task_struct *bpf_task_acquire(struct task_struct *p) __ksym;\n__u64 out;\nSEC(\"xdp\") int prog(void *c) { out = (__u64)bpf_task_acquire(0); return 2; }\n",
+                "parameter 1 is `incomplete struct task_struct *` in the object, `struct task_struct *` in the kernel",
+            ),
+            (
+                "arity_kfunc",
+                "struct task_struct { int pid; };\nextern struct task_struct *bpf_task_acquire(struct task_struct *p, int x) __ksym;\n__u64 out;\nSEC(\"xdp\") int prog(void *c) { out = (__u64)bpf_task_acquire(0, 1); return 2; }\n",
+                "declares 2 parameters, the kernel's `bpf_task_acquire` takes 1",
+            ),
+            (
+                "bool_m",
+                "extern _Bool CONFIG_HZ __kconfig;\n__u64 out;\nSEC(\"xdp\") int prog(void *c) { out = CONFIG_HZ; return 2; }\n",
+                "`CONFIG_HZ` is `",
+            ),
+            (
+                "var_type",
+                "struct rq { int x; };\nextern const int runqueues __ksym;\n__u64 out;\nSEC(\"xdp\") int prog(void *c) { out = (__u64)&runqueues; return 2; }\n",
+                "kernel variable `runqueues` is `struct rq` in vmlinux, but the object declares it `int`",
+            ),
         ];
         for (tag, src, want) in cases {
             let Some(obj) = compile(tag, src) else { return };
@@ -863,6 +926,78 @@ int prog(void *ctx)
             assert!(msg(&err).contains(want), "{tag}: {}", msg(&err));
             assert!(err.chain().any(|e| e.is::<UserError>()), "{tag}");
         }
+    }
+
+    #[test]
+    fn virtual_linux_values() {
+        if !std::path::Path::new("/sys/kernel/btf/vmlinux").exists() {
+            return;
+        }
+        let src = "extern _Bool LINUX_HAS_BPF_COOKIE __kconfig;\nextern _Bool LINUX_HAS_SYSCALL_WRAPPER __kconfig;\n\
+                   extern int LINUX_BPFPIN_FUTURE __kconfig __weak;\n__u64 out;\n\
+                   SEC(\"xdp\") int prog(void *c) { out = LINUX_HAS_BPF_COOKIE + LINUX_HAS_SYSCALL_WRAPPER + \
+                   LINUX_BPFPIN_FUTURE; return 2; }\n";
+        let Some(obj) = compile("virtual", src) else { return };
+        let kernel = Kernel::new();
+        let externs = externs_of(&obj).unwrap();
+        let data = kconfig_data(&externs, &kernel).unwrap();
+        let at = |n: &str| match externs.iter().find(|e| e.name == n).unwrap().kind {
+            ExternKind::Kconfig { offset, .. } => offset as usize,
+            _ => unreachable!(),
+        };
+        // This kernel (6.18) has attach cookies; x86_64 enters syscalls through __x64_ wrappers.
+        assert_eq!(data[at("LINUX_HAS_BPF_COOKIE")], 1);
+        if std::env::consts::ARCH == "x86_64" {
+            assert_eq!(data[at("LINUX_HAS_SYSCALL_WRAPPER")], 1);
+        }
+        assert_eq!(data[at("LINUX_BPFPIN_FUTURE")..][..4], [0, 0, 0, 0]);
+
+        let strong = "extern int LINUX_BPFPIN_FUTURE __kconfig;\n__u64 out;\n\
+                      SEC(\"xdp\") int prog(void *c) { out = LINUX_BPFPIN_FUTURE; return 2; }\n";
+        let Some(obj) = compile("virtual_strong", strong) else { return };
+        let err = kconfig_data(&externs_of(&obj).unwrap(), &kernel).unwrap_err();
+        assert!(msg(&err).contains("`LINUX_BPFPIN_FUTURE` (__kconfig) is neither"), "{}", msg(&err));
+    }
+
+    /// An extern for the value setters, which read only its name.
+    fn named(name: &str) -> Extern {
+        // A BTF header with empty type and string sections.
+        let mut raw = vec![0x9f, 0xeb, 1, 0, 24, 0, 0, 0];
+        raw.extend_from_slice(&[0; 16]);
+        let local = Arc::new(RawTypes::parse(raw, None).unwrap());
+        Extern {
+            name: name.into(),
+            symbol: 1,
+            weak: false,
+            btf_id: 1,
+            kind: ExternKind::Ksym { btf_type: None },
+            local,
+        }
+    }
+
+    #[test]
+    fn config_values_as_libbpf_sets_them() {
+        let e = named("CONFIG_X");
+        let set = |ty, len: usize, v: &str| {
+            let mut slot = vec![0xaau8; len];
+            set_config_value(&e, ty, &mut slot, v).map(|()| slot)
+        };
+        assert_eq!(set(KconfigType::Tristate, 4, "m").unwrap(), [2, 0, 0, 0]);
+        assert_eq!(set(KconfigType::Tristate, 4, "n").unwrap(), [0, 0, 0, 0]);
+        assert_eq!(set(KconfigType::Bool, 1, "y").unwrap(), [1]);
+        assert!(set(KconfigType::Bool, 1, "m").is_err());
+        assert_eq!(set(KconfigType::Char, 1, "m").unwrap(), [b'm']);
+        assert!(set(KconfigType::Int { signed: false }, 4, "y").is_err());
+        assert_eq!(set(KconfigType::CharArray, 4, "\"abcdef\"").unwrap(), *b"abc\0");
+        assert_eq!(set(KconfigType::CharArray, 8, "\"ab\"").unwrap(), *b"ab\0\0\0\0\0\0");
+        assert!(set(KconfigType::CharArray, 8, "\"ab").is_err());
+        assert!(set(KconfigType::Int { signed: false }, 4, "\"ab\"").is_err());
+        assert_eq!(set(KconfigType::Int { signed: false }, 4, "0x10").unwrap(), [16, 0, 0, 0]);
+        assert!(set(KconfigType::Int { signed: false }, 2, "70000").is_err());
+        assert_eq!(set(KconfigType::Int { signed: true }, 2, "-1").unwrap(), [0xff, 0xff]);
+        assert!(set(KconfigType::Int { signed: true }, 2, "40000").is_err());
+        assert!(set(KconfigType::Bool, 1, "1").is_err(), "libbpf: a number implies an integer type");
+        assert_eq!(set(KconfigType::Int { signed: false }, 8, "18446744073709551615").unwrap(), [0xff; 8]);
     }
 
     #[test]

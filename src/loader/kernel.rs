@@ -73,7 +73,7 @@ impl std::fmt::Debug for Kernel {
 
 /// `OnceLock::get_or_try_init` (unstable): a failure is returned and not
 /// cached, so the next caller sees the same error again.
-fn once<'a, T>(cell: &'a OnceLock<T>, init: impl FnOnce() -> Result<T>) -> Result<&'a T> {
+fn once<T>(cell: &OnceLock<T>, init: impl FnOnce() -> Result<T>) -> Result<&T> {
     if let Some(v) = cell.get() {
         return Ok(v);
     }
@@ -175,9 +175,8 @@ impl Kernel {
         if let Some(v) = self.ksym_memo.lock().ok().and_then(|m| m.get(name).copied()) {
             return Ok(v);
         }
-        let text = once(&self.kallsyms, || {
-            std::fs::read_to_string(KALLSYMS).with_context(|| format!("reading {KALLSYMS}"))
-        })?;
+        let text =
+            once(&self.kallsyms, || std::fs::read_to_string(KALLSYMS).with_context(|| format!("reading {KALLSYMS}")))?;
         let found = kallsyms_lookup(text, name)?;
         if let Ok(mut m) = self.ksym_memo.lock() {
             m.insert(name.to_string(), found);
@@ -477,7 +476,14 @@ impl RawTypes {
         let info = le32(data, off + 4)?;
         let (kind, vlen) = ((info >> 24) & 0x1f, info & 0xffff);
         let extra = data.get(off + 12..off + 12 + extra_len(kind, vlen)?)?;
-        Some(Rec { name_off: le32(data, off)?, kind, vlen, kflag: info >> 31 == 1, size_or_type: le32(data, off + 8)?, extra })
+        Some(Rec {
+            name_off: le32(data, off)?,
+            kind,
+            vlen,
+            kflag: info >> 31 == 1,
+            size_or_type: le32(data, off + 8)?,
+            extra,
+        })
     }
 
     /// The NUL-terminated name at string offset `off` ("" when invalid).
@@ -659,7 +665,8 @@ mod tests {
     #[test]
     fn module_types_when_loaded() {
         let Ok(dir) = std::fs::read_dir("/sys/kernel/btf") else { return };
-        let module = dir.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).find(|n| n != "vmlinux");
+        let module =
+            dir.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).find(|n| n != "vmlinux");
         let Some(module) = module else {
             eprintln!("no module BTF on this kernel: module lookup not exercised");
             return;
