@@ -25,6 +25,9 @@ use crate::error::UserError;
 
 const KCONFIG_SEC: &str = ".kconfig";
 const KSYMS_SEC: &str = ".ksyms";
+/// Largest `.kconfig` extern accepted (libbpf has no limit; real ones are
+/// at most a few hundred bytes).
+const MAX_KCONFIG_VALUE: u32 = 64 * 1024;
 /// libbpf's imm base for a call to an unresolved weak kfunc (see `Resolved::Missing`).
 pub const POISON_KFUNC_CALL_BASE: i32 = 2_002_000_000;
 /// BPF_JMP | BPF_CALL: the opcode of a call instruction.
@@ -250,6 +253,14 @@ fn kconfig_kind(local: &RawTypes, var: u32, name: &str) -> Result<ExternKind> {
     };
     let ty = kconfig_type(local, btf_type, 0).ok_or_else(unsupported)?;
     let size = local.size_of(btf_type).filter(|&s| s > 0).ok_or_else(unsupported)?;
+    // Kconfig values are a few bytes; a huge char array is a malformed
+    // object, not a reason to allocate its size.
+    if size > MAX_KCONFIG_VALUE {
+        return Err(user(
+            format!("extern `{name}` (__kconfig) is {size} bytes, more than the {MAX_KCONFIG_VALUE} bpfpin allows"),
+            "declare string options as a char array of at most a few hundred bytes",
+        ));
+    }
     Ok(ExternKind::Kconfig { btf_type, offset: 0, size, ty })
 }
 
@@ -314,8 +325,9 @@ fn lay_out_kconfig(externs: &mut [Extern]) {
     for i in order {
         let (align, _) = key(&externs[i]);
         if let ExternKind::Kconfig { offset, size, .. } = &mut externs[i].kind {
-            *offset = end.div_ceil(align) * align;
-            end = *offset + *size;
+            // Bounded: at most one extern per symbol, each ≤ MAX_KCONFIG_VALUE.
+            *offset = end.div_ceil(align).saturating_mul(align);
+            end = offset.saturating_add(*size);
         }
     }
 }
@@ -325,7 +337,7 @@ pub fn kconfig_size(externs: &[Extern]) -> u32 {
     externs
         .iter()
         .filter_map(|e| match e.kind {
-            ExternKind::Kconfig { offset, size, .. } => Some(offset + size),
+            ExternKind::Kconfig { offset, size, .. } => Some(offset.saturating_add(size)),
             _ => None,
         })
         .max()
@@ -336,11 +348,18 @@ pub fn kconfig_size(externs: &[Extern]) -> u32 {
 /// configuration, the virtual `LINUX_*` ones computed, missing `__weak`
 /// ones left 0.
 pub fn kconfig_data(externs: &[Extern], kernel: &Kernel) -> Result<Vec<u8>> {
-    let mut data = vec![0u8; kconfig_size(externs) as usize];
+    let size = kconfig_size(externs);
+    if size > 16 * MAX_KCONFIG_VALUE {
+        return Err(user(
+            format!("the object's __kconfig externs take {size} bytes"),
+            "declare fewer or smaller __kconfig externs",
+        ));
+    }
+    let mut data = vec![0u8; size as usize];
     for e in externs {
         let ExternKind::Kconfig { offset, size, ty, .. } = e.kind else { continue };
         let slot = data
-            .get_mut(offset as usize..(offset + size) as usize)
+            .get_mut(offset as usize..offset as usize + size as usize)
             .ok_or_else(|| anyhow!("extern `{}` lies outside the .kconfig value", e.name))?;
         if e.name.starts_with("CONFIG_") {
             let config = kernel.kconfig()?;
