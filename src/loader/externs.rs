@@ -734,13 +734,17 @@ mod tests {
     /// Compiles `src` with clang under /tmp; None where clang or libbpf's
     /// headers are missing (the test then checks nothing).
     fn compile(tag: &str, src: &str) -> Option<Vec<u8>> {
+        compile_with(tag, src, &["-g"])
+    }
+
+    fn compile_with(tag: &str, src: &str, flags: &[&str]) -> Option<Vec<u8>> {
         let dir = std::env::temp_dir().join(format!("bpfpin-externs-{}-{tag}", std::process::id()));
         std::fs::create_dir_all(&dir).ok()?;
         let c = dir.join(format!("{tag}.c"));
         let o = dir.join(format!("{tag}.o"));
         std::fs::write(&c, format!("{PREAMBLE}{src}")).ok()?;
         let mut cmd = std::process::Command::new("clang");
-        cmd.args(["-O2", "-g", "-target", "bpf", "-c"]).arg(&c).arg("-o").arg(&o);
+        cmd.args(["-O2", "-target", "bpf", "-c"]).args(flags).arg(&c).arg("-o").arg(&o);
         for inc in ["/usr/include/x86_64-linux-gnu", "/usr/include/aarch64-linux-gnu"] {
             if std::path::Path::new(inc).exists() {
                 cmd.arg(format!("-I{inc}"));
@@ -897,6 +901,27 @@ int prog(void *ctx)
         let err = externs_of(&obj).unwrap_err();
         assert!(msg(&err).contains("undefined extern function `helper_elsewhere`"), "{}", msg(&err));
         assert!(err.downcast_ref::<UserError>().is_some());
+    }
+
+    #[test]
+    fn externs_without_btf_or_section() {
+        let call =
+            "extern int helper_elsewhere(int x);\nSEC(\"xdp\") int prog(void *ctx) { return helper_elsewhere(2); }\n";
+        let read = "extern int some_var;\nSEC(\"xdp\") int prog(void *ctx) { return some_var; }\n";
+        for (tag, src, flags, want) in [
+            ("nog_call", call, &[][..], "undefined extern function `helper_elsewhere`"),
+            ("nog_var", read, &[][..], "extern `some_var` has no BTF"),
+            ("var", read, &["-g"][..], "extern variable `some_var` is neither __kconfig nor __ksym"),
+        ] {
+            let Some(obj) = compile_with(tag, src, flags) else { return };
+            let err = externs_of(&obj).unwrap_err();
+            assert!(msg(&err).contains(want), "{tag}: {}", msg(&err));
+        }
+        // No externs: nothing to do, with or without BTF.
+        let plain = "SEC(\"xdp\") int prog(void *ctx) { return 2; }\n";
+        let Some(obj) = compile_with("plain", plain, &[]) else { return };
+        assert!(externs_of(&obj).unwrap().is_empty());
+        assert_eq!(kconfig_size(&[]), 0);
     }
 
     #[test]
