@@ -90,12 +90,15 @@ pub enum Resolved {
     /// (`bpf_ksym_exists(f)`) is relocated like `BtfVar`.
     Kfunc { btf_id: u32, module: Option<ModuleBtf> },
     /// `__weak` and absent from the kernel (or, for a weak kfunc, present
-    /// with another prototype): a variable or an address taken of it
-    /// (`bpf_ksym_exists(f)`) is the constant 0. libbpf turns a call to a
-    /// missing kfunc into an invalid helper call, code BPF_JMP|BPF_CALL,
-    /// src_reg 0, off 0, imm `POISON_KFUNC_CALL_BASE` + the extern's index,
-    /// which the verifier accepts only as dead code and otherwise names
-    /// (`invalid func unknown#2002000007`).
+    /// with another prototype): a variable, or an address taken of it
+    /// (`bpf_ksym_exists(f)`), is the constant 0. A call to it must be dead
+    /// code. libbpf 1.1 left such a call as a kfunc call with imm 0, off 0
+    /// (the kernel accepts that only where the verifier removes it as
+    /// dead); since 1.2 it "poisons" it into an invalid helper call (code
+    /// BPF_JMP|BPF_CALL, src_reg 0, off 0, imm `POISON_KFUNC_CALL_BASE` +
+    /// the extern's index), so that a reachable call fails with
+    /// `invalid func unknown#2002000NNN`, which the loader can map back to
+    /// the extern's name.
     Missing,
 }
 
