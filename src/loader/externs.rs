@@ -874,6 +874,7 @@ int prog(void *ctx)
         let resolved = resolve(&externs, &kernel).unwrap();
         let find = |n: &str| kernel.find(n, BtfKind::Func).unwrap().unwrap().id;
         for (e, r) in externs.iter().zip(&resolved) {
+            eprintln!("{} -> {r:?}", e.name);
             match (e.name.as_str(), r) {
                 (_, Resolved::KconfigOffset(off)) => {
                     assert!(matches!(e.kind, ExternKind::Kconfig { offset, .. } if offset == *off))
