@@ -151,6 +151,38 @@ impl Kernel {
         Ok(None)
     }
 
+    /// A program's attach target as libbpf's find_kernel_btf_id reads it:
+    /// `NAME` or `MODULE:NAME` (`vmlinux:NAME` is vmlinux only), looked up
+    /// as `prefix` + NAME (`btf_trace_` for tp_btf, `bpf_lsm_` for lsm,
+    /// `bpf_iter_` for iter, "" for fentry/fexit/fmod_ret). libbpf compares
+    /// only the first len(MODULE) bytes of a module's name; here the module
+    /// name must match exactly.
+    pub fn find_target(&self, target: &str, prefix: &str, kind: BtfKind) -> Result<Option<KernelType>> {
+        let (module, name) = match target.split_once(':') {
+            Some((m, n)) => (Some(m), n),
+            None => (None, target),
+        };
+        let full = format!("{prefix}{name}");
+        let raw = raw_kind(kind);
+        if module.is_none_or(|m| m == "vmlinux") {
+            if let Some(id) = self.vmlinux_types()?.find_own(&full, raw) {
+                return Ok(Some(KernelType { id, module: None }));
+            }
+            if module.is_some() {
+                return Ok(None);
+            }
+        }
+        for m in self.modules()? {
+            if module.is_some_and(|want| want != m.btf.name) {
+                continue;
+            }
+            if let Some(id) = self.module_types(m)?.find_own(&full, raw) {
+                return Ok(Some(KernelType { id, module: Some(m.btf.clone()) }));
+            }
+        }
+        Ok(None)
+    }
+
     /// The raw types `t` was found in (vmlinux, or the module's split BTF,
     /// which also answers for vmlinux ids).
     pub fn types_of(&self, t: &KernelType) -> Result<&RawTypes> {
@@ -671,6 +703,15 @@ mod tests {
             assert_eq!(btf.kind(t.id), Some(kind));
         }
         assert!(kernel.find("bpfpin_no_such_function", BtfKind::Func).unwrap().is_none());
+        let unlinkat = kernel.find("do_unlinkat", BtfKind::Func).unwrap().unwrap().id;
+        let target = |t: &str, prefix: &str, kind| kernel.find_target(t, prefix, kind).unwrap().map(|t| t.id);
+        assert_eq!(target("do_unlinkat", "", BtfKind::Func), Some(unlinkat));
+        assert_eq!(target("vmlinux:do_unlinkat", "", BtfKind::Func), Some(unlinkat));
+        assert_eq!(target("bpfpin_no_such_module:do_unlinkat", "", BtfKind::Func), None);
+        let tp = kernel.find("btf_trace_sched_switch", BtfKind::Typedef).unwrap().unwrap().id;
+        assert_eq!(target("sched_switch", "btf_trace_", BtfKind::Typedef), Some(tp));
+        assert!(target("file_open", "bpf_lsm_", BtfKind::Func).is_some());
+        assert!(target("task", "bpf_iter_", BtfKind::Func).is_some());
         let rq = kernel.find("rq", BtfKind::Struct).unwrap().unwrap();
         assert_eq!(kernel.types_of(&rq).unwrap().size_of(rq.id), kernel.vmlinux().unwrap().type_size(rq.id));
     }
