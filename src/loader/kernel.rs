@@ -549,9 +549,12 @@ impl RawTypes {
             if (info >> 24) & 0x1f != kind {
                 return None;
             }
-            let name_off = le32(data, off)?.checked_sub(self.str_base)?;
-            let got = crate::btf::raw::name_at(strings, name_off as usize)?;
-            (got == want).then_some(self.first_id + i as u32)
+            let name_off = le32(data, off)?.checked_sub(self.str_base)? as usize;
+            // Compare in place: most names differ in their first bytes, so
+            // this never walks to their NUL.
+            let rest = strings.get(name_off..)?;
+            let same = rest.starts_with(want) && rest.get(want.len()) == Some(&0);
+            same.then_some(self.first_id + i as u32)
         })
     }
 
