@@ -5,8 +5,8 @@
 //!
 //! aya 0.14 decodes every type of /sys/kernel/btf/vmlinux on every load and
 //! knows no module BTF. Here names are looked up in the raw type section
-//! (`RawTypes`: one pass records where each type starts, lookups compare
-//! name offsets of the wanted kind), so resolving a kfunc or an attach
+//! (`RawTypes`: one pass records where each type starts, a lookup compares
+//! the names of the wanted kind in place), so resolving a kfunc or an attach
 //! target decodes nothing else; the fully decoded `crate::btf::Btf` is built
 //! only when a stage asks for it (`Kernel::vmlinux`, for CO-RE). Module BTF
 //! is opened only for a name vmlinux does not have.
