@@ -38,9 +38,10 @@ pub enum ExtRef {
     BtfVar { id: u32, btf_fd: RawFd },
     /// call → a kfunc by BTF id; `btf_fd` 0 for vmlinux, else a module BTF.
     Kfunc { id: u32, btf_fd: RawFd },
-    /// call → a weak kfunc the kernel lacks: left for the verifier's dead
-    /// code elimination (`bpf_ksym_exists` guards it).
-    MissingKfunc,
+    /// call → a weak kfunc the kernel lacks (its extern index): poisoned
+    /// as libbpf 1.2+ does, for the verifier's dead code elimination
+    /// (`bpf_ksym_exists` guards it); reached, it names the poison.
+    MissingKfunc(u32),
 }
 
 /// Every fd and extern the relocations can point at.
@@ -249,12 +250,12 @@ fn kfunc_call(out: &mut Linked, i: usize, symbol: usize, sym: &Sym, refs: &Refs)
             ins.off = i16::try_from(slot).map_err(|_| anyhow!("too many module BTFs for kfuncs"))?;
             Ok(())
         }
-        Some(ExtRef::MissingKfunc) => {
-            // As libbpf: a call the verifier proves dead is fine; one it
-            // reaches fails with the kernel's "invalid kernel function call".
+        Some(ExtRef::MissingKfunc(n)) => {
+            // A call the verifier proves dead is removed; one it reaches
+            // fails as an unknown helper `2002000000 + n`.
             let ins = &mut out.insns[i];
-            ins.set_src_reg(BPF_PSEUDO_KFUNC_CALL as u8);
-            ins.imm = 0;
+            ins.set_src_reg(0);
+            ins.imm = super::externs::POISON_KFUNC_CALL_BASE + *n as i32;
             ins.off = 0;
             Ok(())
         }
@@ -301,7 +302,7 @@ fn relocate_ld(
                 a.imm = id as i32;
                 b.imm = btf_fd;
             }
-            ExtRef::Kfunc { .. } | ExtRef::MissingKfunc => {
+            ExtRef::Kfunc { .. } | ExtRef::MissingKfunc(_) => {
                 bail!("`{}` is a kernel function, used here as a variable", sym.name)
             }
         }

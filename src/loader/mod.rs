@@ -146,7 +146,7 @@ impl<'d> Object<'d> {
         // created: that is an attach, not part of a load (issue 12's
         // `struct_ops register`), so loading leaves it out.
         maps.retain(|m| !matches!(m.origin, Origin::StructOps { .. }));
-        let externs = externs::collect(&elf.file, elf.btf.as_ref())?;
+        let externs = externs::collect(&elf.file)?;
         let kconfig = externs::kconfig_size(&externs);
         if kconfig > 0 {
             maps.push(MapDef {
@@ -195,10 +195,7 @@ impl<'d> Object<'d> {
         let def = self.maps.get(i).ok_or_else(|| anyhow!("no map {i}"))?;
         let fd = create_one(def, btf).with_context(|| format!("creating map `{}`", def.name))?;
         let data = match def.origin {
-            Origin::Kconfig => {
-                let btf = self.elf.btf.as_ref().ok_or_else(|| anyhow!("`.kconfig` externs need the object's BTF"))?;
-                Some(externs::kconfig_data(&self.externs, btf, kernel)?)
-            }
+            Origin::Kconfig => Some(externs::kconfig_data(&self.externs, kernel)?),
             _ => def.data.clone(),
         };
         if let Some(d) = data {
@@ -231,9 +228,8 @@ impl<'d> Object<'d> {
         }
         let mut keep = Vec::new();
         if !self.externs.is_empty() {
-            let btf = self.elf.btf.as_ref().ok_or_else(|| anyhow!("externs need the object's BTF"))?;
-            let resolved = externs::resolve(&self.externs, btf, kernel)?;
-            for (e, r) in self.externs.iter().zip(resolved) {
+            let resolved = externs::resolve(&self.externs, kernel)?;
+            for (n, (e, r)) in self.externs.iter().zip(resolved).enumerate() {
                 let kfunc = matches!(e.kind, ExternKind::Kfunc { .. });
                 let to = match r {
                     Resolved::KconfigOffset(offset) => {
@@ -257,7 +253,7 @@ impl<'d> Object<'d> {
                         });
                         ExtRef::Kfunc { id: btf_id, btf_fd }
                     }
-                    Resolved::Missing if kfunc => ExtRef::MissingKfunc,
+                    Resolved::Missing if kfunc => ExtRef::MissingKfunc(n as u32),
                     Resolved::Missing => ExtRef::Const(0),
                 };
                 refs.externs.insert(e.symbol, to);
@@ -355,14 +351,16 @@ impl<'d> Object<'d> {
                 format!("program `{}` is in section `{}`, which names no attach target", prog.name, prog.section),
                 format!("name the target in the section, e.g. SEC(\"{}/NAME\"), and rebuild", prog.section),
             )),
-            // `fentry/MODULE:func`: the kernel lookup searches vmlinux, then
-            // every module, so the module part only narrows where it is found.
-            Target::Kernel { name, kind, .. } => {
+            Target::Kernel { name, kind, module } => {
                 let k = match kind {
                     KernelKind::Func => BtfKind::Func,
                     KernelKind::Typedef => BtfKind::Typedef,
                 };
-                let found = env.kernel.find(name, k)?.ok_or_else(|| {
+                let found = match module {
+                    Some(m) => env.kernel.find_target(&format!("{m}:{name}"), "", k)?,
+                    None => env.kernel.find(name, k)?,
+                };
+                let found = found.ok_or_else(|| {
                     user(
                         format!(
                             "program `{}` (section `{}`) attaches to `{name}`, which is not in the kernel's BTF \

@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod btf_load;
+pub mod btf_obj;
 pub mod map;
 pub mod net;
 pub mod netlink;
