@@ -562,6 +562,20 @@ fn core_relocations_match_libbpf() {
     assert!(a.contains("*(u64 *)(r1 +16)") && a.contains("*(u64 *)(r1 +32)"), "args[0]/args[2]:\n{a}");
 }
 
+#[test]
+fn core_relocation_failure_names_type_and_field() {
+    require_root!();
+    let d = BpffsDir::new();
+    let r = bpfpin(&["prog", "loadall", &object("core_missing.o"), &d.join("all"), "--pin-maps", &d.join("maps")])
+        .err("core_missing");
+    let e = r.stderr();
+    // Where the reason is said (Error line or the log above it), it names
+    // the local type and the field the kernel lacks, not just the
+    // verifier's "invalid func unknown#195896080".
+    assert!(e.contains("task_struct") && e.contains("no_such_field"), "type and field not named:\n{e}");
+    assert!(d.snapshot().is_empty(), "{:?}", d.snapshot());
+}
+
 // ---------------------------------------------------------------------------
 // 4. Objects with maps only
 // ---------------------------------------------------------------------------
