@@ -35,7 +35,7 @@ gcc -O2 -Wall -o "$work/fill" "$here/fill.c" -lbpf
 gcc -O2 -Wall -o "$work/floor" "$here/floor.c" -lbpf
 objs="$here/objects"
 if command -v clang >/dev/null; then
-	for o in big small; do
+	for o in big small small_maps core_trace; do
 		clang -O2 -g -target bpf -I"/usr/include/$(uname -m)-linux-gnu" -c "$objs/$o.c" -o "$work/$o.o"
 	done
 	objs="$work"
@@ -48,25 +48,41 @@ mk() { # name type key value entries [fill count]
 	bpftool map create "$pins/$1" type "$2" key "$3" value "$4" entries "$5" name "bb_$1"
 	"$work/fill" "$pins/$1" "${6:-$5}"
 }
-log "setting up maps"
-mk hash10k hash 4 8 10000
-mk hash100k hash 4 8 100000
-mk hash1m hash 4 8 1000000
-mk array1m array 4 8 1000000
-mk pcpu100k percpu_hash 4 8 100000
-mk wide100k hash 64 64 100000
-bpftool prog load "$objs/big.o" "$pins/big_prog" pinmaps "$pins/big"
-"$work/fill" "$pins/big/big_stats" 100000
-
-log "loading 200 programs and creating 200 maps"
-mkdir "$pins/progs" "$pins/maps"
-{
-	for i in $(seq 1 200); do
-		echo "prog load $objs/small.o $pins/progs/p$i"
-		echo "map create $pins/maps/m$i type hash key 4 value 8 entries 16 name bbm$i"
+# The maps and the 200 programs are set up only when a row that reads them
+# is wanted (BENCH_ROWS='prog load' needs none of it).
+setup_wanted() {
+	local l
+	for l in "hash 10k u32→u64" "hash 100k u32→u64" "hash 1M u32→u64" "array 1M u32→u64" \
+		"percpu_hash 100k" "hash 100k 64B keys+values" "BTF hash 100k {packets,bytes}"; do
+		wanted "$l dump" || wanted "$l dump -j" && return 0
 	done
-} >"$work/batch.txt"
-bpftool batch file "$work/batch.txt" >/dev/null
+	for l in hash10k hash1m array1m pcpu100k wide100k "prog show (200+ programs)" "prog show -j (200+ programs)" \
+		"map show (200+ maps)" "map show -j (200+ maps)" "map lookup (1 key, 100k hash)"; do
+		wanted "$l" && return 0
+	done
+	return 1
+}
+if setup_wanted; then
+	log "setting up maps"
+	mk hash10k hash 4 8 10000
+	mk hash100k hash 4 8 100000
+	mk hash1m hash 4 8 1000000
+	mk array1m array 4 8 1000000
+	mk pcpu100k percpu_hash 4 8 100000
+	mk wide100k hash 64 64 100000
+	bpftool prog load "$objs/big.o" "$pins/big_prog" pinmaps "$pins/big"
+	"$work/fill" "$pins/big/big_stats" 100000
+
+	log "loading 200 programs and creating 200 maps"
+	mkdir "$pins/progs" "$pins/maps"
+	{
+		for i in $(seq 1 200); do
+			echo "prog load $objs/small.o $pins/progs/p$i"
+			echo "map create $pins/maps/m$i type hash key 4 value 8 entries 16 name bbm$i"
+		done
+	} >"$work/batch.txt"
+	bpftool batch file "$work/batch.txt" >/dev/null
+fi
 
 # ---- timing ----
 results="$work/rows.tsv"
@@ -140,28 +156,49 @@ row "map show (200+ maps)" "≤1× bpftool" auto 3 - "$bpfpin map show" "bpftool
 row "map show -j (200+ maps)" "≤1× bpftool" auto 3 - "$bpfpin -j map show" "bpftool -j map show"
 row "map lookup (1 key, 100k hash)" "≤1× bpftool" auto 3 - \
 	"$bpfpin map lookup pinned $pins/hash100k key 7 0 0 0" "bpftool map lookup pinned $pins/hash100k key 7 0 0 0"
-# Each run loads one program and pins it; the pin is removed after each.
-lp="$pins/loaded"
-row_load() {
-	wanted "prog load (small object)" || return 0
-	local args=(-N --style none --export-json "$work/h.json" -w 2 --prepare "rm -f $lp")
+# Loads: each run loads OBJ into a fresh pin path ($pins/fresh, maps in
+# $pins/fresh_maps), removed before every run (hyperfine --prepare) and after.
+# row_fresh NAME TARGET VERB OBJ   (VERB: load | loadall)
+fresh="$pins/fresh"
+fresh_maps="$pins/fresh_maps"
+row_fresh() {
+	local name=$1 target=$2 verb=$3 obj=$4 mine theirs c
+	wanted "$name" || return 0
+	case $verb in
+	load)
+		mine="$bpfpin prog load $obj $fresh"
+		theirs="bpftool prog load $obj $fresh"
+		;;
+	loadall)
+		mine="$bpfpin prog loadall $obj $fresh --pin-maps $fresh_maps"
+		theirs="bpftool prog loadall $obj $fresh pinmaps $fresh_maps"
+		;;
+	esac
+	for c in "$mine" "$theirs"; do
+		rm -rf "$fresh" "$fresh_maps"
+		if ! sh -c "$c" >/dev/null 2>"$work/err"; then
+			rm -rf "$fresh" "$fresh_maps"
+			log "skipping '$name': '$c' failed: $(head -c 200 "$work/err")"
+			printf '%s\t%s\tskipped: `%s` failed\n' "$name" "$target" "$(grep -m1 -v '^libbpf: --' "$work/err" | cut -c1-80)" >>"$results"
+			return
+		fi
+	done
+	rm -rf "$fresh" "$fresh_maps"
+	log "timing $name"
+	local args=(-N --style none --export-json "$work/h.json" -w 2 --prepare "rm -rf $fresh $fresh_maps")
 	[ "$quick" = 1 ] && args+=(-r 2)
-	if ! "$bpfpin" prog load "$objs/small.o" "$lp" 2>"$work/err"; then
-		printf '%s\t%s\tskipped: `%s` failed\n' "prog load (small object)" "≤1× bpftool" "$(head -1 "$work/err")" >>"$results"
-		return
-	fi
-	rm -f "$lp"
-	log "timing prog load"
-	hyperfine "${args[@]}" "$bpfpin prog load $objs/small.o $lp" "bpftool prog load $objs/small.o $lp" >/dev/null
-	rm -f "$lp"
-	python3 - "$work/h.json" >>"$results" <<'EOF'
+	hyperfine "${args[@]}" "$mine" "$theirs" >/dev/null
+	rm -rf "$fresh" "$fresh_maps"
+	python3 - "$work/h.json" "$name" "$target" >>"$results" <<'EOF2'
 import json, sys
 d = json.load(open(sys.argv[1]))["results"]
-print("\t".join(["prog load (small object)", "≤1× bpftool"] +
+print("\t".join([sys.argv[2], sys.argv[3]] +
                 [f"{l}={r['mean']}:{r['stddev'] or 0}" for l, r in zip(["bpfpin", "bpftool"], d)]))
-EOF
+EOF2
 }
-row_load
+row_fresh "prog load (small)" "≤1.2× bpftool" load "$objs/small.o"
+row_fresh "prog loadall (small, no CO-RE)" "≤1.2× bpftool" loadall "$objs/small_maps.o"
+row_fresh "prog loadall (CO-RE tracing object)" "≤1.2× bpftool" loadall "$objs/core_trace.o"
 row "--version" "≤1× bpftool" auto 5 - "$bpfpin --version" "bpftool --version"
 
 # ---- peak RSS of the 1M dumps ----
