@@ -3,7 +3,9 @@
 # mounts bpffs. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-pkgs=(clang llvm libbpf-dev bpftool iproute2 iputils-ping gcc)
+# strace: tests/it/loader.rs reads what BPF_PROG_LOAD was asked (attach target ids)
+# where this kernel refuses the load itself.
+pkgs=(clang llvm libbpf-dev bpftool iproute2 iputils-ping gcc strace)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

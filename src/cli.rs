@@ -225,8 +225,8 @@ pub struct LoadOpts {
     pub verifier_log: bool,
     /// The program an extension (`freplace/FUNC`) replaces a function of:
     /// `id N`, `id:N`, `pinned PATH` or a bare PATH
-    #[arg(long = "attach-prog", value_name = "PROG")]
-    pub attach_prog: Option<String>,
+    #[arg(long = "attach-prog", value_name = "PROG", num_args = 1..=2)]
+    pub attach_prog: Option<Vec<String>>,
 }
 
 /// `prog rm` and `map rm`: pins to remove.

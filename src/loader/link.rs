@@ -302,8 +302,17 @@ fn relocate_ld(
                 a.imm = id as i32;
                 b.imm = btf_fd;
             }
-            ExtRef::Kfunc { .. } | ExtRef::MissingKfunc(_) => {
-                bail!("`{}` is a kernel function, used here as a variable", sym.name)
+            // A kfunc's address (`bpf_ksym_exists`): the kernel puts it in
+            // for a BTF FUNC id; a missing weak kfunc's address is 0.
+            ExtRef::Kfunc { id, btf_fd } => {
+                a.set_src_reg(BPF_PSEUDO_BTF_ID as u8);
+                a.imm = id as i32;
+                b.imm = btf_fd;
+            }
+            ExtRef::MissingKfunc(_) => {
+                a.set_src_reg(0);
+                a.imm = 0;
+                b.imm = 0;
             }
         }
         return Ok(());

@@ -141,7 +141,12 @@ impl<'d> Object<'d> {
             };
             programs.push(Program { func: i, name: f.name.clone(), section: f.section_name.clone(), spec });
         }
-        let mut maps = maps::collect(&elf.file, elf.btf.as_ref(), obj_name)?;
+        let mut maps = match maps::collect(&elf.file, elf.btf.as_ref(), obj_name) {
+            Ok(m) => m,
+            // Map definitions are read from the BTF: when the kernel refuses
+            // that BTF itself, its reason is the one that explains both.
+            Err(e) => return Err(btf_reason(&elf).unwrap_or(e)),
+        };
         // A struct_ops map registers its programs with the kernel when it is
         // created: that is an attach, not part of a load (issue 12's
         // `struct_ops register`), so loading leaves it out.
@@ -464,6 +469,13 @@ impl<'d> Object<'d> {
         }
         Ok(())
     }
+}
+
+/// The kernel's reason for refusing the object's BTF, if it does.
+fn btf_reason(elf: &Elf<'_>) -> Option<anyhow::Error> {
+    let raw = elf.btf_raw?;
+    let fixed = btf_fixup::fixup(raw, &Facts(elf), None).ok()?;
+    btf_fixup::load(&fixed).err()
 }
 
 /// BPF_MAP_CREATE for one definition (its inner template first).

@@ -146,10 +146,13 @@ pub fn load(
 /// `--attach-prog PROG`: a program selector (`id N`, `id:N`, `pinned P`,
 /// a bare path).
 fn attach_prog_fd(opts: &LoadOpts) -> Result<Option<OwnedFd>> {
-    let Some(s) = &opts.attach_prog else { return Ok(None) };
-    let words: Vec<String> = match s.split_once(':') {
-        Some((kw @ ("id" | "pinned" | "name" | "tag"), rest)) => vec![kw.to_string(), rest.to_string()],
-        _ => s.split_whitespace().map(str::to_string).collect(),
+    let Some(given) = &opts.attach_prog else { return Ok(None) };
+    let words: Vec<String> = match given.as_slice() {
+        [one] => match one.split_once(':') {
+            Some((kw @ ("id" | "pinned" | "name" | "tag"), rest)) => vec![kw.to_string(), rest.to_string()],
+            _ => one.split_whitespace().map(str::to_string).collect(),
+        },
+        more => more.to_vec(),
     };
     let mut w = Words::new("prog load --attach-prog", &words);
     let sel = w.take_prog()?;
