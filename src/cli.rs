@@ -72,7 +72,7 @@ attaches them to network hooks, and lists, dumps, edits and removes what is pinn
     after_help = "OBJECT := { prog | map | net | link | ls | doctor | completions }\nObjects and verbs take bpftool's unique prefixes (`bpfpin p s` = prog show). The options work before or after the verb\n(`bpfpin map show -j`). Every bpftool keyword form works, and every option also has a --flag form.",
     after_long_help = long(
         "OBJECT := { prog | map | net | link | ls | doctor | completions }\nObjects and verbs take bpftool's unique prefixes (`bpfpin p s` = prog show). The options work before or after the verb\n(`bpfpin map show -j`). Every bpftool keyword form works, and every option also has a --flag form.",
-        "  bpfpin prog load samples/xdp_count/xdp_count.bpf.o /sys/fs/bpf/xdp_count pinmaps /sys/fs/bpf/xdp_count_maps\n  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0\n  bpfpin -j map dump pinned /sys/fs/bpf/xdp_count_maps/_bss\n  bpfpin ls\n  bpfpin prog rm /sys/fs/bpf/xdp_count && bpfpin map rm -r /sys/fs/bpf/xdp_count_maps",
+        "  bpfpin prog load samples/xdp_count/xdp_count.bpf.o /sys/fs/bpf/xdp_count pinmaps /sys/fs/bpf/xdp_count_maps\n  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0\n  bpfpin -j map dump pinned /sys/fs/bpf/xdp_count_maps/xdp_coun_bss\n  bpfpin ls\n  bpfpin prog rm /sys/fs/bpf/xdp_count && bpfpin map rm -r /sys/fs/bpf/xdp_count_maps",
     ),
     infer_subcommands = true,
     subcommand_required = true,
@@ -400,7 +400,7 @@ pub enum MapCmd {
         alias = "s",
         override_usage = "bpfpin map { show | list } [MAP]",
         after_help = MAP_HELP,
-        after_long_help = long(MAP_HELP, "  bpfpin map show\n  bpfpin -f map show name counters      # with pinned paths\n  bpfpin -j map show pinned /sys/fs/bpf/xdp_count_maps/_bss"),
+        after_long_help = long(MAP_HELP, "  bpfpin map show\n  bpfpin -f map show name counters      # with pinned paths\n  bpfpin -j map show pinned /sys/fs/bpf/xdp_count_maps/xdp_coun_bss"),
     )]
     Show {
         #[arg(value_name = "MAP", hide = true)]
@@ -422,7 +422,7 @@ pub enum MapCmd {
         alias = "d",
         override_usage = "bpfpin map dump MAP [--hex]",
         after_help = MAP_HELP,
-        after_long_help = long(MAP_HELP, "  bpfpin map dump pinned /sys/fs/bpf/xdp_count_maps/_bss\n  bpfpin map dump --hex pinned /sys/fs/bpf/maps/stats     # raw bytes even where the map has BTF\n  bpfpin -j map dump id 42 > counts.json"),
+        after_long_help = long(MAP_HELP, "  bpfpin map dump pinned /sys/fs/bpf/xdp_count_maps/xdp_coun_bss\n  bpfpin map dump --hex pinned /sys/fs/bpf/maps/stats     # raw bytes even where the map has BTF\n  bpfpin -j map dump id 42 > counts.json"),
     )]
     Dump {
         #[arg(value_name = "MAP", required = true, num_args = 1.., hide = true)]

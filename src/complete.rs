@@ -538,7 +538,7 @@ fn ifaces(ns: Option<&str>) -> Vec<Cand> {
 }
 
 fn prog_types() -> Vec<Cand> {
-    let mut v: Vec<&str> = crate::objfile::TYPE_ALIASES.iter().map(|(n, _)| *n).collect();
+    let mut v: Vec<&str> = crate::loader::sections::program_type_names().collect();
     v.sort();
     v.dedup();
     words(&v)

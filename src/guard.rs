@@ -1,6 +1,6 @@
-//! The last line of defence against panics in dependencies. aya-obj 0.3 and
-//! aya 0.14 still reach `todo!()` and index panics on some malformed objects
-//! (objfile.rs refuses the ones we know of first). `no_panic` turns such a
+//! The last line of defence against panics, in dependencies (aya 0.14
+//! reaches `todo!()` and index panics on some malformed input) and in our
+//! own loader, which checks every offset but is fuzzed to prove it. `no_panic` turns such a
 //! panic into an ordinary error, so the caller's rollback guards run and the
 //! user reads one sentence instead of a backtrace.
 //!

@@ -15,7 +15,6 @@ pub mod guard;
 pub mod kinds;
 pub mod loader;
 pub mod model;
-pub mod objfile;
 pub mod output;
 pub mod pins;
 pub mod resolve;

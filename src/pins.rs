@@ -38,7 +38,7 @@ pub fn ensure_mounted(nomount: bool) -> Result<()> {
     Ok(())
 }
 
-/// bpffs refuses `.` in names; map names like `.bss` become `_bss`.
+/// bpffs refuses `.` in names; map names like `xdp_coun.bss` become `xdp_coun_bss`.
 pub fn pin_name(name: &str) -> String {
     name.replace('.', "_")
 }

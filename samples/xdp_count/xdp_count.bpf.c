@@ -9,11 +9,12 @@
  *   bpfpin prog load samples/xdp_count/xdp_count.bpf.o /sys/fs/bpf/xdp_count \
  *          --pin-maps /sys/fs/bpf/xdp_count_maps
  *   bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev IFACE
- *   bpfpin map dump pinned /sys/fs/bpf/xdp_count_maps/_bss
+ *   bpfpin map dump pinned /sys/fs/bpf/xdp_count_maps/xdp_coun_bss
  *
  * bpfpin pins each map as DIR/<map name> with '.' replaced by '_' (bpffs
- * refuses dots), so the .bss map is pinned as `_bss` (the bpf_printk format
- * string lives in .rodata, pinned as `_rodata`).  The log lines show up in
+ * refuses dots), under libbpf's names as bpftool does: the .bss map is
+ * `xdp_coun.bss`, pinned as `xdp_coun_bss` (the bpf_printk format string
+ * lives in .rodata, pinned as `xdp_coun_rodata`).  The log lines show up in
  * /sys/kernel/tracing/trace_pipe.
  */
 #include <linux/bpf.h>

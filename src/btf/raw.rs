@@ -1,7 +1,7 @@
 //! The BTF container without decoding a type: the `.BTF` header and its
 //! type and string sections, NUL-terminated names, and the `.BTF.ext`
-//! subsections. `Btf::parse` (decoding), the ELF patcher and checks in
-//! `objfile` and `doctor`'s kernel-symbol scan all read BTF through here.
+//! subsections. `Btf::parse` (decoding), the loader
+//! and `doctor`'s kernel-symbol scan all read BTF through here.
 //! Little-endian only, like the rest of bpfpin.
 
 use anyhow::{Result, anyhow, bail, ensure};

@@ -79,7 +79,10 @@ fn bad(msg: String) -> anyhow::Error {
 impl<'d> Elf<'d> {
     pub fn parse(data: &'d [u8]) -> Result<Elf<'d>> {
         let file = ElfFile64::<'d>::parse(data).map_err(|e| match data.get(..4) {
-            Some(b"\x7fELF") => anyhow!("not a 64-bit little-endian ELF object: {e}"),
+            Some(b"\x7fELF") if data.get(4) != Some(&2) || data.get(5) != Some(&1) => {
+                anyhow!("not a 64-bit little-endian ELF object, as BPF objects are")
+            }
+            Some(b"\x7fELF") => anyhow!("the ELF file is truncated or damaged ({e})"),
             _ => anyhow!("not an ELF file"),
         })?;
         if file.architecture() != object::Architecture::Bpf {
@@ -188,10 +191,8 @@ fn functions(file: &ElfFile64<'_>) -> Result<Vec<Func>> {
             .ok()
             .zip(usize::try_from(size).ok())
             .and_then(|(o, n)| data.get(o..o.checked_add(n)?))
-            .ok_or_else(|| bad(format!("function `{name}` lies outside its section {section_name}")))?;
-        if offset % INSN != 0 || size % INSN != 0 || size == 0 {
-            bail!("function `{name}` in {section_name} is not a whole number of instructions");
-        }
+            .filter(|_| offset % INSN == 0 && size % INSN == 0 && size > 0)
+            .ok_or_else(|| bad(format!("function `{name}` does not fit whole instructions inside section `{section_name}`")))?;
         let insns = code
             .chunks_exact(INSN as usize)
             .map(|c| {
@@ -237,6 +238,13 @@ fn relocations(file: &ElfFile64<'_>) -> Result<HashMap<usize, BTreeMap<u64, Relo
                 RelocationFlags::Elf { r_type } => r_type,
                 _ => 0,
             };
+            // R_BPF_NONE, 64_64, 64_ABS64, 64_ABS32, 64_NODYLD32, 64_32.
+            if !matches!(r_type, 0..=4 | 10) {
+                bail!(
+                    "the relocation at offset {offset} of section `{}` has type {r_type}, which is no BPF relocation",
+                    s.name().unwrap_or("?")
+                );
+            }
             out.entry(s.index().0).or_default().insert(offset, Reloc { symbol: sym.0, r_type });
         }
     }

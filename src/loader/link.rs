@@ -174,7 +174,9 @@ pub fn link(elf: &Elf<'_>, prog: usize, refs: &Refs, ext: &ExtInfo) -> Result<Li
                         i += 1;
                         continue;
                     }
-                    let s = sym.section.ok_or_else(|| anyhow!("call at {} to symbol `{}` without a section", here(), sym.name))?;
+                    let s = sym
+                        .section
+                        .ok_or_else(|| anyhow!("call at {} to symbol `{}` without a section", here(), sym.name))?;
                     // A call through a section symbol carries the target in
                     // imm; through a function symbol imm is -1.
                     let t = (sym.value as i64) + (i64::from(ins.imm) + 1) * INSN as i64;
@@ -203,14 +205,18 @@ pub fn link(elf: &Elf<'_>, prog: usize, refs: &Refs, ext: &ExtInfo) -> Result<Li
             }
             if let Some(r) = rel {
                 let sym = elf.symbol(r.symbol)?;
-                relocate_ld(elf, &mut out, &mut placed, &mut place, i, r.symbol, &sym, refs).map_err(|e| e.context(format!("relocating {}", here())))?;
+                relocate_ld(elf, &mut out, &mut placed, &mut place, i, r.symbol, &sym, refs)
+                    .map_err(|e| e.context(format!("relocating {}", here())))?;
             }
             i += 2;
             continue;
         }
         if let Some(r) = rel {
             let name = elf.symbol(r.symbol).map(|s| s.name).unwrap_or_default();
-            bail!("relocation against `{name}` at {} is on an instruction that is neither a call nor a 64-bit load", here());
+            bail!(
+                "relocation against `{name}` at {} is on an instruction that is neither a call nor a 64-bit load",
+                here()
+            );
         }
         i += 1;
     }
@@ -358,9 +364,5 @@ fn relocate_ld(
             }
         }
     }
-    bail!(
-        "`{}` in section {} is neither a map, global data nor a function",
-        sym.name,
-        elf.section_name(section)
-    )
+    bail!("`{}` in section {} is neither a map, global data nor a function", sym.name, elf.section_name(section))
 }

@@ -24,14 +24,14 @@
 //!   extern sections) and loaded, with the kernel's log on failure.
 //! - `link`: a program's instructions with its subprograms appended and
 //!   every map, data and extern reference relocated.
-pub mod elf;
-pub mod sections;
-pub mod maps;
-pub mod kernel;
-pub mod externs;
-pub mod core;
 pub mod btf_fixup;
+pub mod core;
+pub mod elf;
+pub mod externs;
+pub mod kernel;
 pub mod link;
+pub mod maps;
+pub mod sections;
 
 use std::collections::HashMap;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
@@ -116,7 +116,7 @@ impl<'d> Object<'d> {
         let forced = match force_type {
             Some(t) => Some(sections::from_type(t).ok_or_else(|| {
                 user(
-                    format!("`{t}` is not a program type bpfpin knows"),
+                    format!("unknown --type `{t}`: not a program type bpfpin knows"),
                     "use a bpftool program type name (xdp, tc, socket, kprobe, tracepoint, cgroup/skb, ...)",
                 )
             })?),
@@ -274,7 +274,7 @@ impl<'d> Object<'d> {
             .with_context(|| format!("relocating program `{}`", prog.name))?;
         let core = self.core_records(&linked);
         let (attach_btf_id, attach_fd, _module, member) = self.attach_target(prog, env)?;
-        let mut log = vec![0u8; if env.log_level & 3 != 0 { 16 << 20 } else { 64 << 10 }];
+        let mut log = vec![0u8; if env.log_level & 3 != 0 { 1 << 20 } else { 64 << 10 }];
         loop {
             let mut attr = sys::prog_load::ProgLoad {
                 prog_type: prog.spec.prog_type,
@@ -418,7 +418,10 @@ impl<'d> Object<'d> {
                 };
                 let found = env.kernel.find(st, BtfKind::Struct)?.ok_or_else(|| {
                     user(
-                        format!("struct_ops program `{}` implements `struct {st}`, which this kernel does not have", prog.name),
+                        format!(
+                            "struct_ops program `{}` implements `struct {st}`, which this kernel does not have",
+                            prog.name
+                        ),
                         "check that the kernel (or its module) providing that struct_ops type is loaded",
                     )
                 })?;
@@ -431,7 +434,10 @@ impl<'d> Object<'d> {
                     .and_then(|m| m.iter().position(|x| &x.name == member))
                     .ok_or_else(|| {
                         user(
-                            format!("struct_ops program `{}` fills `{st}.{member}`, which this kernel's struct lacks", prog.name),
+                            format!(
+                                "struct_ops program `{}` fills `{st}.{member}`, which this kernel's struct lacks",
+                                prog.name
+                            ),
                             "build the object against this kernel's vmlinux.h",
                         )
                     })?;

@@ -5,7 +5,7 @@
 use std::ffi::CStr;
 use std::os::fd::{OwnedFd, RawFd};
 
-use aya_obj::generated::{bpf_attr__bindgen_ty_4, bpf_attr__bindgen_ty_4__bindgen_ty_1, bpf_cmd, bpf_insn};
+use aya_obj::generated::{bpf_attr__bindgen_ty_4__bindgen_ty_1, bpf_cmd, bpf_insn};
 
 use super::{SysResult, bpf_fd, zeroed_attr};
 
@@ -46,34 +46,32 @@ fn prog_name(name: &str) -> [std::ffi::c_char; 16] {
 pub fn load(p: &mut ProgLoad<'_>) -> SysResult<OwnedFd> {
     let mut attr = zeroed_attr();
     let ptr = |s: *const u8, n: usize| if n == 0 { 0 } else { s as u64 };
-    attr.__bindgen_anon_3 = bpf_attr__bindgen_ty_4 {
-        prog_type: p.prog_type,
-        insn_cnt: p.insns.len() as u32,
-        insns: p.insns.as_ptr() as u64,
-        license: p.license.as_ptr() as u64,
-        log_level: p.log_level,
-        log_size: if p.log_level == 0 { 0 } else { p.log.len() as u32 },
-        log_buf: if p.log_level == 0 { 0 } else { p.log.as_mut_ptr() as u64 },
-        kern_version: p.kern_version,
-        prog_flags: p.prog_flags,
-        prog_name: prog_name(p.name),
-        prog_ifindex: 0,
-        expected_attach_type: p.expected_attach_type,
-        prog_btf_fd: p.btf_fd.unwrap_or(0) as u32,
-        func_info_rec_size: if p.func_info.is_empty() { 0 } else { 8 },
-        func_info: ptr(p.func_info.as_ptr().cast(), p.func_info.len()),
-        func_info_cnt: p.func_info.len() as u32,
-        line_info_rec_size: if p.line_info.is_empty() { 0 } else { 16 },
-        line_info: ptr(p.line_info.as_ptr().cast(), p.line_info.len()),
-        line_info_cnt: p.line_info.len() as u32,
-        attach_btf_id: p.attach_btf_id,
-        __bindgen_anon_1: bpf_attr__bindgen_ty_4__bindgen_ty_1 { attach_prog_fd: p.attach_fd.unwrap_or(0) as u32 },
-        core_relo_cnt: p.core_relos.len() as u32,
-        fd_array: ptr(p.fd_array.as_ptr().cast(), p.fd_array.len().saturating_sub(1)),
-        core_relos: ptr(p.core_relos.as_ptr().cast(), p.core_relos.len()),
-        core_relo_rec_size: if p.core_relos.is_empty() { 0 } else { 16 },
-        log_true_size: 0,
-        prog_token_fd: 0,
-    };
+    // Field by field into the zeroed union: a struct literal would also copy
+    // its tail padding, uninitialised, into bytes newer kernels read
+    // (`fd_array_cnt` follows `prog_token_fd`).
+    attr.__bindgen_anon_3.prog_type = p.prog_type;
+    attr.__bindgen_anon_3.insn_cnt = p.insns.len() as u32;
+    attr.__bindgen_anon_3.insns = p.insns.as_ptr() as u64;
+    attr.__bindgen_anon_3.license = p.license.as_ptr() as u64;
+    attr.__bindgen_anon_3.log_level = p.log_level;
+    attr.__bindgen_anon_3.log_size = if p.log_level == 0 { 0 } else { p.log.len() as u32 };
+    attr.__bindgen_anon_3.log_buf = if p.log_level == 0 { 0 } else { p.log.as_mut_ptr() as u64 };
+    attr.__bindgen_anon_3.kern_version = p.kern_version;
+    attr.__bindgen_anon_3.prog_flags = p.prog_flags;
+    attr.__bindgen_anon_3.prog_name = prog_name(p.name);
+    attr.__bindgen_anon_3.expected_attach_type = p.expected_attach_type;
+    attr.__bindgen_anon_3.prog_btf_fd = p.btf_fd.unwrap_or(0) as u32;
+    attr.__bindgen_anon_3.func_info_rec_size = if p.func_info.is_empty() { 0 } else { 8 };
+    attr.__bindgen_anon_3.func_info = ptr(p.func_info.as_ptr().cast(), p.func_info.len());
+    attr.__bindgen_anon_3.func_info_cnt = p.func_info.len() as u32;
+    attr.__bindgen_anon_3.line_info_rec_size = if p.line_info.is_empty() { 0 } else { 16 };
+    attr.__bindgen_anon_3.line_info = ptr(p.line_info.as_ptr().cast(), p.line_info.len());
+    attr.__bindgen_anon_3.line_info_cnt = p.line_info.len() as u32;
+    attr.__bindgen_anon_3.attach_btf_id = p.attach_btf_id;
+    attr.__bindgen_anon_3.__bindgen_anon_1 = bpf_attr__bindgen_ty_4__bindgen_ty_1 { attach_prog_fd: p.attach_fd.unwrap_or(0) as u32 };
+    attr.__bindgen_anon_3.core_relo_cnt = p.core_relos.len() as u32;
+    attr.__bindgen_anon_3.fd_array = ptr(p.fd_array.as_ptr().cast(), p.fd_array.len().saturating_sub(1));
+    attr.__bindgen_anon_3.core_relos = ptr(p.core_relos.as_ptr().cast(), p.core_relos.len());
+    attr.__bindgen_anon_3.core_relo_rec_size = if p.core_relos.is_empty() { 0 } else { 16 };
     bpf_fd("BPF_PROG_LOAD", bpf_cmd::BPF_PROG_LOAD, &mut attr)
 }

@@ -394,14 +394,6 @@ fn malformed_objects_are_refused_not_panicked_on() {
     type Mutation = Box<dyn Fn(&mut Vec<u8>)>;
     let mutants: Vec<(&str, Mutation, &str)> = vec![
         (
-            "addr",
-            Box::new(|m| {
-                let h = section(m, "xdp").0;
-                m[h + 0x10 + 4] = 0xff;
-            }),
-            "has address 0xff00000000",
-        ),
-        (
             "func",
             Box::new(|m| {
                 // The program's symbol: value 0 in `xdp`, so grow its size past the section.
@@ -420,17 +412,6 @@ fn malformed_objects_are_refused_not_panicked_on() {
             }),
             "has type 99, which is no BPF relocation",
         ),
-        (
-            "btfname",
-            Box::new(|m| {
-                let (_, off, _) = section(m, ".BTF");
-                let u = |o: usize| u32::from_le_bytes(m[o..o + 4].try_into().expect("4 bytes")) as usize;
-                let strings = off + u(off + 4) + u(off + 16);
-                // The first name (offset 1) gets a byte that is not UTF-8.
-                m[strings + 1] = 0xff;
-            }),
-            "is not UTF-8",
-        ),
     ];
     for (tag, mutate, needle) in mutants {
         let mut m = orig.clone();
@@ -438,6 +419,35 @@ fn malformed_objects_are_refused_not_panicked_on() {
         let file = t.join(&format!("{tag}.o"));
         fs::write(&file, &m).expect("write");
         refused(&d, &["prog", "loadall", &file, &d.join("p"), "--pin-maps", &d.join("maps")], needle);
+    }
+    // Two that aya-obj panicked on are no fault for libbpf or the kernel:
+    // a section address (relocatable objects' sh_addr is ignored) and a
+    // type name that is not UTF-8 (the kernel checks BTF names itself).
+    let harmless: Vec<(&str, Mutation)> = vec![
+        (
+            "addr",
+            Box::new(|m| {
+                let h = section(m, "xdp").0;
+                m[h + 0x10 + 4] = 0xff;
+            }),
+        ),
+        (
+            "btfname",
+            Box::new(|m| {
+                let (_, off, _) = section(m, ".BTF");
+                let u = |o: usize| u32::from_le_bytes(m[o..o + 4].try_into().expect("4 bytes")) as usize;
+                let strings = off + u(off + 4) + u(off + 16);
+                m[strings + 1] = 0xff;
+            }),
+        ),
+    ];
+    for (tag, mutate) in harmless {
+        let mut m = orig.clone();
+        mutate(&mut m);
+        let file = t.join(&format!("{tag}.o"));
+        fs::write(&file, &m).expect("write");
+        bpfpin(&["prog", "loadall", &file, &d.join(tag)]).ok();
+        assert!(d.path.join(format!("{tag}/btf_maps_prog")).exists(), "{tag}");
     }
 }
 

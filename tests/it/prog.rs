@@ -168,7 +168,7 @@ fn legacy_maps_section_loads() {
 }
 
 #[test]
-fn globals_are_pinned_without_dots() {
+fn globals_are_pinned_under_libbpfs_names() {
     require_root!();
     let d = BpffsDir::new();
     loadall(&object("globals.o"), &d.join("all"), &["--pin-maps", &d.join("maps")]);
@@ -178,14 +178,17 @@ fn globals_are_pinned_without_dots() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["_bss", "_data", "_rodata"]);
-    assert_eq!(tool_map(&d.join("maps/_rodata"))["frozen"], 1);
+    // As bpftool pins them: libbpf's map name (`globals.bss`) with `.` made `_`.
+    assert_eq!(names, ["globals_bss", "globals_data", "globals_rodata"]);
+    assert_eq!(tool_map(&d.join("maps/globals_rodata"))["frozen"], 1);
     // .data starts with the object's initial value (data_var = 7).
-    let dump = bpftool(&["-j", "map", "dump", "pinned", &d.join("maps/_data")]).ok().json();
+    let dump = bpftool(&["-j", "map", "dump", "pinned", &d.join("maps/globals_data")]).ok().json();
     assert_eq!(dump[0]["value"][0], "0x07", "{dump}");
     let mut used = prog_map_ids(&d.join("all/globals_prog"));
-    let mut pinned: Vec<u64> =
-        ["_bss", "_data", "_rodata"].iter().map(|n| map_id(&d.join(&format!("maps/{n}")))).collect();
+    let mut pinned: Vec<u64> = ["globals_bss", "globals_data", "globals_rodata"]
+        .iter()
+        .map(|n| map_id(&d.join(&format!("maps/{n}"))))
+        .collect();
     used.sort();
     pinned.sort();
     assert_eq!(used, pinned);
@@ -477,8 +480,8 @@ fn reuse_keeps_global_counters() {
     let d = BpffsDir::new();
     let maps = d.join("maps");
     load(&object("globals.o"), &d.join("p1"), &["--pin-maps", &maps]);
-    let bss = d.join("maps/_bss");
-    let data = d.join("maps/_data");
+    let bss = d.join("maps/globals_bss");
+    let data = d.join("maps/globals_data");
     let (bss_id, data_id) = (map_id(&bss), map_id(&data));
     bpftool(&[
         "map", "update", "pinned", &bss, "key", "0", "0", "0", "0", "value", "5", "0", "0", "0", "0", "0", "0", "0",

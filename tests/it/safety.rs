@@ -347,7 +347,7 @@ fn reloads_never_lose_counts_in_reused_global_data() {
     require_root!();
     let d = BpffsDir::new();
     load(&object("globals.o"), &d.join("p"), &["--pin-maps", &d.join("m")]);
-    let bss = map_id(&d.join("m/_bss"));
+    let bss = map_id(&d.join("m/globals_bss"));
     let c = Canary::new();
     let pkt = c.dir.join("pkt");
     fs::write(&pkt, [0u8; 64]).expect("packet");
@@ -373,7 +373,7 @@ fn reloads_never_lose_counts_in_reused_global_data() {
     stop.store(true, Ordering::SeqCst);
     runner.join().expect("runner");
     let total = runs.load(Ordering::SeqCst) * REPEAT;
-    let v = bpftool(&["-j", "map", "dump", "pinned", &d.join("m/_bss")]).ok().json();
+    let v = bpftool(&["-j", "map", "dump", "pinned", &d.join("m/globals_bss")]).ok().json();
     let counter = v[0]["formatted"]["value"]["bss_counter"].as_u64().or_else(|| {
         let bytes: Vec<u8> = v[0]["value"]
             .as_array()?

@@ -45,8 +45,8 @@ const SAMPLES: &[Sample] = &[
         progs: &[Prog { name: "xdp_count", section: "xdp", kind: "xdp" }],
         // .bss holds `counter`; .rodata the bpf_printk format string.
         maps: &[
-            MapDef { name: ".bss", pin: "_bss", kind: "array", key: 4, value: 8, entries: 1 },
-            MapDef { name: ".rodata", pin: "_rodata", kind: "array", key: 4, value: 16, entries: 1 },
+            MapDef { name: "xdp_coun.bss", pin: "xdp_coun_bss", kind: "array", key: 4, value: 8, entries: 1 },
+            MapDef { name: "xdp_coun.rodata", pin: "xdp_coun_rodata", kind: "array", key: 4, value: 16, entries: 1 },
         ],
     },
     Sample {
@@ -153,14 +153,13 @@ fn summary(path: &Path) -> Summary {
 
     // Map definitions as bpfpin's loader sees them (BTF `.maps`, legacy
     // `maps` and global data alike).
-    let prepared =
-        bpfpin::objfile::prepare(&data, None).unwrap_or_else(|e| panic!("preparing {}: {e:#}", path.display()));
-    let obj =
-        aya_obj::Object::parse(&prepared.bytes).unwrap_or_else(|e| panic!("aya-obj parsing {}: {e}", path.display()));
+    let name = bpfpin::loader::maps::object_name(path);
+    let obj = bpfpin::loader::Object::parse(&data, &name, None)
+        .unwrap_or_else(|e| panic!("parsing {}: {e:#}", path.display()));
     let maps = obj
         .maps
         .iter()
-        .map(|(name, m)| (name.clone(), m.map_type(), m.key_size(), m.value_size(), m.max_entries(), m.map_flags()))
+        .map(|m| (m.name.clone(), m.map_type, m.key_size, m.value_size, m.max_entries, m.map_flags))
         .collect();
 
     Summary { programs, sections, maps, license }
@@ -399,9 +398,9 @@ fn xdp_count_counts_pings() {
     loadall(&d, "xdp_count");
     attach(&ns, "xdp", &d.join("progs/xdp_count"));
     ns.ping_from_peer(3).ok();
-    let counter = lookup(&d.join("maps/_bss"), &["0", "0", "0", "0"])[0];
+    let counter = lookup(&d.join("maps/xdp_coun_bss"), &["0", "0", "0", "0"])[0];
     assert!(counter >= 3, "counter {counter} after 3 pings");
-    let dump = bpfpin(&["map", "dump", "pinned", &d.join("maps/_bss")]).ok();
+    let dump = bpfpin(&["map", "dump", "pinned", &d.join("maps/xdp_coun_bss")]).ok();
     assert!(dump.stdout().contains("Found 1 element"), "{}", dump.stdout());
     detach(&ns, "xdp");
 }

@@ -1,5 +1,5 @@
 // Used by the global-data tests: one of each global section, loaded as the
-// internal maps .data, .rodata and .bss (pinned as _data, _rodata, _bss).
+// internal maps .data, .rodata and .bss globals.data, globals.rodata, globals.bss (pinned as globals_data, ...).
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

@@ -104,22 +104,14 @@ pub fn load(
         check_signal()?;
         txn.pin(*t, fd.as_fd(), &format!("program `{}`", def.name))?;
         let id = sys::prog_info(fd.as_fd()).map(|i| i.info.id).unwrap_or(0);
-        report.push(format!(
-            "program {} (id {id}, {}) pinned at {}",
-            def.name,
-            def.section,
-            shown(txn.path(*t))
-        ));
+        report.push(format!("program {} (id {id}, {}) pinned at {}", def.name, def.section, shown(txn.path(*t))));
         prog_fds.insert(def.name.clone(), fd.as_raw_fd());
         loaded.push(fd);
     }
     // Static slots (`.values = { [i] = &prog }`) of the maps made here;
     // a reused map keeps what it holds.
-    let fresh: Vec<Option<std::os::fd::BorrowedFd<'_>>> = plan
-        .iter()
-        .zip(&map_fds)
-        .map(|(m, fd)| (!matches!(m.fate, Fate::Reuse { .. })).then(|| fd.as_fd()))
-        .collect();
+    let fresh: Vec<Option<std::os::fd::BorrowedFd<'_>>> =
+        plan.iter().zip(&map_fds).map(|(m, fd)| (!matches!(m.fate, Fate::Reuse { .. })).then(|| fd.as_fd())).collect();
     parsed.init_slots(&fresh, &raw_maps, &prog_fds)?;
     for (m, fd) in plan.iter().zip(&map_fds) {
         if let Some(line) = describe_map(fd.as_fd(), m, &txn) {
@@ -267,7 +259,7 @@ fn read_object(obj: &Path) -> Result<Vec<u8>> {
     Ok(data)
 }
 
-/// An object `objfile` refused. Its sentences say what is wrong; those that
+/// An object the loader refused. Its sentences say what is wrong; those that
 /// come without a remedy of their own get the generic one.
 fn not_loadable(obj: &Path, e: anyhow::Error) -> anyhow::Error {
     if e.chain().any(|c| c.downcast_ref::<UserError>().is_some()) {
