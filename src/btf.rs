@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use aya_obj::generated as k;
 
+pub mod query;
 pub mod raw;
 
 pub use raw::MAGIC;

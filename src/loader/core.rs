@@ -1,1 +1,1121 @@
-//! Stage `core` of the loader (see mod.rs).
+//! Stage `core` of the loader (see mod.rs): BPF CO-RE relocations, applied
+//! the way libbpf applies them (its relo_core.c and the candidate search in
+//! libbpf.c, read for behaviour; this is our own code).
+//!
+//! Replaces aya-obj 0.3's engine, which refuses accesses past a flexible
+//! last array member (`ctx->args[i]` on `struct syscall_trace_enter`:
+//! "invalid access string `0:2:1` … array index out of bounds") and names
+//! no type in its errors.
+//!
+//! For each `.BTF.ext` core_relo record: the local type (the object's BTF)
+//! and its access string make a *spec*; every kernel type with the same
+//! *essential* name (the name without a `___flavor` suffix) and a
+//! compatible kind is a *candidate*, looked up in vmlinux first and in
+//! module BTFs only when vmlinux has none. The spec is matched against each
+//! candidate; all matching candidates must agree (else the relocation is
+//! ambiguous), and matching narrows the candidate list for later
+//! relocations of the same local type. With no match, the existence kinds
+//! give 0 and the other kinds poison the instruction (a call to helper
+//! 0xbad2310) so that only a reachable use fails, in the verifier.
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{Context, Result, anyhow, bail, ensure};
+use aya_obj::generated::{self as k, bpf_core_relo_kind as rk, bpf_insn};
+
+use crate::btf::{Btf, BtfKind, raw};
+use crate::error::UserError;
+
+/// One record of .BTF.ext's core_relo subsection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoreRelo {
+    /// Byte offset of the instruction in its ELF section.
+    pub insn_off: u32,
+    /// Local (object BTF) type id the access string starts from.
+    pub type_id: u32,
+    /// The access string, e.g. `0:2:1`.
+    pub access: String,
+    /// A `bpf_core_relo_kind`.
+    pub kind: u32,
+}
+
+/// The imm of the helper call that replaces an instruction whose
+/// relocation found no target: the verifier reports `invalid func
+/// unknown#195896080` only when that instruction is reachable.
+pub const POISON_IMM: i32 = 0xbad2310;
+
+/// An instruction `relocate` poisoned, for explaining a verifier rejection
+/// at it (`insn` indexes the instructions given to `relocate`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Poisoned {
+    pub insn: usize,
+    /// e.g. `field byte offset of struct task_struct, access 0:12: no matching field in the kernel's BTF`.
+    pub why: String,
+}
+
+/// libbpf's limit on a spec's depth (BPF_CORE_SPEC_MAX_LEN).
+const SPEC_MAX_LEN: usize = 64;
+/// libbpf's recursion limits for type compatibility and matching.
+const COMPAT_LEVEL: i32 = 32;
+const COMPAT_DEPTH: usize = 32;
+
+const FIX_REBUILD: &str = "rebuild the object with `clang -O2 -g -target bpf -c FILE.c` (a clang that emits \
+                           CO-RE relocations, 10 or newer) and without post-processing its .BTF/.BTF.ext";
+
+/// Every core_relo record of a .BTF.ext blob, by ELF section name.
+pub fn parse_relos(btf_ext: &[u8], local: &Btf) -> Result<HashMap<String, Vec<CoreRelo>>> {
+    let malformed = |what: String| {
+        anyhow::Error::new(UserError::new(format!("the object's .BTF.ext is malformed: {what}"), FIX_REBUILD))
+    };
+    let parts = raw::ext_subsections(btf_ext)
+        .ok_or_else(|| malformed("bad magic, or a subsection lies outside the section".into()))?;
+    let mut out: HashMap<String, Vec<CoreRelo>> = HashMap::new();
+    // Headers shorter than 32 bytes predate CO-RE and have no third subsection.
+    let Some(&(_, sub)) = parts.get(2) else {
+        return Ok(out);
+    };
+    if sub.is_empty() {
+        return Ok(out);
+    }
+    let u32_at = |at: usize| sub.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let rec_size = u32_at(0).ok_or_else(|| malformed("the core_relo subsection has no record size".into()))? as usize;
+    let min = std::mem::size_of::<k::bpf_core_relo>();
+    if rec_size < min || rec_size % 4 != 0 {
+        return Err(malformed(format!("core_relo record size {rec_size} (at least {min}, a multiple of 4)")));
+    }
+    let mut at = 4;
+    while at < sub.len() {
+        let (Some(name_off), Some(num)) = (u32_at(at), u32_at(at + 4)) else {
+            return Err(malformed("a core_relo section header is truncated".into()));
+        };
+        at += 8;
+        let sec = local
+            .string_at(name_off)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| malformed(format!("a core_relo section name offset {name_off} is out of range")))?;
+        ensure!(num > 0, malformed(format!("section {sec} has no core_relo records")));
+        let total = (num as usize).checked_mul(rec_size).filter(|&n| at.checked_add(n).is_some_and(|e| e <= sub.len()));
+        let total = total.ok_or_else(|| malformed(format!("section {sec} claims {num} core_relo records past its end")))?;
+        let recs = out.entry(sec.to_string()).or_default();
+        for i in 0..num as usize {
+            let r = at + i * rec_size;
+            // In bounds: `total` covers every record and each holds at least 16 bytes.
+            let field = |n: usize| u32_at(r + 4 * n).unwrap_or(0);
+            let (insn_off, type_id, access_off, kind) = (field(0), field(1), field(2), field(3));
+            if insn_off % 8 != 0 {
+                return Err(malformed(format!("section {sec}: core_relo record {i} points inside an instruction")));
+            }
+            let access = local.string_at(access_off).ok_or_else(|| {
+                malformed(format!("section {sec}: core_relo record {i} has access string offset {access_off} out of range"))
+            })?;
+            recs.push(CoreRelo { insn_off, type_id, access: access.to_string(), kind });
+        }
+        at += total;
+    }
+    Ok(out)
+}
+
+/// Applies relocations to a program's instructions; `relos` gives each
+/// record with the instruction index it applies to. `targets`: vmlinux
+/// first, then module BTFs (split BTF whose ids continue after vmlinux's).
+pub fn relocate(
+    insns: &mut [bpf_insn],
+    relos: &[(usize, &CoreRelo)],
+    local: &Btf,
+    targets: &[&Btf],
+    prog_name: &str,
+) -> Result<()> {
+    relocate_explained(insns, relos, local, targets, prog_name).map(|_| ())
+}
+
+/// `relocate`, also returning the instructions it poisoned and why, so a
+/// verifier rejection at one (`invalid func unknown#195896080`) can be
+/// explained in the relocation's terms.
+pub fn relocate_explained(
+    insns: &mut [bpf_insn],
+    relos: &[(usize, &CoreRelo)],
+    local: &Btf,
+    targets: &[&Btf],
+    prog_name: &str,
+) -> Result<Vec<Poisoned>> {
+    let mut poisoned = Vec::new();
+    if relos.is_empty() {
+        return Ok(poisoned);
+    }
+    let mut cands = find_candidates(relos, local, targets);
+    for (relo_idx, &(insn_idx, relo)) in relos.iter().enumerate() {
+        let what = || describe(local, relo);
+        let res = resolve(relo, local, targets, &mut cands).map_err(|e| fail(e, prog_name, relo_idx, &what()))?;
+        if let Some(why) = patch(insns, insn_idx, &res).map_err(|e| fail(e, prog_name, relo_idx, &what()))? {
+            poisoned.push(Poisoned { insn: insn_idx, why: format!("{}: {why}", what()) });
+        }
+    }
+    Ok(poisoned)
+}
+
+/// The relocation kinds, as `bpf_core_relo_kind` numbers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    FieldByteOffset,
+    FieldByteSize,
+    FieldExists,
+    FieldSigned,
+    FieldLshiftU64,
+    FieldRshiftU64,
+    TypeIdLocal,
+    TypeIdTarget,
+    TypeExists,
+    TypeSize,
+    EnumvalExists,
+    EnumvalValue,
+    TypeMatches,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Field,
+    Type,
+    Enumval,
+}
+
+impl Kind {
+    fn from_raw(raw: u32) -> Option<Kind> {
+        use Kind::*;
+        Some(match raw {
+            rk::BPF_CORE_FIELD_BYTE_OFFSET => FieldByteOffset,
+            rk::BPF_CORE_FIELD_BYTE_SIZE => FieldByteSize,
+            rk::BPF_CORE_FIELD_EXISTS => FieldExists,
+            rk::BPF_CORE_FIELD_SIGNED => FieldSigned,
+            rk::BPF_CORE_FIELD_LSHIFT_U64 => FieldLshiftU64,
+            rk::BPF_CORE_FIELD_RSHIFT_U64 => FieldRshiftU64,
+            rk::BPF_CORE_TYPE_ID_LOCAL => TypeIdLocal,
+            rk::BPF_CORE_TYPE_ID_TARGET => TypeIdTarget,
+            rk::BPF_CORE_TYPE_EXISTS => TypeExists,
+            rk::BPF_CORE_TYPE_SIZE => TypeSize,
+            rk::BPF_CORE_ENUMVAL_EXISTS => EnumvalExists,
+            rk::BPF_CORE_ENUMVAL_VALUE => EnumvalValue,
+            rk::BPF_CORE_TYPE_MATCHES => TypeMatches,
+            _ => return None,
+        })
+    }
+
+    /// As the bpf_core_read.h macro that emits it reads.
+    fn describe(self) -> &'static str {
+        use Kind::*;
+        match self {
+            FieldByteOffset => "field byte offset",
+            FieldByteSize => "field byte size",
+            FieldExists => "field exists",
+            FieldSigned => "field signedness",
+            FieldLshiftU64 => "field left shift",
+            FieldRshiftU64 => "field right shift",
+            TypeIdLocal => "local type id",
+            TypeIdTarget => "target type id",
+            TypeExists => "type exists",
+            TypeSize => "type size",
+            EnumvalExists => "enum value exists",
+            EnumvalValue => "enum value",
+            TypeMatches => "type matches",
+        }
+    }
+
+    fn class(self) -> Class {
+        use Kind::*;
+        match self {
+            FieldByteOffset | FieldByteSize | FieldExists | FieldSigned | FieldLshiftU64 | FieldRshiftU64 => {
+                Class::Field
+            }
+            TypeIdLocal | TypeIdTarget | TypeExists | TypeSize | TypeMatches => Class::Type,
+            EnumvalExists | EnumvalValue => Class::Enumval,
+        }
+    }
+}
+
+/// `field byte offset of struct foo, access 0:1` (kind, local type, access string).
+fn describe(local: &Btf, relo: &CoreRelo) -> String {
+    let kind = Kind::from_raw(relo.kind).map_or_else(|| format!("unknown kind {}", relo.kind), |k| k.describe().into());
+    format!("{kind} of {}, access {}", local.kind_and_name(relo.type_id), relo.access)
+}
+
+/// Wraps a relocation's failure so it names the program and the relocation;
+/// the cause's UserError (and its fix) stays in the chain.
+fn fail(e: anyhow::Error, prog: &str, relo_idx: usize, what: &str) -> anyhow::Error {
+    let e = if e.chain().any(|c| c.is::<UserError>()) { e } else { anyhow::Error::new(UserError::new(format!("{e:#}"), FIX_REBUILD)) };
+    e.context(format!("program {prog}: CO-RE relocation #{relo_idx} ({what})"))
+}
+
+/// BTF's kind-compatibility rule for candidates: the same kind, or both enums.
+fn kind_compat(a: Option<BtfKind>, b: Option<BtfKind>) -> bool {
+    let is_enum = |k| matches!(k, Some(BtfKind::Enum | BtfKind::Enum64));
+    a == b || (is_enum(a) && is_enum(b))
+}
+
+/// A name up to its last `X___Y` flavor separator (X and Y not `_`):
+/// `task_struct___v2` → `task_struct`.
+fn essential_name(name: &str) -> &str {
+    let b = name.as_bytes();
+    if b.len() >= 5 {
+        for i in (0..=b.len() - 5).rev() {
+            if b[i] != b'_' && b[i + 1] == b'_' && b[i + 2] == b'_' && b[i + 3] == b'_' && b[i + 4] != b'_' {
+                return &name[..=i];
+            }
+        }
+    }
+    name
+}
+
+/// A type in one of the targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cand {
+    btf: usize,
+    id: u32,
+}
+
+/// Candidates of every local root type the relocations need, by local id:
+/// one scan of vmlinux for all of them, then one of the modules' own types
+/// for those vmlinux has none of (module types are not candidates when
+/// vmlinux has one, as with libbpf).
+fn find_candidates(relos: &[(usize, &CoreRelo)], local: &Btf, targets: &[&Btf]) -> HashMap<u32, Vec<Cand>> {
+    let mut wanted: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut seen = HashSet::new();
+    for (_, r) in relos {
+        if r.kind == rk::BPF_CORE_TYPE_ID_LOCAL || !seen.insert(r.type_id) {
+            continue;
+        }
+        match local.type_name(r.type_id) {
+            Some(name) if !name.is_empty() => wanted.entry(essential_name(name)).or_default().push(r.type_id),
+            _ => {}
+        }
+    }
+    let mut out: HashMap<u32, Vec<Cand>> = seen.iter().map(|&id| (id, Vec::new())).collect();
+    let Some((vmlinux, modules)) = targets.split_first() else {
+        return out;
+    };
+    scan(vmlinux, 0, 1, &wanted, local, &mut out);
+    wanted.retain(|_, ids| {
+        ids.retain(|id| out.get(id).is_none_or(|c| c.is_empty()));
+        !ids.is_empty()
+    });
+    if !wanted.is_empty() {
+        for (i, m) in modules.iter().enumerate() {
+            // A split module BTF repeats vmlinux's ids below vmlinux.len().
+            let start = if m.len() > vmlinux.len() { vmlinux.len() } else { 1 };
+            scan(m, i + 1, start, &wanted, local, &mut out);
+        }
+    }
+    out
+}
+
+fn scan(
+    target: &Btf,
+    btf: usize,
+    start: u32,
+    wanted: &HashMap<&str, Vec<u32>>,
+    local: &Btf,
+    out: &mut HashMap<u32, Vec<Cand>>,
+) {
+    for id in start..target.len() {
+        let Some(name) = target.type_name(id).filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        let Some(locals) = wanted.get(essential_name(name)) else {
+            continue;
+        };
+        for &l in locals {
+            if kind_compat(target.kind(id), local.kind(l)) {
+                out.entry(l).or_default().push(Cand { btf, id });
+            }
+        }
+    }
+}
+
+/// One level of a spec: a named member of the composite `type_id`, or
+/// (no name) element `idx` of an array whose element type is `type_id`.
+#[derive(Debug, Clone)]
+struct Acc<'a> {
+    type_id: u32,
+    idx: u32,
+    name: Option<&'a str>,
+}
+
+/// A relocation's access string resolved against one BTF: `accs` holds the
+/// named members and array indices, `raw` every step including anonymous
+/// members, `bit_offset` where the access lands from the root.
+#[derive(Debug, Clone)]
+struct Spec<'a> {
+    btf: &'a Btf,
+    root: u32,
+    accs: Vec<Acc<'a>>,
+    raw: Vec<u32>,
+    bit_offset: u64,
+}
+
+/// Why a candidate's spec could not be built: the BTF is broken (an
+/// error for the whole relocation), not merely a mismatch.
+fn broken(what: impl std::fmt::Display) -> anyhow::Error {
+    anyhow!("{what}")
+}
+
+fn parse_spec<'a>(btf: &'a Btf, relo: &CoreRelo, kind: Kind) -> Result<Spec<'a>> {
+    let bad = |why: &str| anyhow::Error::new(UserError::new(format!("invalid access string: {why}"), FIX_REBUILD));
+    let s = relo.access.as_str();
+    if s.is_empty() || s.starts_with(':') {
+        return Err(bad("empty, or starts with `:`"));
+    }
+    let mut spec = Spec { btf, root: relo.type_id, accs: Vec::new(), raw: Vec::new(), bit_offset: 0 };
+    if kind.class() == Class::Type {
+        ensure!(s == "0", bad("type relocations take `0`"));
+        btf.kind(relo.type_id).ok_or_else(|| bad("its type id is out of range"))?;
+        return Ok(spec);
+    }
+    for part in s.split(':') {
+        let idx: u32 = part.parse().map_err(|_| bad(&format!("`{part}` is not an index")))?;
+        ensure!(spec.raw.len() < SPEC_MAX_LEN, bad("deeper than 64 levels"));
+        spec.raw.push(idx);
+    }
+    let first = spec.raw[0];
+    let id = btf.resolve(relo.type_id).map_err(|e| bad(&e.to_string()))?;
+    if kind.class() == Class::Enumval {
+        let e = btf.enumerator(id, first).filter(|_| spec.raw.len() == 1);
+        let e = e.ok_or_else(|| bad("enum value relocations take one enumerator index of an enum"))?;
+        spec.accs.push(Acc { type_id: id, idx: first, name: Some(e.name) });
+        return Ok(spec);
+    }
+    spec.accs.push(Acc { type_id: id, idx: first, name: None });
+    let sz = btf.resolve_size(id).ok_or_else(|| bad(&format!("{} has no size", btf.kind_and_name(id))))?;
+    spec.bit_offset = u64::from(first) * u64::from(sz) * 8;
+    let mut id = id;
+    for (i, &idx) in spec.raw.clone().iter().enumerate().skip(1) {
+        id = btf.resolve(id).map_err(|e| bad(&e.to_string()))?;
+        if btf.is_composite(id) {
+            let m = btf
+                .member(id, idx)
+                .ok_or_else(|| bad(&format!("{} has no member #{idx}", btf.kind_and_name(id))))?;
+            spec.bit_offset += u64::from(m.bit_offset);
+            if !m.name.is_empty() {
+                spec.accs.push(Acc { type_id: id, idx, name: Some(m.name) });
+            }
+            id = m.ty;
+        } else if let Some(a) = btf.array(id) {
+            id = btf.resolve(a.elem).map_err(|e| bad(&e.to_string()))?;
+            let flex = spec.accs.last().is_some_and(|p| is_flex_arr(btf, p, a.nelems));
+            ensure!(
+                flex || idx < a.nelems,
+                bad(&format!("index {idx} past the end of an array of {} (step {i})", a.nelems))
+            );
+            spec.accs.push(Acc { type_id: id, idx, name: None });
+            let sz = btf.resolve_size(id).ok_or_else(|| bad(&format!("{} has no size", btf.kind_and_name(id))))?;
+            spec.bit_offset += u64::from(idx) * u64::from(sz) * 8;
+        } else {
+            return Err(bad(&format!("step {i} indexes into {}, neither a struct, union nor array", btf.kind_and_name(id))));
+        }
+    }
+    Ok(spec)
+}
+
+/// A zero-length array that is the last member of its struct (`prev` being
+/// the accessor of that member) may be indexed past its end, as libbpf allows.
+fn is_flex_arr(btf: &Btf, prev: &Acc<'_>, nelems: u32) -> bool {
+    prev.name.is_some() && nelems == 0 && prev.idx.checked_add(1) == Some(btf.vlen(prev.type_id))
+}
+
+/// Matches the local spec against candidate `targ_id`: `Ok(None)` when it
+/// does not match, `Err` when the target BTF is broken.
+fn match_spec<'a>(local: &Spec<'_>, kind: Kind, targ: &'a Btf, targ_id: u32) -> Result<Option<Spec<'a>>> {
+    let mut ts = Spec { btf: targ, root: targ_id, accs: Vec::new(), raw: Vec::new(), bit_offset: 0 };
+    match kind.class() {
+        Class::Type => {
+            let ok = if kind == Kind::TypeMatches {
+                types_match(local.btf, local.root, targ, targ_id, false, COMPAT_LEVEL)?
+            } else {
+                types_are_compat(local.btf, local.root, targ, targ_id, COMPAT_LEVEL)?
+            };
+            return Ok(ok.then_some(ts));
+        }
+        Class::Enumval => {
+            let id = targ.resolve(targ_id).map_err(broken)?;
+            let Some(lname) = local.accs.first().and_then(|a| a.name) else {
+                return Ok(None);
+            };
+            let lname = essential_name(lname);
+            let Some(i) = targ.enumerators(id).position(|e| essential_name(e.name) == lname) else {
+                return Ok(None);
+            };
+            let i = u32::try_from(i).map_err(broken)?;
+            let name = targ.enumerator(id, i).map(|e| e.name);
+            ts.accs.push(Acc { type_id: id, idx: i, name });
+            ts.raw.push(i);
+            return Ok(Some(ts));
+        }
+        Class::Field => {}
+    }
+    let mut targ_id = targ_id;
+    for (i, lacc) in local.accs.iter().enumerate() {
+        targ_id = targ.resolve(targ_id).map_err(broken)?;
+        if lacc.name.is_some() {
+            match match_member(local.btf, lacc, targ, targ_id, &mut ts)? {
+                Some(next) => targ_id = next,
+                None => return Ok(None),
+            }
+            continue;
+        }
+        if i > 0 {
+            let Some(a) = targ.array(targ_id) else {
+                return Ok(None);
+            };
+            let flex = ts.accs.last().is_some_and(|p| is_flex_arr(targ, p, a.nelems));
+            if !flex && lacc.idx >= a.nelems {
+                return Ok(None);
+            }
+            targ_id = targ.resolve(a.elem).map_err(broken)?;
+        }
+        ensure!(ts.raw.len() < SPEC_MAX_LEN, "the kernel's type nests deeper than 64 levels");
+        ts.accs.push(Acc { type_id: targ_id, idx: lacc.idx, name: None });
+        ts.raw.push(lacc.idx);
+        let sz = targ
+            .resolve_size(targ_id)
+            .ok_or_else(|| anyhow!("kernel type {} has no size", targ.kind_and_name(targ_id)))?;
+        ts.bit_offset += u64::from(lacc.idx) * u64::from(sz) * 8;
+    }
+    Ok(Some(ts))
+}
+
+/// Finds the local named member `lacc` in the target composite `targ_id`,
+/// looking through anonymous struct/union members; on success extends `ts`
+/// and returns the target member's type.
+fn match_member<'a>(local: &Btf, lacc: &Acc<'_>, targ: &'a Btf, targ_id: u32, ts: &mut Spec<'a>) -> Result<Option<u32>> {
+    let targ_id = targ.resolve(targ_id).map_err(broken)?;
+    if !targ.is_composite(targ_id) {
+        return Ok(None);
+    }
+    let Some(lm) = local.member(lacc.type_id, lacc.idx) else {
+        bail!("local member #{} of {} vanished", lacc.idx, local.kind_and_name(lacc.type_id));
+    };
+    for (i, m) in targ.members(targ_id).enumerate() {
+        ensure!(ts.raw.len() < SPEC_MAX_LEN, "the kernel's type nests deeper than 64 levels");
+        let i = u32::try_from(i).map_err(broken)?;
+        ts.bit_offset += u64::from(m.bit_offset);
+        ts.raw.push(i);
+        if m.name.is_empty() {
+            if let Some(next) = match_member(local, lacc, targ, m.ty, ts)? {
+                return Ok(Some(next));
+            }
+        } else if m.name == lm.name {
+            if fields_are_compat(local, lm.ty, targ, m.ty)? {
+                ts.accs.push(Acc { type_id: targ_id, idx: i, name: Some(m.name) });
+                return Ok(Some(m.ty));
+            }
+            ts.bit_offset -= u64::from(m.bit_offset);
+            ts.raw.pop();
+            return Ok(None);
+        }
+        ts.bit_offset -= u64::from(m.bit_offset);
+        ts.raw.pop();
+    }
+    Ok(None)
+}
+
+/// libbpf's field compatibility: any two structs/unions, any two pointers
+/// or floats, enums/fwds of the same essential name (or one anonymous),
+/// ints without a bit offset, arrays of compatible elements.
+fn fields_are_compat(local: &Btf, lid: u32, targ: &Btf, tid: u32) -> Result<bool> {
+    let (mut lid, mut tid) = (lid, tid);
+    for _ in 0..COMPAT_DEPTH {
+        lid = local.resolve(lid).map_err(broken)?;
+        tid = targ.resolve(tid).map_err(broken)?;
+        if local.is_composite(lid) && targ.is_composite(tid) {
+            return Ok(true);
+        }
+        let lk = local.kind(lid);
+        if !kind_compat(lk, targ.kind(tid)) {
+            return Ok(false);
+        }
+        match lk {
+            Some(BtfKind::Ptr | BtfKind::Float) => return Ok(true),
+            Some(BtfKind::Fwd | BtfKind::Enum | BtfKind::Enum64) => {
+                let ln = essential_name(local.type_name(lid).unwrap_or(""));
+                let tn = essential_name(targ.type_name(tid).unwrap_or(""));
+                return Ok(ln.is_empty() || tn.is_empty() || ln == tn);
+            }
+            Some(BtfKind::Int) => return Ok(int_offset(local, lid) == 0 && int_offset(targ, tid) == 0),
+            Some(BtfKind::Array) => {
+                let (Some(la), Some(ta)) = (local.array(lid), targ.array(tid)) else {
+                    return Ok(false);
+                };
+                lid = la.elem;
+                tid = ta.elem;
+            }
+            _ => return Ok(false),
+        }
+    }
+    bail!("array types nest deeper than {COMPAT_DEPTH} levels")
+}
+
+fn int_offset(btf: &Btf, id: u32) -> u8 {
+    btf.int(id).map_or(0, |i| i.offset)
+}
+
+/// libbpf's type compatibility (type exists/size/id relocations): kinds
+/// must agree; structs, unions, enums and fwds are compatible by kind;
+/// pointers and arrays by their targets; function prototypes by arity and
+/// compatible parameter and return types.
+fn types_are_compat(local: &Btf, lid: u32, targ: &Btf, tid: u32, level: i32) -> Result<bool> {
+    if !kind_compat(local.kind(lid), targ.kind(tid)) {
+        return Ok(false);
+    }
+    let (mut lid, mut tid) = (lid, tid);
+    for _ in 0..COMPAT_DEPTH {
+        lid = local.resolve(lid).map_err(broken)?;
+        tid = targ.resolve(tid).map_err(broken)?;
+        let lk = local.kind(lid);
+        if !kind_compat(lk, targ.kind(tid)) {
+            return Ok(false);
+        }
+        match lk {
+            Some(
+                BtfKind::Void | BtfKind::Struct | BtfKind::Union | BtfKind::Enum | BtfKind::Enum64 | BtfKind::Fwd,
+            ) => return Ok(true),
+            Some(BtfKind::Int) => return Ok(int_offset(local, lid) == 0 && int_offset(targ, tid) == 0),
+            Some(BtfKind::Ptr) => {
+                lid = local.ref_type(lid).unwrap_or(0);
+                tid = targ.ref_type(tid).unwrap_or(0);
+            }
+            Some(BtfKind::Array) => {
+                let (Some(la), Some(ta)) = (local.array(lid), targ.array(tid)) else {
+                    return Ok(false);
+                };
+                lid = la.elem;
+                tid = ta.elem;
+            }
+            Some(BtfKind::FuncProto) => {
+                let (Some(lp), Some(tp)) = (local.func_params(lid), targ.func_params(tid)) else {
+                    return Ok(false);
+                };
+                if lp.len() != tp.len() {
+                    return Ok(false);
+                }
+                for (l, t) in lp.iter().zip(&tp) {
+                    ensure!(level > 0, "function prototypes nest deeper than {COMPAT_LEVEL} levels");
+                    let l = local.resolve(*l).map_err(broken)?;
+                    let t = targ.resolve(*t).map_err(broken)?;
+                    if !types_are_compat(local, l, targ, t, level - 1)? {
+                        return Ok(false);
+                    }
+                }
+                lid = local.ref_type(lid).unwrap_or(0);
+                tid = targ.ref_type(tid).unwrap_or(0);
+            }
+            _ => return Ok(false),
+        }
+    }
+    bail!("types nest deeper than {COMPAT_DEPTH} levels")
+}
+
+/// Names are equal ignoring flavors; an anonymous target matches only an anonymous local.
+fn names_match(local: &str, targ: &str) -> bool {
+    if targ.is_empty() {
+        return local.is_empty();
+    }
+    essential_name(local) == essential_name(targ)
+}
+
+/// libbpf's stricter "type matches" relation (bpf_core_type_matches):
+/// same kinds and names after typedefs and modifiers, every local member or
+/// enumerator present in the target, ints of equal size and signedness,
+/// arrays of equal length; behind a pointer a struct/union may meet a fwd.
+fn types_match(local: &Btf, lid: u32, targ: &Btf, tid: u32, behind_ptr: bool, level: i32) -> Result<bool> {
+    ensure!(level > 0, "types nest deeper than {COMPAT_LEVEL} levels");
+    let (mut lid, mut tid, mut behind_ptr) = (lid, tid, behind_ptr);
+    for _ in 0..COMPAT_DEPTH {
+        lid = local.resolve(lid).map_err(broken)?;
+        tid = targ.resolve(tid).map_err(broken)?;
+        if !names_match(local.type_name(lid).unwrap_or(""), targ.type_name(tid).unwrap_or("")) {
+            return Ok(false);
+        }
+        let (lk, tk) = (local.kind(lid), targ.kind(tid));
+        let Some(lk) = lk else { bail!("local type id {lid} out of range") };
+        match lk {
+            BtfKind::Void => return Ok(Some(lk) == tk),
+            BtfKind::Fwd => {
+                let lu = local.fwd_is_union(lid) == Some(true);
+                return Ok(match tk {
+                    Some(BtfKind::Fwd) => targ.fwd_is_union(tid) == Some(lu),
+                    Some(BtfKind::Struct) if behind_ptr => !lu,
+                    Some(BtfKind::Union) if behind_ptr => lu,
+                    _ => false,
+                });
+            }
+            BtfKind::Enum | BtfKind::Enum64 => {
+                if !targ.is_any_enum(tid) || local.own_size(lid) != targ.own_size(tid) {
+                    return Ok(false);
+                }
+                let lv = local.vlen(lid);
+                if lv > targ.vlen(tid) {
+                    return Ok(false);
+                }
+                return Ok(local.enumerators(lid).all(|l| targ.enumerators(tid).any(|t| names_match(l.name, t.name))));
+            }
+            BtfKind::Struct | BtfKind::Union => {
+                if behind_ptr {
+                    return Ok(Some(lk) == tk
+                        || (tk == Some(BtfKind::Fwd)
+                            && (lk == BtfKind::Union) == (targ.fwd_is_union(tid) == Some(true))));
+                }
+                if Some(lk) != tk || local.vlen(lid) > targ.vlen(tid) {
+                    return Ok(false);
+                }
+                for lm in local.members(lid) {
+                    let mut matched = false;
+                    for tm in targ.members(tid) {
+                        if names_match(lm.name, tm.name) && types_match(local, lm.ty, targ, tm.ty, behind_ptr, level - 1)? {
+                            matched = true;
+                            break;
+                        }
+                    }
+                    if !matched {
+                        return Ok(false);
+                    }
+                }
+                return Ok(true);
+            }
+            BtfKind::Int => {
+                let (Some(li), Some(ti)) = (local.int(lid), targ.int(tid)) else {
+                    return Ok(false);
+                };
+                let signed = |enc: u8| enc & k::BTF_INT_SIGNED as u8;
+                return Ok(li.size == ti.size && signed(li.encoding) == signed(ti.encoding));
+            }
+            BtfKind::Ptr => {
+                if tk != Some(BtfKind::Ptr) {
+                    return Ok(false);
+                }
+                behind_ptr = true;
+                lid = local.ref_type(lid).unwrap_or(0);
+                tid = targ.ref_type(tid).unwrap_or(0);
+            }
+            BtfKind::Array => {
+                let (Some(la), Some(ta)) = (local.array(lid), targ.array(tid)) else {
+                    return Ok(false);
+                };
+                if la.nelems != ta.nelems {
+                    return Ok(false);
+                }
+                lid = la.elem;
+                tid = ta.elem;
+            }
+            BtfKind::FuncProto => {
+                let (Some(lp), Some(tp)) = (local.func_params(lid), targ.func_params(tid)) else {
+                    return Ok(false);
+                };
+                if lp.len() != tp.len() {
+                    return Ok(false);
+                }
+                for (l, t) in lp.iter().zip(&tp) {
+                    if !types_match(local, *l, targ, *t, behind_ptr, level - 1)? {
+                        return Ok(false);
+                    }
+                }
+                lid = local.ref_type(lid).unwrap_or(0);
+                tid = targ.ref_type(tid).unwrap_or(0);
+            }
+            _ => return Ok(false),
+        }
+    }
+    bail!("types nest deeper than {COMPAT_DEPTH} levels")
+}
+
+/// A relocation's value against one spec. `None` from the calculators
+/// below asks for the instruction to be poisoned.
+#[derive(Debug, Clone, Copy, Default)]
+struct Val {
+    val: u64,
+    /// For a field byte offset: the size the load/store accesses (an array
+    /// field's element size) and the type accessed, for size adjustment.
+    mem_sz: u32,
+    mem_type: u32,
+    /// Whether the instruction must hold the local value before patching.
+    validate: bool,
+}
+
+fn calc_field(kind: Kind, spec: Option<&Spec<'_>>) -> Result<Option<Val>> {
+    let mut v = Val { validate: true, ..Val::default() };
+    if kind == Kind::FieldExists {
+        v.val = u64::from(spec.is_some());
+        return Ok(Some(v));
+    }
+    let Some(spec) = spec else {
+        return Ok(None);
+    };
+    let btf = spec.btf;
+    let acc = spec.accs.last().ok_or_else(|| anyhow!("empty field spec"))?;
+    let no_size = |id: u32| anyhow!("{} has no size", btf.kind_and_name(id));
+    // The size of what a load at this field reads: an array field's elements.
+    let elem_size = |id: u32| -> Result<(u32, u32)> {
+        let mut id = btf.resolve(id).map_err(broken)?;
+        for _ in 0..COMPAT_DEPTH {
+            let Some(a) = btf.array(id) else { break };
+            id = btf.resolve(a.elem).map_err(broken)?;
+        }
+        Ok((btf.resolve_size(id).ok_or_else(|| no_size(id))?, id))
+    };
+    if acc.name.is_none() {
+        // The access ends at an array element (or the root object itself).
+        match kind {
+            Kind::FieldByteOffset => {
+                v.val = spec.bit_offset / 8;
+                v.mem_sz = elem_size(acc.type_id)?.0;
+                v.mem_type = acc.type_id;
+            }
+            Kind::FieldByteSize => v.val = u64::from(btf.resolve_size(acc.type_id).ok_or_else(|| no_size(acc.type_id))?),
+            _ => bail!("a {} relocation cannot apply to an array element", kind.describe()),
+        }
+        return Ok(Some(v));
+    }
+    let m = btf.member(acc.type_id, acc.idx).ok_or_else(|| anyhow!("member #{} vanished", acc.idx))?;
+    let field_type = btf.resolve(m.ty).map_err(broken)?;
+    let bit_off = spec.bit_offset;
+    let mut bit_sz = u64::from(m.bitfield_size);
+    let bitfield = bit_sz > 0;
+    let (byte_off, byte_sz);
+    if bitfield {
+        // The smallest naturally aligned load of the field's type size or
+        // wider that covers every bit of the field.
+        let mut sz = u64::from(btf.own_size(field_type).unwrap_or(0));
+        ensure!(sz > 0, "bitfield of {} has no size", btf.kind_and_name(field_type));
+        let mut off = bit_off / 8 / sz * sz;
+        while bit_off + bit_sz - off * 8 > sz * 8 {
+            ensure!(sz < 8, "the bitfield cannot be read with one 64-bit load");
+            sz *= 2;
+            off = bit_off / 8 / sz * sz;
+        }
+        (byte_off, byte_sz) = (off, sz);
+    } else {
+        byte_sz = u64::from(btf.resolve_size(field_type).ok_or_else(|| no_size(field_type))?);
+        byte_off = bit_off / 8;
+        bit_sz = byte_sz * 8;
+    }
+    // The compiler may split bitfield accesses differently; only what
+    // cannot be ambiguous is checked against the instruction.
+    v.validate = !bitfield;
+    match kind {
+        Kind::FieldByteOffset => {
+            v.val = byte_off;
+            if !bitfield {
+                v.mem_sz = elem_size(field_type)?.0;
+                v.mem_type = field_type;
+            }
+        }
+        Kind::FieldByteSize => v.val = byte_sz,
+        Kind::FieldSigned => {
+            let signed_enum = btf.enum_is_signed(field_type) == Some(true);
+            let signed_int = btf.int(field_type).is_some_and(|i| i.encoding & k::BTF_INT_SIGNED as u8 != 0);
+            v.val = u64::from(signed_enum || signed_int);
+            v.validate = true;
+        }
+        // Little-endian: shift the field's top bit to bit 63.
+        Kind::FieldLshiftU64 => v.val = 64u64.wrapping_sub(bit_off + bit_sz - byte_off * 8),
+        Kind::FieldRshiftU64 => {
+            v.val = 64u64.wrapping_sub(bit_sz);
+            v.validate = true;
+        }
+        _ => bail!("{} is not a field relocation", kind.describe()),
+    }
+    Ok(Some(v))
+}
+
+fn calc_type(kind: Kind, spec: Option<&Spec<'_>>) -> Result<Val> {
+    let mut v = Val { validate: true, ..Val::default() };
+    // Type relocations give 0 when the kernel has no such type, never poison.
+    let Some(spec) = spec else {
+        return Ok(v);
+    };
+    match kind {
+        Kind::TypeIdTarget => {
+            v.val = u64::from(spec.root);
+            // The id in the instruction may have changed when objects were linked.
+            v.validate = false;
+        }
+        Kind::TypeExists | Kind::TypeMatches => v.val = 1,
+        Kind::TypeSize => {
+            let sz = spec.btf.resolve_size(spec.root);
+            v.val = u64::from(sz.ok_or_else(|| anyhow!("{} has no size", spec.btf.kind_and_name(spec.root)))?);
+        }
+        _ => bail!("{} is not a type relocation", kind.describe()),
+    }
+    Ok(v)
+}
+
+fn calc_enumval(kind: Kind, spec: Option<&Spec<'_>>) -> Result<Option<Val>> {
+    let mut v = Val { validate: true, ..Val::default() };
+    match kind {
+        Kind::EnumvalExists => v.val = u64::from(spec.is_some()),
+        Kind::EnumvalValue => {
+            let Some(spec) = spec else { return Ok(None) };
+            let acc = spec.accs.first().ok_or_else(|| anyhow!("empty enum spec"))?;
+            v.val = spec.btf.enumerator(acc.type_id, acc.idx).ok_or_else(|| anyhow!("enumerator vanished"))?.raw;
+        }
+        _ => bail!("{} is not an enum value relocation", kind.describe()),
+    }
+    Ok(Some(v))
+}
+
+/// What to do to the instruction.
+#[derive(Debug, Clone, Default)]
+struct Res {
+    orig: u64,
+    new: u64,
+    /// Poison, and why (for `Poisoned`).
+    poison: Option<String>,
+    validate: bool,
+    /// The load/store size would change in a way that misreads the field.
+    bad_mem_resize: bool,
+    orig_sz: u32,
+    new_sz: u32,
+}
+
+fn calc(kind: Kind, local: &Spec<'_>, targ: Option<&Spec<'_>>) -> Result<Res> {
+    let no_target = || {
+        if kind.class() == Class::Enumval {
+            "the kernel's BTF has no such enumerator".to_string()
+        } else {
+            "no matching field in the kernel's BTF".to_string()
+        }
+    };
+    let mut res = Res { validate: true, ..Res::default() };
+    match kind.class() {
+        Class::Field => {
+            let (Some(o), Some(n)) = (calc_field(kind, Some(local))?, calc_field(kind, targ)?) else {
+                res.poison = Some(no_target());
+                return Ok(res);
+            };
+            res.orig = o.val;
+            res.new = n.val;
+            res.validate = o.validate;
+            res.orig_sz = o.mem_sz;
+            res.new_sz = n.mem_sz;
+            if o.mem_sz != n.mem_sz {
+                // Resizing a load keeps the value only for pointers (a
+                // 32-bit kernel's) and unsigned ints (zero extension).
+                let lb = local.btf;
+                let tb = targ.map_or(lb, |t| t.btf);
+                let both_ptr = lb.kind(o.mem_type) == Some(BtfKind::Ptr) && tb.kind(n.mem_type) == Some(BtfKind::Ptr);
+                let unsigned = |b: &Btf, id| b.int(id).is_some_and(|i| u32::from(i.encoding) != k::BTF_INT_SIGNED);
+                res.bad_mem_resize = !(both_ptr || (unsigned(lb, o.mem_type) && unsigned(tb, n.mem_type)));
+            }
+        }
+        Class::Type => {
+            let o = calc_type(kind, Some(local))?;
+            let n = calc_type(kind, targ)?;
+            res.orig = o.val;
+            res.new = n.val;
+            res.validate = o.validate;
+        }
+        Class::Enumval => {
+            let (Some(o), Some(n)) = (calc_enumval(kind, Some(local))?, calc_enumval(kind, targ)?) else {
+                res.poison = Some(no_target());
+                return Ok(res);
+            };
+            res.orig = o.val;
+            res.new = n.val;
+        }
+    }
+    Ok(res)
+}
+
+/// One relocation's result: local spec, every candidate still in the list
+/// matched, all matches agreeing; the list shrinks to the matches.
+fn resolve(relo: &CoreRelo, local: &Btf, targets: &[&Btf], cands: &mut HashMap<u32, Vec<Cand>>) -> Result<Res> {
+    let kind = Kind::from_raw(relo.kind).ok_or_else(|| {
+        UserError::new(
+            format!("unknown CO-RE relocation kind {}", relo.kind),
+            "rebuild the object with a clang whose CO-RE relocations bpfpin knows (kinds 0 to 12)",
+        )
+    })?;
+    let Some(name) = local.type_name(relo.type_id) else {
+        return Err(UserError::new(format!("local type id {} is out of range", relo.type_id), FIX_REBUILD).into());
+    };
+    let lspec = parse_spec(local, relo, kind)?;
+    if kind == Kind::TypeIdLocal {
+        let id = u64::from(relo.type_id);
+        return Ok(Res { orig: id, new: id, validate: false, ..Res::default() });
+    }
+    if name.is_empty() {
+        return Err(UserError::new(
+            "CO-RE relocations against anonymous types are not supported (nor by libbpf)",
+            "give the type a name (a named struct or a typedef)",
+        )
+        .into());
+    }
+    let list = cands.entry(relo.type_id).or_default();
+    let mut kept = Vec::new();
+    let mut best: Option<(Res, u64, Cand)> = None;
+    for &c in list.iter() {
+        let targ = targets.get(c.btf).ok_or_else(|| anyhow!("candidate from a missing target BTF"))?;
+        let Some(ts) = match_spec(&lspec, kind, targ, c.id).with_context(|| {
+            format!("matching kernel type {} [{}]", targ.kind_and_name(c.id), c.id)
+        })?
+        else {
+            continue;
+        };
+        let res = calc(kind, &lspec, Some(&ts))?;
+        match &best {
+            None => best = Some((res, ts.bit_offset, c)),
+            Some((b, off, first)) => {
+                let other = || format!("{} [{}] and [{}]", targ.kind_and_name(c.id), first.id, c.id);
+                if *off != ts.bit_offset {
+                    return Err(ambiguous(format!(
+                        "kernel types {} place the field at different bit offsets ({off} and {})",
+                        other(),
+                        ts.bit_offset
+                    )));
+                }
+                if b.poison.is_some() != res.poison.is_some() || b.new != res.new {
+                    return Err(ambiguous(format!(
+                        "kernel types {} give different values ({} and {})",
+                        other(),
+                        b.new,
+                        res.new
+                    )));
+                }
+            }
+        }
+        kept.push(c);
+    }
+    if let Some((res, _, _)) = best {
+        *list = kept;
+        return Ok(res);
+    }
+    calc(kind, &lspec, None)
+}
+
+fn ambiguous(msg: String) -> anyhow::Error {
+    UserError::new(
+        format!("ambiguous relocation: {msg}"),
+        "define one local `___flavor` of the type per kernel variant and guard each access with \
+         bpf_core_field_exists()/bpf_core_type_exists()",
+    )
+    .into()
+}
+
+// Instruction encoding: class in the low 3 bits, then source (ALU) or
+// size (memory), then mode.
+const CLASS_MASK: u8 = 0x07;
+const SIZE_MASK: u8 = 0x18;
+const MODE_MASK: u8 = 0xe0;
+const LD_IMM64: u8 = (k::BPF_LD | k::BPF_IMM | k::BPF_DW) as u8;
+
+fn poison_insn(insn: &mut bpf_insn) {
+    insn.code = (k::BPF_JMP | k::BPF_CALL) as u8;
+    insn.set_dst_reg(0);
+    insn.set_src_reg(0);
+    insn.off = 0;
+    insn.imm = POISON_IMM;
+}
+
+fn mem_bytes(code: u8) -> u32 {
+    match u32::from(code & SIZE_MASK) {
+        k::BPF_DW => 8,
+        k::BPF_W => 4,
+        k::BPF_H => 2,
+        _ => 1,
+    }
+}
+
+fn mem_size_code(bytes: u32) -> Option<u8> {
+    Some(match bytes {
+        8 => k::BPF_DW,
+        4 => k::BPF_W,
+        2 => k::BPF_H,
+        1 => k::BPF_B,
+        _ => return None,
+    } as u8)
+}
+
+/// Writes `res` into instruction `idx` (ALU/ALU64 with an immediate,
+/// LDX/ST/STX offsets and sizes, LD_IMM64), or poisons it and says why.
+fn patch(insns: &mut [bpf_insn], idx: usize, res: &Res) -> Result<Option<String>> {
+    let len = insns.len();
+    let Some(insn) = insns.get(idx).copied() else {
+        bail!("instruction #{idx} is past the program's end ({len} instructions)");
+    };
+    let class = insn.code & CLASS_MASK;
+    let poison = |insns: &mut [bpf_insn]| {
+        if insn.code == LD_IMM64
+            && let Some(next) = insns.get_mut(idx + 1)
+        {
+            poison_insn(next);
+        }
+        if let Some(i) = insns.get_mut(idx) {
+            poison_insn(i);
+        }
+    };
+    if let Some(why) = &res.poison {
+        poison(insns);
+        return Ok(Some(why.clone()));
+    }
+    let (orig, new) = (res.orig, res.new);
+    let unexpected = |what: &str, got: i64| {
+        anyhow::Error::new(UserError::new(
+            format!("instruction #{idx} ({what}) holds {got}, not the local value {orig} the relocation expects"),
+            FIX_REBUILD,
+        ))
+    };
+    match u32::from(class) {
+        k::BPF_ALU | k::BPF_ALU64 => {
+            ensure!(u32::from(insn.code) & k::BPF_X == 0, "instruction #{idx} is an ALU op on registers, not an immediate");
+            if res.validate && i64::from(insn.imm) as u64 != orig {
+                return Err(unexpected("ALU immediate", i64::from(insn.imm)));
+            }
+            // Truncated to 32 bits, as libbpf does.
+            insns[idx].imm = new as i32;
+        }
+        k::BPF_LDX | k::BPF_ST | k::BPF_STX => {
+            if res.validate && i64::from(insn.off) as u64 != orig {
+                return Err(unexpected("memory offset", i64::from(insn.off)));
+            }
+            let off = i16::try_from(new)
+                .map_err(|_| anyhow!("instruction #{idx}: offset {new} does not fit a load/store's 16 bits"))?;
+            if res.bad_mem_resize {
+                // The load would misread the field (a signed or non-integer
+                // field changed size): fail only if the load is reached.
+                poison(insns);
+                return Ok(Some(
+                    "the kernel's field has another size and is neither a pointer nor an unsigned integer, \
+                     so a resized load would misread it"
+                        .into(),
+                ));
+            }
+            let i = &mut insns[idx];
+            i.off = off;
+            if res.new_sz != res.orig_sz {
+                let got = mem_bytes(insn.code);
+                ensure!(
+                    got == res.orig_sz,
+                    "instruction #{idx} accesses {got} bytes, not the field's {} bytes",
+                    res.orig_sz
+                );
+                let size = mem_size_code(res.new_sz).ok_or_else(|| {
+                    anyhow!("instruction #{idx}: the kernel's field is {} bytes, which no load can read", res.new_sz)
+                })?;
+                i.code = (insn.code & MODE_MASK) | size | class;
+            }
+        }
+        k::BPF_LD => {
+            let next = insns.get(idx + 1).copied();
+            let well_formed = insn.code == LD_IMM64
+                && insn.src_reg() == 0
+                && insn.off == 0
+                && next.is_some_and(|n| n.code == 0 && n.dst_reg() == 0 && n.src_reg() == 0 && n.off == 0);
+            ensure!(well_formed, "instruction #{idx} is not a plain 64-bit immediate load");
+            let hi = next.map_or(0, |n| n.imm);
+            let imm = u64::from(insn.imm as u32) | u64::from(hi as u32) << 32;
+            if res.validate && imm != orig {
+                return Err(unexpected("64-bit immediate", imm as i64));
+            }
+            insns[idx].imm = new as u32 as i32;
+            insns[idx + 1].imm = (new >> 32) as u32 as i32;
+        }
+        _ => bail!("instruction #{idx} (opcode {:#04x}) is not one a CO-RE relocation can patch", insn.code),
+    }
+    Ok(None)
+}
