@@ -49,7 +49,7 @@ pub const POISON_IMM: i32 = 0xbad2310;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Poisoned {
     pub insn: usize,
-    /// e.g. `field byte offset of struct task_struct, access 0:12: no matching field in the kernel's BTF`.
+    /// e.g. "field byte offset of struct task_struct, access `0:12`: no matching field in the kernel's BTF".
     pub why: String,
 }
 
@@ -95,7 +95,8 @@ pub fn parse_relos(btf_ext: &[u8], local: &Btf) -> Result<HashMap<String, Vec<Co
             .ok_or_else(|| malformed(format!("a core_relo section name offset {name_off} is out of range")))?;
         ensure!(num > 0, malformed(format!("section {sec} has no core_relo records")));
         let total = (num as usize).checked_mul(rec_size).filter(|&n| at.checked_add(n).is_some_and(|e| e <= sub.len()));
-        let total = total.ok_or_else(|| malformed(format!("section {sec} claims {num} core_relo records past its end")))?;
+        let total =
+            total.ok_or_else(|| malformed(format!("section {sec} claims {num} core_relo records past its end")))?;
         let recs = out.entry(sec.to_string()).or_default();
         for i in 0..num as usize {
             let r = at + i * rec_size;
@@ -106,7 +107,9 @@ pub fn parse_relos(btf_ext: &[u8], local: &Btf) -> Result<HashMap<String, Vec<Co
                 return Err(malformed(format!("section {sec}: core_relo record {i} points inside an instruction")));
             }
             let access = local.string_at(access_off).ok_or_else(|| {
-                malformed(format!("section {sec}: core_relo record {i} has access string offset {access_off} out of range"))
+                malformed(format!(
+                    "section {sec}: core_relo record {i} has access string offset {access_off} out of range"
+                ))
             })?;
             recs.push(CoreRelo { insn_off, type_id, access: access.to_string(), kind });
         }
@@ -231,16 +234,20 @@ impl Kind {
     }
 }
 
-/// `field byte offset of struct foo, access 0:1` (kind, local type, access string).
+/// "field byte offset of struct foo, access `0:1`" (kind, local type, access string).
 fn describe(local: &Btf, relo: &CoreRelo) -> String {
     let kind = Kind::from_raw(relo.kind).map_or_else(|| format!("unknown kind {}", relo.kind), |k| k.describe().into());
-    format!("{kind} of {}, access {}", local.kind_and_name(relo.type_id), relo.access)
+    format!("{kind} of {}, access `{}`", local.kind_and_name(relo.type_id), relo.access)
 }
 
 /// Wraps a relocation's failure so it names the program and the relocation;
 /// the cause's UserError (and its fix) stays in the chain.
 fn fail(e: anyhow::Error, prog: &str, relo_idx: usize, what: &str) -> anyhow::Error {
-    let e = if e.chain().any(|c| c.is::<UserError>()) { e } else { anyhow::Error::new(UserError::new(format!("{e:#}"), FIX_REBUILD)) };
+    let e = if e.chain().any(|c| c.is::<UserError>()) {
+        e
+    } else {
+        anyhow::Error::new(UserError::new(format!("{e:#}"), FIX_REBUILD))
+    };
     e.context(format!("program {prog}: CO-RE relocation #{relo_idx} ({what})"))
 }
 
@@ -388,9 +395,8 @@ fn parse_spec<'a>(btf: &'a Btf, relo: &CoreRelo, kind: Kind) -> Result<Spec<'a>>
     for (i, &idx) in spec.raw.clone().iter().enumerate().skip(1) {
         id = btf.resolve(id).map_err(|e| bad(&e.to_string()))?;
         if btf.is_composite(id) {
-            let m = btf
-                .member(id, idx)
-                .ok_or_else(|| bad(&format!("{} has no member #{idx}", btf.kind_and_name(id))))?;
+            let m =
+                btf.member(id, idx).ok_or_else(|| bad(&format!("{} has no member #{idx}", btf.kind_and_name(id))))?;
             spec.bit_offset += u64::from(m.bit_offset);
             if !m.name.is_empty() {
                 spec.accs.push(Acc { type_id: id, idx, name: Some(m.name) });
@@ -407,7 +413,10 @@ fn parse_spec<'a>(btf: &'a Btf, relo: &CoreRelo, kind: Kind) -> Result<Spec<'a>>
             let sz = btf.resolve_size(id).ok_or_else(|| bad(&format!("{} has no size", btf.kind_and_name(id))))?;
             spec.bit_offset += u64::from(idx) * u64::from(sz) * 8;
         } else {
-            return Err(bad(&format!("step {i} indexes into {}, neither a struct, union nor array", btf.kind_and_name(id))));
+            return Err(bad(&format!(
+                "step {i} indexes into {}, neither a struct, union nor array",
+                btf.kind_and_name(id)
+            )));
         }
     }
     Ok(spec)
@@ -483,7 +492,13 @@ fn match_spec<'a>(local: &Spec<'_>, kind: Kind, targ: &'a Btf, targ_id: u32) -> 
 /// Finds the local named member `lacc` in the target composite `targ_id`,
 /// looking through anonymous struct/union members; on success extends `ts`
 /// and returns the target member's type.
-fn match_member<'a>(local: &Btf, lacc: &Acc<'_>, targ: &'a Btf, targ_id: u32, ts: &mut Spec<'a>) -> Result<Option<u32>> {
+fn match_member<'a>(
+    local: &Btf,
+    lacc: &Acc<'_>,
+    targ: &'a Btf,
+    targ_id: u32,
+    ts: &mut Spec<'a>,
+) -> Result<Option<u32>> {
     let targ_id = targ.resolve(targ_id).map_err(broken)?;
     if !targ.is_composite(targ_id) {
         return Ok(None);
@@ -572,9 +587,9 @@ fn types_are_compat(local: &Btf, lid: u32, targ: &Btf, tid: u32, level: i32) -> 
             return Ok(false);
         }
         match lk {
-            Some(
-                BtfKind::Void | BtfKind::Struct | BtfKind::Union | BtfKind::Enum | BtfKind::Enum64 | BtfKind::Fwd,
-            ) => return Ok(true),
+            Some(BtfKind::Void | BtfKind::Struct | BtfKind::Union | BtfKind::Enum | BtfKind::Enum64 | BtfKind::Fwd) => {
+                return Ok(true);
+            }
             Some(BtfKind::Int) => return Ok(int_offset(local, lid) == 0 && int_offset(targ, tid) == 0),
             Some(BtfKind::Ptr) => {
                 lid = local.ref_type(lid).unwrap_or(0);
@@ -667,7 +682,9 @@ fn types_match(local: &Btf, lid: u32, targ: &Btf, tid: u32, behind_ptr: bool, le
                 for lm in local.members(lid) {
                     let mut matched = false;
                     for tm in targ.members(tid) {
-                        if names_match(lm.name, tm.name) && types_match(local, lm.ty, targ, tm.ty, behind_ptr, level - 1)? {
+                        if names_match(lm.name, tm.name)
+                            && types_match(local, lm.ty, targ, tm.ty, behind_ptr, level - 1)?
+                        {
                             matched = true;
                             break;
                         }
@@ -766,7 +783,9 @@ fn calc_field(kind: Kind, spec: Option<&Spec<'_>>) -> Result<Option<Val>> {
                 v.mem_sz = elem_size(acc.type_id)?.0;
                 v.mem_type = acc.type_id;
             }
-            Kind::FieldByteSize => v.val = u64::from(btf.resolve_size(acc.type_id).ok_or_else(|| no_size(acc.type_id))?),
+            Kind::FieldByteSize => {
+                v.val = u64::from(btf.resolve_size(acc.type_id).ok_or_else(|| no_size(acc.type_id))?)
+            }
             _ => bail!("a {} relocation cannot apply to an array element", kind.describe()),
         }
         return Ok(Some(v));
@@ -951,9 +970,8 @@ fn resolve(relo: &CoreRelo, local: &Btf, targets: &[&Btf], cands: &mut HashMap<u
     let mut best: Option<(Res, u64, Cand)> = None;
     for &c in list.iter() {
         let targ = targets.get(c.btf).ok_or_else(|| anyhow!("candidate from a missing target BTF"))?;
-        let Some(ts) = match_spec(&lspec, kind, targ, c.id).with_context(|| {
-            format!("matching kernel type {} [{}]", targ.kind_and_name(c.id), c.id)
-        })?
+        let Some(ts) = match_spec(&lspec, kind, targ, c.id)
+            .with_context(|| format!("matching kernel type {} [{}]", targ.kind_and_name(c.id), c.id))?
         else {
             continue;
         };
@@ -1062,7 +1080,10 @@ fn patch(insns: &mut [bpf_insn], idx: usize, res: &Res) -> Result<Option<String>
     };
     match u32::from(class) {
         k::BPF_ALU | k::BPF_ALU64 => {
-            ensure!(u32::from(insn.code) & k::BPF_X == 0, "instruction #{idx} is an ALU op on registers, not an immediate");
+            ensure!(
+                u32::from(insn.code) & k::BPF_X == 0,
+                "instruction #{idx} is an ALU op on registers, not an immediate"
+            );
             if res.validate && i64::from(insn.imm) as u64 != orig {
                 return Err(unexpected("ALU immediate", i64::from(insn.imm)));
             }
@@ -1118,4 +1139,594 @@ fn patch(insns: &mut [bpf_insn], idx: usize, res: &Res) -> Result<Option<String>
         _ => bail!("instruction #{idx} (opcode {:#04x}) is not one a CO-RE relocation can patch", insn.code),
     }
     Ok(None)
+}
+
+/// Tests against real BTF: throwaway objects compiled with the
+/// installed clang under /tmp, relocated against the running kernel's
+/// /sys/kernel/btf/vmlinux (and against a second object's BTF standing in
+/// for a module), with the kernel's layout as `bpftool btf dump file
+/// /sys/kernel/btf/vmlinux` shows it on this machine (6.18, x86-64), and
+/// one object loaded by bpftool (libbpf 1.1) for a byte-for-byte
+/// comparison of the relocated program.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use object::{Object, ObjectSection};
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+    use std::process::Command;
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const PRELUDE: &str = r#"
+#define SEC(n) __attribute__((section(n), used))
+#define PAI __attribute__((preserve_access_index))
+typedef unsigned long long u64;
+enum { F_OFF = 0, F_SZ = 1, F_EXISTS = 2, F_SIGNED = 3, F_LSHIFT = 4, F_RSHIFT = 5 };
+char LICENSE[] SEC("license") = "GPL";
+"#;
+
+    /// Kernel types as locally (re)declared; each `out[k] = …` is one relocation.
+    const KERNEL_SRC: &str = r#"
+struct task_struct { unsigned int flags; int prio; int pid; int tgid; char comm[16]; int nonexistent;
+                     unsigned int sched_reset_on_fork:1; unsigned int in_execve:1; } PAI;
+struct task_struct___v2 { int pid; long gone_field; } PAI;
+struct task_struct___wide { unsigned long long flags; long long prio; } PAI;
+struct trace_entry { unsigned short type; } PAI;
+struct syscall_trace_enter { struct trace_entry ent; int nr; unsigned long args[]; } PAI;
+struct sk_buff { unsigned int len; void *dev; char cb[48]; unsigned char pkt_type:3; } PAI;
+struct no_such_kernel_type { int a; } PAI;
+enum bpf_map_type { BPF_MAP_TYPE_RINGBUF = 1000, BPF_MAP_TYPE_NOT_THERE = 5 };
+enum bpf_map_type___x { BPF_MAP_TYPE_ARENA___x = 1 };
+
+SEC("tracepoint/fields") int fields(u64 *out) {
+  struct task_struct *t = 0;
+  out[0] = __builtin_preserve_field_info(t->pid, F_OFF);
+  out[1] = __builtin_preserve_field_info(t->tgid, F_OFF);
+  out[2] = __builtin_preserve_field_info(t->comm, F_SZ);
+  out[3] = __builtin_preserve_field_info(t->comm[3], F_OFF);
+  out[4] = __builtin_preserve_field_info(t->nonexistent, F_EXISTS);
+  out[5] = __builtin_preserve_field_info(t->pid, F_EXISTS);
+  out[6] = __builtin_preserve_field_info(t->pid, F_SIGNED);
+  out[7] = __builtin_preserve_field_info(t->flags, F_SIGNED);
+  out[8] = __builtin_preserve_field_info(t->sched_reset_on_fork, F_OFF);
+  out[9] = __builtin_preserve_field_info(t->sched_reset_on_fork, F_SZ);
+  out[10] = __builtin_preserve_field_info(t->sched_reset_on_fork, F_LSHIFT);
+  out[11] = __builtin_preserve_field_info(t->sched_reset_on_fork, F_RSHIFT);
+  out[12] = __builtin_preserve_field_info(t->in_execve, F_LSHIFT);
+  struct task_struct___v2 *t2 = 0;
+  out[13] = __builtin_preserve_field_info(t2->pid, F_OFF);
+  out[14] = __builtin_preserve_field_info(t2->gone_field, F_EXISTS);
+  struct sk_buff *s = 0;
+  out[15] = __builtin_preserve_field_info(s->dev, F_OFF);
+  out[16] = __builtin_preserve_field_info(s->len, F_OFF);
+  out[17] = __builtin_preserve_field_info(s->cb[5], F_OFF);
+  out[18] = __builtin_preserve_field_info(s->pkt_type, F_OFF);
+  out[19] = __builtin_preserve_field_info(s->pkt_type, F_LSHIFT);
+  out[20] = __builtin_preserve_field_info(s->pkt_type, F_SZ);
+  struct syscall_trace_enter *c = 0;
+  out[21] = __builtin_preserve_field_info(c->args, F_OFF);
+  out[22] = __builtin_preserve_field_info(c->args[1], F_OFF);
+  out[23] = __builtin_preserve_field_info(s->pkt_type, F_RSHIFT);
+  out[24] = __builtin_preserve_field_info(s->cb, F_SZ);
+  return 0;
+}
+
+SEC("tracepoint/types") int types(u64 *out) {
+  out[0] = __builtin_preserve_type_info(*(struct task_struct *)0, 0);
+  out[1] = __builtin_preserve_type_info(*(struct no_such_kernel_type *)0, 0);
+  out[2] = __builtin_preserve_type_info(*(struct task_struct *)0, 1);
+  out[3] = __builtin_btf_type_id(*(struct task_struct *)0, 0);
+  out[4] = __builtin_btf_type_id(*(struct task_struct *)0, 1);
+  out[5] = __builtin_preserve_enum_value(*(enum bpf_map_type *)BPF_MAP_TYPE_RINGBUF, 1);
+  out[6] = __builtin_preserve_enum_value(*(enum bpf_map_type *)BPF_MAP_TYPE_NOT_THERE, 0);
+  out[7] = __builtin_preserve_enum_value(*(enum bpf_map_type *)BPF_MAP_TYPE_RINGBUF, 0);
+  out[8] = __builtin_preserve_enum_value(*(enum bpf_map_type___x *)BPF_MAP_TYPE_ARENA___x, 1);
+  out[9] = __builtin_preserve_type_info(*(struct no_such_kernel_type *)0, 1);
+  out[10] = __builtin_btf_type_id(*(struct no_such_kernel_type *)0, 1);
+  return 0;
+}
+
+SEC("tracepoint/access") int access(struct syscall_trace_enter *ctx) {
+  struct task_struct *t = (void *)ctx->args[0];
+  struct task_struct___wide *w = (void *)ctx->args[2];
+  unsigned long long f = t->flags;
+  int n = t->nonexistent;
+  return ctx->args[1] + ctx->args[ctx->nr & 3] + f + n + w->flags + w->prio;
+}
+"#;
+
+    /// Stands in for a kernel module's BTF.
+    const MODULE_SRC: &str = r#"
+struct bpfpin_amb___a { int x; int y; };
+struct bpfpin_amb___b { int y; int x; };
+struct bpfpin_same___a { int pad; int z; };
+struct bpfpin_same___b { int pad; int z; long extra; };
+struct bpfpin_md { int pad; int m[5][4]; };
+struct bpfpin_tm { int a; unsigned int b; struct bpfpin_tm *next; };
+struct bpfpin_anon { int a; union { int b; struct { int c; int d; }; }; };
+struct trace_entry { long wrong; long layout; int pid; };
+struct bpfpin_amb___a g1; struct bpfpin_amb___b g2; struct bpfpin_same___a g3; struct bpfpin_same___b g4;
+struct bpfpin_md g5; struct bpfpin_tm g6; struct bpfpin_anon g7; struct trace_entry g8;
+"#;
+
+    const LOCAL_SRC: &str = r#"
+struct bpfpin_amb { int x; } PAI;
+struct bpfpin_same { int z; } PAI;
+struct bpfpin_md { int m[3][4]; } PAI;
+struct bpfpin_tm { int a; unsigned int b; struct bpfpin_tm *next; } PAI;
+struct bpfpin_tm___no { int a; int b; } PAI;
+struct bpfpin_anon { int a; int d; } PAI;
+struct trace_entry { unsigned short type; unsigned char flags; unsigned char preempt_count; int pid; } PAI;
+
+SEC("tracepoint/amb") int amb(u64 *out) {
+  struct bpfpin_amb *a = 0;
+  out[0] = __builtin_preserve_field_info(a->x, F_OFF);
+  return 0;
+}
+SEC("tracepoint/multi") int multi(u64 *out) {
+  struct bpfpin_same *s = 0;
+  struct bpfpin_md *m = 0;
+  struct bpfpin_tm *t = 0;
+  struct bpfpin_tm___no *n = 0;
+  struct bpfpin_anon *x = 0;
+  struct trace_entry *e = 0;
+  out[0] = __builtin_preserve_field_info(s->z, F_OFF);
+  out[1] = __builtin_preserve_field_info(m->m[1][2], F_OFF);
+  out[2] = __builtin_preserve_field_info(m->m[1], F_SZ);
+  out[3] = __builtin_preserve_field_info(t->b, F_OFF);
+  out[4] = __builtin_preserve_field_info(n->b, F_OFF);
+  out[5] = __builtin_preserve_field_info(x->d, F_OFF);
+  out[6] = __builtin_preserve_field_info(e->pid, F_OFF);
+  out[7] = __builtin_preserve_field_info(m->m, F_SZ);
+  return 0;
+}
+"#;
+
+    /// A program the kernel accepts: no helpers, no maps, no dead code, so
+    /// libbpf's relocated instructions are exactly what the kernel keeps.
+    const LOADABLE_SRC: &str = r#"
+struct task_struct { int pid; int nonexistent; unsigned int in_execve:1; } PAI;
+struct trace_entry { unsigned short type; } PAI;
+struct syscall_trace_enter { struct trace_entry ent; int nr; unsigned long args[]; } PAI;
+enum bpf_map_type { BPF_MAP_TYPE_RINGBUF = 1000 };
+SEC("tracepoint/syscalls/sys_enter_getpid")
+int cmp(struct syscall_trace_enter *ctx) {
+  unsigned long long r = ctx->args[1];
+  r += ctx->nr;
+  r += __builtin_preserve_field_info(((struct task_struct *)0)->pid, F_OFF);
+  r += __builtin_preserve_field_info(((struct task_struct *)0)->in_execve, F_LSHIFT);
+  r += __builtin_preserve_field_info(((struct task_struct *)0)->nonexistent, F_EXISTS);
+  r += __builtin_preserve_type_info(*(struct task_struct *)0, 1);
+  r += __builtin_btf_type_id(*(struct task_struct *)0, 1);
+  r += __builtin_preserve_enum_value(*(enum bpf_map_type *)BPF_MAP_TYPE_RINGBUF, 1);
+  return r;
+}
+"#;
+
+    struct Obj {
+        btf: Btf,
+        relos: HashMap<String, Vec<CoreRelo>>,
+        insns: HashMap<String, Vec<bpf_insn>>,
+        path: PathBuf,
+    }
+
+    fn insn_from(b: &[u8]) -> bpf_insn {
+        bpf_insn {
+            code: b[0],
+            _bitfield_align_1: [],
+            _bitfield_1: bpf_insn::new_bitfield_1(b[1] & 0xf, b[1] >> 4),
+            off: i16::from_le_bytes([b[2], b[3]]),
+            imm: i32::from_le_bytes([b[4], b[5], b[6], b[7]]),
+        }
+    }
+
+    fn insn_bytes(i: &bpf_insn) -> [u8; 8] {
+        let mut b = [0; 8];
+        b[0] = i.code;
+        b[1] = i.dst_reg() | i.src_reg() << 4;
+        b[2..4].copy_from_slice(&i.off.to_le_bytes());
+        b[4..8].copy_from_slice(&i.imm.to_le_bytes());
+        b
+    }
+
+    /// Compiles `src` (after PRELUDE) to /tmp; `None` (the test skips) without clang.
+    fn compile(name: &str, src: &str) -> Option<Obj> {
+        // Tests run in parallel: every compilation gets its own files.
+        static SEQ: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!("bpfpin-core-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let name = format!("{name}-{}", SEQ.fetch_add(1, Ordering::Relaxed));
+        let c = dir.join(format!("{name}.c"));
+        let o = dir.join(format!("{name}.o"));
+        std::fs::write(&c, format!("{PRELUDE}{src}")).unwrap();
+        let out = match Command::new("clang")
+            .args(["-O2", "-g", "-target", "bpf", "-c"])
+            .arg(&c)
+            .arg("-o")
+            .arg(&o)
+            .output()
+        {
+            Ok(out) => out,
+            Err(e) => {
+                eprintln!("skipped: no clang ({e})");
+                return None;
+            }
+        };
+        assert!(out.status.success(), "clang failed: {}", String::from_utf8_lossy(&out.stderr));
+        let data = std::fs::read(&o).unwrap();
+        let file = object::File::parse(&*data).unwrap();
+        let section = |n: &str| file.section_by_name(n).map(|s| s.data().unwrap().to_vec());
+        let btf = Btf::parse(&section(".BTF").unwrap()).unwrap();
+        let relos = section(".BTF.ext").map(|ext| parse_relos(&ext, &btf).unwrap()).unwrap_or_default();
+        let mut insns = HashMap::new();
+        for s in file.sections() {
+            let name = s.name().unwrap_or("");
+            if name.starts_with("tracepoint/") {
+                insns.insert(name.to_string(), s.data().unwrap().chunks_exact(8).map(insn_from).collect());
+            }
+        }
+        let _ = std::fs::remove_file(&c);
+        Some(Obj { btf, relos, insns, path: o })
+    }
+
+    impl Drop for Obj {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.path);
+            let _ = std::fs::remove_file(self.path.with_extension("xlated"));
+            if let Some(dir) = self.path.parent() {
+                let _ = std::fs::remove_dir(dir);
+            }
+        }
+    }
+
+    fn vmlinux() -> Option<&'static Btf> {
+        static V: OnceLock<Option<Btf>> = OnceLock::new();
+        V.get_or_init(|| match std::fs::read("/sys/kernel/btf/vmlinux") {
+            Ok(raw) => Some(Btf::parse(&raw).unwrap()),
+            Err(e) => {
+                eprintln!("skipped: no kernel BTF ({e})");
+                None
+            }
+        })
+        .as_ref()
+    }
+
+    /// Relocates one section of `obj` (one function: ELF offsets are indices).
+    fn run(obj: &Obj, sec: &str, targets: &[&Btf]) -> Result<(Vec<bpf_insn>, Vec<Poisoned>)> {
+        let mut insns = obj.insns[sec].clone();
+        let relos: Vec<(usize, &CoreRelo)> = obj.relos[sec].iter().map(|r| (r.insn_off as usize / 8, r)).collect();
+        let poisoned = relocate_explained(&mut insns, &relos, &obj.btf, targets, sec)?;
+        Ok((insns, poisoned))
+    }
+
+    fn is_poison(i: &bpf_insn) -> bool {
+        u32::from(i.code) == k::BPF_JMP | k::BPF_CALL && i.imm == POISON_IMM
+    }
+
+    /// `out[k] = value` pairs: each store through r1 at offset 8k and the
+    /// immediate (or poison marker `None`) that fed it.
+    fn outputs(insns: &[bpf_insn]) -> BTreeMap<usize, Option<i64>> {
+        let mut out = BTreeMap::new();
+        for (i, st) in insns.iter().enumerate() {
+            if u32::from(st.code) != k::BPF_STX | k::BPF_MEM | k::BPF_DW || st.dst_reg() != 1 || i == 0 {
+                continue;
+            }
+            let prev = &insns[i - 1];
+            let v = if is_poison(prev) {
+                None
+            } else if prev.code == 0 && i >= 2 && insns[i - 2].code == LD_IMM64 {
+                Some(i64::from(insns[i - 2].imm as u32) | i64::from(prev.imm) << 32)
+            } else if is_poison(&insns[i - 2.min(i)]) && prev.code == (k::BPF_JMP | k::BPF_CALL) as u8 {
+                None
+            } else {
+                Some(i64::from(prev.imm))
+            };
+            out.insert(st.off as usize / 8, v);
+        }
+        out
+    }
+
+    #[test]
+    fn essential_names_drop_the_last_flavor() {
+        assert_eq!(essential_name("task_struct___v2"), "task_struct");
+        assert_eq!(essential_name("a___b___c"), "a___b");
+        assert_eq!(essential_name("task_struct"), "task_struct");
+        assert_eq!(essential_name("a____b"), "a____b");
+        assert_eq!(essential_name("___a"), "___a");
+        assert_eq!(essential_name("x___"), "x___");
+        assert_eq!(essential_name(""), "");
+    }
+
+    #[test]
+    fn parse_relos_reads_every_record() {
+        let Some(obj) = compile("kernel", KERNEL_SRC) else { return };
+        assert_eq!(obj.relos["tracepoint/fields"].len(), 25);
+        assert_eq!(obj.relos["tracepoint/types"].len(), 11);
+        let first = &obj.relos["tracepoint/fields"][0];
+        assert_eq!(first.insn_off, 0);
+        assert_eq!(first.access, "0:2");
+        assert_eq!(first.kind, rk::BPF_CORE_FIELD_BYTE_OFFSET);
+        assert_eq!(obj.btf.type_name(first.type_id), Some("task_struct"));
+        // A header without the core_relo subsection, and a truncated one.
+        let ext = std::fs::read(&obj.path).unwrap();
+        let file = object::File::parse(&*ext).unwrap();
+        let mut ext = file.section_by_name(".BTF.ext").unwrap().data().unwrap().to_vec();
+        ext[4..8].copy_from_slice(&24u32.to_le_bytes());
+        assert!(parse_relos(&ext, &obj.btf).unwrap().is_empty());
+        ext[4..8].copy_from_slice(&32u32.to_le_bytes());
+        let len = ext.len();
+        ext.truncate(len - 4);
+        assert!(parse_relos(&ext, &obj.btf).is_err());
+    }
+
+    #[test]
+    fn fields_against_running_kernel() {
+        let (Some(obj), Some(vmlinux)) = (compile("kernel", KERNEL_SRC), vmlinux()) else { return };
+        let (insns, poisoned) = run(&obj, "tracepoint/fields", &[vmlinux]).unwrap();
+        assert!(poisoned.is_empty(), "{poisoned:?}");
+        let got = outputs(&insns);
+        // bpftool btf dump: task_struct pid bits 10112, tgid 10144, comm 14016
+        // (char[16]), flags unsigned; sched_reset_on_fork bit 9504 and in_execve
+        // bit 9539, 1-bit unsigned int bitfields; sk_buff len at 112, dev at 16
+        // through three anonymous levels, cb at 40, pkt_type 3 bits at bit 1024
+        // (u8, inside an anonymous union and struct); syscall_trace_enter args at 16.
+        let want: BTreeMap<usize, Option<i64>> = [
+            (0, 1264),
+            (1, 1268),
+            (2, 16),
+            (3, 1755),
+            (4, 0),
+            (5, 1),
+            (6, 1),
+            (7, 0),
+            (8, 1188),
+            (9, 4),
+            (10, 63),
+            (11, 63),
+            (12, 60),
+            (13, 1264),
+            (14, 0),
+            (15, 16),
+            (16, 112),
+            (17, 45),
+            (18, 128),
+            (19, 61),
+            (20, 1),
+            (21, 16),
+            (22, 24),
+            (23, 61),
+            (24, 48),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, Some(v)))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn types_and_enums_against_running_kernel() {
+        let (Some(obj), Some(vmlinux)) = (compile("kernel", KERNEL_SRC), vmlinux()) else { return };
+        let (insns, poisoned) = run(&obj, "tracepoint/types", &[vmlinux]).unwrap();
+        let local_id = obj.btf.find_by_name_kind("task_struct", BtfKind::Struct).unwrap();
+        let target_id = vmlinux.find_by_name_kind("task_struct", BtfKind::Struct).unwrap();
+        let ringbuf = vmlinux
+            .enum_values(vmlinux.find_by_name_kind("bpf_map_type", BtfKind::Enum).unwrap())
+            .into_iter()
+            .find(|(n, _)| n == "BPF_MAP_TYPE_RINGBUF")
+            .unwrap()
+            .1;
+        let arena = vmlinux
+            .enum_values(vmlinux.find_by_name_kind("bpf_map_type", BtfKind::Enum).unwrap())
+            .into_iter()
+            .find(|(n, _)| n == "BPF_MAP_TYPE_ARENA")
+            .unwrap()
+            .1;
+        let want: BTreeMap<usize, Option<i64>> = [
+            (0, Some(1)),
+            (1, Some(0)),
+            (2, Some(3264)),
+            (3, Some(i64::from(local_id))),
+            (4, Some(i64::from(target_id))),
+            (5, Some(ringbuf)),
+            (6, Some(0)),
+            (7, Some(1)),
+            (8, Some(arena)),
+            (9, Some(0)),
+            (10, Some(0)),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(outputs(&insns), want);
+        assert!(poisoned.is_empty(), "{poisoned:?}");
+        assert_eq!((ringbuf, arena, target_id), (27, 33, 114), "this kernel's numbering");
+    }
+
+    #[test]
+    fn loads_stores_flexible_arrays_and_poison() {
+        let (Some(obj), Some(vmlinux)) = (compile("kernel", KERNEL_SRC), vmlinux()) else { return };
+        let before = obj.insns["tracepoint/access"].clone();
+        let (insns, poisoned) = run(&obj, "tracepoint/access", &[vmlinux]).unwrap();
+        let relos = &obj.relos["tracepoint/access"];
+        let mut seen = Vec::new();
+        for r in relos {
+            let i = r.insn_off as usize / 8;
+            let name = obj.btf.type_name(r.type_id).unwrap();
+            seen.push((name, r.access.as_str(), i));
+            let (old, new) = (&before[i], &insns[i]);
+            match (name, r.access.as_str()) {
+                // ctx->args[0], args[1], args[2]: past the flexible array's end, at 16 + 8n.
+                ("syscall_trace_enter", "0:2:0") => assert_eq!(new.off, 16),
+                ("syscall_trace_enter", "0:2:1") => assert_eq!(new.off, 24),
+                ("syscall_trace_enter", "0:2:2") => assert_eq!(new.off, 32),
+                // args[nr & 3]: the base address of args, an ALU immediate.
+                ("syscall_trace_enter", "0:2") => assert_eq!(new.imm, 16),
+                ("syscall_trace_enter", "0:1") => assert_eq!(new.off, 8),
+                ("task_struct", "0:0") => assert_eq!((new.off, new.code), (44, old.code)),
+                // A field the kernel lacks, read for real: poisoned.
+                ("task_struct", "0:5") => assert!(is_poison(new), "{new:?}"),
+                // u64 local, unsigned int kernel: the load shrinks to 4 bytes.
+                ("task_struct___wide", "0:0") => {
+                    assert_eq!(new.off, 44);
+                    assert_eq!(u32::from(old.code & SIZE_MASK), k::BPF_DW);
+                    assert_eq!(u32::from(new.code & SIZE_MASK), k::BPF_W);
+                    assert_eq!(new.code & !SIZE_MASK, old.code & !SIZE_MASK);
+                }
+                // s64 local, int kernel: resizing would lose the sign, poisoned.
+                ("task_struct___wide", "0:1") => assert!(is_poison(new), "{new:?}"),
+                other => panic!("unexpected relocation {other:?}"),
+            }
+        }
+        assert!(seen.iter().any(|s| s.1 == "0:2:1"), "{seen:?}");
+        let mut why: Vec<&str> = poisoned.iter().map(|p| p.why.as_str()).collect();
+        why.sort();
+        assert_eq!(why.len(), 2, "{why:?}");
+        assert!(
+            why[0].starts_with("field byte offset of struct task_struct, access `0:5`: no matching field"),
+            "{why:?}"
+        );
+        assert!(why[1].starts_with("field byte offset of struct task_struct___wide, access `0:1`: the kernel's field"));
+    }
+
+    #[test]
+    fn flavors_ambiguity_arrays_anonymous_members_and_modules() {
+        let (Some(module), Some(local), Some(vmlinux)) =
+            (compile("module", MODULE_SRC), compile("local", LOCAL_SRC), vmlinux())
+        else {
+            return;
+        };
+        // Two flavors disagree on x's offset.
+        let err = run(&local, "tracepoint/amb", &[vmlinux, &module.btf]).unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(msg.contains("program tracepoint/amb"), "{msg}");
+        assert!(msg.contains("field byte offset of struct bpfpin_amb, access `0:0`"), "{msg}");
+        assert!(msg.contains("ambiguous"), "{msg}");
+        let (insns, poisoned) = run(&local, "tracepoint/multi", &[vmlinux, &module.btf]).unwrap();
+        assert!(poisoned.is_empty(), "{poisoned:?}");
+        let want: BTreeMap<usize, Option<i64>> = [
+            // Flavors that agree are fine.
+            (0, 4),
+            // m[1][2] in int pad; int m[5][4]: 4 + (1 * 4 + 2) * 4.
+            (1, 28),
+            (2, 16),
+            (3, 4),
+            // The kernel's b is unsigned like the local one's and ints are compatible
+            // whatever their signedness, so field relocations still match.
+            (4, 4),
+            // d inside a union inside an anonymous struct.
+            (5, 8),
+            // vmlinux has trace_entry: the module's other layout is not a candidate.
+            (6, 4),
+            (7, 80),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, Some(v)))
+        .collect();
+        assert_eq!(outputs(&insns), want);
+    }
+
+    /// A one-instruction program `r2 = imm` and a hand-made relocation of it.
+    fn one(imm: i32, type_id: u32, access: &str, kind: u32, local: &Btf, targets: &[&Btf]) -> Result<i32> {
+        let mut insns = [bpf_insn {
+            code: (k::BPF_ALU64 | k::BPF_MOV | k::BPF_K) as u8,
+            _bitfield_align_1: [],
+            _bitfield_1: bpf_insn::new_bitfield_1(2, 0),
+            off: 0,
+            imm,
+        }];
+        let relo = CoreRelo { insn_off: 0, type_id, access: access.into(), kind };
+        relocate(&mut insns, &[(0, &relo)], local, targets, "handmade")?;
+        Ok(insns[0].imm)
+    }
+
+    #[test]
+    fn type_matches() {
+        let (Some(module), Some(local)) = (compile("module", MODULE_SRC), compile("local", LOCAL_SRC)) else {
+            return;
+        };
+        let id = |n: &str| local.btf.find_by_name_kind(n, BtfKind::Struct).unwrap();
+        let targets = [&module.btf];
+        let m = rk::BPF_CORE_TYPE_MATCHES;
+        assert_eq!(one(1, id("bpfpin_tm"), "0", m, &local.btf, &targets).unwrap(), 1);
+        // The local b is signed, the target's unsigned.
+        assert_eq!(one(1, id("bpfpin_tm___no"), "0", m, &local.btf, &targets).unwrap(), 0);
+        // Compatible (exists) though not matching: exists only looks at kinds.
+        let e = rk::BPF_CORE_TYPE_EXISTS;
+        assert_eq!(one(1, id("bpfpin_tm___no"), "0", e, &local.btf, &targets).unwrap(), 1);
+        // Fewer local members than the target's, all present: matches.
+        assert_eq!(one(1, id("bpfpin_same"), "0", m, &local.btf, &targets).unwrap(), 1);
+    }
+
+    #[test]
+    fn errors_name_program_type_access_and_kind() {
+        let (Some(obj), Some(vmlinux)) = (compile("kernel", KERNEL_SRC), vmlinux()) else { return };
+        let task = obj.btf.find_by_name_kind("task_struct", BtfKind::Struct).unwrap();
+        let off = rk::BPF_CORE_FIELD_BYTE_OFFSET;
+        let cases = [
+            (task, "0:99", off, "field byte offset of struct task_struct, access `0:99`"),
+            (task, "0:4:16", off, "index 16 past the end of an array of 16"),
+            (task, "0:x", off, "`x` is not an index"),
+            (task, "", off, "field byte offset of struct task_struct, access ``): invalid access string"),
+            (task, "1", rk::BPF_CORE_TYPE_EXISTS, "type relocations take `0`"),
+            (task, "0", 99, "unknown kind 99 of struct task_struct, access `0`"),
+            (task, "0:4:3", rk::BPF_CORE_FIELD_SIGNED, "cannot apply to an array element"),
+            (999_999, "0:0", off, "<bad type id 999999>, access `0:0`"),
+        ];
+        for (id, access, kind, want) in cases {
+            let err = one(0, id, access, kind, &obj.btf, &[vmlinux]).unwrap_err();
+            let msg = format!("{err:#}");
+            assert!(msg.contains("program handmade: CO-RE relocation #0"), "{msg}");
+            assert!(msg.contains(want), "{want}: {msg}");
+            assert!(err.chain().any(|e| e.is::<UserError>()), "{msg}");
+        }
+        // An anonymous local type is named `<anon>`.
+        let Some(module) = compile("module", MODULE_SRC) else { return };
+        let anon = (1..module.btf.len())
+            .find(|&i| module.btf.kind(i) == Some(BtfKind::Union) && module.btf.type_name(i) == Some(""))
+            .unwrap();
+        let msg = format!("{:#}", one(0, anon, "0:0", off, &module.btf, &[vmlinux]).unwrap_err());
+        assert!(msg.contains("field byte offset of union <anon>, access `0:0`"), "{msg}");
+        assert!(msg.contains("anonymous types are not supported"), "{msg}");
+        // The instruction does not hold the local value.
+        let msg = format!("{:#}", one(7, task, "0:2", off, &obj.btf, &[vmlinux]).unwrap_err());
+        assert!(msg.contains("holds 7, not the local value 8"), "{msg}");
+    }
+
+    #[test]
+    fn same_bytes_as_libbpf() {
+        let (Some(obj), Some(vmlinux)) = (compile("loadable", LOADABLE_SRC), vmlinux()) else { return };
+        let sec = "tracepoint/syscalls/sys_enter_getpid";
+        let (ours, _) = run(&obj, sec, &[vmlinux]).unwrap();
+        let dir = "/sys/fs/bpf/core-scratch";
+        let pin = format!("{dir}/cmp-{}", std::process::id());
+        let dump = obj.path.with_extension("xlated");
+        let _ = std::fs::create_dir_all(dir);
+        let load = Command::new("bpftool").args(["prog", "load"]).arg(&obj.path).arg(&pin).output();
+        let loaded = match load {
+            Ok(o) if o.status.success() => true,
+            Ok(o) => {
+                eprintln!("skipped: bpftool prog load failed: {}", String::from_utf8_lossy(&o.stderr));
+                false
+            }
+            Err(e) => {
+                eprintln!("skipped: no bpftool ({e})");
+                false
+            }
+        };
+        let dumped = loaded
+            && Command::new("bpftool")
+                .args(["prog", "dump", "xlated", "pinned", &pin, "file"])
+                .arg(&dump)
+                .status()
+                .is_ok_and(|s| s.success());
+        let _ = std::fs::remove_file(&pin);
+        let _ = std::fs::remove_dir(dir);
+        if !loaded {
+            return;
+        }
+        assert!(dumped, "bpftool prog dump xlated failed");
+        let theirs = std::fs::read(&dump).unwrap();
+        let ours: Vec<u8> = ours.iter().flat_map(insn_bytes).collect();
+        assert_eq!(ours, theirs, "our relocated program differs from what libbpf loaded");
+    }
 }
