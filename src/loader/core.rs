@@ -18,7 +18,7 @@
 //! give 0 and the other kinds poison the instruction (a call to helper
 //! 0xbad2310) so that only a reachable use fails, in the verifier.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use aya_obj::generated::{self as k, bpf_core_relo_kind as rk, bpf_insn};
@@ -80,7 +80,7 @@ pub fn parse_relos(btf_ext: &[u8], local: &Btf) -> Result<HashMap<String, Vec<Co
     let u32_at = |at: usize| sub.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
     let rec_size = u32_at(0).ok_or_else(|| malformed("the core_relo subsection has no record size".into()))? as usize;
     let min = std::mem::size_of::<k::bpf_core_relo>();
-    if rec_size < min || rec_size % 4 != 0 {
+    if rec_size < min || !rec_size.is_multiple_of(4) {
         return Err(malformed(format!("core_relo record size {rec_size} (at least {min}, a multiple of 4)")));
     }
     let mut at = 4;
@@ -103,7 +103,7 @@ pub fn parse_relos(btf_ext: &[u8], local: &Btf) -> Result<HashMap<String, Vec<Co
             // In bounds: `total` covers every record and each holds at least 16 bytes.
             let field = |n: usize| u32_at(r + 4 * n).unwrap_or(0);
             let (insn_off, type_id, access_off, kind) = (field(0), field(1), field(2), field(3));
-            if insn_off % 8 != 0 {
+            if !insn_off.is_multiple_of(8) {
                 return Err(malformed(format!("section {sec}: core_relo record {i} points inside an instruction")));
             }
             let access = local.string_at(access_off).ok_or_else(|| {
@@ -128,27 +128,26 @@ pub fn relocate(
     targets: &[&Btf],
     prog_name: &str,
 ) -> Result<()> {
-    relocate_explained(insns, relos, local, targets, prog_name).map(|_| ())
+    relocate_with(insns, relos, local, targets, prog_name, &mut Candidates::new()).map(|_| ())
 }
 
-/// `relocate`, also returning the instructions it poisoned and why, so a
-/// verifier rejection at one (`invalid func unknown#195896080`) can be
-/// explained in the relocation's terms.
-pub fn relocate_explained(
+/// `relocate` with candidate lists shared across the programs of one
+/// object (see `Candidates`), also returning the instructions it poisoned
+/// and why, so that a verifier rejection at one (`invalid func
+/// unknown#195896080`) can be explained in the relocation's terms.
+pub fn relocate_with(
     insns: &mut [bpf_insn],
     relos: &[(usize, &CoreRelo)],
     local: &Btf,
     targets: &[&Btf],
     prog_name: &str,
+    cands: &mut Candidates,
 ) -> Result<Vec<Poisoned>> {
     let mut poisoned = Vec::new();
-    if relos.is_empty() {
-        return Ok(poisoned);
-    }
-    let mut cands = find_candidates(relos, local, targets);
+    cands.add(relos, local, targets);
     for (relo_idx, &(insn_idx, relo)) in relos.iter().enumerate() {
         let what = || describe(local, relo);
-        let res = resolve(relo, local, targets, &mut cands).map_err(|e| fail(e, prog_name, relo_idx, &what()))?;
+        let res = resolve(relo, local, targets, cands).map_err(|e| fail(e, prog_name, relo_idx, &what()))?;
         if let Some(why) = patch(insns, insn_idx, &res).map_err(|e| fail(e, prog_name, relo_idx, &what()))? {
             poisoned.push(Poisoned { insn: insn_idx, why: format!("{}: {why}", what()) });
         }
@@ -278,59 +277,79 @@ struct Cand {
     id: u32,
 }
 
-/// Candidates of every local root type the relocations need, by local id:
-/// one scan of vmlinux for all of them, then one of the modules' own types
-/// for those vmlinux has none of (module types are not candidates when
-/// vmlinux has one, as with libbpf).
-fn find_candidates(relos: &[(usize, &CoreRelo)], local: &Btf, targets: &[&Btf]) -> HashMap<u32, Vec<Cand>> {
-    let mut wanted: HashMap<&str, Vec<u32>> = HashMap::new();
-    let mut seen = HashSet::new();
-    for (_, r) in relos {
-        if r.kind == rk::BPF_CORE_TYPE_ID_LOCAL || !seen.insert(r.type_id) {
-            continue;
-        }
-        match local.type_name(r.type_id) {
-            Some(name) if !name.is_empty() => wanted.entry(essential_name(name)).or_default().push(r.type_id),
-            _ => {}
-        }
+/// The candidate lists of one object's relocations, by local type id.
+/// libbpf keeps one per object: the list found for a local type serves
+/// every program, and the matches of one relocation narrow it for the
+/// next. Passing the same `Candidates` to `relocate_with` for each program
+/// of an object does the same, and scans the kernel's BTF once per local
+/// type instead of once per program.
+#[derive(Debug, Default)]
+pub struct Candidates {
+    lists: HashMap<u32, Vec<Cand>>,
+}
+
+impl Candidates {
+    pub fn new() -> Candidates {
+        Candidates::default()
     }
-    let mut out: HashMap<u32, Vec<Cand>> = seen.iter().map(|&id| (id, Vec::new())).collect();
-    let Some((vmlinux, modules)) = targets.split_first() else {
-        return out;
-    };
-    scan(vmlinux, 0, 1, &wanted, local, &mut out);
-    wanted.retain(|_, ids| {
-        ids.retain(|id| out.get(id).is_none_or(|c| c.is_empty()));
-        !ids.is_empty()
-    });
-    if !wanted.is_empty() {
+
+    /// Finds the candidates of the local types of `relos` not looked up
+    /// yet: one scan of vmlinux for all of them, then one of the modules'
+    /// own types for those vmlinux has none of (module types are not
+    /// candidates when vmlinux has one, as with libbpf).
+    fn add(&mut self, relos: &[(usize, &CoreRelo)], local: &Btf, targets: &[&Btf]) {
+        let mut wanted: HashMap<&str, Vec<u32>> = HashMap::new();
+        for (_, r) in relos {
+            if r.kind == rk::BPF_CORE_TYPE_ID_LOCAL || self.lists.contains_key(&r.type_id) {
+                continue;
+            }
+            self.lists.insert(r.type_id, Vec::new());
+            match local.type_name(r.type_id) {
+                Some(name) if !name.is_empty() => wanted.entry(essential_name(name)).or_default().push(r.type_id),
+                _ => {}
+            }
+        }
+        let Some((vmlinux, modules)) = targets.split_first() else {
+            return;
+        };
+        if wanted.is_empty() {
+            return;
+        }
+        self.scan(vmlinux, 0, 1, &wanted, local);
+        wanted.retain(|_, ids| {
+            ids.retain(|id| self.lists.get(id).is_none_or(|c| c.is_empty()));
+            !ids.is_empty()
+        });
+        if wanted.is_empty() {
+            return;
+        }
         for (i, m) in modules.iter().enumerate() {
             // A split module BTF repeats vmlinux's ids below vmlinux.len().
             let start = if m.len() > vmlinux.len() { vmlinux.len() } else { 1 };
-            scan(m, i + 1, start, &wanted, local, &mut out);
+            self.scan(m, i + 1, start, &wanted, local);
         }
     }
-    out
-}
 
-fn scan(
-    target: &Btf,
-    btf: usize,
-    start: u32,
-    wanted: &HashMap<&str, Vec<u32>>,
-    local: &Btf,
-    out: &mut HashMap<u32, Vec<Cand>>,
-) {
-    for id in start..target.len() {
-        let Some(name) = target.type_name(id).filter(|n| !n.is_empty()) else {
-            continue;
-        };
-        let Some(locals) = wanted.get(essential_name(name)) else {
-            continue;
-        };
-        for &l in locals {
-            if kind_compat(target.kind(id), local.kind(l)) {
-                out.entry(l).or_default().push(Cand { btf, id });
+    fn scan(&mut self, target: &Btf, btf: usize, start: u32, wanted: &HashMap<&str, Vec<u32>>, local: &Btf) {
+        // Kinds first: most of vmlinux is FUNCs and PTRs no relocation wants,
+        // and a kind is cheaper to read than a name.
+        let mut kinds: Vec<Option<BtfKind>> = wanted.values().flatten().map(|&l| local.kind(l)).collect();
+        kinds.dedup();
+        for id in start..target.len() {
+            let kind = target.kind(id);
+            if !kinds.iter().any(|&k| kind_compat(k, kind)) {
+                continue;
+            }
+            let Some(name) = target.type_name(id).filter(|n| !n.is_empty()) else {
+                continue;
+            };
+            let Some(locals) = wanted.get(essential_name(name)) else {
+                continue;
+            };
+            for &l in locals {
+                if kind_compat(kind, local.kind(l)) {
+                    self.lists.entry(l).or_default().push(Cand { btf, id });
+                }
             }
         }
     }
@@ -943,7 +962,7 @@ fn calc(kind: Kind, local: &Spec<'_>, targ: Option<&Spec<'_>>) -> Result<Res> {
 
 /// One relocation's result: local spec, every candidate still in the list
 /// matched, all matches agreeing; the list shrinks to the matches.
-fn resolve(relo: &CoreRelo, local: &Btf, targets: &[&Btf], cands: &mut HashMap<u32, Vec<Cand>>) -> Result<Res> {
+fn resolve(relo: &CoreRelo, local: &Btf, targets: &[&Btf], cands: &mut Candidates) -> Result<Res> {
     let kind = Kind::from_raw(relo.kind).ok_or_else(|| {
         UserError::new(
             format!("unknown CO-RE relocation kind {}", relo.kind),
@@ -965,7 +984,7 @@ fn resolve(relo: &CoreRelo, local: &Btf, targets: &[&Btf], cands: &mut HashMap<u
         )
         .into());
     }
-    let list = cands.entry(relo.type_id).or_default();
+    let list = cands.lists.entry(relo.type_id).or_default();
     let mut kept = Vec::new();
     let mut best: Option<(Res, u64, Cand)> = None;
     for &c in list.iter() {
@@ -1396,7 +1415,7 @@ int cmp(struct syscall_trace_enter *ctx) {
     fn run(obj: &Obj, sec: &str, targets: &[&Btf]) -> Result<(Vec<bpf_insn>, Vec<Poisoned>)> {
         let mut insns = obj.insns[sec].clone();
         let relos: Vec<(usize, &CoreRelo)> = obj.relos[sec].iter().map(|r| (r.insn_off as usize / 8, r)).collect();
-        let poisoned = relocate_explained(&mut insns, &relos, &obj.btf, targets, sec)?;
+        let poisoned = relocate_with(&mut insns, &relos, &obj.btf, targets, sec, &mut Candidates::new())?;
         Ok((insns, poisoned))
     }
 
@@ -1417,8 +1436,6 @@ int cmp(struct syscall_trace_enter *ctx) {
                 None
             } else if prev.code == 0 && i >= 2 && insns[i - 2].code == LD_IMM64 {
                 Some(i64::from(insns[i - 2].imm as u32) | i64::from(prev.imm) << 32)
-            } else if is_poison(&insns[i - 2.min(i)]) && prev.code == (k::BPF_JMP | k::BPF_CALL) as u8 {
-                None
             } else {
                 Some(i64::from(prev.imm))
             };
