@@ -20,7 +20,7 @@
 
 use std::collections::HashMap;
 
-use anyhow::{Context, Result, anyhow, bail, ensure};
+use anyhow::{Result, anyhow, bail, ensure};
 use aya_obj::generated::{self as k, bpf_core_relo_kind as rk, bpf_insn};
 
 use crate::btf::{Btf, BtfKind, raw};
@@ -984,17 +984,31 @@ fn resolve(relo: &CoreRelo, local: &Btf, targets: &[&Btf], cands: &mut Candidate
         )
         .into());
     }
+    // The result without a target; computing it first also reports what is
+    // wrong with the local side as the object's fault, before any candidate.
+    let unmatched = calc(kind, &lspec, None)?;
     let list = cands.lists.entry(relo.type_id).or_default();
     let mut kept = Vec::new();
     let mut best: Option<(Res, u64, Cand)> = None;
     for &c in list.iter() {
         let targ = targets.get(c.btf).ok_or_else(|| anyhow!("candidate from a missing target BTF"))?;
-        let Some(ts) = match_spec(&lspec, kind, targ, c.id)
-            .with_context(|| format!("matching kernel type {} [{}]", targ.kind_and_name(c.id), c.id))?
+        let cand = || format!("{} [{}]", targ.kind_and_name(c.id), c.id);
+        let Some(ts) = match_spec(&lspec, kind, targ, c.id).map_err(|e| {
+            UserError::new(
+                format!("the kernel's BTF is unusable at {}: {e:#}", cand()),
+                "check the kernel's BTF with `bpftool btf dump file /sys/kernel/btf/vmlinux`",
+            )
+        })?
         else {
             continue;
         };
-        let res = calc(kind, &lspec, Some(&ts))?;
+        let res = calc(kind, &lspec, Some(&ts)).map_err(|e| {
+            UserError::new(
+                format!("the kernel's {} defeats the relocation: {e:#}", cand()),
+                "read the field another way (BPF_CORE_READ_BITFIELD_PROBED() for a bitfield) or guard the \
+                 access with bpf_core_field_exists()",
+            )
+        })?;
         match &best {
             None => best = Some((res, ts.bit_offset, c)),
             Some((b, off, first)) => {
@@ -1022,7 +1036,7 @@ fn resolve(relo: &CoreRelo, local: &Btf, targets: &[&Btf], cands: &mut Candidate
         *list = kept;
         return Ok(res);
     }
-    calc(kind, &lspec, None)
+    Ok(unmatched)
 }
 
 fn ambiguous(msg: String) -> anyhow::Error {
