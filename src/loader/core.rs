@@ -1257,6 +1257,7 @@ SEC("tracepoint/types") int types(u64 *out) {
   out[8] = __builtin_preserve_enum_value(*(enum bpf_map_type___x *)BPF_MAP_TYPE_ARENA___x, 1);
   out[9] = __builtin_preserve_type_info(*(struct no_such_kernel_type *)0, 1);
   out[10] = __builtin_btf_type_id(*(struct no_such_kernel_type *)0, 1);
+  out[11] = __builtin_preserve_enum_value(*(enum bpf_map_type *)BPF_MAP_TYPE_NOT_THERE, 1);
   return 0;
 }
 
@@ -1265,6 +1266,7 @@ SEC("tracepoint/access") int access(struct syscall_trace_enter *ctx) {
   struct task_struct___wide *w = (void *)ctx->args[2];
   unsigned long long f = t->flags;
   int n = t->nonexistent;
+  ((struct task_struct *)ctx->args[3])->tgid = n;
   return ctx->args[1] + ctx->args[ctx->nr & 3] + f + n + w->flags + w->prio;
 }
 "#;
@@ -1473,7 +1475,7 @@ int cmp(struct syscall_trace_enter *ctx) {
     fn parse_relos_reads_every_record() {
         let Some(obj) = compile("kernel", KERNEL_SRC) else { return };
         assert_eq!(obj.relos["tracepoint/fields"].len(), 25);
-        assert_eq!(obj.relos["tracepoint/types"].len(), 11);
+        assert_eq!(obj.relos["tracepoint/types"].len(), 12);
         let first = &obj.relos["tracepoint/fields"][0];
         assert_eq!(first.insn_off, 0);
         assert_eq!(first.access, "0:2");
@@ -1565,11 +1567,20 @@ int cmp(struct syscall_trace_enter *ctx) {
             (8, Some(arena)),
             (9, Some(0)),
             (10, Some(0)),
+            // The value of an enumerator the kernel lacks: both halves of the
+            // LD_IMM64 poisoned.
+            (11, None),
         ]
         .into_iter()
         .collect();
         assert_eq!(outputs(&insns), want);
-        assert!(poisoned.is_empty(), "{poisoned:?}");
+        assert_eq!(poisoned.len(), 1, "{poisoned:?}");
+        let at = poisoned[0].insn;
+        assert!(is_poison(&insns[at]) && is_poison(&insns[at + 1]));
+        assert_eq!(
+            poisoned[0].why,
+            "enum value of enum bpf_map_type, access `1`: the kernel's BTF has no such enumerator"
+        );
         assert_eq!((ringbuf, arena, target_id), (27, 33, 114), "this kernel's numbering");
     }
 
@@ -1586,14 +1597,20 @@ int cmp(struct syscall_trace_enter *ctx) {
             seen.push((name, r.access.as_str(), i));
             let (old, new) = (&before[i], &insns[i]);
             match (name, r.access.as_str()) {
-                // ctx->args[0], args[1], args[2]: past the flexible array's end, at 16 + 8n.
+                // ctx->args[n]: past the flexible array's end, at 16 + 8n.
                 ("syscall_trace_enter", "0:2:0") => assert_eq!(new.off, 16),
                 ("syscall_trace_enter", "0:2:1") => assert_eq!(new.off, 24),
                 ("syscall_trace_enter", "0:2:2") => assert_eq!(new.off, 32),
+                ("syscall_trace_enter", "0:2:3") => assert_eq!(new.off, 40),
                 // args[nr & 3]: the base address of args, an ALU immediate.
                 ("syscall_trace_enter", "0:2") => assert_eq!(new.imm, 16),
                 ("syscall_trace_enter", "0:1") => assert_eq!(new.off, 8),
                 ("task_struct", "0:0") => assert_eq!((new.off, new.code), (44, old.code)),
+                // A store.
+                ("task_struct", "0:3") => {
+                    assert_eq!(u32::from(new.code & CLASS_MASK), k::BPF_STX);
+                    assert_eq!(new.off, 1268);
+                }
                 // A field the kernel lacks, read for real: poisoned.
                 ("task_struct", "0:5") => assert!(is_poison(new), "{new:?}"),
                 // u64 local, unsigned int kernel: the load shrinks to 4 bytes.
@@ -1608,7 +1625,9 @@ int cmp(struct syscall_trace_enter *ctx) {
                 other => panic!("unexpected relocation {other:?}"),
             }
         }
-        assert!(seen.iter().any(|s| s.1 == "0:2:1"), "{seen:?}");
+        for want in [("syscall_trace_enter", "0:2:1"), ("task_struct", "0:3"), ("task_struct___wide", "0:0")] {
+            assert!(seen.iter().any(|s| (s.0, s.1) == want), "{want:?} not in {seen:?}");
+        }
         let mut why: Vec<&str> = poisoned.iter().map(|p| p.why.as_str()).collect();
         why.sort();
         assert_eq!(why.len(), 2, "{why:?}");
