@@ -132,7 +132,7 @@ pub fn relocate(
 }
 
 /// `relocate` with candidate lists shared across the programs of one
-/// object (see `Candidates`), also returning the instructions it poisoned
+/// object (see `Candidates`; pass the same `targets` each time), also returning the instructions it poisoned
 /// and why, so that a verifier rejection at one (`invalid func
 /// unknown#195896080`) can be explained in the relocation's terms.
 pub fn relocate_with(
@@ -144,6 +144,14 @@ pub fn relocate_with(
     cands: &mut Candidates,
 ) -> Result<Vec<Poisoned>> {
     let mut poisoned = Vec::new();
+    if targets.is_empty() && relos.iter().any(|(_, r)| r.kind != rk::BPF_CORE_TYPE_ID_LOCAL) {
+        // libbpf refuses too: without kernel BTF every field would be poisoned.
+        return Err(UserError::new(
+            format!("program {prog_name} has CO-RE relocations, but the kernel has no BTF to resolve them against"),
+            "boot a kernel built with CONFIG_DEBUG_INFO_BTF=y (it provides /sys/kernel/btf/vmlinux)",
+        )
+        .into());
+    }
     cands.add(relos, local, targets);
     for (relo_idx, &(insn_idx, relo)) in relos.iter().enumerate() {
         let what = || describe(local, relo);
@@ -1740,6 +1748,16 @@ int cmp(struct syscall_trace_enter *ctx) {
         // The instruction does not hold the local value.
         let msg = format!("{:#}", one(7, task, "0:2", off, &obj.btf, &[vmlinux]).unwrap_err());
         assert!(msg.contains("holds 7, not the local value 8"), "{msg}");
+    }
+
+    #[test]
+    fn no_kernel_btf_is_an_error_unless_only_local_ids() {
+        let Some(obj) = compile("kernel", KERNEL_SRC) else { return };
+        let err = run(&obj, "tracepoint/fields", &[]).unwrap_err();
+        assert!(format!("{err:#}").contains("the kernel has no BTF"), "{err:#}");
+        let task = obj.btf.find_by_name_kind("task_struct", BtfKind::Struct).unwrap();
+        let id = i32::try_from(task).unwrap();
+        assert_eq!(one(id, task, "0", rk::BPF_CORE_TYPE_ID_LOCAL, &obj.btf, &[]).unwrap(), id);
     }
 
     #[test]
