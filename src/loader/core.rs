@@ -384,6 +384,16 @@ struct Spec<'a> {
     bit_offset: u64,
 }
 
+impl Spec<'_> {
+    /// Moves the access `n * bits` bits further. libbpf keeps bit offsets in
+    /// 32 bits; anything past that is malformed BTF, not a real layout.
+    fn advance(&mut self, n: u32, bits: u64) -> Result<()> {
+        let next = u64::from(n).checked_mul(bits).and_then(|b| self.bit_offset.checked_add(b));
+        self.bit_offset = next.filter(|&b| b <= u64::from(u32::MAX)).ok_or_else(|| anyhow!("offset past 4 GiB"))?;
+        Ok(())
+    }
+}
+
 /// Why a candidate's spec could not be built: the BTF is broken (an
 /// error for the whole relocation), not merely a mismatch.
 fn broken(what: impl std::fmt::Display) -> anyhow::Error {
@@ -407,7 +417,7 @@ fn parse_spec<'a>(btf: &'a Btf, relo: &CoreRelo, kind: Kind) -> Result<Spec<'a>>
         ensure!(spec.raw.len() < SPEC_MAX_LEN, bad("deeper than 64 levels"));
         spec.raw.push(idx);
     }
-    let first = spec.raw[0];
+    let first = spec.raw.first().copied().ok_or_else(|| bad("no index"))?;
     let id = btf.resolve(relo.type_id).map_err(|e| bad(&e.to_string()))?;
     if kind.class() == Class::Enumval {
         let e = btf.enumerator(id, first).filter(|_| spec.raw.len() == 1);
@@ -417,14 +427,14 @@ fn parse_spec<'a>(btf: &'a Btf, relo: &CoreRelo, kind: Kind) -> Result<Spec<'a>>
     }
     spec.accs.push(Acc { type_id: id, idx: first, name: None });
     let sz = btf.resolve_size(id).ok_or_else(|| bad(&format!("{} has no size", btf.kind_and_name(id))))?;
-    spec.bit_offset = u64::from(first) * u64::from(sz) * 8;
+    spec.advance(first, u64::from(sz) * 8).map_err(|e| bad(&e.to_string()))?;
     let mut id = id;
     for (i, &idx) in spec.raw.clone().iter().enumerate().skip(1) {
         id = btf.resolve(id).map_err(|e| bad(&e.to_string()))?;
         if btf.is_composite(id) {
             let m =
                 btf.member(id, idx).ok_or_else(|| bad(&format!("{} has no member #{idx}", btf.kind_and_name(id))))?;
-            spec.bit_offset += u64::from(m.bit_offset);
+            spec.advance(1, u64::from(m.bit_offset)).map_err(|e| bad(&e.to_string()))?;
             if !m.name.is_empty() {
                 spec.accs.push(Acc { type_id: id, idx, name: Some(m.name) });
             }
@@ -438,7 +448,7 @@ fn parse_spec<'a>(btf: &'a Btf, relo: &CoreRelo, kind: Kind) -> Result<Spec<'a>>
             );
             spec.accs.push(Acc { type_id: id, idx, name: None });
             let sz = btf.resolve_size(id).ok_or_else(|| bad(&format!("{} has no size", btf.kind_and_name(id))))?;
-            spec.bit_offset += u64::from(idx) * u64::from(sz) * 8;
+            spec.advance(idx, u64::from(sz) * 8).map_err(|e| bad(&e.to_string()))?;
         } else {
             return Err(bad(&format!(
                 "step {i} indexes into {}, neither a struct, union nor array",
@@ -511,7 +521,7 @@ fn match_spec<'a>(local: &Spec<'_>, kind: Kind, targ: &'a Btf, targ_id: u32) -> 
         let sz = targ
             .resolve_size(targ_id)
             .ok_or_else(|| anyhow!("kernel type {} has no size", targ.kind_and_name(targ_id)))?;
-        ts.bit_offset += u64::from(lacc.idx) * u64::from(sz) * 8;
+        ts.advance(lacc.idx, u64::from(sz) * 8)?;
     }
     Ok(Some(ts))
 }
@@ -536,7 +546,7 @@ fn match_member<'a>(
     for (i, m) in targ.members(targ_id).enumerate() {
         ensure!(ts.raw.len() < SPEC_MAX_LEN, "the kernel's type nests deeper than 64 levels");
         let i = u32::try_from(i).map_err(broken)?;
-        ts.bit_offset += u64::from(m.bit_offset);
+        ts.advance(1, u64::from(m.bit_offset))?;
         ts.raw.push(i);
         if m.name.is_empty() {
             if let Some(next) = match_member(local, lacc, targ, m.ty, ts)? {
@@ -1724,6 +1734,8 @@ int cmp(struct syscall_trace_enter *ctx) {
             (task, "0:99", off, "field byte offset of struct task_struct, access `0:99`"),
             (task, "0:4:16", off, "index 16 past the end of an array of 16"),
             (task, "0:x", off, "`x` is not an index"),
+            (task, "4000000000", off, "offset past 4 GiB"),
+            (task, "0:", off, "`` is not an index"),
             (task, "", off, "field byte offset of struct task_struct, access ``): invalid access string"),
             (task, "1", rk::BPF_CORE_TYPE_EXISTS, "type relocations take `0`"),
             (task, "0", 99, "unknown kind 99 of struct task_struct, access `0`"),
