@@ -1339,20 +1339,47 @@ SEC("tracepoint/multi") int multi(u64 *out) {
     /// A program the kernel accepts: no helpers, no maps, no dead code, so
     /// libbpf's relocated instructions are exactly what the kernel keeps.
     const LOADABLE_SRC: &str = r#"
-struct task_struct { int pid; int nonexistent; unsigned int in_execve:1; } PAI;
+struct task_struct { int pid; int nonexistent; unsigned int in_execve:1; char comm[16]; } PAI;
+struct task_struct___v2 { int tgid; unsigned int sched_reset_on_fork:1; } PAI;
 struct trace_entry { unsigned short type; } PAI;
 struct syscall_trace_enter { struct trace_entry ent; int nr; unsigned long args[]; } PAI;
-enum bpf_map_type { BPF_MAP_TYPE_RINGBUF = 1000 };
+struct syscall_trace_enter___w { struct trace_entry ent; int nr; unsigned int args[]; } PAI;
+struct sk_buff { void *dev; unsigned char pkt_type:3; char cb[48]; } PAI;
+struct no_such_kernel_type { int a; } PAI;
+enum bpf_map_type { BPF_MAP_TYPE_RINGBUF = 1000, BPF_MAP_TYPE_NOT_THERE = 5 };
+enum bpf_map_type___x { BPF_MAP_TYPE_ARENA___x = 1 };
 SEC("tracepoint/syscalls/sys_enter_getpid")
 int cmp(struct syscall_trace_enter *ctx) {
+  struct task_struct *t = 0;
+  struct task_struct___v2 *t2 = 0;
+  struct sk_buff *s = 0;
   unsigned long long r = ctx->args[1];
   r += ctx->nr;
-  r += __builtin_preserve_field_info(((struct task_struct *)0)->pid, F_OFF);
-  r += __builtin_preserve_field_info(((struct task_struct *)0)->in_execve, F_LSHIFT);
-  r += __builtin_preserve_field_info(((struct task_struct *)0)->nonexistent, F_EXISTS);
+  r += ((struct syscall_trace_enter___w *)ctx)->args[2];
+  r += __builtin_preserve_field_info(t->pid, F_OFF);
+  r += __builtin_preserve_field_info(t->in_execve, F_LSHIFT);
+  r += __builtin_preserve_field_info(t->in_execve, F_RSHIFT);
+  r += __builtin_preserve_field_info(t->in_execve, F_SZ);
+  r += __builtin_preserve_field_info(t->in_execve, F_OFF);
+  r += __builtin_preserve_field_info(t->nonexistent, F_EXISTS);
+  r += __builtin_preserve_field_info(t->comm[7], F_OFF);
+  r += __builtin_preserve_field_info(t->comm, F_SZ);
+  r += __builtin_preserve_field_info(t->pid, F_SIGNED);
+  r += __builtin_preserve_field_info(t2->tgid, F_OFF);
+  r += __builtin_preserve_field_info(t2->sched_reset_on_fork, F_LSHIFT);
+  r += __builtin_preserve_field_info(s->dev, F_OFF);
+  r += __builtin_preserve_field_info(s->pkt_type, F_OFF);
+  r += __builtin_preserve_field_info(s->pkt_type, F_LSHIFT);
+  r += __builtin_preserve_field_info(s->pkt_type, F_SIGNED);
+  r += __builtin_preserve_field_info(s->cb[5], F_OFF);
   r += __builtin_preserve_type_info(*(struct task_struct *)0, 1);
+  r += __builtin_preserve_type_info(*(struct task_struct *)0, 0);
+  r += __builtin_preserve_type_info(*(struct no_such_kernel_type *)0, 0);
   r += __builtin_btf_type_id(*(struct task_struct *)0, 1);
+  r += __builtin_btf_type_id(*(struct no_such_kernel_type *)0, 1);
   r += __builtin_preserve_enum_value(*(enum bpf_map_type *)BPF_MAP_TYPE_RINGBUF, 1);
+  r += __builtin_preserve_enum_value(*(enum bpf_map_type *)BPF_MAP_TYPE_NOT_THERE, 0);
+  r += __builtin_preserve_enum_value(*(enum bpf_map_type___x *)BPF_MAP_TYPE_ARENA___x, 1);
   return r;
 }
 "#;
@@ -1777,6 +1804,14 @@ int cmp(struct syscall_trace_enter *ctx) {
         let (Some(obj), Some(vmlinux)) = (compile("loadable", LOADABLE_SRC), vmlinux()) else { return };
         let sec = "tracepoint/syscalls/sys_enter_getpid";
         let (ours, _) = run(&obj, sec, &[vmlinux]).unwrap();
+        // The `unsigned int args[]` flavor's load widened to the kernel's u64.
+        let before = &obj.insns[sec];
+        let ldx = |size: u32| (k::BPF_LDX | k::BPF_MEM | size) as u8;
+        assert!(
+            (0..ours.len()).any(|i| (before[i].code, before[i].off, ours[i].code, ours[i].off)
+                == (ldx(k::BPF_W), 16, ldx(k::BPF_DW), 32)),
+            "no widened load"
+        );
         let dir = "/sys/fs/bpf/core-scratch";
         let pin = format!("{dir}/cmp-{}", std::process::id());
         let dump = obj.path.with_extension("xlated");
