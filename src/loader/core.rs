@@ -1410,6 +1410,15 @@ int cmp(struct syscall_trace_enter *ctx) {
         b
     }
 
+    /// A missing tool or privilege skips a test on a laptop, never in CI.
+    fn skip<T>(why: &str) -> Option<T> {
+        if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false") {
+            panic!("{why}, and CI forbids skipping this test");
+        }
+        eprintln!("skipped: {why}");
+        None
+    }
+
     /// Compiles `src` (after PRELUDE) to /tmp; `None` (the test skips) without clang.
     fn compile(name: &str, src: &str) -> Option<Obj> {
         // Tests run in parallel: every compilation gets its own files.
@@ -1428,10 +1437,7 @@ int cmp(struct syscall_trace_enter *ctx) {
             .output()
         {
             Ok(out) => out,
-            Err(e) => {
-                eprintln!("skipped: no clang ({e})");
-                return None;
-            }
+            Err(e) => return skip(&format!("no clang ({e})")),
         };
         assert!(out.status.success(), "clang failed: {}", String::from_utf8_lossy(&out.stderr));
         let data = std::fs::read(&o).unwrap();
@@ -1464,10 +1470,7 @@ int cmp(struct syscall_trace_enter *ctx) {
         static V: OnceLock<Option<Btf>> = OnceLock::new();
         V.get_or_init(|| match std::fs::read("/sys/kernel/btf/vmlinux") {
             Ok(raw) => Some(Btf::parse(&raw).unwrap()),
-            Err(e) => {
-                eprintln!("skipped: no kernel BTF ({e})");
-                None
-            }
+            Err(e) => skip(&format!("no kernel BTF ({e})")),
         })
         .as_ref()
     }
@@ -1819,14 +1822,11 @@ int cmp(struct syscall_trace_enter *ctx) {
         let load = Command::new("bpftool").args(["prog", "load"]).arg(&obj.path).arg(&pin).output();
         let loaded = match load {
             Ok(o) if o.status.success() => true,
-            Ok(o) => {
-                eprintln!("skipped: bpftool prog load failed: {}", String::from_utf8_lossy(&o.stderr));
-                false
+            Ok(o) if rustix::process::geteuid().is_root() => {
+                panic!("bpftool prog load failed: {}", String::from_utf8_lossy(&o.stderr))
             }
-            Err(e) => {
-                eprintln!("skipped: no bpftool ({e})");
-                false
-            }
+            Ok(_) => skip::<()>("loading BPF programs needs root").is_some(),
+            Err(e) => skip::<()>(&format!("no bpftool ({e})")).is_some(),
         };
         let dumped = loaded
             && Command::new("bpftool")
