@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use aya_obj::generated as k;
 
 mod mapdef;
+pub mod query;
 pub mod raw;
 
 pub use raw::MAGIC;

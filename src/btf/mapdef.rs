@@ -25,7 +25,7 @@ pub struct RawSecVar {
 
 impl Btf {
     /// The members of a STRUCT or UNION `id` (not resolved through typedefs).
-    pub fn members(&self, id: u32) -> Option<Vec<RawMember>> {
+    pub fn composite_members(&self, id: u32) -> Option<Vec<RawMember>> {
         let Kind::Composite { members, .. } = &self.types.get(id as usize)?.kind else {
             return None;
         };
@@ -120,9 +120,9 @@ mod tests {
         let first = vars[0].ty;
         assert_eq!(btf.var_linkage(first), Some(aya_obj::generated::BTF_VAR_GLOBAL_ALLOCATED));
         let def = btf.resolve(btf.referenced(first).unwrap()).unwrap();
-        let names: Vec<String> = btf.members(def).unwrap().into_iter().map(|m| m.name).collect();
+        let names: Vec<String> = btf.composite_members(def).unwrap().into_iter().map(|m| m.name).collect();
         assert_eq!(names, ["type", "key", "value", "max_entries"]);
-        let ty = btf.members(def).unwrap()[0].ty;
+        let ty = btf.composite_members(def).unwrap()[0].ty;
         let arr = btf.referenced(ty).unwrap();
         assert_eq!(btf.array_info(arr).map(|a| a.1), Some(aya_obj::generated::bpf_map_type::BPF_MAP_TYPE_HASH as u32));
         assert_eq!(btf.var_linkage(def), None);

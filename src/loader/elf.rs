@@ -192,7 +192,9 @@ fn functions(file: &ElfFile64<'_>) -> Result<Vec<Func>> {
             .zip(usize::try_from(size).ok())
             .and_then(|(o, n)| data.get(o..o.checked_add(n)?))
             .filter(|_| offset % INSN == 0 && size % INSN == 0 && size > 0)
-            .ok_or_else(|| bad(format!("function `{name}` does not fit whole instructions inside section `{section_name}`")))?;
+            .ok_or_else(|| {
+                bad(format!("function `{name}` does not fit whole instructions inside section `{section_name}`"))
+            })?;
         let insns = code
             .chunks_exact(INSN as usize)
             .map(|c| {

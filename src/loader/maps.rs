@@ -341,7 +341,7 @@ fn legacy_maps(elf: &ElfFile64<'_>, btf: Option<&Btf>, idx: SectionIndex, obj: &
 /// { key; value; }`, when its member sizes match the definition.
 fn annotated_kv(btf: &Btf, m: &MapDef) -> Option<(u32, u32)> {
     let id = btf.find_by_name_kind(&format!("____btf_map_{}", m.name), BtfKind::Struct)?;
-    let members = btf.members(id)?;
+    let members = btf.composite_members(id)?;
     let [key, value] = members.as_slice() else { return None };
     (key.name == "key"
         && value.name == "value"
@@ -546,7 +546,7 @@ fn set_size(slot: &mut u32, size: u32, map: &str, what: &str, obj: &str) -> Resu
 /// libbpf's `parse_btf_map_def`, strict (unknown attributes are errors, as
 /// bpftool loads): the definition and, for a map-in-map, its inner one.
 fn parse_def(btf: &Btf, def: u32, map: &str, is_inner: bool, obj: &str) -> Result<(Parsed, Option<Parsed>)> {
-    let members = btf.members(def).ok_or_else(|| bad(obj, map, "its definition is not a struct"))?;
+    let members = btf.composite_members(def).ok_or_else(|| bad(obj, map, "its definition is not a struct"))?;
     let mut p = Parsed::default();
     let mut inner = None;
     for (i, m) in members.iter().enumerate() {
@@ -680,7 +680,7 @@ fn init_slots(
                 format!("only prog arrays and maps of maps take static values ('{sym_name}')"),
             ));
         }
-        let def = btf.referenced(p.var).and_then(|t| btf.resolve(t).ok()).and_then(|d| btf.members(d));
+        let def = btf.referenced(p.var).and_then(|t| btf.resolve(t).ok()).and_then(|d| btf.composite_members(d));
         let last = def.as_ref().and_then(|m| m.last()).filter(|m| m.name == "values");
         let last = last.ok_or_else(|| bad(obj, &map.name, "static values need a last attribute 'values'"))?;
         let rel_in_map = r_offset - p.offset;
@@ -751,7 +751,7 @@ fn struct_ops_maps(elf: &ElfFile64<'_>, btf: &Btf, idx: SectionIndex, obj: &str)
         let (off, _, ty) = types[at];
         let map = &mut maps[at];
         let bit = (r_offset - off) * 8;
-        let members = btf.members(ty).unwrap_or_default();
+        let members = btf.composite_members(ty).unwrap_or_default();
         let member = members
             .iter()
             .position(|m| u64::from(m.bit_offset) == bit)

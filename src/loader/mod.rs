@@ -77,6 +77,9 @@ pub struct Rejected {
     pub prog: String,
     pub error: std::io::Error,
     pub log: String,
+    /// Why an instruction the verifier reached was poisoned by a CO-RE
+    /// relocation that found nothing in the kernel's BTF.
+    pub core: Vec<String>,
 }
 
 impl std::fmt::Display for Rejected {
@@ -304,14 +307,41 @@ impl<'d> Object<'d> {
                 }
                 Err(e) => {
                     let end = log.iter().position(|&b| b == 0).unwrap_or(log.len());
-                    return Err(Rejected {
-                        prog: prog.name.clone(),
-                        error: e.source,
-                        log: String::from_utf8_lossy(&log[..end]).into_owned(),
-                    }
-                    .into());
+                    let log = String::from_utf8_lossy(&log[..end]).into_owned();
+                    let poison = format!("unknown#{}", core::POISON_IMM);
+                    let core = if log.contains(&poison) { self.explain_core(prog, &linked, env) } else { Vec::new() };
+                    return Err(Rejected { prog: prog.name.clone(), error: e.source, log, core }.into());
                 }
             }
+        }
+    }
+
+    /// The kernel applied the CO-RE relocations and poisoned some; running
+    /// our own engine (the same algorithm) on the program says which type
+    /// and field found no match. Best effort: only explains a failure.
+    fn explain_core(&self, prog: &Program, linked: &link::Linked, env: &Env<'_>) -> Vec<String> {
+        let (Some(ext), Some(local)) = (self.elf.btf_ext, self.elf.btf.as_ref()) else { return Vec::new() };
+        let Ok(vmlinux) = env.kernel.vmlinux() else { return Vec::new() };
+        let Ok(relos) = core::parse_relos(ext, local) else { return Vec::new() };
+        let mut at: HashMap<(usize, u64), usize> = HashMap::new();
+        for (i, o) in linked.origins.iter().enumerate() {
+            at.insert(*o, i);
+        }
+        let mut list = Vec::new();
+        for (&(sec, off), &i) in &at {
+            let name = self.elf.section_name(sec);
+            for r in relos.get(&name).into_iter().flatten() {
+                if u64::from(r.insn_off) == off {
+                    list.push((i, r));
+                }
+            }
+        }
+        list.sort_by_key(|(i, _)| *i);
+        let mut insns = linked.insns.clone();
+        let mut cands = core::Candidates::new();
+        match core::relocate_with(&mut insns, &list, local, &[vmlinux], &prog.name, &mut cands) {
+            Ok(p) => p.into_iter().map(|p| format!("instruction {}: {}", p.insn, p.why)).collect(),
+            Err(e) => vec![format!("{e:#}")],
         }
     }
 
@@ -430,7 +460,7 @@ impl<'d> Object<'d> {
                     None => Some(env.kernel.vmlinux()?),
                 };
                 let index = kernel_btf
-                    .and_then(|b| b.resolve(found.id).ok().and_then(|id| b.members(id)))
+                    .and_then(|b| b.resolve(found.id).ok().and_then(|id| b.composite_members(id)))
                     .and_then(|m| m.iter().position(|x| &x.name == member))
                     .ok_or_else(|| {
                         user(

@@ -35,7 +35,7 @@ pub fn slots(elf: &Elf<'_>) -> Result<HashMap<String, (String, String)>> {
             let Ok(st) = btf.resolve(st) else { continue };
             let within = offset - u64::from(start);
             let member = btf
-                .members(st)
+                .composite_members(st)
                 .unwrap_or_default()
                 .into_iter()
                 .find(|m| u64::from(m.bit_offset) == within * 8)

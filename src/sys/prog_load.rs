@@ -68,7 +68,8 @@ pub fn load(p: &mut ProgLoad<'_>) -> SysResult<OwnedFd> {
     attr.__bindgen_anon_3.line_info = ptr(p.line_info.as_ptr().cast(), p.line_info.len());
     attr.__bindgen_anon_3.line_info_cnt = p.line_info.len() as u32;
     attr.__bindgen_anon_3.attach_btf_id = p.attach_btf_id;
-    attr.__bindgen_anon_3.__bindgen_anon_1 = bpf_attr__bindgen_ty_4__bindgen_ty_1 { attach_prog_fd: p.attach_fd.unwrap_or(0) as u32 };
+    attr.__bindgen_anon_3.__bindgen_anon_1 =
+        bpf_attr__bindgen_ty_4__bindgen_ty_1 { attach_prog_fd: p.attach_fd.unwrap_or(0) as u32 };
     attr.__bindgen_anon_3.core_relo_cnt = p.core_relos.len() as u32;
     attr.__bindgen_anon_3.fd_array = ptr(p.fd_array.as_ptr().cast(), p.fd_array.len().saturating_sub(1));
     attr.__bindgen_anon_3.core_relos = ptr(p.core_relos.as_ptr().cast(), p.core_relos.len());

@@ -504,6 +504,18 @@ fn explain_rejection(e: anyhow::Error, full_log: bool) -> anyhow::Error {
         return anyhow::Error::new(io).context(format!("the kernel refused to load program `{}`", r.prog));
     }
     print_verifier_log(&r.prog, &r.log, full_log);
+    if !r.core.is_empty() {
+        return UserError::new(
+            format!(
+                "the verifier rejected program `{}`: it reached an instruction a CO-RE relocation could not resolve \
+                 against this kernel ({})",
+                r.prog,
+                r.core.join("; ")
+            ),
+            "guard the access with bpf_core_field_exists()/bpf_core_type_exists(), or build for this kernel's types",
+        )
+        .into();
+    }
     UserError::new(
         format!("the verifier rejected program `{}` ({}): {last}", r.prog, r.error),
         if full_log {
