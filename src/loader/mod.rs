@@ -277,7 +277,10 @@ impl<'d> Object<'d> {
             .with_context(|| format!("relocating program `{}`", prog.name))?;
         let core = self.core_records(&linked);
         let (attach_btf_id, attach_fd, _module, member) = self.attach_target(prog, env)?;
-        let mut log = vec![0u8; if env.log_level & 3 != 0 { 1 << 20 } else { 64 << 10 }];
+        // Statistics and the verifier's reason fit in 16 KiB (the kernel
+        // keeps the tail of a longer log); the instruction trace asked for
+        // with --verifier-log starts at 16 MiB and grows.
+        let mut log = vec![0u8; if env.log_level & 3 != 0 { 16 << 20 } else { 16 << 10 }];
         loop {
             let mut attr = sys::prog_load::ProgLoad {
                 prog_type: prog.spec.prog_type,
