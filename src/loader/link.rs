@@ -146,18 +146,7 @@ pub fn link(elf: &Elf<'_>, prog: usize, refs: &Refs, ext: &ExtInfo) -> Result<Li
     }
     let mut out = Linked { fd_array: vec![0], ..Linked::default() };
     let mut placed: Vec<(usize, usize)> = Vec::new();
-    let mut place = |out: &mut Linked, placed: &mut Vec<(usize, usize)>, f: usize| -> usize {
-        if let Some(&(_, start)) = placed.iter().find(|(g, _)| *g == f) {
-            return start;
-        }
-        let func = &elf.funcs[f];
-        let start = out.insns.len();
-        out.insns.extend_from_slice(&func.insns);
-        out.origins.extend((0..func.insns.len() as u64).map(|k| (func.section, func.offset + k * INSN)));
-        placed.push((f, start));
-        start
-    };
-    place(&mut out, &mut placed, prog);
+    place(elf, &mut out, &mut placed, prog);
 
     let mut i = 0;
     while i < out.insns.len() {
@@ -192,7 +181,7 @@ pub fn link(elf: &Elf<'_>, prog: usize, refs: &Refs, ext: &ExtInfo) -> Result<Li
                     .ok()
                     .and_then(|t| elf.func_at(s, t))
                     .ok_or_else(|| anyhow!("call at {} does not land on the start of a function", here()))?;
-                let start = place(&mut out, &mut placed, f);
+                let start = place(elf, &mut out, &mut placed, f);
                 out.insns[i].set_src_reg(BPF_PSEUDO_CALL as u8);
                 out.insns[i].imm = (start as i64 - i as i64 - 1) as i32;
             }
@@ -205,7 +194,7 @@ pub fn link(elf: &Elf<'_>, prog: usize, refs: &Refs, ext: &ExtInfo) -> Result<Li
             }
             if let Some(r) = rel {
                 let sym = elf.symbol(r.symbol)?;
-                relocate_ld(elf, &mut out, &mut placed, &mut place, i, r.symbol, &sym, refs)
+                relocate_ld(elf, &mut out, &mut placed, i, r.symbol, &sym, refs)
                     .map_err(|e| e.context(format!("relocating {}", here())))?;
             }
             i += 2;
@@ -237,6 +226,20 @@ pub fn link(elf: &Elf<'_>, prog: usize, refs: &Refs, ext: &ExtInfo) -> Result<Li
         }
     }
     Ok(out)
+}
+
+/// Where function `f` starts in the linked program, appending it the first
+/// time it is reached.
+fn place(elf: &Elf<'_>, out: &mut Linked, placed: &mut Vec<(usize, usize)>, f: usize) -> usize {
+    if let Some(&(_, start)) = placed.iter().find(|(g, _)| *g == f) {
+        return start;
+    }
+    let func = &elf.funcs[f];
+    let start = out.insns.len();
+    out.insns.extend_from_slice(&func.insns);
+    out.origins.extend((0..func.insns.len() as u64).map(|k| (func.section, func.offset + k * INSN)));
+    placed.push((f, start));
+    start
 }
 
 fn kfunc_call(out: &mut Linked, i: usize, symbol: usize, sym: &Sym, refs: &Refs) -> Result<()> {
@@ -277,7 +280,6 @@ fn relocate_ld(
     elf: &Elf<'_>,
     out: &mut Linked,
     placed: &mut Vec<(usize, usize)>,
-    place: &mut dyn FnMut(&mut Linked, &mut Vec<(usize, usize)>, usize) -> usize,
     i: usize,
     symbol: usize,
     sym: &Sym,
@@ -290,7 +292,7 @@ fn relocate_ld(
                 "declare it `__kconfig` or `__ksym`, or define it in the object",
             )
         })?;
-        let (lo, hi) = (&mut out.insns[i..i + 2]).split_at_mut(1);
+        let (lo, hi) = out.insns[i..i + 2].split_at_mut(1);
         let (a, b) = (&mut lo[0], &mut hi[0]);
         match *ext {
             ExtRef::MapValue { fd, offset } => {
@@ -344,7 +346,7 @@ fn relocate_ld(
             .ok()
             .and_then(|t| elf.func_at(section, t))
             .ok_or_else(|| anyhow!("function pointer `{}` does not point at a function", sym.name))?;
-        let start = place(out, placed, f);
+        let start = place(elf, out, placed, f);
         out.insns[i].set_src_reg(BPF_PSEUDO_FUNC as u8);
         out.insns[i].imm = (start as i64 - i as i64 - 1) as i32;
         out.insns[i + 1].imm = 0;
