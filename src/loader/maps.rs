@@ -1059,7 +1059,6 @@ mod tests {
     /// buffer, bloom filter and custom data sections, built from C on the
     /// spot (needs clang with BPF and the system's uapi headers).
     #[test]
-    #[ignore = "compiles a BPF object: needs clang and linux uapi headers"]
     fn map_in_map_and_prog_array_values() {
         let mut raw = build("mim", MIM_C);
         let maps = maps_of(&raw, "mim").unwrap();
@@ -1148,7 +1147,6 @@ mod tests {
 
     /// struct_ops variables after global data, with their programs by member.
     #[test]
-    #[ignore = "compiles a BPF object: needs clang and linux uapi headers"]
     fn struct_ops_variables() {
         let raw = build("sto", STO_C);
         let maps = maps_of(&raw, "sto").unwrap();
@@ -1169,7 +1167,6 @@ mod tests {
     /// iproute2's `struct bpf_elf_map`: inner template and slots by id, and
     /// `BPF_ANNOTATE_KV_PAIR` BTF ids.
     #[test]
-    #[ignore = "compiles a BPF object: needs clang and linux uapi headers"]
     fn legacy_map_in_map() {
         let raw = build("leg", LEG_C);
         let maps = maps_of(&raw, "leg").unwrap();
