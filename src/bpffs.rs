@@ -101,13 +101,6 @@ impl Dir {
         self.fd.as_fd()
     }
 
-    /// A path to this very directory that the kernel resolves through our fd
-    /// (`/proc/self/fd/N`), for APIs that only take paths (aya's map pins).
-    pub fn fd_path(&self) -> PathBuf {
-        use std::os::fd::AsRawFd;
-        PathBuf::from(format!("/proc/self/fd/{}", self.fd.as_raw_fd()))
-    }
-
     /// The same directory through a second descriptor.
     pub fn try_clone(&self) -> Result<Dir> {
         let fd = self.fd.try_clone().with_context(|| format!("duplicating the descriptor of {}", shown(&self.path)))?;

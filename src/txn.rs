@@ -90,6 +90,11 @@ pub struct Txn {
     anchors: Vec<Dir>,
     targets: Vec<TargetInfo>,
     staging: Option<Staging>,
+    /// The one pin of a command with a single target in an existing
+    /// directory, replacing nothing: one BPF_OBJ_PIN at commit is already
+    /// all or nothing, so it skips staging (a third of a small load's
+    /// syscalls).
+    direct: Option<(Target, std::os::fd::OwnedFd, String)>,
     locked: bool,
     done: bool,
 }
@@ -239,29 +244,38 @@ impl Txn {
 
     /// Pin `fd` in staging for the target.
     pub fn pin(&mut self, t: Target, fd: BorrowedFd<'_>, what: &str) -> Result<()> {
+        let info = &self.targets[t.0];
+        if self.targets.len() == 1 && info.rest.len() == 1 && info.replace.is_none() && self.staging.is_none() {
+            let own = fd.try_clone_to_owned().with_context(|| format!("keeping {what} until it is pinned"))?;
+            self.direct = Some((t, own, what.to_string()));
+            return Ok(());
+        }
         let path = self.path(t).to_path_buf();
         let (dir, name) = self.staged_parent(t)?;
         sys::bpf_obj_pin_at(fd, dir.fd(), &name).with_context(|| format!("pinning {what} at {}", shown(&path)))
-    }
-
-    /// A path through our staging fd where someone else (aya) pins the
-    /// target's object; it is moved into place at commit like our own pins.
-    pub fn pin_path(&mut self, t: Target) -> Result<PathBuf> {
-        let (dir, name) = self.staged_parent(t)?;
-        let p = self.fd_path_of(&dir)?.join(name);
-        Ok(p)
-    }
-
-    fn fd_path_of(&self, dir: &Dir) -> Result<PathBuf> {
-        let st = self.staging.as_ref().context("no staging directory")?;
-        let rel = dir.path.strip_prefix(&st.dir.path).unwrap_or(Path::new(""));
-        Ok(st.dir.fd_path().join(rel))
     }
 
     /// Move everything staged into place. Before the journal's commit mark
     /// exists nothing has changed; after it, the moves are finished even if
     /// this process dies (by the next command's sweep).
     pub fn commit(mut self) -> Result<()> {
+        if let Some((t, fd, what)) = self.direct.take() {
+            let info = &self.targets[t.0];
+            let anchor = &self.anchors[info.anchor];
+            let p = shown(&info.path);
+            self.done = true;
+            return sys::bpf_obj_pin_at(fd.as_fd(), anchor.fd(), &info.rest[0]).map_err(|e| {
+                if e.errno() == Some(libc::EEXIST) {
+                    UserError::new(
+                        format!("{p} appeared while this command ran"),
+                        format!("another process made it; remove it (`bpfpin prog rm {p}`) or choose another path"),
+                    )
+                    .into()
+                } else {
+                    anyhow::Error::new(e).context(format!("pinning {what} at {p}"))
+                }
+            });
+        }
         let Some(st) = self.staging.take() else {
             self.done = true;
             return Ok(());
