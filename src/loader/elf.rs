@@ -178,15 +178,48 @@ fn functions(file: &ElfFile64<'_>) -> Result<Vec<Func>> {
             exec.insert(s.index().0, (name, data));
         }
     }
-    let mut funcs = Vec::new();
+    // (section, name, offset, size) of every function: FUNC symbols, and
+    // for sections old clang wrote without them (samples/bpf, iproute2-era
+    // objects: the entry point is a NOTYPE global, or nothing at all), the
+    // global symbols there, each running to the next, or the whole section
+    // named after it, as the loaders of that time took them.
+    let mut found: Vec<(usize, String, u64, u64)> = Vec::new();
     for sym in file.symbols() {
         if sym.kind() != SymbolKind::Text {
             continue;
         }
         let Some(section) = sym.section_index().map(|i| i.0) else { continue };
-        let Some((section_name, data)) = exec.get(&section) else { continue };
+        if !exec.contains_key(&section) {
+            continue;
+        }
         let name = sym.name().map_err(|e| bad(format!("symbol {}: {e}", sym.index().0)))?.to_string();
-        let (offset, size) = (sym.address(), sym.size());
+        found.push((section, name, sym.address(), sym.size()));
+    }
+    let mut bare: Vec<&usize> = exec.keys().filter(|s| !found.iter().any(|f| f.0 == **s)).collect();
+    bare.sort();
+    for &section in bare {
+        let (section_name, data) = &exec[&section];
+        let mut starts: Vec<(u64, String)> = file
+            .symbols()
+            .filter(|s| {
+                s.section_index().map(|i| i.0) == Some(section) && s.is_global() && s.kind() != SymbolKind::Section
+            })
+            .filter_map(|s| Some((s.address(), s.name().ok()?.to_string())))
+            .collect();
+        starts.sort();
+        starts.dedup_by_key(|s| s.0);
+        if starts.first().is_none_or(|s| s.0 != 0) {
+            starts.insert(0, (0, section_name.replace(['/', '.', '-'], "_")));
+        }
+        let end = data.len() as u64;
+        for (k, (offset, name)) in starts.iter().enumerate() {
+            let next = starts.get(k + 1).map_or(end, |n| n.0);
+            found.push((section, name.clone(), *offset, next.saturating_sub(*offset)));
+        }
+    }
+    let mut funcs = Vec::new();
+    for (section, name, offset, size) in found {
+        let (section_name, data) = &exec[&section];
         let code = usize::try_from(offset)
             .ok()
             .zip(usize::try_from(size).ok())

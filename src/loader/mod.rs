@@ -281,6 +281,7 @@ impl<'d> Object<'d> {
         // keeps the tail of a longer log); the instruction trace asked for
         // with --verifier-log starts at 16 MiB and grows.
         let mut log = vec![0u8; if env.log_level & 3 != 0 { 16 << 20 } else { 16 << 10 }];
+        let mut level = env.log_level;
         loop {
             let mut attr = sys::prog_load::ProgLoad {
                 prog_type: prog.spec.prog_type,
@@ -297,7 +298,7 @@ impl<'d> Object<'d> {
                 attach_btf_id,
                 attach_fd,
                 fd_array: &linked.fd_array,
-                log_level: env.log_level,
+                log_level: level,
                 log: &mut log,
             };
             match sys::prog_load::load(&mut attr) {
@@ -307,6 +308,12 @@ impl<'d> Object<'d> {
                 Err(e) if e.errno() == Some(libc::ENOSPC) && env.log_level & 3 != 0 && log.len() < (1 << 30) => {
                     let n = log.len() * 8;
                     log = vec![0u8; n];
+                }
+                // Even the statistics-only log overflowed (a huge program's
+                // warnings): the kernel fails such a load, so load it as
+                // libbpf does, without a log.
+                Err(e) if e.errno() == Some(libc::ENOSPC) && level == env.log_level && env.log_level & 3 == 0 => {
+                    level = 0;
                 }
                 Err(e) => {
                     let end = log.iter().position(|&b| b == 0).unwrap_or(log.len());

@@ -926,3 +926,20 @@ fn corrupt_btf_is_refused_with_its_detail() {
     loadall(&obj, &d.join("p"), &["--pin-maps", &d.join("maps")]);
     assert!(id(&tool_prog(&d.join("p/count_xdp"))) > 0);
 }
+
+/// Old clang and hand-written assembly left program sections whose entry is
+/// a NOTYPE global, or no symbol at all: each executable section is then one
+/// program (as samples/bpf and iproute2 took them), not silently nothing.
+#[test]
+fn sections_without_function_symbols_are_programs() {
+    require_root!();
+    let d = BpffsDir::new();
+    loadall(&object("old_clang.o"), &d.join("p"), &[]);
+    assert_eq!(entries(&d.join("p")), ["old_entry", "socket_nameless"]);
+    assert_eq!(tool_prog(&d.join("p/old_entry"))["type"], "xdp");
+    assert_eq!(tool_prog(&d.join("p/socket_nameless"))["type"], "socket_filter");
+    // It is the code of the section: `r0 = 2; exit` returns XDP_PASS.
+    let pkt = TempFile::new("pkt", &[0u8; 64]);
+    let j = bpfpin(&["-j", "prog", "run", "pinned", &d.join("p/old_entry"), "data_in", &pkt.s()]).ok().json();
+    assert_eq!(j["retval"], 2, "{j}");
+}

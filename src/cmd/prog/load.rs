@@ -499,6 +499,17 @@ fn log_level(full: bool) -> u32 {
 fn explain_rejection(e: anyhow::Error, full_log: bool) -> anyhow::Error {
     let Some(r) = e.downcast_ref::<loader::Rejected>() else { return e };
     let last = rejection_reason(&r.log);
+    if last.is_empty() && r.error.raw_os_error() == Some(libc::EPERM) && sys::euid() == 0 {
+        return UserError::new(
+            format!(
+                "the kernel refused to load program `{}`: Operation not permitted, although bpfpin runs as root",
+                r.prog
+            ),
+            "this kernel does not allow that program type or attach target (lockdown: see \
+             /sys/kernel/security/lockdown; some kernels refuse fentry/fexit/lsm); check `dmesg`",
+        )
+        .into();
+    }
     if last.is_empty() {
         let io = std::io::Error::from_raw_os_error(r.error.raw_os_error().unwrap_or(libc::EINVAL));
         return anyhow::Error::new(io).context(format!("the kernel refused to load program `{}`", r.prog));
@@ -510,7 +521,11 @@ fn explain_rejection(e: anyhow::Error, full_log: bool) -> anyhow::Error {
                 "the verifier rejected program `{}`: it reached an instruction a CO-RE relocation could not resolve \
                  against this kernel ({})",
                 r.prog,
-                r.core.join("; ")
+                if r.core.len() > 3 {
+                    format!("{}; and {} more", r.core[..3].join("; "), r.core.len() - 3)
+                } else {
+                    r.core.join("; ")
+                }
             ),
             "guard the access with bpf_core_field_exists()/bpf_core_type_exists(), or build for this kernel's types",
         )
@@ -532,7 +547,17 @@ fn explain_rejection(e: anyhow::Error, full_log: bool) -> anyhow::Error {
 /// so the error names the cause, not the stack size.
 fn rejection_reason(log: &str) -> &str {
     const TRAILERS: &[&str] = &["processed ", "verification time", "stack depth", "max_states_per_insn"];
-    log.lines().rev().map(str::trim).find(|l| !l.is_empty() && !TRAILERS.iter().any(|t| l.starts_with(t))).unwrap_or("")
+    let line = log
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !TRAILERS.iter().any(|t| l.starts_with(t)))
+        .unwrap_or("");
+    // Some kernel messages lack their newline, so the statistics run on.
+    match line.find("verification time") {
+        Some(i) if i > 0 => line[..i].trim_end(),
+        _ => line,
+    }
 }
 
 fn print_verifier_log(name: &str, log: &str, full: bool) {
@@ -568,6 +593,8 @@ mod tests {
         let log = "8: (b7) r1 = 1\n9: (db) lock *(u64 *)(r0 +0) += r1\nR0 invalid mem access 'map_value_or_null'\nverification time 121 usec\nstack depth 8\nprocessed 9 insns (limit 1000000) max_states_per_insn 0\n";
         assert_eq!(rejection_reason(log), "R0 invalid mem access 'map_value_or_null'");
         assert_eq!(rejection_reason(""), "");
+        let merged = "expected prog array map for tail callverification time 32 usec\nstack depth 0\n";
+        assert_eq!(rejection_reason(merged), "expected prog array map for tail call");
     }
 
     #[test]
