@@ -1,7 +1,7 @@
 //! The few raw BTF facts the loader's map stage reads from an object: the
 //! members of a `SEC(".maps")` definition struct (whose attributes are
 //! encoded as pointers to arrays, enums or func protos), VAR linkage and
-//! DATASEC entries. `crate::loader::maps` turns them into map definitions;
+//! DATASEC entries. the loader's maps stage turns them into map definitions;
 //! this file only exposes them, since `Btf`'s fields are private to `btf`.
 
 use super::{Btf, BtfKind, Kind};

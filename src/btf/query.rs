@@ -1,5 +1,5 @@
 //! Read-only views of single BTF types for the loader's CO-RE engine
-//! (`loader::core`): struct/union members with their bit offsets and
+//! (the loader's core stage): struct/union members with their bit offsets and
 //! bitfield widths, array element and count, int encodings, enumerators,
 //! FUNC_PROTO parameters, and libbpf's `btf__resolve_size`. `Btf` keeps its
 //! decoded types private; these accessors hand out what relocation needs
