@@ -17,7 +17,6 @@ pub mod query;
 pub mod raw;
 mod sig;
 
-
 pub use raw::MAGIC;
 /// Deep enough for real C types, shallow enough that cyclic malformed BTF cannot blow the stack.
 const MAX_DEPTH: usize = 64;
@@ -989,4 +988,3 @@ mod tests {
         }
     }
 }
-

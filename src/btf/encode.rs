@@ -149,7 +149,15 @@ impl Btf {
         write_le(buf, (nr / 8) as usize, raw)
     }
 
-    pub(super) fn encode_array(&self, id: u32, elem: u32, nelems: u32, v: &Value, buf: &mut [u8], depth: usize) -> Result<()> {
+    pub(super) fn encode_array(
+        &self,
+        id: u32,
+        elem: u32,
+        nelems: u32,
+        v: &Value,
+        buf: &mut [u8],
+        depth: usize,
+    ) -> Result<()> {
         if let (Value::String(s), true) = (v, self.is_char_elem(elem)) {
             ensure!(s.len() <= nelems as usize, "string {} is longer than {}", short(v), self.type_decl(id));
             let dst = buf.get_mut(..s.len()).ok_or_else(|| anyhow!("buffer too short for {}", self.type_decl(id)))?;
@@ -213,7 +221,15 @@ impl Btf {
         write_bits(at, bit, m.bitfield_size, raw)
     }
 
-    pub(super) fn encode_enum(&self, id: u32, size: u32, wide: bool, values: &[EnumVal], v: &Value, buf: &mut [u8]) -> Result<()> {
+    pub(super) fn encode_enum(
+        &self,
+        id: u32,
+        size: u32,
+        wide: bool,
+        values: &[EnumVal],
+        v: &Value,
+        buf: &mut [u8],
+    ) -> Result<()> {
         let ty = self.type_decl(id);
         ensure!(matches!(size, 1 | 2 | 4 | 8), "{ty} has unsupported size {size}");
         let raw = if let Value::String(s) = v {
@@ -235,7 +251,14 @@ impl Btf {
         write_le(buf, size as usize, raw)
     }
 
-    pub(super) fn encode_datasec(&self, id: u32, vars: &[SecVar], v: &Value, buf: &mut [u8], depth: usize) -> Result<()> {
+    pub(super) fn encode_datasec(
+        &self,
+        id: u32,
+        vars: &[SecVar],
+        v: &Value,
+        buf: &mut [u8],
+        depth: usize,
+    ) -> Result<()> {
         let name = self.type_name(id).unwrap_or("");
         let list = one_field(v, name)?
             .as_array()
@@ -268,4 +291,3 @@ pub(super) fn encode_float(size: u32, v: &Value, buf: &mut [u8]) -> Result<()> {
         _ => bail!("float of unsupported size {size}"),
     }
 }
-

@@ -56,7 +56,6 @@ pub(super) fn sign_extend(raw: u128, nr_bits: u32) -> i128 {
     ((raw << shift) as i128) >> shift
 }
 
-
 /// A decoded value, shared by the JSON and plain renderers so both walk types identically.
 #[derive(Debug, Clone)]
 pub(super) enum Node {
@@ -80,7 +79,6 @@ pub(super) enum Node {
     Var(String, Box<Node>),
     Section(String, Vec<Node>),
 }
-
 
 impl Btf {
     pub(super) fn decode(&self, id: u32, bit_off: u8, data: &[u8], depth: usize) -> Result<Node> {
@@ -302,7 +300,12 @@ pub(super) fn node_plain(n: &Node, out: &mut String) {
     }
 }
 
-pub(super) fn plain_seq<'a>(items: impl Iterator<Item = (Option<&'a str>, &'a Node)>, open: char, close: char, out: &mut String) {
+pub(super) fn plain_seq<'a>(
+    items: impl Iterator<Item = (Option<&'a str>, &'a Node)>,
+    open: char,
+    close: char,
+    out: &mut String,
+) {
     out.push(open);
     for (i, (name, node)) in items.enumerate() {
         if i > 0 {
@@ -406,4 +409,3 @@ impl Btf {
         Ok(Value::Object(m))
     }
 }
-

@@ -279,6 +279,12 @@ fn legacy_maps(elf: &ElfFile64<'_>, btf: Option<&Btf>, idx: SectionIndex, obj: &
     let even = (data.len() as u64).checked_div(syms.len() as u64).unwrap_or(0);
     // (id, inner_id, inner_idx, map)
     let mut out: Vec<(u32, u32, u32, MapDef)> = Vec::new();
+    // samples/bpf's 28-byte `struct bpf_map_def` ends in inner_map_idx and
+    // numa_node where aya's ends in id and pinning, and iproute2's goes on
+    // to inner_id at 28: a record too short for iproute2's that is a map of
+    // maps or asks for a NUMA node can only be samples/bpf's. Its inner map
+    // is the inner_map_idx-th map in section order. (symbol, address, idx)
+    let mut samples_inner: Vec<(usize, u64, u32)> = Vec::new();
     for sym in &syms {
         let name = sym.name().map_err(|e| anyhow!("object {obj}: legacy map symbol {}: {e}", sym.index().0))?;
         let size = if sym.size() > 0 { sym.size() } else { even };
@@ -297,11 +303,29 @@ fn legacy_maps(elf: &ElfFile64<'_>, btf: Option<&Btf>, idx: SectionIndex, obj: &
         m.value_size = le32(rec, 8);
         m.max_entries = le32(rec, 12);
         m.map_flags = le32(rec, 16);
-        m.pin_by_name = match le32(rec, 24) {
-            0 => false,
-            PIN_BY_NAME | PIN_GLOBAL_NS => true,
-            other => return Err(bad(obj, name, format!("pinning {other} is not supported (0 none, 1 by name)"))),
-        };
+        let samples_layout =
+            rec.len() < 36 && (is_map_in_map(m.map_type) || m.map_flags & aya_obj::generated::BPF_F_NUMA_NODE != 0);
+        if samples_layout {
+            m.numa_node = le32(rec, 24);
+            // samples/bpf created maps of maps with bpf_create_map_in_map,
+            // which sets the value size (an fd) itself.
+            if is_map_in_map(m.map_type) && m.value_size == 0 {
+                m.value_size = 4;
+            }
+            samples_inner.push((out.len(), sym.address(), le32(rec, 20)));
+        } else {
+            m.pin_by_name = match le32(rec, 24) {
+                0 => false,
+                PIN_BY_NAME | PIN_GLOBAL_NS => true,
+                other => {
+                    return Err(bad(
+                        obj,
+                        name,
+                        format!("pinning {other} is not supported (0 none, 1 by name, 2 iproute2's global namespace)"),
+                    ));
+                }
+            };
+        }
         if let Some((key, value)) = btf.and_then(|b| annotated_kv(b, &m)) {
             (m.btf_key_type_id, m.btf_value_type_id) = (key, value);
         }
@@ -311,9 +335,27 @@ fn legacy_maps(elf: &ElfFile64<'_>, btf: Option<&Btf>, idx: SectionIndex, obj: &
     // iproute2's maps of maps: the outer's inner_id is the `id` of the map
     // used as inner template, and a map with an id and an inner_idx other
     // than -1 goes into slot inner_idx of every outer naming its id.
+    let mut by_address: Vec<(u64, usize)> = Vec::new();
+    for (k, sym) in syms.iter().enumerate() {
+        by_address.push((sym.address(), k));
+    }
+    by_address.sort();
+    for &(j, _, idx) in &samples_inner {
+        if !is_map_in_map(out[j].3.map_type) {
+            continue;
+        }
+        let Some(&(_, t)) = by_address.get(idx as usize) else {
+            return Err(bad(obj, &out[j].3.name, format!("its inner_map_idx {idx} names no map of this object")));
+        };
+        let mut inner = out[t].3.clone();
+        inner.name = format!("{}.inner", out[j].3.name);
+        inner.pin_by_name = false;
+        inner.init.clear();
+        out[j].3.inner = Some(Box::new(inner));
+    }
     for j in 0..out.len() {
         let (_, inner_id, _, outer) = &out[j];
-        if !is_map_in_map(outer.map_type) {
+        if !is_map_in_map(outer.map_type) || samples_inner.iter().any(|s| s.0 == j) {
             continue;
         }
         let template = (*inner_id != 0).then(|| out.iter().find(|(id, ..)| id == inner_id)).flatten();

@@ -943,3 +943,35 @@ fn sections_without_function_symbols_are_programs() {
     let j = bpfpin(&["-j", "prog", "run", "pinned", &d.join("p/old_entry"), "data_in", &pkt.s()]).ok().json();
     assert_eq!(j["retval"], 2, "{j}");
 }
+
+/// samples/bpf's 28-byte map definitions (inner_map_idx, numa_node where
+/// aya's layout has id, pinning): the array of maps gets map 0 as its inner
+/// template and an fd-sized value, so the verifier accepts the program's use
+/// of the inner value, and a real inner map plugged into slot 0 counts.
+#[test]
+fn samples_bpf_map_in_map_definitions_load() {
+    require_root!();
+    let d = BpffsDir::new();
+    loadall(&object("samples_bpf_maps.o"), &d.join("p"), &["--pin-maps", &d.join("m")]);
+    let outer = tool_map(&d.join("m/outer"));
+    assert_eq!((outer["type"].as_str(), outer["bytes_value"].as_u64()), (Some("array_of_maps"), Some(4)), "{outer}");
+    bpfpin(&[
+        "map",
+        "update",
+        "pinned",
+        &d.join("m/outer"),
+        "key",
+        "0",
+        "0",
+        "0",
+        "0",
+        "value",
+        "pinned",
+        &d.join("m/inner"),
+    ])
+    .ok();
+    let pkt = TempFile::new("pkt", &[0u8; 64]);
+    bpfpin(&["prog", "run", "pinned", &d.join("p/samples_outer"), "data_in", &pkt.s(), "repeat", "3"]).ok();
+    let v = first_value(map_id(&d.join("m/inner")));
+    assert_eq!(u64_at(&v, 0), 3, "inner[0] after 3 runs through outer[0]");
+}
