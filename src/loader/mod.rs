@@ -201,7 +201,28 @@ impl<'d> Object<'d> {
     /// freezes it). `.kconfig` reads the running kernel's configuration.
     pub fn create_map(&self, i: usize, btf: Option<BorrowedFd<'_>>, kernel: &Kernel) -> Result<OwnedFd> {
         let def = self.maps.get(i).ok_or_else(|| anyhow!("no map {i}"))?;
-        let fd = create_one(def, btf).with_context(|| format!("creating map `{}`", def.name))?;
+        let fd = create_one(def, btf).map_err(|e| {
+            let einval =
+                e.chain().any(|c| c.downcast_ref::<sys::SysError>().is_some_and(|s| s.errno() == Some(libc::EINVAL)));
+            if einval {
+                user(
+                    format!(
+                        "the kernel refused to create map `{}` as the object defines it ({}, key {} B, value {} B, \
+                         max_entries {}, flags {:#x})",
+                        def.name,
+                        crate::kinds::map_type_name(def.map_type),
+                        def.key_size,
+                        def.value_size,
+                        def.max_entries,
+                        def.map_flags
+                    ),
+                    "fix the definition in the source: e.g. max_entries 0, a ring buffer with a key or value \
+                     type, or a value size that map type does not allow",
+                )
+            } else {
+                e.context(format!("creating map `{}`", def.name))
+            }
+        })?;
         let data = match def.origin {
             Origin::Kconfig => Some(externs::kconfig_data(&self.externs, kernel)?),
             _ => def.data.clone(),
