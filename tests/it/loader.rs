@@ -975,3 +975,36 @@ fn samples_bpf_map_in_map_definitions_load() {
     let v = first_value(map_id(&d.join("m/inner")));
     assert_eq!(u64_at(&v, 0), 3, "inner[0] after 3 runs through outer[0]");
 }
+
+/// struct_ops programs load with the kernel struct they implement a member
+/// of (`tcp_congestion_ops`, from the `.struct_ops` variable) as
+/// attach_btf_id and that member's index in the kernel's struct as
+/// expected_attach_type; the struct_ops map itself is not registered.
+#[test]
+fn struct_ops_programs_load_with_their_kernel_struct_and_member() {
+    require_root!();
+    let d = BpffsDir::new();
+    let t = traced(&["prog", "loadall", &object("struct_ops.o"), &d.join("p")]);
+    t.run.ok();
+    let dump = vmlinux_btf();
+    let st = vmlinux_id("STRUCT", "tcp_congestion_ops");
+    // The kernel struct's members in order, from bpftool's dump.
+    let head = format!("[{st}] STRUCT 'tcp_congestion_ops'");
+    let members: Vec<String> = dump
+        .lines()
+        .skip_while(|l| !l.starts_with(&head))
+        .skip(1)
+        .take_while(|l| l.starts_with('\t'))
+        .filter_map(|l| l.trim_start().strip_prefix('\'')?.split('\'').next().map(str::to_string))
+        .collect();
+    for (prog, member) in [("ops_init", "init"), ("ops_ssthresh", "ssthresh"), ("ops_cong_avoid", "cong_avoid")] {
+        let l = t.loads.iter().find(|l| l.name == prog).unwrap_or_else(|| panic!("{prog} not loaded: {:?}", t.loads));
+        let index = members.iter().position(|m| m == member).expect("member in the kernel struct") as u64;
+        assert_eq!(l.prog_type, pt::BPF_PROG_TYPE_STRUCT_OPS as u64, "{}", l.line);
+        assert_eq!((l.attach_btf_id, l.expected_attach_type), (st, index), "{prog}: {}", l.line);
+        assert_eq!(tool_prog(&d.join(&format!("p/{prog}")))["type"], "struct_ops");
+    }
+    // Loading registers nothing: no struct_ops map exists for this object.
+    let maps = bpftool(&["-j", "map", "show"]).ok().json();
+    assert!(!maps.as_array().into_iter().flatten().any(|m| m["name"] == "ops_cc"), "ops_cc was created");
+}
