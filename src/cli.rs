@@ -806,6 +806,7 @@ mod tests {
             "prog tracelog",
             "prog run id 5 data_in pkt.bin data_out out.bin ctx_in ctx.bin repeat 100",
             "prog stats --duration 2",
+            "prog stats --interval 0.5 --count 2",
             "map show",
             "map list id 3",
             "map dump id 3 --hex",
@@ -824,6 +825,7 @@ mod tests {
             "map freeze id 3",
             "map rm /sys/fs/bpf/m -r",
             "map watch id 3 --interval 0.5 --count 2",
+            "map watch id 3 --duration 10 --per-cpu",
             "map push id 3 value 1 0 0 0",
             "map enqueue id 3 value 1 0 0 0",
             "map pop id 3",
@@ -843,6 +845,7 @@ mod tests {
             "net attach tcx-ingress id 5 dev eth0 --link /sys/fs/bpf/l",
             "net attach tcx_egress id 5 dev eth0",
             "net attach socket id 5 dev eth0 --duration 1",
+            "net attach socket id 5 dev eth0 --interval 0.2 --count 3",
             "net detach xdp dev eth0",
             "net attach xdp id 5 dev eth0 --overwrite",
             "net attach tcx_ingress id 5 dev eth0 prepend",
@@ -902,6 +905,37 @@ mod tests {
         }
         let top = cmd.get_arguments().find(|a| a.get_id() == "json").unwrap();
         assert!(!top.is_hide_set());
+    }
+
+    /// The live commands take the same sampling flags, from one definition.
+    #[test]
+    fn live_commands_share_the_sampling_options() {
+        let want = SampleArgs { interval: Some(0.2), count: Some(2), duration: Some(3.0) };
+        let flags = "--interval 0.2 --count 2 --duration 3";
+        let got = [
+            match parses(&format!("map watch id 3 {flags}")).object {
+                Object::Map(MapCmd::Watch { sample, .. }) => sample,
+                o => panic!("{o:?}"),
+            },
+            match parses(&format!("net attach socket id 5 dev eth0 {flags}")).object {
+                Object::Net(NetCmd::Attach { sample, .. }) => sample,
+                o => panic!("{o:?}"),
+            },
+            match parses(&format!("prog stats {flags}")).object {
+                Object::Prog(ProgCmd::Stats { sample }) => sample,
+                o => panic!("{o:?}"),
+            },
+        ];
+        for s in got {
+            assert_eq!((s.interval, s.count, s.duration), (want.interval, want.count, want.duration));
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        for path in [["map", "watch"], ["net", "attach"], ["prog", "stats"]] {
+            let verb = cmd.find_subcommand(path[0]).unwrap().find_subcommand(path[1]).unwrap();
+            let help = verb.get_after_long_help().unwrap().to_string();
+            assert!(help.contains("\"rows\"") && help.contains(EXAMPLES_HEADING), "{path:?}: {help}");
+        }
     }
 
     #[test]

@@ -382,7 +382,14 @@ mod tests {
     fn deltas_rates_resets_and_ratios() {
         let mut s = Sampler::new(&["key"], &[Ratio { name: "avg", num: "ns", den: "runs" }]);
         s.remember(&[row(1, &[("runs", 10), ("ns", 1000)]), row(2, &[("runs", 50), ("ns", 0)])]);
-        let got = s.take(vec![row(1, &[("runs", 14), ("ns", 1400)]), row(2, &[("runs", 5), ("ns", 0)]), row(3, &[("runs", 2), ("ns", 0)])], &tick(2.0));
+        let got = s.take(
+            vec![
+                row(1, &[("runs", 14), ("ns", 1400)]),
+                row(2, &[("runs", 5), ("ns", 0)]),
+                row(3, &[("runs", 2), ("ns", 0)]),
+            ],
+            &tick(2.0),
+        );
         let c = &got.rows[0].counters[0];
         assert_eq!((c.total, c.delta, c.rate), (14, 4, 2.0));
         assert_eq!(got.rows[0].ratios, vec![("avg", Some(100.0))]);

@@ -156,7 +156,7 @@ mod tests {
         let c = |name: &str, total, delta, rate| Counter { name: name.into(), total, delta, rate };
         Sample {
             n: 2,
-            time: 1_764_588_603.1234,
+            time: 1_764_588_603.123_4,
             local: None,
             interval: 0.5,
             elapsed: 1.0,

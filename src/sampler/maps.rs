@@ -217,7 +217,11 @@ mod tests {
     #[test]
     fn typed_leaves_are_named_by_path() {
         let mut out = Vec::new();
-        leaves(&json!({"packets": 3, "in": {"port": 80}, "slots": [1, 2], "delta": -1, "tag": "x"}), &mut String::new(), &mut out);
+        leaves(
+            &json!({"packets": 3, "in": {"port": 80}, "slots": [1, 2], "delta": -1, "tag": "x"}),
+            &mut String::new(),
+            &mut out,
+        );
         let names: Vec<&str> = out.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["packets", "in.port", "slots[0]", "slots[1]"]);
         let mut out = Vec::new();

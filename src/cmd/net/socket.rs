@@ -43,7 +43,13 @@ pub(crate) fn run(out: &mut Out, prog: &Prog, iface: &Iface, sample: &SampleArgs
     let mut live = Live::new();
     live.head(
         out,
-        &format!("{} filtering packets on {} (ifindex {}), {}", prog.desc(), iface.name, iface.ifindex, plan.describe()),
+        &format!(
+            "{} filtering packets on {} (ifindex {}), {}",
+            prog.desc(),
+            iface.name,
+            iface.ifindex,
+            plan.describe()
+        ),
     )?;
     if maps.is_empty() {
         out.note("(the program has no counter maps to show)")?;
