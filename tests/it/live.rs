@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use serde_json::Value;
 
 use crate::require_root;
-use crate::util::{BpffsDir, NetNs, Run, bpfpin, object};
+use crate::util::{BpffsDir, NetNs, Run, bpfpin, object, sh};
 
 /// Pings from the peer for as long as the guard lives.
 struct Pinging(Child);
@@ -99,4 +99,43 @@ fn live_commands_share_flags_and_json_lines() {
     }
     // Hooks that do not sample refuse the flags.
     ns.bpfpin(&["net", "attach", "xdpgeneric", "pinned", &xdp, "dev", &ns.host, "--count", "2"]).err("--count");
+
+    // SIGINT and SIGTERM end sampling cleanly: a last sample, exit 0, and
+    // the socket filter gone with its socket (its counter stops).
+    let bin = env!("CARGO_BIN_EXE_bpfpin");
+    let netns = format!("--net=/run/netns/{}", ns.ns);
+    let pkt_count = d.join("xdp_maps/pkt_count");
+    for (sig, args) in [
+        ("-INT", vec!["-j", "map", "watch", "pinned", &pkt_count, "--interval", "0.2"]),
+        ("-TERM", vec!["-j", "net", "attach", "socket", "pinned", &sock, "dev", &ns.host, "--interval", "0.2"]),
+    ] {
+        // nsenter execs bpfpin in its own process, so the signal reaches it.
+        let child = Command::new("nsenter")
+            .arg(&netns)
+            .arg(bin)
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        sh("kill", &[sig, &child.id().to_string()]);
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{sig} {args:?}: {:?}\n{text}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert!(lines.len() >= 2, "{sig}: {text}");
+    }
+    let still = |at: &str| -> u64 {
+        let v = bpfpin(&["-j", "map", "lookup", "pinned", at, "key", "0", "0", "0", "0"]).ok().json();
+        v["formatted"]["value"].as_u64().unwrap_or_else(|| panic!("{v}"))
+    };
+    let before = still(&d.join("sock_maps/sock_count"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(still(&d.join("sock_maps/sock_count")), before, "the socket filter still counts");
 }
