@@ -30,9 +30,23 @@ const LOAD_HELP: &str = "Every bpftool keyword has a --flag twin: `type T` = --t
 const PROG_ATTACH_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nATTACH_TYPE := { sk_msg_verdict | sk_skb_verdict | sk_skb_stream_verdict | sk_skb_stream_parser | flow_dissector }\n(flow_dissector attaches to the current network namespace and takes no MAP)";
 const RUN_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nFILE `-` is stdin (data_in, ctx_in) or stdout (data_out, ctx_out).";
 const CREATE_HELP: &str = "TYPE := a bpftool map type (hash, array, percpu_hash, lru_hash, queue, stack, ringbuf, bloom_filter, array_of_maps, ...)\nFLAGS := a number, or names joined by `,` (no_prealloc, rdonly, wronly, mmapable, ...)\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }   (inner_map: the template of a map-in-map)";
+const NET_SOCKET_HELP: &str = "socket: the filter runs while bpfpin samples the program's map counters (rows: map, key; nonzero entries,\n32 a map at most); it ends, socket closed, at --count/--duration or Ctrl-C. Sampling options apply to socket only.";
 const NET_ATTACH_HELP: &str = "ATTACH_TYPE := { xdp | xdpgeneric | xdpdrv | xdpoffload | tc-ingress | tc-egress | tcx-ingress | tcx-egress | socket }\n               (bpftool's tcx_ingress, tcx_egress spellings too)\nPROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nEvery word option has a --flag twin: overwrite = --overwrite (xdp*), prepend = --prepend (tcx-*),\npriority N = --priority N and handle H = --handle H (tc-*).";
 const NET_DETACH_HELP: &str = "ATTACH_TYPE := { xdp | xdpgeneric | xdpdrv | xdpoffload | tc-ingress | tc-egress | tcx-ingress | tcx-egress }\nPROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }   (tcx hooks hold several programs)\npriority N = --priority N, handle H = --handle H (tc-*): without them, the only bpfpin filter of that direction.";
+/// The output every live command shares (README "Live counters").
+const LIVE_HELP: &str = "Sampling: a silent first reading, then one sample every --interval S (default 1) until --count N samples,\n--duration S seconds, or Ctrl-C/SIGTERM. Each sample prints a header line (time, sample number, interval, elapsed)\nand a table: the key column(s), then each counter's total and its rate per second (PACKETS  PACKETS/S).\nWith -j: one JSON object per line per sample, the same keys for every command:\n{\"sample\":N,\"time\":EPOCH,\"interval\":S,\"elapsed\":S,\"rows\":[{KEYS...,\"total\":{..},\"delta\":{..},\"rate\":{..}}]}";
+const PROG_STATS_HELP: &str = "Rows: id, type, name; counters run_cnt and run_time_ns (bpftool's keys); AVG_NS (JSON ratio.avg_ns) is\nrun time per run over the sample. Without --count or --duration, one sample. BPF_ENABLE_STATS is held only while sampling.";
+const MAP_WATCH_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nRows: key (typed where the map has BTF, else hex bytes), plus cpu with --per-cpu; every integer field of the value\nis a counter (packets, bytes; `value` for a plain integer).";
 const RM_HELP: &str = "Only pins on bpffs are removed; a directory needs -r, a bpffs mount root also --whole-bpffs.";
+
+/// A live command's own notes, then the sampling and output rules all three share.
+fn live(spec: &str) -> String {
+    format!("{spec}\n{LIVE_HELP}")
+}
+
+fn net_attach_help() -> String {
+    format!("{NET_ATTACH_HELP}\n{}", live(NET_SOCKET_HELP))
+}
 
 /// `--help` ends with the grammar and then examples, one command a line.
 fn long(spec: &str, examples: &str) -> String {
@@ -110,6 +124,31 @@ pub struct Global {
 impl Global {
     pub fn json(&self) -> bool {
         self.json || self.pretty
+    }
+}
+
+/// The sampling options of the live commands (`map watch`, `net attach
+/// socket`, `prog stats`), defined once and flattened into each, so they
+/// take the same flags; `sampler::Plan::new` checks them, once.
+#[derive(Debug, Clone, Args, Default)]
+#[command(next_help_heading = "Sampling")]
+pub struct SampleArgs {
+    /// Seconds between samples [default: 1]
+    #[arg(long, value_name = "S")]
+    pub interval: Option<f64>,
+    /// Stop after N samples
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after S seconds
+    #[arg(long, value_name = "S")]
+    pub duration: Option<f64>,
+}
+
+impl SampleArgs {
+    /// Whether any sampling option was given (a hook that does not sample
+    /// refuses them).
+    pub fn given(&self) -> bool {
+        self.interval.is_some() || self.count.is_some() || self.duration.is_some()
     }
 }
 
@@ -383,13 +422,13 @@ pub enum ProgCmd {
     },
     /// Runs per second and average run time per program, statistics on only meanwhile
     #[command(
-        override_usage = "bpfpin prog stats [--duration S]",
-        after_long_help = long("", "  bpfpin prog stats\n  bpfpin prog stats --duration 5"),
+        override_usage = "bpfpin prog stats [--interval S] [--count N] [--duration S]",
+        after_help = live(PROG_STATS_HELP),
+        after_long_help = long(&live(PROG_STATS_HELP), "  bpfpin prog stats                                # one sample after 1s\n  bpfpin prog stats --interval 5 --count 1         # one sample over 5s\n  bpfpin prog stats --duration 60                  # a sample a second for a minute\n  bpfpin -j prog stats --interval 2 | jq -c '.rows[] | select(.delta.run_cnt > 0)'"),
     )]
     Stats {
-        /// How long to sample, in seconds
-        #[arg(long, default_value_t = 1.0)]
-        duration: f64,
+        #[command(flatten)]
+        sample: SampleArgs,
     },
 }
 
@@ -531,22 +570,18 @@ pub enum MapCmd {
     Rm(RmArgs),
     /// Live values and per-second rates
     #[command(
-        override_usage = "bpfpin map watch MAP [--interval S] [--count N] [--per-cpu]",
-        after_help = MAP_HELP,
-        after_long_help = long(MAP_HELP, "  bpfpin map watch pinned /sys/fs/bpf/eth0/xdp_stats_map\n  bpfpin map watch pinned /sys/fs/bpf/eth0/xdp_stats_map --interval 0.5 --per-cpu\n  bpfpin -j map watch id 42 --count 3"),
+        override_usage = "bpfpin map watch MAP [--interval S] [--count N] [--duration S] [--per-cpu]",
+        after_help = live(MAP_WATCH_HELP),
+        after_long_help = long(&live(MAP_WATCH_HELP), "  bpfpin map watch pinned /sys/fs/bpf/eth0/xdp_stats_map\n  bpfpin map watch pinned /sys/fs/bpf/eth0/xdp_stats_map --interval 0.5 --per-cpu\n  bpfpin map watch id 42 --duration 10\n  bpfpin -j map watch id 42 --count 3 | jq -c '.rows[] | {key, rate}'"),
     )]
     Watch {
         #[arg(value_name = "MAP", required = true, num_args = 1.., hide = true)]
         words: Vec<String>,
-        /// Seconds between refreshes
-        #[arg(long, default_value_t = 1.0)]
-        interval: f64,
-        /// Stop after N refreshes
-        #[arg(long)]
-        count: Option<u64>,
         /// Show each CPU's values and rates instead of their sum
         #[arg(long)]
         per_cpu: bool,
+        #[command(flatten)]
+        sample: SampleArgs,
     },
     /// Push a value onto a queue, stack or bloom filter
     #[command(
@@ -632,9 +667,9 @@ pub enum NetCmd {
     /// Attach PROG to an interface's XDP, tc or tcx hook, or a packet socket
     #[command(
         alias = "a",
-        override_usage = "bpfpin net attach { xdp | xdpgeneric | xdpdrv | xdpoffload } PROG dev NAME [overwrite] [--link PATH]\n       bpfpin net attach { tc-ingress | tc-egress } PROG dev NAME [priority N] [handle H]\n       bpfpin net attach { tcx-ingress | tcx-egress } PROG dev NAME [prepend] [--before PROG | --after PROG] [--link PATH]\n       bpfpin net attach socket PROG dev NAME [--duration S]",
-        after_help = NET_ATTACH_HELP,
-        after_long_help = long(NET_ATTACH_HELP, "  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0            # native, else generic; says which\n  bpfpin net attach xdpgeneric pinned /sys/fs/bpf/xdp_count dev eth0 overwrite\n  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0 --link /sys/fs/bpf/xdp_link\n  bpfpin net attach tc-ingress pinned /sys/fs/bpf/tc/tc_count_ingress dev eth0 priority 10\n  bpfpin net attach tcx_egress pinned /sys/fs/bpf/tc/tc_count_egress dev eth0 prepend\n  bpfpin net attach socket pinned /sys/fs/bpf/sock/sock_bw dev eth0 --duration 10"),
+        override_usage = "bpfpin net attach { xdp | xdpgeneric | xdpdrv | xdpoffload } PROG dev NAME [overwrite] [--link PATH]\n       bpfpin net attach { tc-ingress | tc-egress } PROG dev NAME [priority N] [handle H]\n       bpfpin net attach { tcx-ingress | tcx-egress } PROG dev NAME [prepend] [--before PROG | --after PROG] [--link PATH]\n       bpfpin net attach socket PROG dev NAME [--interval S] [--count N] [--duration S]",
+        after_help = net_attach_help(),
+        after_long_help = long(&net_attach_help(), "  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0            # native, else generic; says which\n  bpfpin net attach xdpgeneric pinned /sys/fs/bpf/xdp_count dev eth0 overwrite\n  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0 --link /sys/fs/bpf/xdp_link\n  bpfpin net attach tc-ingress pinned /sys/fs/bpf/tc/tc_count_ingress dev eth0 priority 10\n  bpfpin net attach tcx_egress pinned /sys/fs/bpf/tc/tc_count_egress dev eth0 prepend\n  bpfpin net attach socket pinned /sys/fs/bpf/sock/sock_bw dev eth0 --duration 10   # counters every second\n  bpfpin -j net attach socket pinned /sys/fs/bpf/sock/sock_bw dev eth0 --interval 5 --count 12 > bw.jsonl"),
     )]
     Attach {
         #[arg(value_name = "ATTACH_TYPE PROG dev NAME", required = true, num_args = 1.., hide = true)]
@@ -660,9 +695,9 @@ pub enum NetCmd {
         /// tcx-*: insert after this program (`id N`, a bare number taken as an id, or a pinned path)
         #[arg(long, value_name = "PROG")]
         after: Option<String>,
-        /// socket: stop after S seconds
-        #[arg(long, value_name = "S")]
-        duration: Option<f64>,
+        /// socket: how its map counters are sampled while the filter runs
+        #[command(flatten)]
+        sample: SampleArgs,
     },
     /// Detach what an interface's hook runs
     #[command(
@@ -771,6 +806,7 @@ mod tests {
             "prog tracelog",
             "prog run id 5 data_in pkt.bin data_out out.bin ctx_in ctx.bin repeat 100",
             "prog stats --duration 2",
+            "prog stats --interval 0.5 --count 2",
             "map show",
             "map list id 3",
             "map dump id 3 --hex",
@@ -789,6 +825,7 @@ mod tests {
             "map freeze id 3",
             "map rm /sys/fs/bpf/m -r",
             "map watch id 3 --interval 0.5 --count 2",
+            "map watch id 3 --duration 10 --per-cpu",
             "map push id 3 value 1 0 0 0",
             "map enqueue id 3 value 1 0 0 0",
             "map pop id 3",
@@ -808,6 +845,7 @@ mod tests {
             "net attach tcx-ingress id 5 dev eth0 --link /sys/fs/bpf/l",
             "net attach tcx_egress id 5 dev eth0",
             "net attach socket id 5 dev eth0 --duration 1",
+            "net attach socket id 5 dev eth0 --interval 0.2 --count 3",
             "net detach xdp dev eth0",
             "net attach xdp id 5 dev eth0 --overwrite",
             "net attach tcx_ingress id 5 dev eth0 prepend",
@@ -867,6 +905,37 @@ mod tests {
         }
         let top = cmd.get_arguments().find(|a| a.get_id() == "json").unwrap();
         assert!(!top.is_hide_set());
+    }
+
+    /// The live commands take the same sampling flags, from one definition.
+    #[test]
+    fn live_commands_share_the_sampling_options() {
+        let want = SampleArgs { interval: Some(0.2), count: Some(2), duration: Some(3.0) };
+        let flags = "--interval 0.2 --count 2 --duration 3";
+        let got = [
+            match parses(&format!("map watch id 3 {flags}")).object {
+                Object::Map(MapCmd::Watch { sample, .. }) => sample,
+                o => panic!("{o:?}"),
+            },
+            match parses(&format!("net attach socket id 5 dev eth0 {flags}")).object {
+                Object::Net(NetCmd::Attach { sample, .. }) => sample,
+                o => panic!("{o:?}"),
+            },
+            match parses(&format!("prog stats {flags}")).object {
+                Object::Prog(ProgCmd::Stats { sample }) => sample,
+                o => panic!("{o:?}"),
+            },
+        ];
+        for s in got {
+            assert_eq!((s.interval, s.count, s.duration), (want.interval, want.count, want.duration));
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        for path in [["map", "watch"], ["net", "attach"], ["prog", "stats"]] {
+            let verb = cmd.find_subcommand(path[0]).unwrap().find_subcommand(path[1]).unwrap();
+            let help = verb.get_after_long_help().unwrap().to_string();
+            assert!(help.contains("\"rows\"") && help.contains(EXAMPLES_HEADING), "{path:?}: {help}");
+        }
     }
 
     #[test]

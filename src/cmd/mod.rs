@@ -49,7 +49,7 @@ fn prog(g: &Global, out: &mut Out, cmd: &ProgCmd) -> Result<()> {
         ProgCmd::Detach { words } => net::prog_detach(g, out, words),
         ProgCmd::Tracelog => prog::trace::tracelog(g, out),
         ProgCmd::Run { words } => prog::run::run(g, out, words),
-        ProgCmd::Stats { duration } => prog::trace::stats(g, out, *duration),
+        ProgCmd::Stats { sample } => prog::trace::stats(g, out, sample),
     }
 }
 
@@ -73,9 +73,7 @@ fn map(g: &Global, out: &mut Out, cmd: &MapCmd) -> Result<()> {
         MapCmd::Delete { words, all: false } => map::edit::delete(g, out, words, false),
         MapCmd::Create { words } => map::edit::create(g, out, words),
         MapCmd::Freeze { words } => map::edit::freeze(g, out, words),
-        MapCmd::Watch { words, interval, count, per_cpu } => {
-            map::edit::watch_with(g, out, words, *interval, *count, *per_cpu)
-        }
+        MapCmd::Watch { words, per_cpu, sample } => map::watch::watch(g, out, words, *per_cpu, sample),
         MapCmd::Push { words, exist } | MapCmd::Enqueue { words, exist } => {
             map::edit::push(g, out, &with_word(words, exist.then_some("exist")))
         }

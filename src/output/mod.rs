@@ -4,6 +4,7 @@
 
 pub mod flat;
 pub mod hexfmt;
+pub mod live;
 pub mod table;
 
 use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};

@@ -41,7 +41,15 @@ fn escaped<T: Row>(r: &T) -> Vec<String> {
 /// cost more than all the syscalls together.
 fn write_bare<T: Row>(w: &mut dyn Write, rows: &[T]) -> io::Result<()> {
     let header: Vec<String> = T::header().iter().map(|h| h.to_uppercase()).collect();
-    let cells: Vec<Vec<String>> = rows.iter().map(escaped).collect();
+    let cells: Vec<Vec<String>> = rows.iter().map(Row::cells).collect();
+    write_columns(w, &header, &cells)
+}
+
+/// Bare aligned columns under a header known only at run time (the live
+/// samples, whose counters come from the map); cells are escaped here.
+pub fn write_columns(w: &mut dyn Write, header: &[String], cells: &[Vec<String>]) -> io::Result<()> {
+    let cells: Vec<Vec<String>> =
+        cells.iter().map(|r| r.iter().map(|c| crate::text::escape(c).into_owned()).collect()).collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &cells {
         for (i, c) in row.iter().enumerate() {
@@ -51,7 +59,7 @@ fn write_bare<T: Row>(w: &mut dyn Write, rows: &[T]) -> io::Result<()> {
         }
     }
     let mut line = String::new();
-    for row in std::iter::once(&header).chain(cells.iter()) {
+    for row in std::iter::once(header).chain(cells.iter().map(Vec::as_slice)) {
         line.clear();
         for (c, wd) in row.iter().zip(&widths) {
             line.push(' ');

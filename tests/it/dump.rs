@@ -487,6 +487,7 @@ fn stats_count_test_runs() {
     let p = find(&progs, "disasm_drop");
     let id = bpftool(&["-j", "prog", "show", "pinned", p]).ok().json()["id"].clone();
     let pkt = TempFile::new("pkt", &frame(0x0800));
+    // --duration keeps working: one sample a second until it is over.
     let mut stats = Bg(Command::new(env!("CARGO_BIN_EXE_bpfpin"))
         .args(["-j", "prog", "stats", "--duration", "2"])
         .stdout(Stdio::piped())
@@ -498,17 +499,28 @@ fn stats_count_test_runs() {
     }
     let mut text = String::new();
     std::io::Read::read_to_string(stats.0.stdout.as_mut().expect("stdout"), &mut text).expect("read");
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
-    let row = v.as_array().expect("array").iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("{id} not in {v}"));
-    assert!(row["runs_per_sec"].as_f64().is_some_and(|r| r > 0.0), "{row}");
-    assert!(row["runs"].as_u64().is_some_and(|r| r >= 1000), "{row}");
-    assert_eq!(row["name"], "disasm_drop");
-    for k in ["type", "avg_ns", "run_cnt", "run_time_ns"] {
-        assert!(row.get(k).is_some(), "{k} missing: {row}");
-    }
-    // Plain: a table with the program in it.
-    let out = bpfpin(&["prog", "stats", "--duration", "0.1"]).ok().stdout();
-    assert!(out.lines().next().is_some_and(|h| h.contains("RUNS/S")), "{out}");
+    let samples: Vec<serde_json::Value> =
+        text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    assert_eq!(samples.len(), 2, "{text}");
+    let rows: Vec<&serde_json::Value> =
+        samples.iter().filter_map(|s| s["rows"].as_array()?.iter().find(|r| r["id"] == id)).collect();
+    assert_eq!(rows.len(), 2, "{id} not in every sample: {text}");
+    let runs: u64 = rows.iter().map(|r| r["delta"]["run_cnt"].as_u64().unwrap()).sum();
+    assert!(runs >= 1000, "{rows:?}");
+    let busy = rows.iter().find(|r| r["delta"]["run_cnt"].as_u64() > Some(0)).expect("a sample with runs");
+    assert!(busy["rate"]["run_cnt"].as_f64().is_some_and(|r| r > 0.0), "{busy}");
+    assert!(busy["ratio"]["avg_ns"].as_f64().is_some(), "{busy}");
+    assert_eq!(busy["name"], "disasm_drop");
+    assert_eq!(busy["type"], "xdp");
+    assert!(busy["total"]["run_time_ns"].as_u64().is_some(), "{busy}");
+    // Plain: a header line, then a table with the program in it.
+    let out = bpfpin(&["prog", "stats", "--interval", "0.1"]).ok().stdout();
+    assert!(out.contains("sample 1  interval 0.1"), "{out}");
+    let header = out.lines().find(|l| l.contains("RUN_CNT/S")).unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(
+        header.split_whitespace().collect::<Vec<_>>(),
+        ["ID", "TYPE", "NAME", "RUN_CNT", "RUN_CNT/S", "RUN_TIME_NS", "RUN_TIME_NS/S", "AVG_NS"]
+    );
     assert!(out.contains("disasm_drop"), "{out}");
     bpfpin(&["prog", "stats", "--duration", "0"]).err("--duration");
 }

@@ -495,29 +495,37 @@ fn watch(args: &[&str], first_lines: usize, between: impl FnOnce()) -> (String, 
     (first, rest)
 }
 
-/// The rate printed after `field: N (`.
-fn rate(text: &str, field: &str) -> f64 {
-    let at = text.find(&format!("{field}: ")).unwrap_or_else(|| panic!("no {field} in {text:?}"));
-    let tail = &text[at..];
-    let open = tail.find('(').unwrap_or_else(|| panic!("no rate in {tail:?}"));
-    let close = tail.find("/s)").unwrap();
-    tail[open + 1..close].parse().unwrap()
+/// The cells of the first table row under `header` in a plain sample,
+/// by column name (`KEY`, `VALUE`, `VALUE/S`...), from the last sample.
+fn last_row(text: &str) -> std::collections::HashMap<String, String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at =
+        lines.iter().rposition(|l| l.trim_start().starts_with("KEY")).unwrap_or_else(|| panic!("no table in {text:?}"));
+    let names: Vec<&str> = lines[at].split_whitespace().collect();
+    let cells = lines.get(at + 1).unwrap_or_else(|| panic!("no row in {text:?}"));
+    // Keys may hold spaces (hex bytes): the counter cells are the last ones.
+    let cells: Vec<&str> =
+        cells.split_whitespace().rev().take(names.len() - 1).collect::<Vec<_>>().into_iter().rev().collect();
+    names[1..].iter().zip(cells).map(|(n, c)| (n.to_string(), c.to_string())).collect()
 }
 
 #[test]
-fn watch_prints_refreshes_with_rates() {
+fn watch_prints_samples_with_rates() {
     require_root!();
     let d = BpffsDir::new();
     // No BTF, 8-byte values: the whole value is the counter.
     let h = mk(&d, "h", "type hash key 4 value 8 entries 4 name me_watch");
     bt(&format!("map update pinned {h} key 1 0 0 0 value 0 0 0 0 0 0 0 0")).ok();
-    let (first, rest) = watch(&["map", "watch", "pinned", &h, "--count", "2", "--interval", "0.2"], 2, || {
+    // The head line, the first sample's header, column names and row.
+    let (first, rest) = watch(&["map", "watch", "pinned", &h, "--count", "2", "--interval", "0.2"], 4, || {
         bt(&format!("map update pinned {h} key 1 0 0 0 value hex e8 03 00 00 00 00 00 00")).ok();
     });
-    assert!(first.contains("refresh 1") && first.contains("key: 01 00 00 00  value: 0\n"), "{first}");
-    assert!(rest.contains("refresh 2"), "{rest}");
-    assert!(rest.contains("value: 1000 ("), "{rest}");
-    assert!(rate(&rest, "value") > 0.0, "{rest}");
+    assert!(first.contains("me_watch") && first.contains("sample 1  interval 0."), "{first}");
+    assert!(first.contains(" 01 00 00 00  0 "), "{first}");
+    assert!(rest.contains("sample 2  interval 0."), "{rest}");
+    let row = last_row(&rest);
+    assert_eq!(row["VALUE"], "1000", "{rest}");
+    assert!(row["VALUE/S"].parse::<f64>().unwrap() > 0.0, "{rest}");
 
     // BTF fields, per-CPU values summed, JSON lines.
     let m = load(&d, "btf_maps.o");
@@ -528,22 +536,33 @@ fn watch_prints_refreshes_with_rates() {
             bt(&format!("map update pinned {stats} key 0 0 0 0 value 9 0 0 0 0 0 0 0 0 2 0 0 0 0 0 0")).ok();
         });
     let one: Value = serde_json::from_str(&first).unwrap();
-    assert_eq!(one["entries"][0]["sum"], json!({"packets": 1, "bytes": 64}), "{first}");
-    assert!(one["entries"][0].get("rate").is_none());
+    assert_eq!(one["rows"][0]["key"], json!(0), "{first}");
+    assert_eq!(one["rows"][0]["total"], json!({"packets": 1, "bytes": 64}), "{first}");
+    assert_eq!(one["rows"][0]["rate"], json!({"packets": 0.0, "bytes": 0.0}), "{first}");
     let two: Value = serde_json::from_str(rest.trim()).unwrap();
-    assert_eq!(two["entries"][0]["sum"], json!({"packets": 9, "bytes": 512}), "{rest}");
-    assert!(two["entries"][0]["rate"]["packets"].as_f64().unwrap() > 0.0, "{rest}");
-    assert!(two["entries"][0]["formatted"].is_object());
+    assert_eq!(two["sample"], 2, "{rest}");
+    assert_eq!(two["rows"][0]["total"], json!({"packets": 9, "bytes": 512}), "{rest}");
+    assert_eq!(two["rows"][0]["delta"], json!({"packets": 8, "bytes": 448}), "{rest}");
+    assert!(two["rows"][0]["rate"]["packets"].as_f64().unwrap() > 0.0, "{rest}");
 
     let pc = format!("{m}/percpu_u32_u64");
     bt(&format!("map update pinned {pc} key 0 0 0 0 value 1 0 0 0 0 0 0 0")).ok();
-    let (first, rest) = watch(&["map", "watch", "pinned", &pc, "--count", "2", "--interval", "0.2"], 2, || {
+    let (first, rest) = watch(&["map", "watch", "pinned", &pc, "--count", "2", "--interval", "0.2"], 4, || {
         bt(&format!("map update pinned {pc} key 0 0 0 0 value 5 0 0 0 0 0 0 0")).ok();
     });
-    assert!(first.contains(&format!("key: 0  value: {}\n", ncpus())), "{first}");
-    assert!(rest.contains(&format!("value: {} (", 5 * ncpus())), "{rest}");
-    assert!(rate(&rest, "value") > 0.0, "{rest}");
+    assert_eq!(last_row(&first)["VALUE"], ncpus().to_string(), "{first}");
+    let row = last_row(&rest);
+    assert_eq!(row["VALUE"], (5 * ncpus()).to_string(), "{rest}");
+    assert!(row["VALUE/S"].parse::<f64>().unwrap() > 0.0, "{rest}");
+    // --per-cpu: a CPU column, one row per CPU.
+    let per = bp(&format!("map watch pinned {pc} --per-cpu --count 1 --interval 0.1")).ok().stdout();
+    assert!(
+        per.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["KEY", "CPU", "VALUE", "VALUE/S"]),
+        "{per}"
+    );
+    assert_eq!(per.lines().filter(|l| l.split_whitespace().nth(2) == Some("5")).count(), ncpus(), "{per}");
 
     bp(&format!("map watch pinned {h} --count 0")).err("--count");
     bp(&format!("map watch pinned {h} --interval 0")).err("--interval");
+    bp(&format!("map watch pinned {h} --duration 0")).err("--duration");
 }

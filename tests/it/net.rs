@@ -324,24 +324,30 @@ fn socket_filter_prints_rising_counters_for_its_duration() {
     let rj = ns.bpfpin(&["-j", "net", "attach", "socket", "pinned", &p, "dev", &ns.host, "--duration", "2"]);
     let _ = ping.kill();
     let _ = ping.wait();
+    // Plain: one table per second; the sock_count row's VALUE rises.
     let r = r.ok();
-    let values: Vec<u64> = r
+    let rows: Vec<Vec<String>> = r
         .stdout()
         .lines()
-        .filter(|l| l.contains("sock_count[0]:"))
-        .map(|l| l.split("sock_count[0]:").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap())
+        .map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .filter(|c| c.first().map(String::as_str) == Some("sock_count"))
         .collect();
+    let header = ["MAP", "KEY", "VALUE", "VALUE/S"];
+    assert!(r.stdout().lines().any(|l| l.split_whitespace().eq(header)), "{}", r.stdout());
+    let values: Vec<u64> = rows.iter().map(|c| c[2].parse().unwrap()).collect();
     assert!(values.len() >= 2, "{}", r.stdout());
     assert!(values.last().unwrap() > &values[0] && values[0] > 0, "{values:?}\n{}", r.stdout());
-    assert!(r.stdout().contains("/s)"), "no rate: {}", r.stdout());
-    // -j: one JSON object per line, with the entries and their rates.
+    assert!(rows.iter().any(|c| c[3].parse::<f64>().unwrap() > 0.0), "no rate: {}", r.stdout());
+    assert!(r.stdout().contains("stopped; the socket filter is gone"), "{}", r.stdout());
+    // -j: one JSON object per line per sample, the rows with totals and rates.
     let rj = rj.ok();
     let lines: Vec<Value> = rj.stdout().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert!(lines.len() >= 2, "{}", rj.stdout());
-    let last = &lines[lines.len() - 1]["maps"][0];
-    assert_eq!(last["name"], "sock_count");
-    assert!(last["entries"][0]["value"].as_u64().unwrap() > *values.last().unwrap());
-    assert!(last["entries"][0]["rate"].as_f64().unwrap() > 0.0, "{last}");
+    assert_eq!(lines.len(), 2, "{}", rj.stdout());
+    let last = &lines[1]["rows"][0];
+    assert_eq!(last["map"], "sock_count");
+    assert_eq!(last["key"], 0);
+    assert!(last["total"]["value"].as_u64().unwrap() > *values.last().unwrap());
+    assert!(last["rate"]["value"].as_f64().unwrap() > 0.0, "{last}");
     // The filter went with the socket: the counter no longer moves.
     assert_still(&ns, &dir, "sock_count");
 }

@@ -1,8 +1,10 @@
 //! `bpfpin map ...`: show, dump and pin here; the editing verbs in
-//! `edit`, the bulk ones (`update --from`, `delete --all`) in `bulk`.
+//! `edit`, the bulk ones (`update --from`, `delete --all`) in `bulk`,
+//! `watch` in `watch`.
 
 pub mod bulk;
 pub mod edit;
+pub mod watch;
 
 use std::io::Write;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};

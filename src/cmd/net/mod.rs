@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use aya_obj::generated::bpf_prog_type as pt;
 
-use crate::cli::{Global, NetCmd};
+use crate::cli::{Global, NetCmd, SampleArgs};
 use crate::error::UserError;
 use crate::kinds::ObjKind;
 use crate::kinds::prog_type_name;
@@ -52,7 +52,7 @@ pub fn attach_type_names() -> Vec<&'static str> {
 pub fn run(g: &Global, out: &mut Out, cmd: &NetCmd) -> Result<()> {
     match cmd {
         NetCmd::Show { words } | NetCmd::List { words } => show::show(g, out, words),
-        NetCmd::Attach { words, overwrite, prepend, link, priority, handle, before, after, duration } => {
+        NetCmd::Attach { words, overwrite, prepend, link, priority, handle, before, after, sample } => {
             let opts = AttachOpts {
                 overwrite: *overwrite,
                 prepend: *prepend,
@@ -61,7 +61,7 @@ pub fn run(g: &Global, out: &mut Out, cmd: &NetCmd) -> Result<()> {
                 handle: *handle,
                 before: before.clone(),
                 after: after.clone(),
-                duration: *duration,
+                sample: sample.clone(),
             };
             attach(g, out, words, &opts)
         }
@@ -78,7 +78,7 @@ struct AttachOpts {
     handle: Option<u32>,
     before: Option<String>,
     after: Option<String>,
-    duration: Option<f64>,
+    sample: SampleArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -363,8 +363,8 @@ fn attach(g: &Global, out: &mut Out, words: &[String], o: &AttachOpts) -> Result
     if (o.before.is_some() || o.after.is_some()) && !matches!(hook, Hook::Tcx(_)) {
         refuse("--before/--after", hook, "tcx-ingress and tcx-egress")?;
     }
-    if o.duration.is_some() && hook != Hook::Socket {
-        refuse("--duration", hook, "socket")?;
+    if o.sample.given() && hook != Hook::Socket {
+        refuse("--interval/--count/--duration", hook, "socket")?;
     }
     let prog = Prog::open(&sel)?;
     let (want, want_name) = hook.prog_type();
@@ -405,7 +405,7 @@ fn attach(g: &Global, out: &mut Out, words: &[String], o: &AttachOpts) -> Result
             let relative = relative.as_ref().map(|(f, p)| (*f, p));
             tcx::attach(out, &prog, &iface, dir, relative, prepend, link.as_deref())
         }
-        Hook::Socket => socket::run(out, &prog, &iface, o.duration),
+        Hook::Socket => socket::run(out, &prog, &iface, &o.sample),
     }
 }
 

@@ -1,21 +1,22 @@
 //! `prog tracelog`: stream the kernel trace pipe (bpf_printk output), as
 //! bpftool's tracelog.c does, ending cleanly on SIGINT/SIGTERM or a closed
-//! stdout. `prog stats`: runs per second and average run time of every
-//! program, with BPF_ENABLE_STATS held only while sampling.
+//! stdout. `prog stats`: every program's run count and run time sampled by
+//! `sampler` (runs per second, average ns per run), drawn by `output::live`
+//! as `map watch` and `net attach socket` are, with BPF_ENABLE_STATS held
+//! only while sampling.
 
 use std::fs::File;
 use std::io::{ErrorKind, Read};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use serde::Serialize;
 
-use crate::cli::Global;
+use crate::cli::{Global, SampleArgs};
 use crate::error::UserError;
-use crate::output::{Out, Row};
-use crate::sampler::Clock;
+use crate::output::Out;
+use crate::output::live::Live;
+use crate::sampler::{Cell, Plan, Ratio, Row, Sampler};
 use crate::sys::{self, Kind, prog as sysprog};
 
 /// Where tracefs usually lives, preferred first (the debugfs path may
@@ -101,72 +102,17 @@ pub fn tracelog(g: &Global, out: &mut Out) -> Result<()> {
     Ok(())
 }
 
-/// One program's activity over the sampling window.
-#[derive(Debug, Serialize)]
-pub struct StatsView {
-    pub id: u32,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub name: String,
-    /// Runs during the window.
-    pub runs: u64,
-    pub runs_per_sec: f64,
-    /// Average nanoseconds per run during the window (0 when it did not run).
-    pub avg_ns: u64,
-    /// Kernel totals at the end (bpftool's `prog show` keys).
-    pub run_cnt: u64,
-    pub run_time_ns: u64,
-}
-
-impl Row for StatsView {
-    fn header() -> &'static [&'static str] {
-        &["id", "type", "name", "runs/s", "avg ns", "runs"]
+/// `prog stats`: every program a row (id, type, name), its kernel
+/// counters `run_cnt` and `run_time_ns` sampled, and the run time per run
+/// over each sample as `avg_ns`. Without --count or --duration it takes one
+/// sample, as `prog stats` always has, so scripts that call it still end.
+pub fn stats(_g: &Global, out: &mut Out, sample: &SampleArgs) -> Result<()> {
+    let mut plan = Plan::new(sample.interval, sample.count, sample.duration)?;
+    if plan.endless() {
+        plan.count = Some(1);
     }
-    fn cells(&self) -> Vec<String> {
-        vec![
-            self.id.to_string(),
-            self.kind.clone(),
-            self.name.clone(),
-            format!("{:.1}", self.runs_per_sec),
-            self.avg_ns.to_string(),
-            self.runs.to_string(),
-        ]
-    }
-}
-
-struct Sample {
-    id: u32,
-    kind: u32,
-    name: String,
-    cnt: u64,
-    ns: u64,
-}
-
-fn sample_all() -> Result<Vec<Sample>> {
-    let mut v = Vec::new();
-    for id in sys::all_ids(Kind::Prog).context("listing programs")? {
-        // Programs can vanish between listing and opening.
-        let Ok(fd) = sys::get_fd_by_id(Kind::Prog, id) else { continue };
-        let Ok(i) = sys::prog_info(fd.as_fd()) else { continue };
-        v.push(Sample {
-            id,
-            kind: i.info.type_,
-            name: crate::resolve::full_name(&i),
-            cnt: i.info.run_cnt,
-            ns: i.info.run_time_ns,
-        });
-    }
-    Ok(v)
-}
-
-/// `prog stats [--duration S]`.
-pub fn stats(_g: &Global, out: &mut Out, duration: f64) -> Result<()> {
-    if !duration.is_finite() || duration <= 0.0 || duration > 86_400.0 {
-        bail!(UserError::new(
-            format!("--duration must be between 0 and 86400 seconds, got {duration}"),
-            "give a positive number of seconds, e.g. `--duration 2`",
-        ));
-    }
+    // Held only while sampling: the kernel counts run time only while some
+    // process holds this fd, and counting costs every program a little.
     let stats_fd = aya::sys::enable_stats(aya::sys::Stats::RunTime).map_err(|e| {
         let fix = match e.io_error.raw_os_error() {
             Some(libc::EPERM) | Some(libc::EACCES) => "run as root (BPF_ENABLE_STATS needs CAP_SYS_ADMIN)",
@@ -174,30 +120,37 @@ pub fn stats(_g: &Global, out: &mut Out, duration: f64) -> Result<()> {
         };
         anyhow::Error::new(UserError::new(format!("enabling BPF run-time statistics failed: {}", e.io_error), fix))
     })?;
-    let before = sample_all()?;
-    let mut clock = Clock::new(Duration::from_secs_f64(duration), Some(1), None);
-    let secs = clock.sleep().context("waiting between the two samples")?.secs;
-    let after = sample_all()?;
+    let mut live = Live::new();
+    live.head(out, &format!("BPF run-time statistics of every program, {}", plan.describe()))?;
+    let ratio = Ratio { name: "avg_ns", num: "run_time_ns", den: "run_cnt" };
+    let mut sampler = Sampler::new(&["id", "type", "name"], &[ratio]);
+    let r = sampler.run(
+        &plan,
+        &mut read_progs,
+        &mut |d| {
+            std::thread::sleep(d);
+            Ok(())
+        },
+        &mut |s| Ok(live.sample(out, s)?),
+    );
     drop(stats_fd);
+    r
+}
 
-    let rows: Vec<StatsView> = after
-        .into_iter()
-        .map(|a| {
-            let b = before.iter().find(|b| b.id == a.id);
-            let runs = a.cnt.saturating_sub(b.map_or(0, |b| b.cnt));
-            let ns = a.ns.saturating_sub(b.map_or(0, |b| b.ns));
-            StatsView {
-                id: a.id,
-                kind: crate::kinds::prog_type_name(a.kind),
-                name: a.name,
-                runs,
-                runs_per_sec: runs as f64 / secs,
-                avg_ns: ns.checked_div(runs).unwrap_or(0),
-                run_cnt: a.cnt,
-                run_time_ns: a.ns,
-            }
-        })
-        .collect();
-    out.list(&rows)?;
-    Ok(())
+fn read_progs() -> Result<Vec<Row>> {
+    let mut v = Vec::new();
+    for id in sys::all_ids(Kind::Prog).context("listing programs")? {
+        // Programs can vanish between listing and opening.
+        let Ok(fd) = sys::get_fd_by_id(Kind::Prog, id) else { continue };
+        let Ok(i) = sys::prog_info(fd.as_fd()) else { continue };
+        v.push(Row {
+            key: vec![
+                Cell::num(id),
+                Cell::text(crate::kinds::prog_type_name(i.info.type_)),
+                Cell::text(crate::resolve::full_name(&i)),
+            ],
+            counters: vec![("run_cnt".to_string(), i.info.run_cnt), ("run_time_ns".to_string(), i.info.run_time_ns)],
+        });
+    }
+    Ok(v)
 }
