@@ -136,6 +136,9 @@ fn assert_same_lines(what: &str, want: &str, got: &str) {
 /// kernel syntax.
 const NEWER_THAN_BPFTOOL: &[&str] = &["disasm_v4"];
 
+/// Programs written in top-level asm (old_clang.o): no line info to show.
+const NO_LINE_INFO: &[&str] = &["old_entry", "socket_nameless"];
+
 #[test]
 fn xlated_matches_bpftool_for_every_object() {
     require_root!();
@@ -155,7 +158,10 @@ fn xlated_matches_bpftool_for_every_object() {
                 b.extend(flag);
                 let got = bpfpin(&b).ok().stdout();
                 assert_same_lines(&format!("{obj} {p} {kw:?}"), &want, &got);
-                // Everything here is built with -g: source lines are there.
+                if NO_LINE_INFO.iter().any(|n| p.ends_with(&format!("/{n}"))) {
+                    continue;
+                }
+                // Everything else here is built with -g: source lines are there.
                 assert!(got.lines().any(|l| l.starts_with("; ")), "{p}: no source lines\n{got}");
                 if kw == Some("linum") {
                     assert!(got.contains(" [file:") && got.contains(" line_num:"), "{p}: no linum\n{got}");
