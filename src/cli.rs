@@ -62,8 +62,16 @@ fn long(spec: &str, examples: &str) -> String {
 /// copies (themselves global, so they reach every verb) keep
 /// `bpfpin map show -j` working, as bpftool allows, while `--help` lists the
 /// flags once, at the top. Their values are propagated up to `Cli::global`.
+/// Built once per process and cloned for each object: building them is a
+/// fifth of `bpfpin --version`'s instructions.
 fn hidden_globals() -> Vec<clap::Arg> {
-    <Global as Args>::augment_args(clap::Command::new("global")).get_arguments().map(|a| a.clone().hide(true)).collect()
+    thread_local! {
+        static HIDDEN: Vec<clap::Arg> = <Global as Args>::augment_args(clap::Command::new("global"))
+            .get_arguments()
+            .map(|a| a.clone().hide(true))
+            .collect();
+    }
+    HIDDEN.with(Vec::clone)
 }
 
 /// A u32 written in decimal or 0x hex, as tc prints handles.
