@@ -4,6 +4,7 @@
 
 pub mod bulk;
 pub mod edit;
+pub mod inner;
 pub mod watch;
 
 use std::io::Write;
@@ -105,7 +106,7 @@ fn undumpable(map_type: u32) -> Option<(&'static str, &'static str)> {
     })
 }
 
-pub fn dump(out: &mut Out, words: &[String], hex: bool) -> Result<()> {
+pub fn dump(out: &mut Out, words: &[String], hex: bool, follow_inner: bool) -> Result<()> {
     let fds = take_selector("map dump", words)?;
     // Check every selected map before printing anything, so a refusal never
     // follows a partial dump of the others.
@@ -123,7 +124,13 @@ pub fn dump(out: &mut Out, words: &[String], hex: bool) -> Result<()> {
                 fix,
             ));
         }
+        if follow_inner {
+            inner::check(&info)?;
+        }
         maps.push((fd.as_fd(), info));
+    }
+    if follow_inner {
+        return inner::dump(out, &maps, hex);
     }
     if let [(fd, info)] = maps.as_slice() {
         let mut stream = out.stream_begin()?;

@@ -1,0 +1,320 @@
+//! `map dump --inner`: a map of maps (array_of_maps, hash_of_maps) with the
+//! entries of each slot's inner map below the slot. bpftool prints only the
+//! inner map's id there; following it means opening the id the outer lookup
+//! gives (BPF_MAP_GET_FD_BY_ID) and dumping that map as `map dump` would,
+//! typed with its own BTF.
+//!
+//! JSON: each slot is bpftool's `{"key", "value"}` plus `"inner": {"id",
+//! "name", "type", "elements": [...]}`, `elements` being exactly what
+//! `map dump -j` prints for the inner map. One inner map's elements are held
+//! in memory while its slot is written (pretty and compact output then come
+//! from the same value); the outer map itself is streamed slot by slot.
+
+use std::os::fd::{AsFd, BorrowedFd};
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use super::{Entry, FLUSH_AT, Shape, flush, undumpable, walk};
+use crate::error::UserError;
+use crate::kinds::{holds_maps, map_type_name};
+use crate::model::{DumpEntry, DumpErrorEntry, DumpHeader, HexBytes, InnerDump, LookupError, PerCpu, SlotEntry};
+use crate::output::hexfmt::{self, Layout};
+use crate::output::nested::{self, Slot};
+use crate::output::{Out, Stream};
+use crate::pins;
+use crate::sys::{self, Kind, bpf_map_info};
+use crate::text::spaced_hex;
+use crate::typed::{formatted, typed, typed_lines};
+
+/// How many levels of maps of maps are followed. Linux refuses a map of
+/// maps as an inner map (bpf_map_meta_alloc), so today a dump has two
+/// levels; the bound keeps a kernel that allows more from leading the dump
+/// into unbounded recursion.
+pub const MAX_DEPTH: usize = 8;
+
+/// Refuse `--inner` on maps that hold no maps, before anything is printed.
+pub fn check(info: &bpf_map_info) -> Result<()> {
+    if !holds_maps(info.type_) {
+        bail!(UserError::new(
+            format!(
+                "map `{}` (id {}) is a {}, not a map of maps, so it has no inner maps to dump",
+                pins::c_name(&info.name),
+                info.id,
+                map_type_name(info.type_)
+            ),
+            "drop --inner, or select an array_of_maps or hash_of_maps",
+        ));
+    }
+    Ok(())
+}
+
+/// `map dump --inner` over the selected maps (each already `check`ed).
+pub fn dump(out: &mut Out, maps: &[(BorrowedFd<'_>, bpf_map_info)], hex: bool) -> Result<()> {
+    if let [(fd, info)] = maps {
+        let mut stream = out.stream_begin()?;
+        dump_outer(out, &mut stream, *fd, info, hex)?;
+        return out.stream_end(stream).map_err(Into::into);
+    }
+    // Several maps: the same grouping `map dump` uses (header lines in
+    // plain, `[{id, type, name, flags, elements}]` in JSON).
+    let mut group = out.group_begin()?;
+    for (i, (fd, info)) in maps.iter().enumerate() {
+        let header = DumpHeader {
+            id: info.id,
+            kind: map_type_name(info.type_),
+            name: pins::c_name(&info.name),
+            flags: info.map_flags,
+        };
+        if !out.is_json() {
+            if i > 0 {
+                out.writer().write_all(b"\n")?;
+            }
+            hexfmt::write_map_header(out.writer(), header.id, &header.kind, &header.name, header.flags)?;
+        }
+        let mut stream = out.group_item_begin(&mut group, &header)?;
+        dump_outer(out, &mut stream, *fd, info, hex)?;
+        out.group_item_end(stream)?;
+    }
+    out.group_end(group)?;
+    Ok(())
+}
+
+/// One selected map of maps, streamed a slot at a time.
+fn dump_outer(out: &mut Out, stream: &mut Stream, fd: BorrowedFd<'_>, info: &bpf_map_info, hex: bool) -> Result<()> {
+    let name = pins::c_name(&info.name);
+    if out.is_json() {
+        let shape = Shape::of(info)?;
+        walk(fd, info, &shape, &mut |e| {
+            let slot = json_slot(info, e, 1)?;
+            out.stream_item(stream, &slot)?;
+            Ok(())
+        })
+        .with_context(|| format!("reading the slots of map `{name}`"))?;
+        return Ok(());
+    }
+    let mut buf = Vec::with_capacity(FLUSH_AT + 4096);
+    let mut sink = |buf: &mut Vec<u8>| -> Result<()> {
+        if buf.len() >= FLUSH_AT {
+            flush(out, buf)?;
+        }
+        Ok(())
+    };
+    plain_slots(&mut buf, &mut sink, fd, info, hex, 0)?;
+    flush(out, &mut buf)?;
+    Ok(())
+}
+
+/// What a slot's lookup gave, with the inner map opened where there is one.
+enum Opened {
+    /// Nothing in the slot, or a lookup error that bpftool skips.
+    Empty,
+    Failed(i32),
+    Gone(u32),
+    Open { id: u32, fd: std::os::fd::OwnedFd, info: Box<bpf_map_info> },
+}
+
+fn open_slot(outer: &bpf_map_info, e: &Entry<'_>) -> Result<Opened> {
+    let value = match e {
+        Entry::Failed { errno, .. } if hexfmt::lookup_error_text(outer.type_, *errno).is_none() => {
+            return Ok(Opened::Empty);
+        }
+        Entry::Failed { errno, .. } => return Ok(Opened::Failed(*errno)),
+        Entry::Found { value, .. } => value,
+    };
+    // The kernel answers a lookup of a map of maps with the inner map's id.
+    let Some(id) = value.get(..4).and_then(|b| b.try_into().ok()).map(u32::from_ne_bytes) else {
+        return Ok(Opened::Failed(libc::EINVAL));
+    };
+    let fd = match sys::get_fd_by_id(Kind::Map, id) {
+        Ok(fd) => fd,
+        // Deleted from the slot and freed since the lookup.
+        Err(err) if err.errno() == Some(libc::ENOENT) => return Ok(Opened::Gone(id)),
+        Err(err) => return Err(err).with_context(|| format!("opening inner map {id}")),
+    };
+    let info = sys::map_info(fd.as_fd()).with_context(|| format!("reading the info of inner map {id}"))?;
+    Ok(Opened::Open { id, fd, info: Box::new(info) })
+}
+
+/// Why an open inner map's entries are not shown, if they are not.
+fn withheld(info: &bpf_map_info, depth: usize) -> Option<String> {
+    if holds_maps(info.type_) && depth >= MAX_DEPTH {
+        return Some(format!("not followed: maps of maps nested deeper than {MAX_DEPTH} levels"));
+    }
+    undumpable(info.type_).map(|(why, _)| format!("not dumped: a {} cannot be dumped, {why}", map_type_name(info.type_)))
+}
+
+type Sink<'s> = dyn FnMut(&mut Vec<u8>) -> Result<()> + 's;
+
+/// Plain: each slot's line with the inner map's dump indented below it, then
+/// `Found N elements` (slots that hold a map).
+fn plain_slots(
+    buf: &mut Vec<u8>,
+    sink: &mut Sink<'_>,
+    fd: BorrowedFd<'_>,
+    info: &bpf_map_info,
+    hex: bool,
+    depth: usize,
+) -> Result<()> {
+    let shape = Shape::of(info)?;
+    let mut found = 0u64;
+    walk(fd, info, &shape, &mut |e| {
+        let key = match &e {
+            Entry::Found { key, .. } | Entry::Failed { key, .. } => spaced_hex(key),
+        };
+        match open_slot(info, &e)? {
+            Opened::Empty => nested::push_slot(buf, depth, &key, &Slot::Empty),
+            Opened::Failed(errno) => {
+                let text = hexfmt::strerror(errno);
+                nested::push_slot(buf, depth, &key, &Slot::Failed { text: text.as_str() });
+            }
+            Opened::Gone(id) => {
+                found += 1;
+                nested::push_slot(buf, depth, &key, &Slot::Gone { id });
+            }
+            Opened::Open { id, fd: inner, info: inner_info } => {
+                found += 1;
+                let (kind, name) = (map_type_name(inner_info.type_), pins::c_name(&inner_info.name));
+                nested::push_slot(buf, depth, &key, &Slot::Inner { id, kind: &kind, name: &name });
+                if let Some(why) = withheld(&inner_info, depth + 1) {
+                    nested::push_note(buf, depth + 1, &why);
+                } else if holds_maps(inner_info.type_) {
+                    plain_slots(buf, sink, inner.as_fd(), &inner_info, hex, depth + 1)?;
+                } else {
+                    plain_entries(buf, sink, inner.as_fd(), &inner_info, hex, depth + 1)
+                        .with_context(|| format!("reading the entries of inner map `{name}` (id {id})"))?;
+                }
+            }
+        }
+        sink(buf)
+    })
+    .with_context(|| format!("reading the slots of map `{}`", pins::c_name(&info.name)))?;
+    let mut line = Vec::new();
+    hexfmt::write_found(&mut line, found)?;
+    nested::push_indented(buf, depth, &line);
+    Ok(())
+}
+
+/// Plain: one inner map's entries as `map dump` prints them (typed where the
+/// map has BTF, unless `hex`), indented `depth` levels.
+fn plain_entries(
+    buf: &mut Vec<u8>,
+    sink: &mut Sink<'_>,
+    fd: BorrowedFd<'_>,
+    info: &bpf_map_info,
+    hex: bool,
+    depth: usize,
+) -> Result<()> {
+    let shape = Shape::of(info)?;
+    let typed = if hex { None } else { typed(info) };
+    let layout = Layout { map_type: info.type_, key_size: info.key_size, value_size: info.value_size };
+    let mut found = 0u64;
+    let mut text: Vec<u8> = Vec::new();
+    walk(fd, info, &shape, &mut |e| {
+        text.clear();
+        match e {
+            Entry::Failed { key, errno } => {
+                hexfmt::write_lookup_error(&mut text, &layout, key, errno)?;
+            }
+            Entry::Found { key, value } => {
+                found += 1;
+                let values = shape.values(value);
+                if let Some(t) = &typed {
+                    let vals: Vec<&[u8]> = values.iter().collect();
+                    text.extend_from_slice(typed_lines(t, key, &vals, shape.percpu)?.as_bytes());
+                } else if shape.percpu {
+                    hexfmt::push_percpu_entry(&mut text, &layout, key, values);
+                } else {
+                    hexfmt::push_entry(&mut text, &layout, key, &value[..shape.value_size]);
+                }
+            }
+        }
+        nested::push_indented(buf, depth, &text);
+        sink(buf)
+    })?;
+    text.clear();
+    hexfmt::write_found(&mut text, found)?;
+    nested::push_indented(buf, depth, &text);
+    Ok(())
+}
+
+/// JSON: one slot of `outer`. bpftool skips empty slots; here they are
+/// shown, with `value` and `inner` null, as the plain dump shows them.
+fn json_slot(outer: &bpf_map_info, e: Entry<'_>, depth: usize) -> Result<Value> {
+    let opened = open_slot(outer, &e)?;
+    let (key, value) = match e {
+        Entry::Found { key, value } => (key, Some(&value[..(outer.value_size as usize).min(value.len())])),
+        Entry::Failed { key, .. } => (key, None),
+    };
+    let inner = match opened {
+        Opened::Empty => {
+            let entry = SlotEntry { key: HexBytes(key), value: None, inner: None };
+            return Ok(serde_json::to_value(entry)?);
+        }
+        Opened::Failed(errno) => {
+            let text = hexfmt::strerror(errno);
+            let entry = DumpErrorEntry { key: HexBytes(key), value: LookupError { error: text.as_str() } };
+            return Ok(serde_json::to_value(entry)?);
+        }
+        Opened::Gone(id) => InnerDump {
+            id,
+            name: None,
+            kind: None,
+            elements: None,
+            error: Some("the inner map was freed after the outer map was read".into()),
+        },
+        Opened::Open { id, fd, info } => {
+            let name = pins::c_name(&info.name);
+            let (elements, error) = match withheld(&info, depth) {
+                Some(why) => (None, Some(why)),
+                None => (
+                    Some(
+                        json_elements(fd.as_fd(), &info, depth)
+                            .with_context(|| format!("reading the entries of inner map `{name}` (id {id})"))?,
+                    ),
+                    None,
+                ),
+            };
+            InnerDump { id, name: Some(name), kind: Some(map_type_name(info.type_)), elements, error }
+        }
+    };
+    let entry = SlotEntry { key: HexBytes(key), value: value.map(HexBytes), inner: Some(inner) };
+    Ok(serde_json::to_value(entry)?)
+}
+
+/// JSON: the `map dump -j` elements of an inner map (its slots, with their
+/// own `inner`, when it is itself a map of maps).
+fn json_elements(fd: BorrowedFd<'_>, info: &bpf_map_info, depth: usize) -> Result<Vec<Value>> {
+    let shape = Shape::of(info)?;
+    let mut elements = Vec::new();
+    if holds_maps(info.type_) {
+        walk(fd, info, &shape, &mut |e| {
+            elements.push(json_slot(info, e, depth + 1)?);
+            Ok(())
+        })?;
+        return Ok(elements);
+    }
+    let typed = typed(info);
+    walk(fd, info, &shape, &mut |e| {
+        match e {
+            Entry::Failed { key, errno } => {
+                if let Some(text) = hexfmt::json_lookup_error_text(info.type_, errno) {
+                    let entry = DumpErrorEntry { key: HexBytes(key), value: LookupError { error: text.as_str() } };
+                    elements.push(serde_json::to_value(entry)?);
+                }
+            }
+            Entry::Found { key, value } => {
+                let vals: Vec<&[u8]> = shape.values(value).iter().collect();
+                let entry = DumpEntry {
+                    key: HexBytes(key),
+                    value: (!shape.percpu).then(|| HexBytes(vals[0])),
+                    values: shape.percpu.then(|| PerCpu(vals.clone())),
+                    formatted: typed.as_ref().and_then(|t| formatted(t, key, &vals, shape.percpu)),
+                };
+                elements.push(serde_json::to_value(entry)?);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(elements)
+}
