@@ -17,11 +17,19 @@
 pub enum Slot<'a> {
     /// No map in this slot (an array of maps' unset index).
     Empty,
-    Inner { id: u32, kind: &'a str, name: &'a str },
+    Inner {
+        id: u32,
+        kind: &'a str,
+        name: &'a str,
+    },
     /// The id was read, but the map was freed before it could be opened.
-    Gone { id: u32 },
+    Gone {
+        id: u32,
+    },
     /// The lookup itself failed (strerror text, as bpftool prints it).
-    Failed { text: &'a str },
+    Failed {
+        text: &'a str,
+    },
 }
 
 const INDENT: &[u8] = b"    ";
@@ -34,7 +42,7 @@ pub fn push_slot(buf: &mut Vec<u8>, depth: usize, key_text: &str, slot: &Slot<'_
     buf.extend_from_slice(b"  ");
     let rest = match slot {
         Slot::Empty => "<empty slot>".to_string(),
-        Slot::Inner { id, kind, name } if name.is_empty() => format!("inner_map_id: {id}  ({kind})"),
+        Slot::Inner { id, kind, name: "" } => format!("inner_map_id: {id}  ({kind})"),
         Slot::Inner { id, kind, name } => format!("inner_map_id: {id}  ({kind} {name})"),
         Slot::Gone { id } => format!("inner_map_id: {id}  <gone: freed after the outer map was read>"),
         Slot::Failed { text } => format!("value: {text}"),

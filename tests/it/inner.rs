@@ -153,8 +153,19 @@ fn inner_follows_values_written_with_map_update() {
     let d = BpffsDir::new();
     loadall(&object("map_in_map.o"), &d.join("progs"), &["--pin-maps", &d.join("maps")]);
     let inner_b = d.join("maps/inner_b");
-    bpfpin(&["map", "update", "pinned", &inner_b, "key", "json", "4", "value", "json", r#"{"packets": 7, "bytes": 700}"#])
-        .ok();
+    bpfpin(&[
+        "map",
+        "update",
+        "pinned",
+        &inner_b,
+        "key",
+        "json",
+        "4",
+        "value",
+        "json",
+        r#"{"packets": 7, "bytes": 700}"#,
+    ])
+    .ok();
     // A second slot of mim_hom pointing at inner_a, written by map update.
     let hom = d.join("maps/mim_hom");
     let inner_a = d.join("maps/inner_a");
@@ -162,7 +173,9 @@ fn inner_follows_values_written_with_map_update() {
     let (a, b) = (map_id(&inner_a), map_id(&inner_b));
     let got = bpfpin(&["map", "dump", "--inner", "pinned", &hom]).ok().stdout();
     // A hash of maps walks in the kernel's order: compare as a set of slots.
-    let want_b = format!("key: 07 00 00 00  inner_map_id: {b}  (hash inner_b)\n    key: 4  value: {{packets: 7, bytes: 700}}\n    Found 1 element\n");
+    let want_b = format!(
+        "key: 07 00 00 00  inner_map_id: {b}  (hash inner_b)\n    key: 4  value: {{packets: 7, bytes: 700}}\n    Found 1 element\n"
+    );
     let want_a = format!("key: 01 00 00 00  inner_map_id: {a}  (hash inner_a)\n    Found 0 elements\n");
     assert!(got.contains(&want_b), "{got}");
     assert!(got.contains(&want_a), "{got}");
@@ -196,7 +209,6 @@ fn inner_is_refused_on_maps_that_hold_no_maps() {
     require_root!();
     let d = BpffsDir::new();
     loadall(&object("map_in_map.o"), &d.join("progs"), &["--pin-maps", &d.join("maps")]);
-    let r = bpfpin(&["map", "dump", "--inner", "pinned", &d.join("maps/inner_a")])
-        .err("is a hash, not a map of maps");
+    let r = bpfpin(&["map", "dump", "--inner", "pinned", &d.join("maps/inner_a")]).err("is a hash, not a map of maps");
     assert!(r.stdout().is_empty(), "nothing printed before the refusal: {}", r.stdout());
 }

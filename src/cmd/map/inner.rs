@@ -111,7 +111,11 @@ enum Opened {
     Empty,
     Failed(i32),
     Gone(u32),
-    Open { id: u32, fd: std::os::fd::OwnedFd, info: Box<bpf_map_info> },
+    Open {
+        id: u32,
+        fd: std::os::fd::OwnedFd,
+        info: Box<bpf_map_info>,
+    },
 }
 
 fn open_slot(outer: &bpf_map_info, e: &Entry<'_>) -> Result<Opened> {
@@ -141,7 +145,8 @@ fn withheld(info: &bpf_map_info, depth: usize) -> Option<String> {
     if holds_maps(info.type_) && depth >= MAX_DEPTH {
         return Some(format!("not followed: maps of maps nested deeper than {MAX_DEPTH} levels"));
     }
-    undumpable(info.type_).map(|(why, _)| format!("not dumped: a {} cannot be dumped, {why}", map_type_name(info.type_)))
+    undumpable(info.type_)
+        .map(|(why, _)| format!("not dumped: a {} cannot be dumped, {why}", map_type_name(info.type_)))
 }
 
 type Sink<'s> = dyn FnMut(&mut Vec<u8>) -> Result<()> + 's;
