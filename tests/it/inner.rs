@@ -212,3 +212,87 @@ fn inner_is_refused_on_maps_that_hold_no_maps() {
     let r = bpfpin(&["map", "dump", "--inner", "pinned", &d.join("maps/inner_a")]).err("is a hash, not a map of maps");
     assert!(r.stdout().is_empty(), "nothing printed before the refusal: {}", r.stdout());
 }
+
+#[test]
+fn inner_maps_without_btf_print_bpftools_layout_and_undumpable_ones_say_why() {
+    require_root!();
+    let d = BpffsDir::new();
+    let (pc, rb) = (d.join("pc"), d.join("rb"));
+    let (outer_pc, outer_rb) = (d.join("outer_pc"), d.join("outer_rb"));
+    // A per-CPU array made by `map create` has no BTF: its block must be
+    // bpftool's own plain dump of it, line for line.
+    bpfpin(&["map", "create", &pc, "type", "percpu_array", "key", "4", "value", "8", "entries", "2", "name", "mim_pc"])
+        .ok();
+    bpfpin(&[
+        "map", "update", "pinned", &pc, "key", "1", "0", "0", "0", "value", "7", "0", "0", "0", "0", "0", "0", "0",
+    ])
+    .ok();
+    bpfpin(&[
+        "map",
+        "create",
+        &outer_pc,
+        "type",
+        "array_of_maps",
+        "key",
+        "4",
+        "value",
+        "4",
+        "entries",
+        "2",
+        "name",
+        "mim_opc",
+        "inner_map",
+        "pinned",
+        &pc,
+    ])
+    .ok();
+    bpfpin(&["map", "update", "pinned", &outer_pc, "key", "1", "0", "0", "0", "value", "pinned", &pc]).ok();
+    let id = map_id(&pc);
+    let block: String =
+        bpftool(&["map", "dump", "pinned", &pc]).ok().stdout().lines().map(|l| format!("    {l}\n")).collect();
+    assert!(block.contains("value (CPU 00): 07 00 00 00 00 00 00 00"), "{block}");
+    let got = bpfpin(&["map", "dump", "--inner", "pinned", &outer_pc]).ok().stdout();
+    assert_eq!(
+        got,
+        format!(
+            "key: 00 00 00 00  <empty slot>\nkey: 01 00 00 00  inner_map_id: {id}  (percpu_array mim_pc)\n{block}Found 1 element\n"
+        )
+    );
+    let j = bpfpin(&["-j", "map", "dump", "--inner", "pinned", &outer_pc]).ok().json();
+    assert_eq!(j[1]["inner"]["elements"], bpftool(&["-j", "map", "dump", "pinned", &pc]).ok().json(), "{j}");
+
+    // A ring buffer in a slot: named, not dumped, and the dump goes on.
+    bpfpin(&["map", "create", &rb, "type", "ringbuf", "key", "0", "value", "0", "entries", "4096", "name", "mim_rb"])
+        .ok();
+    bpfpin(&[
+        "map",
+        "create",
+        &outer_rb,
+        "type",
+        "array_of_maps",
+        "key",
+        "4",
+        "value",
+        "4",
+        "entries",
+        "1",
+        "name",
+        "mim_orb",
+        "inner_map",
+        "pinned",
+        &rb,
+    ])
+    .ok();
+    bpfpin(&["map", "update", "pinned", &outer_rb, "key", "0", "0", "0", "0", "value", "pinned", &rb]).ok();
+    let id = map_id(&rb);
+    let got = bpfpin(&["map", "dump", "--inner", "pinned", &outer_rb]).ok().stdout();
+    assert_eq!(
+        got,
+        format!(
+            "key: 00 00 00 00  inner_map_id: {id}  (ringbuf mim_rb)\n    <not dumped: a ringbuf cannot be dumped, its records are consumed by a reader, not stored under keys>\nFound 1 element\n"
+        )
+    );
+    let j = bpfpin(&["-j", "map", "dump", "--inner", "pinned", &outer_rb]).ok().json();
+    assert_eq!(j[0]["inner"]["id"], id, "{j}");
+    assert!(j[0]["inner"]["elements"].is_null() && j[0]["inner"]["error"].is_string(), "{j}");
+}

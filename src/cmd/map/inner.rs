@@ -86,7 +86,7 @@ fn dump_outer(out: &mut Out, stream: &mut Stream, fd: BorrowedFd<'_>, info: &bpf
     if out.is_json() {
         let shape = Shape::of(info)?;
         walk(fd, info, &shape, &mut |e| {
-            let slot = json_slot(info, e, 1)?;
+            let slot = json_slot(info.type_, info.value_size, e, 1)?;
             out.stream_item(stream, &slot)?;
             Ok(())
         })
@@ -118,9 +118,9 @@ enum Opened {
     },
 }
 
-fn open_slot(outer: &bpf_map_info, e: &Entry<'_>) -> Result<Opened> {
+fn open_slot(outer_type: u32, e: &Entry<'_>) -> Result<Opened> {
     let value = match e {
-        Entry::Failed { errno, .. } if hexfmt::lookup_error_text(outer.type_, *errno).is_none() => {
+        Entry::Failed { errno, .. } if hexfmt::lookup_error_text(outer_type, *errno).is_none() => {
             return Ok(Opened::Empty);
         }
         Entry::Failed { errno, .. } => return Ok(Opened::Failed(*errno)),
@@ -140,13 +140,13 @@ fn open_slot(outer: &bpf_map_info, e: &Entry<'_>) -> Result<Opened> {
     Ok(Opened::Open { id, fd, info: Box::new(info) })
 }
 
-/// Why an open inner map's entries are not shown, if they are not.
-fn withheld(info: &bpf_map_info, depth: usize) -> Option<String> {
-    if holds_maps(info.type_) && depth >= MAX_DEPTH {
+/// Why an open inner map's entries are not shown, if they are not. `depth`
+/// is the inner map's level (1 below the selected map).
+fn withheld(map_type: u32, depth: usize) -> Option<String> {
+    if holds_maps(map_type) && depth >= MAX_DEPTH {
         return Some(format!("not followed: maps of maps nested deeper than {MAX_DEPTH} levels"));
     }
-    undumpable(info.type_)
-        .map(|(why, _)| format!("not dumped: a {} cannot be dumped, {why}", map_type_name(info.type_)))
+    undumpable(map_type).map(|(why, _)| format!("not dumped: a {} cannot be dumped, {why}", map_type_name(map_type)))
 }
 
 type Sink<'s> = dyn FnMut(&mut Vec<u8>) -> Result<()> + 's;
@@ -167,7 +167,7 @@ fn plain_slots(
         let key = match &e {
             Entry::Found { key, .. } | Entry::Failed { key, .. } => spaced_hex(key),
         };
-        match open_slot(info, &e)? {
+        match open_slot(info.type_, &e)? {
             Opened::Empty => nested::push_slot(buf, depth, &key, &Slot::Empty),
             Opened::Failed(errno) => {
                 let text = hexfmt::strerror(errno);
@@ -181,7 +181,7 @@ fn plain_slots(
                 found += 1;
                 let (kind, name) = (map_type_name(inner_info.type_), pins::c_name(&inner_info.name));
                 nested::push_slot(buf, depth, &key, &Slot::Inner { id, kind: &kind, name: &name });
-                if let Some(why) = withheld(&inner_info, depth + 1) {
+                if let Some(why) = withheld(inner_info.type_, depth + 1) {
                     nested::push_note(buf, depth + 1, &why);
                 } else if holds_maps(inner_info.type_) {
                     plain_slots(buf, sink, inner.as_fd(), &inner_info, hex, depth + 1)?;
@@ -245,10 +245,10 @@ fn plain_entries(
 
 /// JSON: one slot of `outer`. bpftool skips empty slots; here they are
 /// shown, with `value` and `inner` null, as the plain dump shows them.
-fn json_slot(outer: &bpf_map_info, e: Entry<'_>, depth: usize) -> Result<Value> {
-    let opened = open_slot(outer, &e)?;
+fn json_slot(outer_type: u32, value_size: u32, e: Entry<'_>, depth: usize) -> Result<Value> {
+    let opened = open_slot(outer_type, &e)?;
     let (key, value) = match e {
-        Entry::Found { key, value } => (key, Some(&value[..(outer.value_size as usize).min(value.len())])),
+        Entry::Found { key, value } => (key, Some(&value[..(value_size as usize).min(value.len())])),
         Entry::Failed { key, .. } => (key, None),
     };
     let inner = match opened {
@@ -270,7 +270,7 @@ fn json_slot(outer: &bpf_map_info, e: Entry<'_>, depth: usize) -> Result<Value> 
         },
         Opened::Open { id, fd, info } => {
             let name = pins::c_name(&info.name);
-            let (elements, error) = match withheld(&info, depth) {
+            let (elements, error) = match withheld(info.type_, depth) {
                 Some(why) => (None, Some(why)),
                 None => (
                     Some(
@@ -294,7 +294,7 @@ fn json_elements(fd: BorrowedFd<'_>, info: &bpf_map_info, depth: usize) -> Resul
     let mut elements = Vec::new();
     if holds_maps(info.type_) {
         walk(fd, info, &shape, &mut |e| {
-            elements.push(json_slot(info, e, depth + 1)?);
+            elements.push(json_slot(info.type_, info.value_size, e, depth + 1)?);
             Ok(())
         })?;
         return Ok(elements);
@@ -322,4 +322,64 @@ fn json_elements(fd: BorrowedFd<'_>, info: &bpf_map_info, depth: usize) -> Resul
         Ok(())
     })?;
     Ok(elements)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::ARRAY_OF_MAPS;
+
+    /// An id above INT_MAX is never given to a map (the kernel allocates ids
+    /// in 1..INT_MAX), so it stands for an inner map freed after the lookup.
+    #[test]
+    fn an_inner_map_that_went_away_is_reported_and_not_an_error() {
+        let id = u32::MAX;
+        let (key, value) = ([0u8; 4], id.to_ne_bytes());
+        let e = Entry::Found { key: &key, value: &value };
+        match open_slot(ARRAY_OF_MAPS, &e) {
+            Ok(Opened::Gone(got)) => assert_eq!(got, id),
+            Ok(_) => panic!("id {id} opened a map"),
+            // Without root the kernel refuses the open itself (EPERM).
+            Err(e) if !rustix::process::geteuid().is_root() => eprintln!("skipped: needs root ({e:#})"),
+            Err(e) => panic!("{e:#}"),
+        }
+        if !rustix::process::geteuid().is_root() {
+            return;
+        }
+        let v = json_slot(ARRAY_OF_MAPS, 4, Entry::Found { key: &key, value: &value }, 1).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "key": ["0x00", "0x00", "0x00", "0x00"],
+                "value": ["0xff", "0xff", "0xff", "0xff"],
+                "inner": {"id": id, "error": "the inner map was freed after the outer map was read"},
+            })
+        );
+    }
+
+    #[test]
+    fn nesting_is_bounded_and_undumpable_inner_maps_are_named() {
+        use crate::kinds::{HASH_OF_MAPS, map_type_by_name};
+        assert_eq!(withheld(ARRAY_OF_MAPS, 1), None);
+        assert_eq!(withheld(HASH_OF_MAPS, MAX_DEPTH - 1), None);
+        assert!(withheld(HASH_OF_MAPS, MAX_DEPTH).is_some_and(|w| w.contains("deeper than 8 levels")));
+        let hash = map_type_by_name("hash").unwrap();
+        assert_eq!(withheld(hash, MAX_DEPTH + 5), None, "plain maps are shown at any depth");
+        let ringbuf = map_type_by_name("ringbuf").unwrap();
+        assert!(withheld(ringbuf, 1).is_some_and(|w| w.starts_with("not dumped: a ringbuf cannot be dumped")));
+    }
+
+    #[test]
+    fn empty_slots_and_lookup_errors() {
+        let key = [3u8, 0, 0, 0];
+        let empty = Entry::Failed { key: &key, errno: libc::ENOENT };
+        assert!(matches!(open_slot(ARRAY_OF_MAPS, &empty), Ok(Opened::Empty)));
+        let v = json_slot(ARRAY_OF_MAPS, 4, Entry::Failed { key: &key, errno: libc::ENOENT }, 1).unwrap();
+        assert_eq!(v, serde_json::json!({"key": ["0x03", "0x00", "0x00", "0x00"], "value": null, "inner": null}));
+        let v = json_slot(ARRAY_OF_MAPS, 4, Entry::Failed { key: &key, errno: libc::EPERM }, 1).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"key": ["0x03", "0x00", "0x00", "0x00"], "value": {"error": "Operation not permitted"}})
+        );
+    }
 }
