@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::{Entry, FLUSH_AT, Shape, flush, undumpable, walk};
 use crate::error::UserError;
 use crate::kinds::{holds_maps, map_type_name};
-use crate::model::{DumpEntry, DumpErrorEntry, DumpHeader, HexBytes, InnerDump, LookupError, PerCpu, SlotEntry};
+use crate::model::{DumpEntry, DumpErrorEntry, HexBytes, InnerDump, LookupError, PerCpu, SlotEntry};
 use crate::output::hexfmt::{self, Layout};
 use crate::output::nested::{self, Slot};
 use crate::output::{Out, Stream};
@@ -49,39 +49,15 @@ pub fn check(info: &bpf_map_info) -> Result<()> {
     Ok(())
 }
 
-/// `map dump --inner` over the selected maps (each already `check`ed).
-pub fn dump(out: &mut Out, maps: &[(BorrowedFd<'_>, bpf_map_info)], hex: bool) -> Result<()> {
-    if let [(fd, info)] = maps {
-        let mut stream = out.stream_begin()?;
-        dump_outer(out, &mut stream, *fd, info, hex)?;
-        return out.stream_end(stream).map_err(Into::into);
-    }
-    // Several maps: the same grouping `map dump` uses (header lines in
-    // plain, `[{id, type, name, flags, elements}]` in JSON).
-    let mut group = out.group_begin()?;
-    for (i, (fd, info)) in maps.iter().enumerate() {
-        let header = DumpHeader {
-            id: info.id,
-            kind: map_type_name(info.type_),
-            name: pins::c_name(&info.name),
-            flags: info.map_flags,
-        };
-        if !out.is_json() {
-            if i > 0 {
-                out.writer().write_all(b"\n")?;
-            }
-            hexfmt::write_map_header(out.writer(), header.id, &header.kind, &header.name, header.flags)?;
-        }
-        let mut stream = out.group_item_begin(&mut group, &header)?;
-        dump_outer(out, &mut stream, *fd, info, hex)?;
-        out.group_item_end(stream)?;
-    }
-    out.group_end(group)?;
-    Ok(())
-}
-
-/// One selected map of maps, streamed a slot at a time.
-fn dump_outer(out: &mut Out, stream: &mut Stream, fd: BorrowedFd<'_>, info: &bpf_map_info, hex: bool) -> Result<()> {
+/// One selected map of maps (`check`ed), streamed a slot at a time; `map
+/// dump` groups several as it groups plain dumps.
+pub fn dump_outer(
+    out: &mut Out,
+    stream: &mut Stream,
+    fd: BorrowedFd<'_>,
+    info: &bpf_map_info,
+    hex: bool,
+) -> Result<()> {
     let name = pins::c_name(&info.name);
     if out.is_json() {
         let shape = Shape::of(info)?;

@@ -129,12 +129,9 @@ pub fn dump(out: &mut Out, words: &[String], hex: bool, follow_inner: bool) -> R
         }
         maps.push((fd.as_fd(), info));
     }
-    if follow_inner {
-        return inner::dump(out, &maps, hex);
-    }
     if let [(fd, info)] = maps.as_slice() {
         let mut stream = out.stream_begin()?;
-        dump_one(out, &mut stream, *fd, info, hex)?;
+        dump_map(out, &mut stream, *fd, info, hex, follow_inner)?;
         return out.stream_end(stream).map_err(Into::into);
     }
     // Several maps (`name N` matching more than one): bpftool's do_dump
@@ -155,11 +152,22 @@ pub fn dump(out: &mut Out, words: &[String], hex: bool, follow_inner: bool) -> R
             hexfmt::write_map_header(out.writer(), header.id, &header.kind, &header.name, header.flags)?;
         }
         let mut stream = out.group_item_begin(&mut group, &header)?;
-        dump_one(out, &mut stream, *fd, info, hex)?;
+        dump_map(out, &mut stream, *fd, info, hex, follow_inner)?;
         out.group_item_end(stream)?;
     }
     out.group_end(group)?;
     Ok(())
+}
+
+fn dump_map(
+    out: &mut Out,
+    stream: &mut Stream,
+    fd: BorrowedFd<'_>,
+    info: &bpf_map_info,
+    hex: bool,
+    follow_inner: bool,
+) -> Result<()> {
+    if follow_inner { inner::dump_outer(out, stream, fd, info, hex) } else { dump_one(out, stream, fd, info, hex) }
 }
 
 /// Stream one map's entries into `stream`; in plain mode end with bpftool's
