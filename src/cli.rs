@@ -467,9 +467,9 @@ pub enum MapCmd {
     /// Dump every entry of MAP
     #[command(
         alias = "d",
-        override_usage = "bpfpin map dump MAP [--hex]",
+        override_usage = "bpfpin map dump MAP [--hex] [--inner]",
         after_help = MAP_HELP,
-        after_long_help = long(MAP_HELP, "  bpfpin map dump pinned /sys/fs/bpf/xdp_count_maps/xdp_coun_bss\n  bpfpin map dump --hex pinned /sys/fs/bpf/maps/stats     # raw bytes even where the map has BTF\n  bpfpin -j map dump id 42 > counts.json"),
+        after_long_help = long(MAP_HELP, "  bpfpin map dump pinned /sys/fs/bpf/xdp_count_maps/xdp_coun_bss\n  bpfpin map dump --hex pinned /sys/fs/bpf/maps/stats     # raw bytes even where the map has BTF\n  bpfpin -j map dump id 42 > counts.json\n  bpfpin map dump --inner pinned /sys/fs/bpf/maps/outer   # each slot, then its inner map's entries"),
     )]
     Dump {
         #[arg(value_name = "MAP", required = true, num_args = 1.., hide = true)]
@@ -477,6 +477,10 @@ pub enum MapCmd {
         /// Raw bytes in bpftool's layout, even where the map has BTF
         #[arg(long)]
         hex: bool,
+        /// For a map of maps: each slot, then its inner map's entries, indented
+        /// (with -j, an `inner` object with the inner map's id, name and elements)
+        #[arg(long)]
+        inner: bool,
     },
     /// Look up one key
     #[command(

@@ -274,6 +274,32 @@ pub struct LookupError<'a> {
     pub error: &'a str,
 }
 
+/// One slot of a map of maps under `map dump --inner -j`: bpftool's `key`
+/// and `value` (the inner map's id), then the inner map itself. An empty
+/// slot has `value` and `inner` null.
+#[derive(Serialize)]
+pub struct SlotEntry<'a> {
+    pub key: HexBytes<'a>,
+    pub value: Option<HexBytes<'a>>,
+    pub inner: Option<InnerDump>,
+}
+
+/// The inner map of a slot: who it is, and its entries as `map dump -j`
+/// prints them (`elements`, the key bpftool uses for a map's entries when a
+/// dump selects several), or why they could not be read (`error`).
+#[derive(Serialize)]
+pub struct InnerDump {
+    pub id: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elements: Option<Vec<serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
 /// Per-CPU values serialised as bpftool's `values` array.
 pub struct PerCpu<'a>(pub Vec<&'a [u8]>);
 

@@ -56,7 +56,7 @@ fn prog(g: &Global, out: &mut Out, cmd: &ProgCmd) -> Result<()> {
 fn map(g: &Global, out: &mut Out, cmd: &MapCmd) -> Result<()> {
     match cmd {
         MapCmd::Show { words } | MapCmd::List { words } => map::show(g, out, words),
-        MapCmd::Dump { words, hex } => map::dump(out, words, *hex),
+        MapCmd::Dump { words, hex, inner } => map::dump(out, words, *hex, *inner),
         MapCmd::Pin { words } => map::pin_map(g, out, words),
         MapCmd::Rm(args) => pin::rm(g, out, args, ObjKind::Map),
         MapCmd::Lookup { words } => map::edit::lookup(g, out, words),

@@ -5,6 +5,7 @@
 pub mod flat;
 pub mod hexfmt;
 pub mod live;
+pub mod nested;
 pub mod table;
 
 use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};

@@ -12,6 +12,7 @@ mod errors;
 mod exact;
 mod generated;
 mod grammar;
+mod inner;
 mod live;
 mod loader;
 mod map;

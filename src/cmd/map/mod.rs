@@ -4,6 +4,7 @@
 
 pub mod bulk;
 pub mod edit;
+pub mod inner;
 pub mod watch;
 
 use std::io::Write;
@@ -105,7 +106,7 @@ fn undumpable(map_type: u32) -> Option<(&'static str, &'static str)> {
     })
 }
 
-pub fn dump(out: &mut Out, words: &[String], hex: bool) -> Result<()> {
+pub fn dump(out: &mut Out, words: &[String], hex: bool, follow_inner: bool) -> Result<()> {
     let fds = take_selector("map dump", words)?;
     // Check every selected map before printing anything, so a refusal never
     // follows a partial dump of the others.
@@ -123,11 +124,14 @@ pub fn dump(out: &mut Out, words: &[String], hex: bool) -> Result<()> {
                 fix,
             ));
         }
+        if follow_inner {
+            inner::check(&info)?;
+        }
         maps.push((fd.as_fd(), info));
     }
     if let [(fd, info)] = maps.as_slice() {
         let mut stream = out.stream_begin()?;
-        dump_one(out, &mut stream, *fd, info, hex)?;
+        dump_map(out, &mut stream, *fd, info, hex, follow_inner)?;
         return out.stream_end(stream).map_err(Into::into);
     }
     // Several maps (`name N` matching more than one): bpftool's do_dump
@@ -148,11 +152,22 @@ pub fn dump(out: &mut Out, words: &[String], hex: bool) -> Result<()> {
             hexfmt::write_map_header(out.writer(), header.id, &header.kind, &header.name, header.flags)?;
         }
         let mut stream = out.group_item_begin(&mut group, &header)?;
-        dump_one(out, &mut stream, *fd, info, hex)?;
+        dump_map(out, &mut stream, *fd, info, hex, follow_inner)?;
         out.group_item_end(stream)?;
     }
     out.group_end(group)?;
     Ok(())
+}
+
+fn dump_map(
+    out: &mut Out,
+    stream: &mut Stream,
+    fd: BorrowedFd<'_>,
+    info: &bpf_map_info,
+    hex: bool,
+    follow_inner: bool,
+) -> Result<()> {
+    if follow_inner { inner::dump_outer(out, stream, fd, info, hex) } else { dump_one(out, stream, fd, info, hex) }
 }
 
 /// Stream one map's entries into `stream`; in plain mode end with bpftool's
