@@ -12,6 +12,7 @@ pub mod net;
 pub mod netlink;
 pub mod prog;
 pub mod prog_load;
+pub mod probe;
 pub mod signal;
 pub mod startup;
 
