@@ -138,7 +138,8 @@ pub const KCONFIG: &[&str] = &[
 pub const KCONFIG_FOR_MACROS: &str = "CONFIG_HZ";
 
 /// The verifier features, in bpftool's order.
-pub const MISC: &[&str] = &["have_large_insn_limit", "have_bounded_loops", "have_v2_isa_extension", "have_v3_isa_extension"];
+pub const MISC: &[&str] =
+    &["have_large_insn_limit", "have_bounded_loops", "have_v2_isa_extension", "have_v3_isa_extension"];
 
 // linux/capability.h numbers (libc has none).
 const CAP_NET_ADMIN: u32 = 12;
@@ -383,7 +384,8 @@ pub fn prog_type(t: u32, kern_version: u32, unprivileged: bool) -> bool {
 pub fn helper(t: u32, id: u32, kern_version: u32, unprivileged: bool) -> bool {
     // These types cannot be loaded without a real target, so the verifier
     // never reaches the call (libbpf answers EOPNOTSUPP for them).
-    let unprobeable = [pt::BPF_PROG_TYPE_TRACING, pt::BPF_PROG_TYPE_EXT, pt::BPF_PROG_TYPE_LSM, pt::BPF_PROG_TYPE_STRUCT_OPS];
+    let unprobeable =
+        [pt::BPF_PROG_TYPE_TRACING, pt::BPF_PROG_TYPE_EXT, pt::BPF_PROG_TYPE_LSM, pt::BPF_PROG_TYPE_STRUCT_OPS];
     if unprobeable.iter().any(|u| *u as u32 == t) {
         return false;
     }
