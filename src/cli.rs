@@ -915,6 +915,12 @@ mod tests {
             "ls /sys/fs/bpf/x",
             "completions bash",
             "doctor",
+            "feature probe",
+            "feature probe kernel full macros prefix X_",
+            "feature probe dev eth0 unprivileged",
+            "feature probe --dev eth0 --full --macros --prefix X_ --unprivileged",
+            "feature list_builtins helpers",
+            "feature list-builtins prog_types",
         ];
         for line in lines {
             parses(line);

@@ -429,7 +429,7 @@ mod tests {
         macros(&r, "P_", &mut m).unwrap();
         let m = String::from_utf8(m).unwrap();
         assert!(m.contains("/* P_CONFIG_HZ is not set */\n"), "{m}");
-        assert!(m.contains("#define P_HAVE_XDP_PROG_TYPE\n#"), "{m}");
+        assert!(m.contains("#define P_HAVE_XDP_PROG_TYPE\n\n"), "{m}");
         assert!(m.contains("#define P_NO_HAVE_HASH_MAP_TYPE\n"), "{m}");
         assert!(m.contains("#define P_BPF__PROG_TYPE_xdp__HELPER_bpf_skb_store_bytes 0\n"), "{m}");
         assert!(m.contains("#define P_HAVE_BOUNDED_LOOPS\n"), "{m}");
