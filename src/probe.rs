@@ -791,3 +791,62 @@ pub const HELPERS: &[&str] = &[
     "bpf_cgrp_storage_get",
     "bpf_cgrp_storage_delete",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helper_names_are_indexed_by_id() {
+        assert_eq!(HELPERS[0], "bpf_unspec");
+        assert_eq!(HELPERS[k::bpf_func_id::BPF_FUNC_map_lookup_elem as usize], "bpf_map_lookup_elem");
+        assert_eq!(HELPERS[k::bpf_func_id::BPF_FUNC_user_ringbuf_drain as usize], "bpf_user_ringbuf_drain");
+        assert_eq!(HELPERS.len(), k::bpf_func_id::__BPF_FUNC_MAX_ID as usize);
+        let quiet: Vec<u32> = helper_ids(false).collect();
+        assert!(!quiet.contains(&(k::bpf_func_id::BPF_FUNC_trace_printk as u32)));
+        assert_eq!(helper_ids(true).count(), quiet.len() + 3);
+    }
+
+    #[test]
+    fn verifier_answers() {
+        let log = |s: &str| {
+            let mut v = s.as_bytes().to_vec();
+            v.extend([0, b'x', b'x']);
+            v
+        };
+        assert!(helper_refused(&log(
+            "0: (85) call bpf_skb_store_bytes#9\nprogram of this type cannot use helper bpf_skb_store_bytes#9\n"
+        )));
+        assert!(helper_refused(&log("invalid func unknown#300\n")));
+        assert!(helper_refused(&log("unknown func bpf_sys_bpf#166\n")));
+        assert!(!helper_refused(&log("R1 type=ctx expected=map_ptr\n")));
+        // Only up to the NUL the kernel writes.
+        assert!(!log_has(&log("abc"), "xx"));
+    }
+
+    #[test]
+    fn probe_shapes() {
+        let s = Shape::of(pt::BPF_PROG_TYPE_CGROUP_SOCKOPT as u32, 0).unwrap();
+        assert_eq!(s.expected_attach_type, at::BPF_CGROUP_GETSOCKOPT as u32);
+        let s = Shape::of(pt::BPF_PROG_TYPE_TRACING as u32, 0).unwrap();
+        assert_eq!((s.attach_btf_id, s.expect.map(|e| e.0)), (1, Some(libc::EINVAL)));
+        assert_eq!(Shape::of(pt::BPF_PROG_TYPE_SYSCALL as u32, 0).unwrap().prog_flags, k::BPF_F_SLEEPABLE);
+        assert!(Shape::of(0, 0).is_none() && Shape::of(999, 0).is_none());
+        assert_eq!(prog_types(None).len() + 1, crate::kinds::PROG_TYPES.len());
+        assert_eq!(prog_types(Some(1)).len(), 2);
+    }
+
+    #[test]
+    fn local_storage_btf_is_well_formed() {
+        let b = local_storage_btf();
+        let word = |at: usize| u32::from_ne_bytes(b[at..at + 4].try_into().unwrap());
+        assert_eq!(&b[..2], &0xeb9f_u16.to_ne_bytes());
+        let (hdr, type_len, str_len) = (word(4) as usize, word(12) as usize, word(20) as usize);
+        assert_eq!((hdr, type_len), (24, 19 * 4));
+        assert_eq!(b.len(), hdr + type_len + str_len);
+        let strings = &b[hdr + type_len..];
+        let name = |off: usize| strings[off..].split(|c| *c == 0).next().unwrap();
+        assert_eq!(name(1), b"bpf_spin_lock");
+        assert_eq!((name(15), name(19), name(23)), (&b"val"[..], &b"cnt"[..], &b"l"[..]));
+    }
+}

@@ -17,7 +17,10 @@ use crate::probe::{self, Options, Report};
 pub fn run(g: &Global, out: &mut Out, cmd: &FeatureCmd) -> Result<()> {
     match cmd {
         FeatureCmd::Probe { words, dev, full, unprivileged, macros, prefix } => {
-            let mut req = parse_probe_words(words)?;
+            // --macros is the word `macros`, first, so a `prefix P` word may follow it.
+            let words: Vec<String> =
+                macros.then(|| "macros".to_string()).into_iter().chain(words.iter().cloned()).collect();
+            let mut req = parse_probe_words(&words)?;
             if let Some(d) = dev {
                 if req.dev.is_some() {
                     bail!(UserError::new("the device to probe is given twice", "give `dev NAME` or --dev NAME once"));
@@ -26,11 +29,11 @@ pub fn run(g: &Global, out: &mut Out, cmd: &FeatureCmd) -> Result<()> {
             }
             req.full |= *full;
             req.unprivileged |= *unprivileged;
-            if prefix.is_some() && req.prefix.is_some() {
+            if prefix.is_some() && req.prefix.as_ref().is_some_and(|p| !p.is_empty()) {
                 bail!(UserError::new("the macro prefix is given twice", "give `prefix P` or --prefix P once"));
             }
-            if *macros || prefix.is_some() {
-                req.prefix = Some(prefix.clone().or(req.prefix.take()).unwrap_or_default());
+            if let Some(p) = prefix {
+                req.prefix = Some(p.clone());
             }
             probe_cmd(g, out, req)
         }

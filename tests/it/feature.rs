@@ -141,6 +141,10 @@ fn plain_text_and_macros_follow_bpftools_layout() {
             assert!(mine.any(|m| m == line), "{args:?}: bpftool's line {line:?} missing or out of order in:\n{ours}");
         }
     }
+    // The --flag twins say the same as the words.
+    let words = bpfpin(&["feature", "probe", "macros", "prefix", "T_"]).ok().stdout();
+    assert_eq!(bpfpin(&["feature", "probe", "--macros", "--prefix", "T_"]).ok().stdout(), words);
+    assert_eq!(bpfpin(&["feature", "probe", "--prefix", "T_"]).ok().stdout(), words);
     let ours = bpfpin(&["feature", "probe"]).ok().stdout();
     assert!(ours.contains("Scanning eBPF helper functions...\neBPF helpers supported for program type socket_filter:\n\t- bpf_map_lookup_elem\n"), "{ours}");
     assert!(
