@@ -465,7 +465,7 @@ pub fn map_type(t: u32) -> bool {
     let mut expect = None;
     let mut _btf: Option<OwnedFd> = None;
     let mut _inner: Option<OwnedFd> = None;
-    let page = page_size();
+    let page = sys::probe::page_size();
     match t {
         x if x == mt::BPF_MAP_TYPE_STACK_TRACE as u32 => a.value_size = 8,
         x if x == mt::BPF_MAP_TYPE_LPM_TRIE as u32 => {
@@ -526,16 +526,6 @@ pub fn map_type(t: u32) -> bool {
         (Err(_), None) | (Ok(_), Some(_)) => false,
         (Err(e), Some(errno)) => e.errno() == Some(errno),
     }
-}
-
-fn page_size() -> u32 {
-    // 4 KiB pages unless sysfs says otherwise; the ring buffer size must be
-    // a power-of-two multiple of the page size.
-    std::fs::read_to_string("/proc/self/smaps")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("KernelPageSize:")).map(str::to_owned))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse::<u32>().ok()))
-        .map_or(4096, |kb| kb * 1024)
 }
 
 /// Raw BTF for the local-storage probe: [1] int, [2] struct bpf_spin_lock

@@ -14,7 +14,8 @@ use crate::error::UserError;
 use crate::output::{Out, Render};
 use crate::probe::{self, Options, Report};
 
-pub fn run(g: &Global, out: &mut Out, cmd: &FeatureCmd) -> Result<()> {
+/// `_g`: no global option changes a probe (bpftool takes none either).
+pub fn run(_g: &Global, out: &mut Out, cmd: &FeatureCmd) -> Result<()> {
     match cmd {
         FeatureCmd::Probe { words, dev, full, unprivileged, macros, prefix } => {
             // --macros is the word `macros`, first, so a `prefix P` word may follow it.
@@ -35,7 +36,7 @@ pub fn run(g: &Global, out: &mut Out, cmd: &FeatureCmd) -> Result<()> {
             if let Some(p) = prefix {
                 req.prefix = Some(p.clone());
             }
-            probe_cmd(g, out, req)
+            probe_cmd(out, req)
         }
         FeatureCmd::ListBuiltins { group } => list_builtins(out, group),
     }
@@ -99,7 +100,7 @@ pub fn parse_probe_words(words: &[String]) -> Result<ProbeRequest> {
     Ok(req)
 }
 
-fn probe_cmd(g: &Global, out: &mut Out, req: ProbeRequest) -> Result<()> {
+fn probe_cmd(out: &mut Out, req: ProbeRequest) -> Result<()> {
     if req.unprivileged {
         crate::probe::drop_privileges().map_err(|e| {
             anyhow::Error::new(e).context(UserError::new(
@@ -127,7 +128,6 @@ fn probe_cmd(g: &Global, out: &mut Out, req: ProbeRequest) -> Result<()> {
     if let Some(err) = report.system.as_ref().and_then(|s| s.kconfig_error.as_deref()) {
         crate::text::stderr_line(&format!("skipping kernel config: {err}"));
     }
-    let _ = g;
     let view = ProbeView { json: to_json(&report), report, prefix: if out.is_json() { None } else { req.prefix } };
     out.one(&view)?;
     Ok(())
