@@ -222,6 +222,15 @@ pub enum Object {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Probe what the kernel (or a device) supports: program and map types, helpers, BPF settings
+    #[command(
+        subcommand,
+        args = hidden_globals(),
+        override_usage = "bpfpin feature probe [kernel | dev NAME] [full] [unprivileged] [macros [prefix PREFIX]]\n       bpfpin feature list_builtins { prog_types | map_types | attach_types | link_types | helpers }",
+        after_help = FEATURE_HELP,
+        after_long_help = long(FEATURE_HELP, "  bpfpin feature probe\n  bpfpin -j feature probe | jq '.map_types.have_ringbuf_map_type'\n  bpfpin feature probe macros prefix BPFPIN_ > bpf_features.h\n  bpfpin feature list_builtins helpers"),
+    )]
+    Feature(FeatureCmd),
     /// Check this machine for what bpfpin needs, with a fix for each problem
     #[command(
         args = hidden_globals(),
@@ -654,6 +663,51 @@ pub enum MapCmd {
     },
 }
 
+const FEATURE_HELP: &str = "COMPONENT := { kernel | dev NAME }   (dev: what the device can offload)\nGROUP := { prog_types | map_types | attach_types | link_types | helpers }\nEvery word has a --flag twin: dev NAME = --dev NAME, full = --full, unprivileged = --unprivileged,\nmacros = --macros, prefix P = --prefix P. `full` also probes the helpers that write to the kernel log\n(bpf_trace_printk, bpf_trace_vprintk, bpf_probe_write_user). Probe programs and maps are closed at once.";
+
+#[derive(Debug, Subcommand)]
+pub enum FeatureCmd {
+    /// Probe the kernel or a device, as bpftool feature probe (same sections, keys and layout)
+    #[command(
+        alias = "p",
+        override_usage = "bpfpin feature probe [kernel | dev NAME] [full] [unprivileged] [macros [prefix PREFIX]]",
+        after_help = FEATURE_HELP,
+        after_long_help = long(FEATURE_HELP, "  bpfpin feature probe\n  bpfpin feature probe kernel full\n  bpfpin -p feature probe | jq '.helpers.xdp_available_helpers'\n  bpfpin feature probe dev eth0\n  bpfpin feature probe macros prefix BPFPIN_ > bpf_features.h\n  bpfpin feature probe unprivileged"),
+    )]
+    Probe {
+        #[arg(value_name = "COMPONENT", hide = true)]
+        words: Vec<String>,
+        /// Probe what the device NAME can offload instead of the kernel (word form `dev NAME`)
+        #[arg(long, value_name = "NAME")]
+        dev: Option<String>,
+        /// Also probe the helpers that write to the kernel log (word form `full`)
+        #[arg(long)]
+        full: bool,
+        /// Probe with the BPF capabilities dropped (word form `unprivileged`)
+        #[arg(long)]
+        unprivileged: bool,
+        /// Print C #defines instead of text (word form `macros`)
+        #[arg(long)]
+        macros: bool,
+        /// Prefix of every macro name (word form `prefix P`; implies --macros)
+        #[arg(long, value_name = "PREFIX")]
+        prefix: Option<String>,
+    },
+    /// List the names bpfpin knows for a group of kernel enums
+    #[command(
+        name = "list_builtins",
+        aliases = ["l", "list-builtins"],
+        override_usage = "bpfpin feature list_builtins { prog_types | map_types | attach_types | link_types | helpers }",
+        after_help = FEATURE_HELP,
+        after_long_help = long(FEATURE_HELP, "  bpfpin feature list_builtins prog_types\n  bpfpin -j feature list_builtins helpers"),
+    )]
+    ListBuiltins {
+        /// prog_types, map_types, attach_types, link_types or helpers
+        #[arg(value_name = "GROUP")]
+        group: String,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum NetCmd {
     /// Show XDP, tc and tcx attachments, of all interfaces or `dev NAME`
@@ -873,6 +927,12 @@ mod tests {
             "ls /sys/fs/bpf/x",
             "completions bash",
             "doctor",
+            "feature probe",
+            "feature probe kernel full macros prefix X_",
+            "feature probe dev eth0 unprivileged",
+            "feature probe --dev eth0 --full --macros --prefix X_ --unprivileged",
+            "feature list_builtins helpers",
+            "feature list-builtins prog_types",
         ];
         for line in lines {
             parses(line);

@@ -192,6 +192,7 @@ fn option_value(a: &Arg, cur: &str) -> Vec<Cand> {
         "from" => paths(cur, false),
         "type" => prog_types(),
         "before" | "after" => ids(Obj::Prog),
+        "dev" => ifaces(None),
         _ => Vec::new(),
     }
 }
@@ -224,9 +225,32 @@ fn grammar(cmd: &Command, verb: &str, pos: &[&str], cur: &str, ns: Option<&str>)
         "link show" | "link list" | "link detach" => sel(pos, 0, Obj::Link, cur).map(|_| Vec::new()),
         "link pin" => sel(pos, 0, Obj::Link, cur).and_then(|i| bpffs_path(pos, i, cur)),
         "ls" => Err(paths(cur, true)),
+        "feature probe" => Err(feature_probe(pos, ns)),
+        "feature list_builtins" if pos.is_empty() => {
+            Err(words(&["prog_types", "map_types", "attach_types", "link_types", "helpers"]))
+        }
         _ => Ok(positional_values(cmd, pos.len())),
     };
     r.unwrap_or_else(|c| c)
+}
+
+/// `feature probe`'s words: each keyword once, an interface after `dev`.
+fn feature_probe(pos: &[&str], ns: Option<&str>) -> Vec<Cand> {
+    match pos.last() {
+        Some(&"dev") => return ifaces(ns),
+        Some(&"prefix") => return Vec::new(),
+        _ => {}
+    }
+    let used = |w: &str| pos.contains(&w);
+    let mut v = Vec::new();
+    if !used("kernel") && !used("dev") {
+        v.extend(["kernel", "dev"]);
+    }
+    v.extend(["full", "unprivileged", "macros"].into_iter().filter(|w| !used(w)));
+    if used("macros") && !used("prefix") {
+        v.push("prefix");
+    }
+    words(&v)
 }
 
 /// Possible values of the n-th positional (`completions SHELL`).
@@ -594,6 +618,10 @@ mod tests {
         has("map create /sys/fs/bpf/m type ", &["hash", "array", "queue", "ringbuf"]);
         has("map create /sys/fs/bpf/m type hash ", &["key", "value", "entries", "name", "flags"]);
         has("map create /sys/fs/bpf/m flags no_prealloc,", &["no_prealloc,rdonly_prog"]);
+        has("feature probe ", &["kernel", "dev", "full", "macros", "unprivileged"]);
+        has("feature probe macros ", &["prefix", "full"]);
+        has("feature probe dev ", &["lo"]);
+        has("feature list_builtins ", &["prog_types", "helpers"]);
         has("net attach ", &["xdp", "xdpgeneric", "tc-ingress", "tcx-egress", "socket"]);
         has("net attach xdp id 1 ", &["dev"]);
         has("net attach xdp id 1 dev lo ", &["overwrite"]);

@@ -87,7 +87,7 @@ pub fn holds_maps(t: u32) -> bool {
     matches!(t, ARRAY_OF_MAPS | HASH_OF_MAPS)
 }
 
-const PROG_TYPES: &[&str] = &[
+pub const PROG_TYPES: &[&str] = &[
     "unspec",
     "socket_filter",
     "kprobe",
@@ -162,7 +162,7 @@ pub const MAP_TYPES: &[&str] = &[
 ];
 
 /// bpftool's names for `enum bpf_link_type`, indexed by value.
-const LINK_TYPES: &[&str] = &[
+pub const LINK_TYPES: &[&str] = &[
     "unspec",
     "raw_tracepoint",
     "tracing",
@@ -181,7 +181,7 @@ const LINK_TYPES: &[&str] = &[
 ];
 
 /// bpftool's names for `enum bpf_attach_type`, indexed by value.
-const ATTACH_TYPES: &[&str] = &[
+pub const ATTACH_TYPES: &[&str] = &[
     "cgroup_inet_ingress",
     "cgroup_inet_egress",
     "cgroup_inet_sock_create",

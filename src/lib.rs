@@ -17,6 +17,7 @@ pub mod loader;
 pub mod model;
 pub mod output;
 pub mod pins;
+pub mod probe;
 pub mod resolve;
 pub mod sampler;
 pub mod select;

@@ -1,6 +1,7 @@
 //! `bpfpin doctor`: checks this machine for what bpfpin needs and says how to
 //! fix what is missing. Everything is read from /proc and /sys (no syscall
-//! beyond `sys::euid`), so the command itself needs no privileges.
+//! beyond `sys::euid`), so the command itself needs no privileges. The BPF
+//! sysctls come from `crate::probe`, read as `feature probe` reads them.
 //!
 //! Two phases, so the judgement is testable without a kernel: `Facts::gather`
 //! reads the files, `checks` turns the facts into rows.
@@ -140,8 +141,8 @@ impl Facts {
                 .and_then(|b| btf::sections(b).ok())
                 .map(|s| btf_symbols(s.strings))
                 .unwrap_or_default(),
-            jit_enable: read("/proc/sys/net/core/bpf_jit_enable"),
-            unprivileged_bpf_disabled: read("/proc/sys/kernel/unprivileged_bpf_disabled"),
+            jit_enable: sysctl("bpf_jit_enable"),
+            unprivileged_bpf_disabled: sysctl("unprivileged_bpf_disabled"),
             memlock: read("/proc/self/limits").and_then(|l| parse_memlock(&l)),
             osrelease: read("/proc/sys/kernel/osrelease"),
         }
@@ -417,6 +418,13 @@ fn feature(f: &Facts, feat: &Feature) -> CheckView {
 // ---------------------------------------------------------------------------
 // Parsing /proc and /sys text
 // ---------------------------------------------------------------------------
+
+/// A BPF sysctl as `feature probe` reads it (same file, same parse), so the
+/// two commands never disagree about it.
+fn sysctl(key: &str) -> Option<String> {
+    let (_, path) = crate::probe::SYSCTLS.iter().find(|(k, _)| *k == key)?;
+    crate::probe::read_sysctl(path).map(|v| v.to_string())
+}
 
 fn parse_cap_eff(status: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("CapEff:"))?;

@@ -4,6 +4,7 @@
 //! and `model`, never each other (scripts/modgraph.py checks).
 
 pub mod doctor;
+pub mod feature;
 pub mod link;
 pub mod map;
 pub mod net;
@@ -30,6 +31,7 @@ pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
         }
         Object::Completions { shell } => crate::generate::completions(*shell, out.writer()),
         Object::Doctor => doctor::run(g, out),
+        Object::Feature(cmd) => feature::run(g, out, cmd),
         Object::Generate { out: dir } => crate::generate::write_all(dir),
         Object::Complete { shell, cword, words } => crate::complete::run(out, shell, *cword, words),
     }

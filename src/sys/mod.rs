@@ -10,6 +10,7 @@ pub mod btf_obj;
 pub mod map;
 pub mod net;
 pub mod netlink;
+pub mod probe;
 pub mod prog;
 pub mod prog_load;
 pub mod signal;

@@ -10,6 +10,7 @@ mod doctor;
 mod dump;
 mod errors;
 mod exact;
+mod feature;
 mod generated;
 mod grammar;
 mod inner;
