@@ -125,7 +125,6 @@ pub fn internal_name(obj_name: &str, section: &str) -> String {
 /// The `max_entries` libbpf gives a ring buffer at creation: the smallest
 /// power-of-two multiple of the page size holding `size` (0 and sizes that
 /// already fit pass through, as do sizes no such multiple can hold).
-#[allow(dead_code)]
 pub fn ringbuf_entries(size: u32, page_size: u32) -> u32 {
     if size == 0 || page_size == 0 {
         return size;

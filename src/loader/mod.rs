@@ -553,6 +553,11 @@ fn create_one(def: &MapDef, btf: Option<BorrowedFd<'_>>) -> Result<OwnedFd> {
         // libbpf's rule: one slot per possible CPU.
         max_entries = sys::possible_cpus().map(|n| n as u32).unwrap_or(1);
     }
+    let ringbuf = [bpf_map_type::BPF_MAP_TYPE_RINGBUF as u32, bpf_map_type::BPF_MAP_TYPE_USER_RINGBUF as u32];
+    if ringbuf.contains(&def.map_type) {
+        // libbpf's rule: a power-of-two number of pages (5000 becomes 8192).
+        max_entries = maps::ringbuf_entries(max_entries, sys::probe::page_size());
+    }
     let mut attr = sys::map::CreateAttr {
         map_type: def.map_type,
         key_size: def.key_size,

@@ -1008,3 +1008,20 @@ fn struct_ops_programs_load_with_their_kernel_struct_and_member() {
     let maps = bpftool(&["-j", "map", "show"]).ok().json();
     assert!(!maps.as_array().into_iter().flatten().any(|m| m["name"] == "ops_cc"), "ops_cc was created");
 }
+
+/// A ring buffer of 5000 bytes is created as libbpf creates it: rounded up
+/// to a power-of-two number of pages, which bpftool's load of the same
+/// object also shows.
+#[test]
+fn ring_buffer_sizes_round_up_to_pages_as_libbpf() {
+    require_root!();
+    let d = BpffsDir::new();
+    let obj = object("ringbuf_pages.o");
+    loadall(&obj, &d.join("p"), &["--pin-maps", &d.join("m")]);
+    bpftool(&["prog", "loadall", &obj, &d.join("tp"), "pinmaps", &d.join("tm")]).ok();
+    let ours = tool_map(&d.join("m/odd_ring"));
+    let theirs = tool_map(&d.join("tm/odd_ring"));
+    assert_eq!(ours["max_entries"], theirs["max_entries"], "{ours} vs {theirs}");
+    let page = 4096; // this project's machines; a larger page rounds further
+    assert_eq!(ours["max_entries"].as_u64(), Some(2 * page), "{ours}");
+}
