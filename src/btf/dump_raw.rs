@@ -61,10 +61,6 @@ fn vlen(info: u32) -> u32 {
     info & 0xffff
 }
 
-fn kflag(info: u32) -> bool {
-    info >> 31 == 1
-}
-
 impl Btf {
     /// bpftool's name for a string offset: `(anon)` for 0, `(invalid)` past the section.
     fn raw_name(&self, off: u32) -> &str {

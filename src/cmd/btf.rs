@@ -7,8 +7,6 @@ use std::collections::BTreeMap;
 use std::os::fd::AsFd;
 use std::path::Path;
 
-use std::io::Write;
-
 use anyhow::{Context, Result, bail};
 
 use crate::btf::Btf;
@@ -255,7 +253,7 @@ fn dump(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
             src.btf.dump_raw(&mut buf, src.first, &src.roots, true)?;
             let v: serde_json::Value = serde_json::from_slice(&buf).context("re-reading the raw dump")?;
             crate::output::write_json(out.writer(), &v, g.pretty)?;
-            out.writer().write_all(b"\n")?;
+            std::io::Write::write_all(out.writer(), b"\n")?;
         }
         _ => {
             let json = out.is_json();
