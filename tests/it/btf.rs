@@ -228,3 +228,22 @@ fn btf_errors_name_the_source_and_the_fix() {
         bpfpin(&["btf", "dump", "id", "4294967295"]).err("no BTF object has id 4294967295");
     }
 }
+
+/// Tab completion knows the `btf` grammar: sources, map parts, formats, and BTF ids from the kernel.
+#[test]
+fn btf_words_complete() {
+    let c = |words: &[&str]| {
+        let cword = (words.len() - 1).to_string();
+        let mut args = vec!["__complete", "bash", cword.as_str(), "--"];
+        args.extend_from_slice(words);
+        bpfpin(&args).ok().stdout().lines().map(|l| l.split('\t').next().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(c(&["bpfpin", "btf", "dump", ""]), ["id", "prog", "map", "file"]);
+    assert_eq!(c(&["bpfpin", "btf", "dump", "map", "id", "5", ""]), ["key", "value", "kv", "all", "format"]);
+    assert_eq!(c(&["bpfpin", "btf", "dump", "file", "/x.o", "format", ""]), ["raw", "c"]);
+    assert_eq!(c(&["bpfpin", "btf", "show", ""]), ["id"]);
+    assert!(c(&["bpfpin", "btf", "dump", "file", ""]).contains(&VMLINUX.to_string()));
+    if is_root() {
+        assert!(c(&["bpfpin", "btf", "show", "id", ""]).contains(&"1".to_string()));
+    }
+}
