@@ -18,7 +18,8 @@ use std::io::{self, Write};
 use super::{Btf, BtfKind, Kind, MAX_DEPTH};
 
 const HEAD: &str = "#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n#endif\n\n";
-const TAIL: &str = "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n#endif\n\n#endif /* __VMLINUX_H__ */\n";
+const TAIL: &str =
+    "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n#endif\n\n#endif /* __VMLINUX_H__ */\n";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -88,7 +89,9 @@ impl<'a> CDump<'a> {
         for (id, t) in btf.types.iter().enumerate() {
             let name = btf.str_at(t.name_off);
             match (&t.kind, t.kind_tag) {
-                (Kind::Composite { .. } | Kind::Enum { .. }, _) if !name.is_empty() => names[id] = bump(&mut tags, name),
+                (Kind::Composite { .. } | Kind::Enum { .. }, _) if !name.is_empty() => {
+                    names[id] = bump(&mut tags, name)
+                }
                 (Kind::Fwd { .. }, _) => names[id] = name.to_string(),
                 (Kind::Modifier, BtfKind::Typedef) => names[id] = bump(&mut idents, name),
                 _ => {}
@@ -161,7 +164,8 @@ impl<'a> CDump<'a> {
         match (&t.kind, t.kind_tag) {
             (Kind::Ptr, _) => self.order(t.target, true, depth + 1),
             (Kind::Modifier, BtfKind::Typedef) => {
-                if self.state[i] == State::Visiting || (self.state[i] == State::Done && (through_ptr || self.by_value[i]))
+                if self.state[i] == State::Visiting
+                    || (self.state[i] == State::Done && (through_ptr || self.by_value[i]))
                 {
                     return;
                 }
@@ -392,7 +396,8 @@ impl<'a> CDump<'a> {
 
     /// `TYPE inner`: C's declarator syntax for a declaration of `inner` with type `id`.
     fn decl(&self, id: u32, inner: String, indent: usize, depth: usize) -> String {
-        let join = |base: &str, inner: &str| if inner.is_empty() { base.to_string() } else { format!("{base} {inner}") };
+        let join =
+            |base: &str, inner: &str| if inner.is_empty() { base.to_string() } else { format!("{base} {inner}") };
         if depth > MAX_DEPTH * 2 {
             return join("void", &inner);
         }
@@ -441,7 +446,11 @@ impl<'a> CDump<'a> {
             }
             (Kind::Enum { .. }, _) => {
                 let name = &self.names[id as usize];
-                if name.is_empty() { join(&self.body(id, indent, depth), &inner) } else { join(&format!("enum {name}"), &inner) }
+                if name.is_empty() {
+                    join(&self.body(id, indent, depth), &inner)
+                } else {
+                    join(&format!("enum {name}"), &inner)
+                }
             }
             (Kind::Fwd { union }, _) => {
                 join(&format!("{} {}", if *union { "union" } else { "struct" }, self.names[id as usize]), &inner)
@@ -491,13 +500,13 @@ fn refs(t: &super::Type) -> Vec<u32> {
 /// up to a byte boundary, then whole bytes, `long: 64` where 8-byte aligned.
 fn pad(s: &mut String, tabs: &str, from: u64, to: u64) {
     let mut pos = from;
-    if pos % 8 != 0 {
+    if !pos.is_multiple_of(8) {
         let k = (8 - pos % 8).min(to - pos);
         s.push_str(&format!("{tabs}int: {k};\n"));
         pos += k;
     }
     while pos < to {
-        if pos % 64 == 0 && to - pos >= 64 {
+        if pos.is_multiple_of(64) && to - pos >= 64 {
             s.push_str(&format!("{tabs}long: 64;\n"));
             pos += 64;
         } else if to - pos >= 8 {
@@ -507,5 +516,100 @@ fn pad(s: &mut String, tabs: &str, from: u64, to: u64) {
             s.push_str(&format!("{tabs}int: {};\n", to - pos));
             pos = to;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A BTF blob from type words and names; `s(name)` gives a name's offset.
+    struct Blob {
+        strings: Vec<u8>,
+        words: Vec<u32>,
+    }
+
+    impl Blob {
+        fn s(&mut self, name: &str) -> u32 {
+            let off = self.strings.len() as u32;
+            self.strings.extend_from_slice(name.as_bytes());
+            self.strings.push(0);
+            off
+        }
+        fn t(&mut self, words: &[u32]) {
+            self.words.extend_from_slice(words);
+        }
+        fn bytes(&self) -> Vec<u8> {
+            let tb: Vec<u8> = self.words.iter().flat_map(|w| w.to_le_bytes()).collect();
+            let mut b = super::super::MAGIC.to_le_bytes().to_vec();
+            b.extend_from_slice(&[1, 0]);
+            for x in [24u32, 0, tb.len() as u32, tb.len() as u32, self.strings.len() as u32] {
+                b.extend_from_slice(&x.to_le_bytes());
+            }
+            b.extend_from_slice(&tb);
+            b.extend_from_slice(&self.strings);
+            b
+        }
+    }
+
+    /// Declarators (function pointer typedef, const pointers in an array,
+    /// bitfields), a self-referencing struct after its forward declaration and
+    /// the typedef it uses, and a clashing enumerator renamed as libbpf does.
+    #[test]
+    fn header_orders_types_and_writes_c_declarators() {
+        let mut b = Blob { strings: vec![0], words: Vec::new() };
+        let (int, node, next, flags, cb, a) = (b.s("int"), b.s("node"), b.s("next"), b.s("flags"), b.s("cb"), b.s("a"));
+        let (cb_t, nodes_t, e1, e2, val) = (b.s("cb_t"), b.s("nodes_t"), b.s("e1"), b.s("e2"), b.s("A"));
+        b.t(&[int, 1 << 24, 4, (1 << 24) | 32]); // [1] int
+        b.t(&[0, 2 << 24, 3]); // [2] struct node *
+        b.t(&[node, (1 << 31) | (4 << 24) | 3, 24]); // [3] struct node (kind_flag: bitfields)
+        b.t(&[next, 2, 0, flags, 1, (3 << 24) | 64, cb, 5, 128]);
+        b.t(&[0, (13 << 24) | 2, 1, a, 1, 0, 0]); // [4] int (int a, ...)
+        b.t(&[cb_t, 8 << 24, 6]); // [5] typedef cb_t
+        b.t(&[0, 2 << 24, 4]); // [6] pointer to [4]
+        b.t(&[0, 10 << 24, 2]); // [7] struct node *const
+        b.t(&[0, 3 << 24, 0, 7, 1, 4]); // [8] [7][4]
+        b.t(&[nodes_t, 8 << 24, 8]); // [9] typedef nodes_t
+        b.t(&[e1, (6 << 24) | 1, 4, val, 1]); // [10] enum e1 { A = 1 }
+        b.t(&[e2, (6 << 24) | 1, 4, val, 2]); // [11] enum e2 { A = 2 }: A clashes
+        let btf = Btf::parse(&b.bytes()).unwrap();
+        let mut out = Vec::new();
+        btf.dump_c(&mut out, &[]).unwrap();
+        let body = String::from_utf8(out).unwrap();
+        let body = body.strip_prefix(HEAD).unwrap().strip_suffix(TAIL).unwrap();
+        assert_eq!(
+            body,
+            "struct node;\n\n\
+             typedef int (*cb_t)(int a, ...);\n\n\
+             struct node {\n\tstruct node *next;\n\tint flags: 3;\n\tcb_t cb;\n};\n\n\
+             typedef struct node *const nodes_t[4];\n\n\
+             enum e1 {\n\tA = 1,\n};\n\n\
+             enum e2 {\n\tA___2 = 2,\n};\n\n"
+        );
+    }
+
+    /// A gap BTF's layout has and C's does not (an aligned member): explicit padding, then a
+    /// misaligned member: packed.
+    #[test]
+    fn padding_and_packed_follow_the_btf_layout() {
+        let mut b = Blob { strings: vec![0], words: Vec::new() };
+        let (long, char_, s, x, y) = (b.s("long"), b.s("char"), b.s("s"), b.s("x"), b.s("y"));
+        let p = b.s("p");
+        b.t(&[long, 1 << 24, 8, (1 << 24) | 64]); // [1] long
+        b.t(&[char_, 1 << 24, 1, (2 << 24) | 8]); // [2] char
+        b.t(&[s, (4 << 24) | 2, 128, x, 2, 0, y, 1, 512]); // [3] struct s { char x; long y at 64 bytes } size 128
+        b.t(&[p, (4 << 24) | 2, 9, x, 2, 0, y, 1, 8]); // [4] struct p { char x; long y at 1 } size 9
+        let btf = Btf::parse(&b.bytes()).unwrap();
+        let mut out = Vec::new();
+        btf.dump_c(&mut out, &[3, 4]).unwrap();
+        let body = String::from_utf8(out).unwrap();
+        let pad = format!("\tchar: 8;\n{}", "\tchar: 8;\n".repeat(6));
+        let want_s = format!(
+            "struct s {{\n\tchar x;\n{pad}{}\tlong y;\n{}}};\n\n",
+            "\tlong: 64;\n".repeat(7),
+            "\tlong: 64;\n".repeat(7)
+        );
+        assert!(body.contains(&want_s), "{body}");
+        assert!(body.contains("struct p {\n\tchar x;\n\tlong y;\n} __attribute__((packed));\n"), "{body}");
     }
 }

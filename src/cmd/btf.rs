@@ -120,7 +120,8 @@ fn by_id(id: u32) -> Result<(Btf, u32)> {
             anyhow::Error::from(e).context(format!("opening BTF object {id}"))
         }
     })?;
-    let (name, kernel, _) = sys::btf_obj::btf_obj_summary(fd.as_fd()).with_context(|| format!("reading BTF object {id}"))?;
+    let (name, kernel, _) =
+        sys::btf_obj::btf_obj_summary(fd.as_fd()).with_context(|| format!("reading BTF object {id}"))?;
     let raw = sys::btf_raw(id).with_context(|| format!("reading BTF object {id}"))?;
     if kernel && name != "vmlinux" {
         let base = vmlinux()?;
@@ -158,7 +159,8 @@ fn from_file(path: &Path) -> Result<(Btf, u32)> {
     if module {
         let base = vmlinux()?;
         let first = base.len();
-        let btf = Btf::parse_split(raw, &base).with_context(|| format!("parsing {} on top of {VMLINUX}", path.display()))?;
+        let btf =
+            Btf::parse_split(raw, &base).with_context(|| format!("parsing {} on top of {VMLINUX}", path.display()))?;
         return Ok((btf, first));
     }
     parse_file_btf(path, raw)

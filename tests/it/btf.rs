@@ -197,10 +197,8 @@ fn format_c_is_a_vmlinux_h_a_core_program_builds_and_loads_with() {
     let pid = raw.lines().skip_while(|l| !l.contains("] STRUCT 'task_struct' size=")).skip(1);
     let pid_off = pid.take_while(|l| l.starts_with('\t')).find(|l| l.starts_with("\t'pid' ")).unwrap();
     let bits: u64 = pid_off.split("bits_offset=").nth(1).unwrap().trim().parse().unwrap();
-    asserts.push_str(&format!(
-        "_Static_assert(__builtin_offsetof(struct task_struct, pid) == {}, \"pid\");\n",
-        bits / 8
-    ));
+    asserts
+        .push_str(&format!("_Static_assert(__builtin_offsetof(struct task_struct, pid) == {}, \"pid\");\n", bits / 8));
     fs::write(t.join("layout.c"), asserts).unwrap();
     let cc = sh("clang", &["-fsyntax-only", "-target", "bpf", "-Werror", &t.join("layout.c")]);
     assert!(cc.out.status.success(), "vmlinux.h does not compile cleanly:\n{}", cc.stderr());
