@@ -279,6 +279,9 @@ impl<'a> CDump<'a> {
             Kind::Composite { union, size, members } => {
                 let kw = if *union { "union" } else { "struct" };
                 let packed = self.is_packed(id, depth);
+                if members.is_empty() && *size == 0 {
+                    return format!("{kw}{sp} {{}}");
+                }
                 let mut s = format!("{kw}{sp} {{\n");
                 let mut pos: u64 = 0;
                 for m in members {
@@ -406,7 +409,13 @@ impl<'a> CDump<'a> {
         match (&t.kind, t.kind_tag) {
             (Kind::Void, _) => join("void", &inner),
             (Kind::Int { .. } | Kind::Float { .. }, _) => join(self.raw_name(id), &inner),
-            (Kind::Ptr, _) => self.decl(t.target, format!("*{inner}"), indent, depth + 1),
+            (Kind::Ptr, _) => {
+                // libbpf's spacing: `* const p`, and `char * (*f)(...)` for a returned pointer.
+                let spaced = ["const ", "volatile ", "restrict ", "("].iter().any(|q| inner.starts_with(q))
+                    || ["const", "volatile", "restrict"].contains(&inner.as_str());
+                let inner = if spaced { format!("* {inner}") } else { format!("*{inner}") };
+                self.decl(t.target, inner, indent, depth + 1)
+            }
             (Kind::Modifier, BtfKind::Typedef) => join(&self.names[id as usize], &inner),
             (Kind::Modifier, BtfKind::TypeTag) => self.decl(t.target, inner, indent, depth + 1),
             (Kind::Modifier, k) => {
@@ -496,26 +505,22 @@ fn refs(t: &super::Type) -> Vec<u32> {
     }
 }
 
-/// Unnamed bitfields filling bits `from..to` of a struct, as libbpf pads:
-/// up to a byte boundary, then whole bytes, `long: 64` where 8-byte aligned.
+/// Unnamed bitfields filling bits `from..to` of a struct, in libbpf's
+/// chunks (`long: 56;` up to an 8-byte boundary, then `long: 64;`), each
+/// ending at or before its type's next boundary so none straddles a unit.
 fn pad(s: &mut String, tabs: &str, from: u64, to: u64) {
     let mut pos = from;
-    if !pos.is_multiple_of(8) {
-        let k = (8 - pos % 8).min(to - pos);
-        s.push_str(&format!("{tabs}int: {k};\n"));
-        pos += k;
-    }
     while pos < to {
-        if pos.is_multiple_of(64) && to - pos >= 64 {
-            s.push_str(&format!("{tabs}long: 64;\n"));
-            pos += 64;
-        } else if to - pos >= 8 {
-            s.push_str(&format!("{tabs}char: 8;\n"));
-            pos += 8;
-        } else {
-            s.push_str(&format!("{tabs}int: {};\n", to - pos));
-            pos = to;
-        }
+        let diff = to - pos;
+        let (ty, unit) = match diff {
+            33.. => ("long", 64),
+            17.. => ("int", 32),
+            9.. => ("short", 16),
+            _ => ("char", 8),
+        };
+        let chunk = diff.min(unit - pos % unit);
+        s.push_str(&format!("{tabs}{ty}: {chunk};\n"));
+        pos += chunk;
     }
 }
 
@@ -603,7 +608,7 @@ mod tests {
         let mut out = Vec::new();
         btf.dump_c(&mut out, &[3, 4]).unwrap();
         let body = String::from_utf8(out).unwrap();
-        let pad = format!("\tchar: 8;\n{}", "\tchar: 8;\n".repeat(6));
+        let pad = "\tlong: 56;\n";
         let want_s = format!(
             "struct s {{\n\tchar x;\n{pad}{}\tlong y;\n{}}};\n\n",
             "\tlong: 64;\n".repeat(7),
