@@ -587,7 +587,7 @@ mod tests {
             "struct node;\n\n\
              typedef int (*cb_t)(int a, ...);\n\n\
              struct node {\n\tstruct node *next;\n\tint flags: 3;\n\tcb_t cb;\n};\n\n\
-             typedef struct node *const nodes_t[4];\n\n\
+             typedef struct node * const nodes_t[4];\n\n\
              enum e1 {\n\tA = 1,\n};\n\n\
              enum e2 {\n\tA___2 = 2,\n};\n\n"
         );
