@@ -176,7 +176,9 @@ fn parse_file_btf(path: &Path, raw: &[u8]) -> Result<(Btf, u32)> {
 fn source(w: &mut Words) -> Result<Source> {
     let src = w.require("a BTF source (`id`, `prog`, `map` or `file`)")?;
     let plain = |(btf, first)| Source { btf, first, roots: Vec::new() };
-    match src {
+    // bpftool takes any prefix of the source keyword, tried in this order (`m` is map).
+    let kw = ["map", "prog", "id", "file"].into_iter().find(|k| !src.is_empty() && k.starts_with(src)).unwrap_or(src);
+    match kw {
         "id" => Ok(plain(by_id(w.take_u32("a BTF id")?)?)),
         "file" => Ok(plain(from_file(&w.take_path("a file")?)?)),
         "prog" => {

@@ -69,6 +69,8 @@ fn raw_dump_of_test_objects_equals_bpftool() {
         same_bytes(&["btf", "dump", "file", &path]);
         same_bytes(&["-j", "btf", "dump", "file", &path]);
     }
+    // bpftool's prefixes: `d`ump, `f`ile, `fo`rmat.
+    same_bytes(&["btf", "d", "f", &object("btf_maps.o"), "fo", "raw"]);
     // -j is one JSON document with bpftool's keys.
     let j = bpfpin(&["-j", "btf", "dump", "file", &object("btf_maps.o")]).ok().json();
     let types = j["types"].as_array().expect("types array");
