@@ -761,7 +761,7 @@ pub enum BtfCmd {
         after_long_help = long(BTF_HELP, "  bpfpin btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h\n  bpfpin btf dump id 1 | grep \"STRUCT 'task_struct'\"\n  bpfpin btf dump file prog.bpf.o\n  bpfpin -j btf dump map pinned /sys/fs/bpf/x_maps/counts kv\n  bpfpin btf dump prog id 42 format c"),
     )]
     Dump {
-        #[arg(value_name = "BTF_SRC", num_args = 1.., required = true)]
+        #[arg(value_name = "BTF_SRC", hide = true)]
         words: Vec<String>,
     },
 }
