@@ -10,6 +10,8 @@ use anyhow::{Result, anyhow, bail, ensure};
 
 use aya_obj::generated as k;
 
+pub mod dump_c;
+pub mod dump_raw;
 mod encode;
 mod format;
 mod mapdef;
@@ -164,6 +166,10 @@ struct Type {
     /// The `type` field for kinds that reference another type, else 0.
     target: u32,
     kind: Kind,
+    /// The raw info word (vlen, kind flag): `dump_raw` prints it as bpftool does, e.g. a FUNC's linkage.
+    info: u32,
+    /// The one extra word the model drops: an array's index type, a decl tag's component index.
+    aux: u32,
 }
 
 /// Parsed BTF: all types (index = type id, 0 is void) and the string section.
@@ -232,6 +238,7 @@ fn parse_type(c: &mut Cursor) -> Result<Type> {
     let kind_tag =
         BtfKind::from_raw(raw_kind).ok_or_else(|| anyhow!("unknown BTF kind {raw_kind} at byte {}", c.pos - 12))?;
     let mut target = 0;
+    let mut aux = 0;
     let kind = match kind_tag {
         BtfKind::Void => Kind::Void,
         BtfKind::Int => {
@@ -249,7 +256,7 @@ fn parse_type(c: &mut Cursor) -> Result<Type> {
         }
         BtfKind::Array => {
             let elem = c.u32()?;
-            let _index = c.u32()?;
+            aux = c.u32()?;
             let nelems = c.u32()?;
             Kind::Array { elem, nelems }
         }
@@ -289,11 +296,11 @@ fn parse_type(c: &mut Cursor) -> Result<Type> {
         BtfKind::Float => Kind::Float { size: size_or_type },
         BtfKind::DeclTag => {
             target = size_or_type;
-            c.u32()?;
+            aux = c.u32()?;
             Kind::DeclTag
         }
     };
-    Ok(Type { name_off, kind_tag, target, kind })
+    Ok(Type { name_off, kind_tag, target, kind, info, aux })
 }
 
 fn parse_members(c: &mut Cursor, vlen: u32, kflag: bool) -> Result<Vec<Member>> {
@@ -336,7 +343,7 @@ fn parse_types(data: &[u8], into: &mut Vec<Type>) -> Result<()> {
 }
 
 fn void_type() -> Type {
-    Type { name_off: 0, kind_tag: BtfKind::Void, target: 0, kind: Kind::Void }
+    Type { name_off: 0, kind_tag: BtfKind::Void, target: 0, kind: Kind::Void, info: 0, aux: 0 }
 }
 
 impl Btf {

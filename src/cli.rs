@@ -33,6 +33,9 @@ const CREATE_HELP: &str = "TYPE := a bpftool map type (hash, array, percpu_hash,
 const NET_SOCKET_HELP: &str = "socket: the filter runs while bpfpin samples the program's map counters (rows: map, key; nonzero entries,\n32 a map at most); it ends, socket closed, at --count/--duration or Ctrl-C. Sampling options apply to socket only.";
 const NET_ATTACH_HELP: &str = "ATTACH_TYPE := { xdp | xdpgeneric | xdpdrv | xdpoffload | tc-ingress | tc-egress | tcx-ingress | tcx-egress | socket }\n               (bpftool's tcx_ingress, tcx_egress spellings too)\nPROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nEvery word option has a --flag twin: overwrite = --overwrite (xdp*), prepend = --prepend (tcx-*),\npriority N = --priority N and handle H = --handle H (tc-*).";
 const NET_DETACH_HELP: &str = "ATTACH_TYPE := { xdp | xdpgeneric | xdpdrv | xdpoffload | tc-ingress | tc-egress | tcx-ingress | tcx-egress }\nPROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }   (tcx hooks hold several programs)\npriority N = --priority N, handle H = --handle H (tc-*): without them, the only bpfpin filter of that direction.";
+const BTF_HELP: &str = "BTF_SRC := { id BTF_ID | prog PROG | map MAP [{ key | value | kv | all }] | file FILE }\nPROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nFILE: raw BTF (/sys/kernel/btf/*; module BTF is read on top of vmlinux) or an ELF object's .BTF section.\n`map MAP` dumps its key and value types (kv, the default), `key`, `value`, or the map's whole BTF (`all`).\nformat raw (default): bpftool's records, -j as bpftool's JSON; format c: a C header usable as vmlinux.h.";
+const BTF_EXAMPLES: &str = "  bpfpin btf show\n  bpfpin -j btf show id 1\n  bpfpin btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h\n  bpfpin btf dump file prog.bpf.o\n  bpfpin btf dump map pinned /sys/fs/bpf/x_maps/counts value\n  bpfpin -j btf dump prog id 42";
+
 /// The output every live command shares (README "Live counters").
 const LIVE_HELP: &str = "Sampling: a silent first reading, then one sample every --interval S (default 1) until --count N samples,\n--duration S seconds, or Ctrl-C/SIGTERM. Each sample prints a header line (time, sample number, interval, elapsed)\nand a table: the key column(s), then each counter's total and its rate per second (PACKETS  PACKETS/S).\nWith -j: one JSON object per line per sample, the same keys for every command:\n{\"sample\":N,\"time\":EPOCH,\"interval\":S,\"elapsed\":S,\"rows\":[{KEYS...,\"total\":{..},\"delta\":{..},\"rate\":{..}}]}";
 const PROG_STATS_HELP: &str = "Rows: id, type, name; counters run_cnt and run_time_ns (bpftool's keys); AVG_NS (JSON ratio.avg_ns) is\nrun time per run over the sample. Without --count or --duration, one sample. BPF_ENABLE_STATS is held only while sampling.";
@@ -199,6 +202,15 @@ pub enum Object {
         after_long_help = long(LINK_HELP, "  bpfpin link show\n  bpfpin link pin id 4 /sys/fs/bpf/xdp_link\n  bpfpin link detach pinned /sys/fs/bpf/xdp_link"),
     )]
     Link(LinkCmd),
+    /// List BTF objects and dump BTF as bpftool's raw records or a C header (vmlinux.h)
+    #[command(
+        subcommand,
+        args = hidden_globals(),
+        override_usage = "bpfpin btf { show | list } [id BTF_ID]\n       bpfpin btf dump BTF_SRC [format { raw | c }]",
+        after_help = BTF_HELP,
+        after_long_help = long(BTF_HELP, BTF_EXAMPLES),
+    )]
+    Btf(BtfCmd),
     /// List every pinned entry under DIR (default /sys/fs/bpf): kind, id, name, type
     #[command(
         args = hidden_globals(),
@@ -781,6 +793,42 @@ pub enum NetCmd {
         /// tc-*: filter handle, decimal or 0x hex (word form `handle H`)
         #[arg(long, value_name = "H", value_parser = number)]
         handle: Option<u32>,
+    },
+}
+
+/// `bpfpin btf ...` (issue 13): bpftool's `btf` object.
+#[derive(Debug, Subcommand)]
+pub enum BtfCmd {
+    /// Show BTF objects: all, or `id BTF_ID` (id, name, size, kernel/module, prog and map ids using it)
+    #[command(
+        alias = "s",
+        override_usage = "bpfpin btf { show | list } [id BTF_ID]",
+        after_long_help = long("", "  bpfpin btf show\n  bpfpin -j btf show id 1"),
+    )]
+    Show {
+        #[arg(value_name = "BTF", hide = true)]
+        words: Vec<String>,
+    },
+    /// Same as show
+    #[command(
+        alias = "l",
+        override_usage = "bpfpin btf { show | list } [id BTF_ID]",
+        after_long_help = long("", "  bpfpin btf list\n  bpfpin btf list id 1"),
+    )]
+    List {
+        #[arg(value_name = "BTF", hide = true)]
+        words: Vec<String>,
+    },
+    /// Dump BTF types: bpftool's raw records (default) or a C header (`format c`, a vmlinux.h)
+    #[command(
+        alias = "d",
+        override_usage = "bpfpin btf dump BTF_SRC [format { raw | c }]",
+        after_help = BTF_HELP,
+        after_long_help = long(BTF_HELP, "  bpfpin btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h\n  bpfpin btf dump id 1 | grep \"STRUCT 'task_struct'\"\n  bpfpin btf dump file prog.bpf.o\n  bpfpin -j btf dump map pinned /sys/fs/bpf/x_maps/counts kv\n  bpfpin btf dump prog id 42 format c"),
+    )]
+    Dump {
+        #[arg(value_name = "BTF_SRC", hide = true)]
+        words: Vec<String>,
     },
 }
 

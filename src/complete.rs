@@ -229,6 +229,12 @@ fn grammar(cmd: &Command, verb: &str, pos: &[&str], cur: &str, ns: Option<&str>)
         "feature list_builtins" if pos.is_empty() => {
             Err(words(&["prog_types", "map_types", "attach_types", "link_types", "helpers"]))
         }
+        "btf show" | "btf list" => match pos {
+            [] => Err(words(&["id"])),
+            ["id"] => Err(btf_ids()),
+            _ => Ok(Vec::new()),
+        },
+        "btf dump" => btf_dump(pos, cur),
         _ => Ok(positional_values(cmd, pos.len())),
     };
     r.unwrap_or_else(|c| c)
@@ -459,6 +465,51 @@ fn net_attach(attach: bool, pos: &[&str], cur: &str, ns: Option<&str>) -> Result
 // ---- what the kernel and the file system hold ----
 
 /// Loaded programs, maps or links by id, each with its type and name.
+/// `btf dump BTF_SRC [format { raw | c }]`, BTF_SRC as bpftool reads it.
+fn btf_dump(pos: &[&str], cur: &str) -> Result<Vec<Cand>, Vec<Cand>> {
+    let i = match pos.first().copied() {
+        None => return Err(words(&["id", "prog", "map", "file"])),
+        Some("id") if pos.len() == 1 => return Err(btf_ids()),
+        Some("file") if pos.len() == 1 => {
+            let dir = if cur.is_empty() { "/sys/kernel/btf/" } else { cur };
+            return Err(paths(dir, false));
+        }
+        Some("id" | "file") => 2,
+        Some("prog") => sel(pos, 1, Obj::Prog, cur)?,
+        Some("map") => {
+            let i = sel(pos, 1, Obj::Map, cur)?;
+            match pos.get(i).copied() {
+                None => return Err(words(&["key", "value", "kv", "all", "format"])),
+                Some("key" | "value" | "kv" | "all") => i + 1,
+                Some(_) => i,
+            }
+        }
+        Some(_) => return Ok(Vec::new()),
+    };
+    match &pos[i.min(pos.len())..] {
+        [] => Err(words(&["format"])),
+        ["format"] => Err(words(&["raw", "c"])),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Every BTF object's id, described by its name (`vmlinux`, a module, or the
+/// anonymous BTF of a loaded object).
+fn btf_ids() -> Vec<Cand> {
+    let mut v = Vec::new();
+    for id in sys::all_ids(Kind::Btf).unwrap_or_default() {
+        let Ok(fd) = sys::get_fd_by_id(Kind::Btf, id) else { continue };
+        let Ok((name, kernel, _)) = sys::btf_obj::btf_obj_summary(fd.as_fd()) else { continue };
+        let desc = match (kernel, name.is_empty()) {
+            (true, _) => format!("btf [{name}]"),
+            (false, true) => "btf".to_string(),
+            (false, false) => format!("btf {name}"),
+        };
+        v.push(Cand { value: id.to_string(), desc });
+    }
+    v
+}
+
 fn ids(obj: Obj) -> Vec<Cand> {
     let mut v = Vec::new();
     if matches!(obj, Obj::Prog | Obj::ProgOrMap) {

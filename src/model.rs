@@ -315,6 +315,43 @@ impl Serialize for PerCpu<'_> {
 
 pub use crate::kinds::ObjKind;
 
+// ---- btf (issue 13, item 2) ----
+
+/// One BTF object, with bpftool's `btf show -j` keys and order.
+#[derive(Debug, Clone, Serialize)]
+pub struct BtfView {
+    pub id: u32,
+    pub size: u32,
+    pub prog_ids: Vec<u32>,
+    pub map_ids: Vec<u32>,
+    pub kernel: bool,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub name: String,
+}
+
+impl Row for BtfView {
+    fn header() -> &'static [&'static str] {
+        &["id", "name", "size", "kernel", "prog_ids", "map_ids"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let ids = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+        let name = match (self.kernel, self.name.is_empty()) {
+            (true, _) => format!("[{}]", self.name),
+            (false, true) => "<anon>".into(),
+            (false, false) => self.name.clone(),
+        };
+        vec![
+            self.id.to_string(),
+            name,
+            format!("{}B", self.size),
+            if self.kernel { "yes" } else { "no" }.into(),
+            ids(&self.prog_ids),
+            ids(&self.map_ids),
+        ]
+    }
+}
+// ---- end btf ----
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! commands; commands import the lower layer (kernel, pins, BTF), `output`
 //! and `model`, never each other (scripts/modgraph.py checks).
 
+pub mod btf;
 pub mod doctor;
 pub mod feature;
 pub mod link;
@@ -25,6 +26,7 @@ pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
         Object::Map(cmd) => map(g, out, cmd),
         Object::Net(cmd) => net::run(g, out, cmd),
         Object::Link(cmd) => link::run(g, out, cmd),
+        Object::Btf(cmd) => btf::run(g, out, cmd),
         Object::Ls { dir } => {
             pins::ensure_mounted(g.nomount)?;
             pin::ls(out, dir.as_deref())

@@ -4,6 +4,7 @@
 mod util;
 
 mod batch;
+mod btf;
 mod complete;
 mod demo;
 mod doctor;
