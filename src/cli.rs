@@ -94,9 +94,9 @@ pub fn number(s: &str) -> Result<u32, String> {
     long_about = "bpfpin loads any compiled BPF object, pins its programs and maps on bpffs, \
 attaches them to network hooks, and lists, dumps, edits and removes what is pinned.",
     override_usage = "bpfpin [OPTIONS] OBJECT VERB ...\n       bpfpin { prog | map | net | link } help",
-    after_help = "OBJECT := { prog | map | net | link | ls | doctor | completions }\nObjects and verbs take bpftool's unique prefixes (`bpfpin p s` = prog show). The options work before or after the verb\n(`bpfpin map show -j`). Every bpftool keyword form works, and every option also has a --flag form.",
+    after_help = "OBJECT := { prog | map | net | link | btf | feature | ls | doctor | completions }\nObjects and verbs take bpftool's unique prefixes (`bpfpin p s` = prog show). The options work before or after the verb\n(`bpfpin map show -j`). Every bpftool keyword form works, and every option also has a --flag form.",
     after_long_help = long(
-        "OBJECT := { prog | map | net | link | ls | doctor | completions }\nObjects and verbs take bpftool's unique prefixes (`bpfpin p s` = prog show). The options work before or after the verb\n(`bpfpin map show -j`). Every bpftool keyword form works, and every option also has a --flag form.",
+        "OBJECT := { prog | map | net | link | btf | feature | ls | doctor | completions }\nObjects and verbs take bpftool's unique prefixes (`bpfpin p s` = prog show). The options work before or after the verb\n(`bpfpin map show -j`). Every bpftool keyword form works, and every option also has a --flag form.",
         "  bpfpin prog load samples/xdp_count/xdp_count.bpf.o /sys/fs/bpf/xdp_count pinmaps /sys/fs/bpf/xdp_count_maps\n  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0\n  bpfpin -j map dump pinned /sys/fs/bpf/xdp_count_maps/xdp_coun_bss\n  bpfpin ls\n  bpfpin prog rm /sys/fs/bpf/xdp_count && bpfpin map rm -r /sys/fs/bpf/xdp_count_maps",
     ),
     infer_subcommands = true,
