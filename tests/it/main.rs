@@ -17,6 +17,7 @@ mod loader;
 mod map;
 mod mapedit;
 mod net;
+mod pids;
 mod pin;
 mod prog;
 mod safety;

@@ -15,11 +15,12 @@ use crate::cli::Global;
 use crate::kinds::prog_type_name;
 use crate::model::{ObjKind, ProgView};
 use crate::output::Out;
+use crate::pids::Holders;
 use crate::pins::{self, PinIndex};
 use crate::select::Words;
 use crate::sys::{self, Kind};
 
-pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
+pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> Result<ProgView> {
     let i = sys::prog_info(fd).context("reading program info")?;
     let memlock = sys::fdinfo(fd).into_iter().find(|(k, _)| k == "memlock").and_then(|(_, v)| v.parse().ok());
     let p = &i.info;
@@ -43,21 +44,24 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
         map_ids: i.map_ids.clone(),
         btf_id: (p.btf_id != 0).then_some(p.btf_id),
         pinned: pins.map(|x| x.paths(ObjKind::Prog, p.id)),
+        pids: holders.of(p.id).into_iter().map(Into::into).collect(),
+        metadata: crate::metadata::of_prog(&i.map_ids),
     })
 }
 
 pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let pins = g.bpffs.then(PinIndex::build);
+    let holders = Holders::new(Kind::Prog);
     // Each object's fd is closed once it is read (as bpftool does), so the
     // fd table stays small however many objects are loaded.
     let views: Vec<ProgView> = if words.is_empty() {
-        crate::resolve::each(Kind::Prog)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
+        crate::resolve::each(Kind::Prog)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &holders).ok()).collect()
     } else {
         let mut w = Words::new("prog show", words);
         let sel = w.take_prog()?;
         w.expect_end()?;
         let fds = crate::resolve::progs(&sel)?;
-        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
+        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &holders).ok()).collect()
     };
     out.shown(&views, !words.is_empty())?;
     Ok(())
