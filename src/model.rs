@@ -28,6 +28,12 @@ pub struct ProgView {
     #[serde(skip)]
     pub loaded_local: Option<crate::sys::LocalTime>,
     pub uid: u32,
+    /// Newer bpftool's mark for a program offloaded to a device that is
+    /// gone. bpftool 7.1 has no such key and newer ones always print it, so
+    /// it is an extra key here, present only when true (where newer bpftool
+    /// puts it, after `uid`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub orphaned: bool,
     pub bytes_xlated: u32,
     pub jited: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -121,7 +127,7 @@ impl Row for ProgView {
         vec![
             self.id.to_string(),
             self.kind.clone(),
-            self.name.clone(),
+            if self.orphaned { "(orphaned)".into() } else { self.name.clone() },
             self.tag.clone(),
             iso_local(self.loaded_at, self.loaded_local.as_ref()),
             format!("{}B", self.bytes_xlated),
@@ -387,6 +393,7 @@ mod tests {
             pinned: Some(vec!["/sys/fs/bpf/x".into()]),
             pids: vec![PidRef { pid: 7, comm: "loader".into() }],
             metadata: None,
+            orphaned: false,
         };
         let mut k = keys(&v);
         k.sort();
@@ -410,6 +417,11 @@ mod tests {
         want.sort();
         assert_eq!(k, want);
         assert_eq!(v.cells()[11], "loader(7)");
+        // `orphaned` only when true, after `uid` as newer bpftool prints it.
+        let o = ProgView { orphaned: true, ..v };
+        let k = keys(&o);
+        assert_eq!(k.iter().position(|x| x == "orphaned"), k.iter().position(|x| x == "uid").map(|i| i + 1));
+        assert_eq!(o.cells()[2], "(orphaned)");
     }
 
     #[test]

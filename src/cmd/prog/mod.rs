@@ -21,7 +21,11 @@ use crate::select::Words;
 use crate::sys::{self, Kind};
 
 pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> Result<ProgView> {
-    let i = sys::prog_info(fd).context("reading program info")?;
+    let i = match sys::prog_info(fd) {
+        Ok(i) => i,
+        Err(e) if e.errno() == Some(libc::ENODEV) => return Ok(orphaned_view(fd, pins, holders)),
+        Err(e) => return Err(e).context("reading program info"),
+    };
     let memlock = sys::fdinfo(fd).into_iter().find(|(k, _)| k == "memlock").and_then(|(_, v)| v.parse().ok());
     let p = &i.info;
     let loaded_at = sys::boot_ns_to_epoch(p.load_time);
@@ -46,7 +50,41 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> R
         pinned: pins.map(|x| x.paths(ObjKind::Prog, p.id)),
         pids: holders.of(p.id).into_iter().map(Into::into).collect(),
         metadata: crate::metadata::of_prog(&i.map_ids),
+        orphaned: false,
     })
+}
+
+/// A program the kernel will not describe: BPF_OBJ_GET_INFO_BY_FD answers
+/// ENODEV for a program offloaded to a device that has gone away. Newer
+/// bpftool (7.3+) marks it `orphaned` and prints the info as zeroes; its
+/// fdinfo still names the id, type, tag and memlock, so those are shown.
+fn orphaned_view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> ProgView {
+    let info = sys::fdinfo(fd);
+    let field = |k: &str| info.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let id = field("prog_id").and_then(|v| v.parse().ok()).unwrap_or(0);
+    ProgView {
+        id,
+        kind: prog_type_name(field("prog_type").and_then(|v| v.parse().ok()).unwrap_or(0)),
+        name: String::new(),
+        tag: field("prog_tag").unwrap_or("0000000000000000").to_string(),
+        gpl_compatible: false,
+        run_time_ns: None,
+        run_cnt: None,
+        recursion_misses: None,
+        loaded_at: 0,
+        loaded_local: None,
+        uid: 0,
+        bytes_xlated: 0,
+        jited: false,
+        bytes_jited: None,
+        bytes_memlock: field("memlock").and_then(|v| v.parse().ok()),
+        map_ids: Vec::new(),
+        btf_id: None,
+        pinned: pins.map(|x| x.paths(ObjKind::Prog, id)),
+        pids: holders.of(id).into_iter().map(Into::into).collect(),
+        metadata: None,
+        orphaned: true,
+    }
 }
 
 pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
