@@ -174,7 +174,7 @@ fn metadata_is_bpftools() {
         let got = bpfpin(&["-j", "prog", "show", "pinned", pin]).ok().json();
         assert_eq!(got["metadata"], want["metadata"], "{pin}: {got}");
         // Last key, as bpftool prints it.
-        assert_eq!(got.as_object().and_then(|o| o.keys().last()).map(String::as_str), Some("metadata"), "{got}");
+        assert_eq!(got.as_object().and_then(|o| o.keys().next_back()).map(String::as_str), Some("metadata"), "{got}");
         let t = bpfpin(&["prog", "show", "pinned", pin]).ok().stdout();
         assert_eq!(cell(&t, "METADATA"), r#"name="bpfpin",answer=42"#, "{t}");
     }
