@@ -10,11 +10,15 @@
 //! `comm` the group leader's), listed once per object however many fds it
 //! has, in pid order. bpfpin's own process is left out: the fds it holds are
 //! the ones it opened to answer this very command.
+//!
+//! Processes of another user namespace whose fds root cannot read (EACCES)
+//! are not seen; bpftool's iterator would see them.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
+use std::thread::JoinHandle;
 
 use crate::sys::Kind;
 
@@ -25,23 +29,36 @@ pub struct Holder {
     pub comm: String,
 }
 
-/// The holders of every object of one kind, found on first use: a show
-/// command asks for each object it prints, and walks /proc once, and not at
-/// all when it prints nothing.
+/// Each object's holders, by object id.
+type ById = HashMap<u32, Vec<Holder>>;
+
+/// The holders of every object of one kind, from one walk of /proc per
+/// command. The walk starts on its own thread when the command does (it
+/// costs about as much as reading 100 programs' info, on a machine with a
+/// few hundred open fds) and overlaps the command's own syscalls; the first
+/// object shown waits for it. A command that shows nothing never waits.
 pub struct Holders {
+    walk: RefCell<Option<JoinHandle<ById>>>,
+    by_id: OnceCell<ById>,
     kind: Kind,
-    by_id: OnceCell<HashMap<u32, Vec<Holder>>>,
 }
 
 impl Holders {
     pub fn new(kind: Kind) -> Holders {
-        Holders { kind, by_id: OnceCell::new() }
+        let own = std::process::id();
+        // Without a thread (refused by a limit), the first `of` walks inline.
+        let walk = std::thread::Builder::new().name("pids".into()).spawn(move || scan(kind, own)).ok();
+        Holders { walk: RefCell::new(walk), by_id: OnceCell::new(), kind }
     }
 
     /// The processes holding object `id` (empty when none, or when /proc
     /// cannot be read).
     pub fn of(&self, id: u32) -> Vec<Holder> {
-        self.by_id.get_or_init(|| scan(self.kind, std::process::id())).get(&id).cloned().unwrap_or_default()
+        let all = self.by_id.get_or_init(|| {
+            let walk = self.walk.borrow_mut().take();
+            walk.and_then(|w| w.join().ok()).unwrap_or_else(|| scan(self.kind, std::process::id()))
+        });
+        all.get(&id).cloned().unwrap_or_default()
     }
 }
 
@@ -60,9 +77,11 @@ fn signature(kind: Kind) -> (&'static [&'static str], &'static str) {
 
 /// One pass over every process. Processes that exit meanwhile, or whose fd
 /// table is not readable, are skipped: the answer is a snapshot either way.
-fn scan(kind: Kind, own_pid: u32) -> HashMap<u32, Vec<Holder>> {
+/// This pass is the price `show` pays for `pids`, once per command: about two
+/// syscalls per process and one per open fd on the machine.
+fn scan(kind: Kind, own_pid: u32) -> ById {
     let (targets, key) = signature(kind);
-    let mut by_id: HashMap<u32, Vec<Holder>> = HashMap::new();
+    let mut by_id = ById::new();
     let Ok(proc_dir) = fs::read_dir("/proc") else { return by_id };
     let mut pids: Vec<u32> =
         proc_dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).filter(|&p| p != own_pid).collect();
@@ -75,7 +94,14 @@ fn scan(kind: Kind, own_pid: u32) -> HashMap<u32, Vec<Holder>> {
         for fd in fds.filter_map(Result::ok) {
             // The link text is the cheap test; fdinfo is read only for the
             // few fds that are objects of the kind asked for.
-            if fs::read_link(fd.path()).ok().is_none_or(|t| !targets.iter().any(|x| t.as_os_str() == *x)) {
+            let link = match fs::read_link(fd.path()) {
+                Ok(l) => l,
+                // Not ours to read (a process of another user namespace):
+                // none of its fds will be, so skip the rest of it.
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => break,
+                Err(_) => continue,
+            };
+            if !targets.iter().any(|t| link.as_os_str() == *t) {
                 continue;
             }
             let Some(id) = fdinfo_id(&format!("/proc/{pid}/fdinfo/{}", fd.file_name().to_string_lossy()), key) else {

@@ -64,8 +64,8 @@ impl crate::output::Render for LinkView {
 }
 
 fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
-    let pins = g.bpffs.then(PinIndex::build);
     let holders = Holders::new(Kind::Link);
+    let pins = g.bpffs.then(PinIndex::build);
     if words.is_empty() {
         let views: Vec<LinkView> = sys::all_ids(Kind::Link)
             .context("listing links")?

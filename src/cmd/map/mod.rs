@@ -64,8 +64,8 @@ impl crate::output::Render for MapView {
 }
 
 pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
-    let pins = g.bpffs.then(PinIndex::build);
     let holders = Holders::new(Kind::Map);
+    let pins = g.bpffs.then(PinIndex::build);
     // Each object's fd is closed once it is read (as bpftool does), so the
     // fd table stays small however many objects are loaded.
     let views: Vec<MapView> = if words.is_empty() {

@@ -88,8 +88,8 @@ fn orphaned_view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders)
 }
 
 pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
-    let pins = g.bpffs.then(PinIndex::build);
     let holders = Holders::new(Kind::Prog);
+    let pins = g.bpffs.then(PinIndex::build);
     // Each object's fd is closed once it is read (as bpftool does), so the
     // fd table stays small however many objects are loaded.
     let views: Vec<ProgView> = if words.is_empty() {
