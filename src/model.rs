@@ -28,6 +28,12 @@ pub struct ProgView {
     #[serde(skip)]
     pub loaded_local: Option<crate::sys::LocalTime>,
     pub uid: u32,
+    /// Newer bpftool's mark for a program offloaded to a device that is
+    /// gone. bpftool 7.1 has no such key and newer ones always print it, so
+    /// it is an extra key here, present only when true (where newer bpftool
+    /// puts it, after `uid`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub orphaned: bool,
     pub bytes_xlated: u32,
     pub jited: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -40,6 +46,35 @@ pub struct ProgView {
     pub btf_id: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned: Option<Vec<String>>,
+    /// Processes holding an fd to the program (bpftool's `pids`, left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pids: Vec<PidRef>,
+    /// The `bpf_metadata_*` variables of the program's `.rodata`, typed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// One process holding an object: bpftool's `{"pid": N, "comm": "..."}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PidRef {
+    pub pid: u32,
+    pub comm: String,
+}
+
+impl From<crate::pids::Holder> for PidRef {
+    fn from(h: crate::pids::Holder) -> PidRef {
+        PidRef { pid: h.pid, comm: h.comm }
+    }
+}
+
+/// The table's `PIDS` cell: bpftool's `comm(pid)` for each holder.
+fn pids_cell(p: &[PidRef]) -> String {
+    p.iter().map(|r| format!("{}({})", r.comm, r.pid)).collect::<Vec<_>>().join(",")
+}
+
+/// The table's `METADATA` cell: `NAME=VALUE` pairs, values as in JSON.
+fn metadata_cell(m: &Option<serde_json::Map<String, serde_json::Value>>) -> String {
+    m.iter().flatten().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
 }
 
 /// bpftool's plain `loaded_at`: strftime's `%FT%T%z`
@@ -72,13 +107,27 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 
 impl Row for ProgView {
     fn header() -> &'static [&'static str] {
-        &["id", "type", "name", "tag", "loaded_at", "xlated", "jited", "memlock", "map_ids", "btf_id", "pinned"]
+        &[
+            "id",
+            "type",
+            "name",
+            "tag",
+            "loaded_at",
+            "xlated",
+            "jited",
+            "memlock",
+            "map_ids",
+            "btf_id",
+            "pinned",
+            "pids",
+            "metadata",
+        ]
     }
     fn cells(&self) -> Vec<String> {
         vec![
             self.id.to_string(),
             self.kind.clone(),
-            self.name.clone(),
+            if self.orphaned { "(orphaned)".into() } else { self.name.clone() },
             self.tag.clone(),
             iso_local(self.loaded_at, self.loaded_local.as_ref()),
             format!("{}B", self.bytes_xlated),
@@ -87,6 +136,8 @@ impl Row for ProgView {
             join_ids(&self.map_ids),
             opt(&self.btf_id),
             self.pinned.as_ref().map(|p| p.join(",")).unwrap_or_default(),
+            pids_cell(&self.pids),
+            metadata_cell(&self.metadata),
         ]
     }
 }
@@ -116,11 +167,14 @@ pub struct MapView {
     pub btf_id: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned: Option<Vec<String>>,
+    /// Processes holding an fd to the object (bpftool's `pids`, left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pids: Vec<PidRef>,
 }
 
 impl Row for MapView {
     fn header() -> &'static [&'static str] {
-        &["id", "type", "name", "flags", "key", "value", "max_entries", "memlock", "frozen", "btf_id", "pinned"]
+        &["id", "type", "name", "flags", "key", "value", "max_entries", "memlock", "frozen", "btf_id", "pinned", "pids"]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -135,6 +189,7 @@ impl Row for MapView {
             if self.frozen != 0 { "yes".into() } else { "no".into() },
             opt(&self.btf_id),
             self.pinned.as_ref().map(|p| p.join(",")).unwrap_or_default(),
+            pids_cell(&self.pids),
         ]
     }
 }
@@ -159,11 +214,14 @@ pub struct LinkView {
     pub map_id: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned: Option<Vec<String>>,
+    /// Processes holding an fd to the object (bpftool's `pids`, left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pids: Vec<PidRef>,
 }
 
 impl Row for LinkView {
     fn header() -> &'static [&'static str] {
-        &["id", "type", "prog_id", "target", "attach_type", "pinned"]
+        &["id", "type", "prog_id", "target", "attach_type", "pinned", "pids"]
     }
     fn cells(&self) -> Vec<String> {
         let target = match (&self.devname, self.ifindex, self.netns_ino, self.cgroup_id, self.map_id) {
@@ -181,6 +239,7 @@ impl Row for LinkView {
             target,
             self.attach_type.clone().unwrap_or_else(|| "-".into()),
             self.pinned.as_ref().map(|p| p.join(",")).unwrap_or_default(),
+            pids_cell(&self.pids),
         ]
     }
 }
@@ -395,6 +454,9 @@ mod tests {
             map_ids: vec![1],
             btf_id: Some(3),
             pinned: Some(vec!["/sys/fs/bpf/x".into()]),
+            pids: vec![PidRef { pid: 7, comm: "loader".into() }],
+            metadata: None,
+            orphaned: false,
         };
         let mut k = keys(&v);
         k.sort();
@@ -413,9 +475,16 @@ mod tests {
             "map_ids",
             "btf_id",
             "pinned",
+            "pids",
         ];
         want.sort();
         assert_eq!(k, want);
+        assert_eq!(v.cells()[11], "loader(7)");
+        // `orphaned` only when true, after `uid` as newer bpftool prints it.
+        let o = ProgView { orphaned: true, ..v };
+        let k = keys(&o);
+        assert_eq!(k.iter().position(|x| x == "orphaned"), k.iter().position(|x| x == "uid").map(|i| i + 1));
+        assert_eq!(o.cells()[2], "(orphaned)");
     }
 
     #[test]
@@ -434,6 +503,7 @@ mod tests {
             frozen: 0,
             btf_id: Some(2),
             pinned: None,
+            pids: Vec::new(),
         };
         let mut k = keys(&v);
         k.sort();

@@ -8,6 +8,7 @@ use crate::cli::{Global, LinkCmd};
 use crate::kinds::{attach_type_name, link_type_name};
 use crate::model::{LinkView, ObjKind};
 use crate::output::Out;
+use crate::pids::Holders;
 use crate::pins::{self, PinIndex};
 use crate::select::Words;
 use crate::sys::{self, Kind};
@@ -38,7 +39,7 @@ pub fn run(g: &Global, out: &mut Out, cmd: &LinkCmd) -> Result<()> {
     }
 }
 
-pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<LinkView> {
+pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> Result<LinkView> {
     let i = sys::link_info(fd).context("reading link info")?;
     let t = sys::link_target(&i);
     Ok(LinkView {
@@ -52,6 +53,7 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<LinkView> {
         cgroup_id: t.cgroup_id,
         map_id: t.map_id,
         pinned: pins.map(|x| x.paths(ObjKind::Link, i.id)),
+        pids: holders.of(i.id).into_iter().map(Into::into).collect(),
     })
 }
 
@@ -62,13 +64,14 @@ impl crate::output::Render for LinkView {
 }
 
 fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    let holders = Holders::new(Kind::Link);
     let pins = g.bpffs.then(PinIndex::build);
     if words.is_empty() {
         let views: Vec<LinkView> = sys::all_ids(Kind::Link)
             .context("listing links")?
             .into_iter()
             .filter_map(|id| sys::get_fd_by_id(Kind::Link, id).ok())
-            .filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok())
+            .filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &holders).ok())
             .collect();
         out.list(&views)?;
         return Ok(());
@@ -76,7 +79,7 @@ fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let mut w = Words::new("link show", words);
     let sel = w.take_link()?;
     w.expect_end()?;
-    let v = view(crate::resolve::link(&sel)?.as_fd(), pins.as_ref())?;
+    let v = view(crate::resolve::link(&sel)?.as_fd(), pins.as_ref(), &holders)?;
     if out.is_json() {
         out.one(&v)?;
     } else {

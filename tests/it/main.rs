@@ -20,6 +20,7 @@ mod loader;
 mod map;
 mod mapedit;
 mod net;
+mod pids;
 mod pin;
 mod prog;
 mod safety;

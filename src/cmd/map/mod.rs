@@ -19,6 +19,7 @@ use crate::model::{DumpEntry, DumpErrorEntry, DumpHeader, HexBytes, LookupError,
 use crate::output::flat;
 use crate::output::hexfmt::{self, Layout};
 use crate::output::{Out, Stream};
+use crate::pids::Holders;
 use crate::pins::{self, PinIndex};
 use crate::select::Words;
 use crate::sys::{self, Kind, bpf_map_info};
@@ -31,7 +32,7 @@ fn take_selector(verb: &'static str, words: &[String]) -> Result<Vec<OwnedFd>> {
     crate::resolve::maps(&sel)
 }
 
-pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<MapView> {
+pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> Result<MapView> {
     let i = sys::map_info(fd).context("reading map info")?;
     let fdinfo = sys::fdinfo(fd);
     let field = |k: &str| fdinfo.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
@@ -53,6 +54,7 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<MapView> {
         frozen: field("frozen").and_then(|v| v.parse().ok()).unwrap_or(0),
         btf_id: (i.btf_id != 0).then_some(i.btf_id),
         pinned: pins.map(|x| x.paths(ObjKind::Map, i.id)),
+        pids: holders.of(i.id).into_iter().map(Into::into).collect(),
     })
 }
 
@@ -63,14 +65,15 @@ impl crate::output::Render for MapView {
 }
 
 pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    let holders = Holders::new(Kind::Map);
     let pins = g.bpffs.then(PinIndex::build);
     // Each object's fd is closed once it is read (as bpftool does), so the
     // fd table stays small however many objects are loaded.
     let views: Vec<MapView> = if words.is_empty() {
-        crate::resolve::each(Kind::Map)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
+        crate::resolve::each(Kind::Map)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &holders).ok()).collect()
     } else {
         let fds = take_selector("map show", words)?;
-        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
+        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &holders).ok()).collect()
     };
     out.shown(&views, !words.is_empty())?;
     Ok(())

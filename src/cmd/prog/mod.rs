@@ -15,12 +15,17 @@ use crate::cli::Global;
 use crate::kinds::prog_type_name;
 use crate::model::{ObjKind, ProgView};
 use crate::output::Out;
+use crate::pids::Holders;
 use crate::pins::{self, PinIndex};
 use crate::select::Words;
 use crate::sys::{self, Kind};
 
-pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
-    let i = sys::prog_info(fd).context("reading program info")?;
+pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> Result<ProgView> {
+    let i = match sys::prog_info(fd) {
+        Ok(i) => i,
+        Err(e) if e.errno() == Some(libc::ENODEV) => return Ok(orphaned_view(fd, pins, holders)),
+        Err(e) => return Err(e).context("reading program info"),
+    };
     let memlock = sys::fdinfo(fd).into_iter().find(|(k, _)| k == "memlock").and_then(|(_, v)| v.parse().ok());
     let p = &i.info;
     let loaded_at = sys::boot_ns_to_epoch(p.load_time);
@@ -43,21 +48,58 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
         map_ids: i.map_ids.clone(),
         btf_id: (p.btf_id != 0).then_some(p.btf_id),
         pinned: pins.map(|x| x.paths(ObjKind::Prog, p.id)),
+        pids: holders.of(p.id).into_iter().map(Into::into).collect(),
+        metadata: crate::metadata::of_prog(&i.map_ids),
+        orphaned: false,
     })
 }
 
+/// A program the kernel will not describe: BPF_OBJ_GET_INFO_BY_FD answers
+/// ENODEV for a program offloaded to a device that has gone away. Newer
+/// bpftool (7.3+) marks it `orphaned` and prints the info as zeroes; its
+/// fdinfo still names the id, type, tag and memlock, so those are shown.
+fn orphaned_view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> ProgView {
+    let info = sys::fdinfo(fd);
+    let field = |k: &str| info.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let id = field("prog_id").and_then(|v| v.parse().ok()).unwrap_or(0);
+    ProgView {
+        id,
+        kind: prog_type_name(field("prog_type").and_then(|v| v.parse().ok()).unwrap_or(0)),
+        name: String::new(),
+        tag: field("prog_tag").unwrap_or("0000000000000000").to_string(),
+        gpl_compatible: false,
+        run_time_ns: None,
+        run_cnt: None,
+        recursion_misses: None,
+        loaded_at: 0,
+        loaded_local: None,
+        uid: 0,
+        bytes_xlated: 0,
+        jited: false,
+        bytes_jited: None,
+        bytes_memlock: field("memlock").and_then(|v| v.parse().ok()),
+        map_ids: Vec::new(),
+        btf_id: None,
+        pinned: pins.map(|x| x.paths(ObjKind::Prog, id)),
+        pids: holders.of(id).into_iter().map(Into::into).collect(),
+        metadata: None,
+        orphaned: true,
+    }
+}
+
 pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
+    let holders = Holders::new(Kind::Prog);
     let pins = g.bpffs.then(PinIndex::build);
     // Each object's fd is closed once it is read (as bpftool does), so the
     // fd table stays small however many objects are loaded.
     let views: Vec<ProgView> = if words.is_empty() {
-        crate::resolve::each(Kind::Prog)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
+        crate::resolve::each(Kind::Prog)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &holders).ok()).collect()
     } else {
         let mut w = Words::new("prog show", words);
         let sel = w.take_prog()?;
         w.expect_end()?;
         let fds = crate::resolve::progs(&sel)?;
-        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
+        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &holders).ok()).collect()
     };
     out.shown(&views, !words.is_empty())?;
     Ok(())
