@@ -37,7 +37,7 @@ impl Out {
     pub fn new(mode: Mode) -> Self {
         let stdout = io::stdout();
         let tty = stdout.is_terminal();
-        let closed = stdout_was_closed();
+        let closed = crate::sys::startup::stdout_was_closed();
         let inner = BufWriter::with_capacity(64 * 1024, stdout.lock());
         Out { mode, tty, w: Counted { inner, bytes: 0, closed } }
     }
@@ -268,26 +268,6 @@ fn write_reindented<W: Write>(w: &mut W, text: &[u8], depth: usize) -> io::Resul
 pub struct ErrorView<'a> {
     pub error: &'a str,
     pub fix: &'a str,
-}
-
-/// Whether stdout was closed (`>&-`) when bpfpin started. Rust's runtime
-/// puts /dev/null, opened read-write, on a closed fd 1 before `main`, and
-/// its stdout would then swallow the output and report success. Shells open
-/// `>/dev/null` write-only, so a read-write /dev/null on fd 1 is the
-/// runtime's stand-in, unless fd 2 is one too (a daemon that gave all its
-/// standard fds to /dev/null on purpose, as daemon(3) does).
-fn stdout_was_closed() -> bool {
-    rdwr_dev_null(io::stdout()) && !rdwr_dev_null(io::stderr())
-}
-
-fn rdwr_dev_null(fd: impl std::os::fd::AsFd) -> bool {
-    use rustix::fs::{FileType, OFlags, fcntl_getfl, fstat, major, minor};
-    fcntl_getfl(&fd).is_ok_and(|f| f & OFlags::ACCMODE == OFlags::RDWR)
-        && fstat(fd).is_ok_and(|st| {
-            FileType::from_raw_mode(st.st_mode) == FileType::CharacterDevice
-                && major(st.st_rdev) == 1
-                && minor(st.st_rdev) == 3
-        })
 }
 
 /// stdout's errors as users read them. The kind is kept, so a closed pipe

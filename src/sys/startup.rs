@@ -4,6 +4,16 @@
 
 /// std's sanitize_standard_fds: a standard fd that is not open is opened on
 /// /dev/null (read-write, as std does, which `Out` relies on).
+/// Whether fd 1 was closed when the process started (and is now the
+/// /dev/null placeholder): the output layer then refuses to write, instead
+/// of silently discarding. Recorded here, not guessed later from what fd 1
+/// is, since `1<>/dev/null` looks the same as the placeholder.
+static STDOUT_WAS_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn stdout_was_closed() -> bool {
+    STDOUT_WAS_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 pub fn sanitize_standard_fds() {
     let mut pfds = [0, 1, 2].map(|fd| libc::pollfd { fd, events: 0, revents: 0 });
     // SAFETY: `pfds` is a live array of 3 pollfds; a zero timeout never blocks.
@@ -21,6 +31,9 @@ pub fn sanitize_standard_fds() {
         // one, as the lower ones are open by now) is taken.
         if closed && unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR, 0) } == -1 {
             std::process::abort();
+        }
+        if closed && p.fd == 1 {
+            STDOUT_WAS_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
         }
     }
 }

@@ -345,6 +345,10 @@ fn closed_or_full_stdout_is_an_error() {
         // Discarding the output on purpose is fine.
         shell(&format!("{bin} {cmd} >/dev/null")).ok();
         shell(&format!("{bin} {cmd} 2>/dev/null >/dev/null")).ok();
+        // /dev/null opened read-write (Python's subprocess.DEVNULL does) is
+        // a chosen destination too, not the placeholder of a closed stdout.
+        shell(&format!("{bin} {cmd} 1<>/dev/null")).ok();
+        shell(&format!("{bin} {cmd} 1<>/dev/null 2<>/dev/null")).ok();
     }
 }
 
