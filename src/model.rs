@@ -386,11 +386,14 @@ pub struct BtfView {
     pub kernel: bool,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub name: String,
+    /// Processes holding an fd to the BTF object (bpftool's `pids`, left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pids: Vec<PidRef>,
 }
 
 impl Row for BtfView {
     fn header() -> &'static [&'static str] {
-        &["id", "name", "size", "kernel", "prog_ids", "map_ids"]
+        &["id", "name", "size", "kernel", "prog_ids", "map_ids", "pids"]
     }
     fn cells(&self) -> Vec<String> {
         let ids = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
@@ -406,6 +409,7 @@ impl Row for BtfView {
             if self.kernel { "yes" } else { "no" }.into(),
             ids(&self.prog_ids),
             ids(&self.map_ids),
+            pids_cell(&self.pids),
         ]
     }
 }

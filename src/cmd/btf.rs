@@ -65,6 +65,7 @@ fn show(out: &mut Out, words: &[String]) -> Result<()> {
     };
     let progs = users(Kind::Prog)?;
     let maps = users(Kind::Map)?;
+    let holders = crate::pids::Holders::new(Kind::Btf);
     let ids = match only {
         Some(id) => vec![id],
         None => sys::all_ids(Kind::Btf).context("listing BTF objects")?,
@@ -86,6 +87,7 @@ fn show(out: &mut Out, words: &[String]) -> Result<()> {
             map_ids: maps.get(&id).cloned().unwrap_or_default(),
             kernel,
             name,
+            pids: holders.of(id).into_iter().map(Into::into).collect(),
         });
     }
     out.shown(&views, only.is_some())?;

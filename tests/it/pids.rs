@@ -22,6 +22,13 @@ class Attr(ctypes.Structure):
                 ("file_flags", ctypes.c_uint32), ("pad", ctypes.c_uint8 * 112)]
 fds = []
 for p in sys.argv[1:]:
+    if p.startswith("btf:"):  # bpf(BPF_BTF_GET_FD_BY_ID): no pin for a BTF object
+        ida = (ctypes.c_uint32 * 32)(int(p[4:]))
+        fd = libc.syscall(321, 19, ctypes.byref(ida), 128)
+        if fd < 0:
+            sys.exit("BPF_BTF_GET_FD_BY_ID %s: %s" % (p, os.strerror(ctypes.get_errno())))
+        fds.append(fd)
+        continue
     b = ctypes.create_string_buffer(p.encode())
     a = Attr(); a.pathname = ctypes.addressof(b)
     fd = libc.syscall(321, 7, ctypes.byref(a), ctypes.sizeof(a))  # bpf(BPF_OBJ_GET)
@@ -183,4 +190,23 @@ fn metadata_is_bpftools() {
     bpfpin(&["prog", "load", &object("globals.o"), &plain]).ok();
     let got = bpfpin(&["-j", "prog", "show", "pinned", &plain]).ok().json();
     assert!(got.get("metadata").is_none(), "{got}");
+}
+
+/// `btf show` lists the processes holding a BTF object, as for programs and
+/// maps (a process holding the program's BTF by id).
+#[test]
+fn holders_of_a_btf_object_are_listed() {
+    require_root!();
+    let d = BpffsDir::new();
+    let prog = d.join("prog");
+    bpfpin(&["prog", "load", &object("counter_xdp.o"), &prog]).ok();
+    let btf_id = bpfpin(&["-j", "prog", "show", "pinned", &prog]).ok().json()["btf_id"].as_u64().expect("btf_id");
+    let id = btf_id.to_string();
+    let b = bpfpin(&["-j", "btf", "show", "id", &id]).ok().json();
+    assert!(b.get("pids").is_none(), "{b}");
+    let h = Holder::new(&[&format!("btf:{id}")]);
+    let b = bpfpin(&["-j", "btf", "show", "id", &id]).ok().json();
+    assert_eq!(b["pids"], json!([h.entry()]), "{b}");
+    let t = bpfpin(&["btf", "show", "id", &id]).ok().stdout();
+    assert_eq!(cell(&t, "PIDS"), format!("python3({})", h.pid()), "{t}");
 }
