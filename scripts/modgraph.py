@@ -20,7 +20,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 
 
 LOWER = {
-    "bpffs", "btf", "clsact", "error", "guard", "kinds", "loader", "pins", "resolve", "sampler", "select", "sys",
+    "bpffs", "btf", "clsact", "error", "events", "guard", "kinds", "loader", "pins", "resolve", "sampler", "select", "sys",
     "text", "txn", "typed",
 }
 

@@ -10,8 +10,10 @@ pub mod btf_obj;
 pub mod map;
 pub mod net;
 pub mod netlink;
+pub mod perf;
 pub mod prog;
 pub mod prog_load;
+pub mod ringbuf;
 pub mod signal;
 pub mod startup;
 
