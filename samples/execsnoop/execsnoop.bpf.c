@@ -5,17 +5,18 @@
  * Two tracepoint programs on sched/sched_process_exec fill the same
  * struct event {pid, ppid, comm, filename}: `execsnoop` reserves it in the
  * ring buffer `events`, `execsnoop_perf` sends it through the perf event
- * array `perf_events` (one perf buffer per CPU). The ring buffer declares
- * its record type (`__type(value, struct event)`), so `map events` prints
- * its records typed without being told; the perf array takes
- * `--type event`.
+ * array `perf_events` (one perf buffer per CPU). `map events --type event`
+ * prints the records typed. (A ring buffer cannot declare its record type
+ * with `__type(value, struct event)`: the kernel refuses a ring buffer with
+ * a value size, and libbpf passes it on. `fill` is a real function so that
+ * struct event is in the object's BTF, where --type finds it.)
  *
  * bpfpin cannot attach tracepoints yet, so attach with a perf event of the
  * tracepoint and PERF_EVENT_IOC_SET_BPF (what tests/it/events.rs does), then:
  *
  *   bpfpin prog loadall samples/execsnoop/execsnoop.bpf.o /sys/fs/bpf/execsnoop \
  *          --pin-maps /sys/fs/bpf/execsnoop_maps
- *   bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/events
+ *   bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/events --type event
  *   bpfpin -j map events pinned /sys/fs/bpf/execsnoop_maps/perf_events --type event
  *   bpfpin prog rm -r /sys/fs/bpf/execsnoop && bpfpin map rm -r /sys/fs/bpf/execsnoop_maps
  */
@@ -50,7 +51,6 @@ struct exec_ctx {
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
-	__type(value, struct event);
 } events SEC(".maps");
 
 struct {
@@ -59,7 +59,7 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } perf_events SEC(".maps");
 
-static __always_inline void fill(struct event *e, struct exec_ctx *ctx)
+static __noinline void fill(struct event *e, struct exec_ctx *ctx)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 

@@ -9,6 +9,7 @@ mod demo;
 mod doctor;
 mod dump;
 mod errors;
+mod events;
 mod exact;
 mod generated;
 mod grammar;
