@@ -911,6 +911,8 @@ mod tests {
         assert!(matches!(parses("m u id 1 key 0 value 0").object, Object::Map(MapCmd::Update { .. })));
         assert!(matches!(parses("m de id 1 key 0").object, Object::Map(MapCmd::Delete { .. })));
         assert!(matches!(parses("m g id 1").object, Object::Map(MapCmd::Getnext { .. })));
+        assert!(matches!(parses("m event_pipe id 1 cpu 0 index 0").object, Object::Map(MapCmd::Events { .. })));
+        assert!(matches!(parses("m ev id 1 --type event --count 3").object, Object::Map(MapCmd::Events { .. })));
         assert!(matches!(parses("n s").object, Object::Net(NetCmd::Show { .. })));
         assert!(matches!(parses("l s").object, Object::Link(LinkCmd::Show { .. })));
         assert!(matches!(parses("li s").object, Object::Link(LinkCmd::Show { .. })));
