@@ -57,6 +57,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(__u32));
+	__uint(max_entries, 64); /* one slot per CPU; libbpf would size it to the CPU count */
 } perf_events SEC(".maps");
 
 static __noinline void fill(struct event *e, struct exec_ctx *ctx)
