@@ -19,8 +19,8 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use aya_obj::generated::{BPF_RINGBUF_BUSY_BIT, BPF_RINGBUF_DISCARD_BIT, BPF_RINGBUF_HDR_SZ};
 
 pub const HDR: u64 = BPF_RINGBUF_HDR_SZ as u64;
-pub const BUSY: u32 = BPF_RINGBUF_BUSY_BIT as u32;
-pub const DISCARD: u32 = BPF_RINGBUF_DISCARD_BIT as u32;
+pub const BUSY: u32 = BPF_RINGBUF_BUSY_BIT;
+pub const DISCARD: u32 = BPF_RINGBUF_DISCARD_BIT;
 
 pub fn page_size() -> usize {
     // SAFETY: sysconf has no memory effects; _SC_PAGESIZE is always valid.
