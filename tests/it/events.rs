@@ -147,9 +147,17 @@ impl Probe {
 
     /// Exec it `n` times; the children's pids.
     fn run(&self, n: usize) -> BTreeSet<u64> {
+        self.run_with(n, &[])
+    }
+
+    /// The same through `prefix` (`taskset -c 0`), which execs the probe in
+    /// place (same pid).
+    fn run_with(&self, n: usize, prefix: &[&str]) -> BTreeSet<u64> {
         (0..n)
             .map(|_| {
-                let mut c = Command::new(&self.path).spawn().unwrap();
+                let mut argv: Vec<&str> = prefix.to_vec();
+                argv.push(&self.path);
+                let mut c = Command::new(argv[0]).args(&argv[1..]).spawn().unwrap();
                 let pid = u64::from(c.id());
                 assert!(c.wait().unwrap().success());
                 pid
@@ -165,10 +173,20 @@ fn load(d: &BpffsDir) {
 /// Run bpfpin with `args` in the background, exec the probe `n` times
 /// after `settle`, then stop it with SIGINT; its output and the pids.
 fn read_while_exec(args: &[&str], probe: &Probe, n: usize, program: &str) -> (Run, BTreeSet<u64>) {
+    read_while_exec_with(args, probe, n, program, &[])
+}
+
+fn read_while_exec_with(
+    args: &[&str],
+    probe: &Probe,
+    n: usize,
+    program: &str,
+    prefix: &[&str],
+) -> (Run, BTreeSet<u64>) {
     let child = Command::new(program).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     // Perf buffers only take records once the reader has put them in the map.
     std::thread::sleep(Duration::from_millis(700));
-    let pids = probe.run(n);
+    let pids = probe.run_with(n, prefix);
     std::thread::sleep(Duration::from_millis(500));
     sh("kill", &["-INT", &child.id().to_string()]);
     let out = child.wait_with_output().unwrap();
@@ -304,9 +322,11 @@ fn perf_event_array_records_match_bpftool_event_pipe() {
         assert_eq!(rec["data"].as_array().unwrap().len(), 92, "{rec}");
     }
 
-    // The plain layout: bpftool's header line, then hex rows (or the typed line).
-    let (r, _) =
-        read_while_exec(&["map", "event_pipe", "pinned", &map, "cpu", "0", "index", "0", "--hex"], &probe, 2, bin);
+    // The plain layout: bpftool's header line, then hex rows. Only CPU 0
+    // has a buffer now, so the probe runs there (a sample on another CPU
+    // finds no perf event at its index and is dropped by the helper).
+    let args = ["map", "event_pipe", "pinned", &map, "cpu", "0", "index", "0", "--hex"];
+    let (r, _) = read_while_exec_with(&args, &probe, 2, bin, &["taskset", "-c", "0"]);
     assert_eq!(r.code(), Some(0), "{}", r.stderr());
     let out = r.stdout();
     let header = out.lines().next().unwrap_or_else(|| panic!("no output: {}", r.stderr()));
