@@ -20,8 +20,8 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 
 
 LOWER = {
-    "bpffs", "btf", "clsact", "error", "guard", "kinds", "loader", "metadata", "pids", "pins", "probe", "resolve",
-    "sampler", "select", "sys",
+    "bpffs", "btf", "clsact", "error", "events", "guard", "kinds", "loader", "metadata", "pids", "pins", "probe",
+    "resolve", "sampler", "select", "sys",
     "text", "txn", "typed",
 }
 

@@ -40,6 +40,7 @@ const BTF_EXAMPLES: &str = "  bpfpin btf show\n  bpfpin -j btf show id 1\n  bpfp
 const LIVE_HELP: &str = "Sampling: a silent first reading, then one sample every --interval S (default 1) until --count N samples,\n--duration S seconds, or Ctrl-C/SIGTERM. Each sample prints a header line (time, sample number, interval, elapsed)\nand a table: the key column(s), then each counter's total and its rate per second (PACKETS  PACKETS/S).\nWith -j: one JSON object per line per sample, the same keys for every command:\n{\"sample\":N,\"time\":EPOCH,\"interval\":S,\"elapsed\":S,\"rows\":[{KEYS...,\"total\":{..},\"delta\":{..},\"rate\":{..}}]}";
 const PROG_STATS_HELP: &str = "Rows: id, type, name; counters run_cnt and run_time_ns (bpftool's keys); AVG_NS (JSON ratio.avg_ns) is\nrun time per run over the sample. Without --count or --duration, one sample. BPF_ENABLE_STATS is held only while sampling.";
 const MAP_WATCH_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nRows: key (typed where the map has BTF, else hex bytes), plus cpu with --per-cpu; every integer field of the value\nis a counter (packets, bytes; `value` for a plain integer).";
+const MAP_EVENTS_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }   (a ringbuf or perf_event_array)\nPerf event arrays get one buffer per CPU (CPU i at index i), or with `cpu N index M` one; lost samples are\nreported. -j prints one JSON object per record and line; records typed through BTF carry `formatted`.\nCtrl-C, --count or --duration stop; totals (records, bytes, lost) go to stderr.";
 const RM_HELP: &str = "Only pins on bpffs are removed; a directory needs -r, a bpffs mount root also --whole-bpffs.";
 
 /// A live command's own notes, then the sampling and output rules all three share.
@@ -673,6 +674,36 @@ pub enum MapCmd {
         #[arg(value_name = "MAP", required = true, num_args = 1.., allow_negative_numbers = true, hide = true)]
         words: Vec<String>,
     },
+    /// Stream the records of a ring buffer or perf event array (bpftool's event_pipe)
+    #[command(
+        alias = "event_pipe",
+        override_usage = "bpfpin map events MAP [cpu N index M] [--type NAME] [--hex] [--count N] [--duration S]",
+        after_help = MAP_EVENTS_HELP,
+        after_long_help = long(MAP_EVENTS_HELP, "  bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/events\n  bpfpin -j map events pinned /sys/fs/bpf/execsnoop_maps/events --count 10 | jq -c .formatted\n  bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/perf_events --type event --duration 5\n  bpfpin map event_pipe id 42 cpu 0 index 0        # bpftool's form: one CPU's perf buffer"),
+    )]
+    Events {
+        #[arg(value_name = "MAP [cpu N index M]", required = true, num_args = 1.., hide = true)]
+        words: Vec<String>,
+        /// Print records as this BTF struct of the map's or its programs' BTF
+        /// (default: the ring buffer's declared value type, if any)
+        #[arg(long = "type", value_name = "NAME")]
+        type_name: Option<String>,
+        /// Raw bytes even where the record type is known
+        #[arg(long)]
+        hex: bool,
+        /// Perf event array: read only this CPU (bpftool's `cpu N`; needs --index)
+        #[arg(long, value_name = "N")]
+        cpu: Option<u32>,
+        /// Perf event array: the map index CPU's buffer goes in (bpftool's `index M`)
+        #[arg(long, value_name = "M")]
+        index: Option<u32>,
+        /// Stop after N records
+        #[arg(long, value_name = "N")]
+        count: Option<u64>,
+        /// Stop after S seconds
+        #[arg(long, value_name = "S")]
+        duration: Option<f64>,
+    },
 }
 
 const FEATURE_HELP: &str = "COMPONENT := { kernel | dev NAME }   (dev: what the device can offload)\nGROUP := { prog_types | map_types | attach_types | link_types | helpers }\nEvery word has a --flag twin: dev NAME = --dev NAME, full = --full, unprivileged = --unprivileged,\nmacros = --macros, prefix P = --prefix P. `full` also probes the helpers that write to the kernel log\n(bpf_trace_printk, bpf_trace_vprintk, bpf_probe_write_user). Probe programs and maps are closed at once.";
@@ -1000,6 +1031,8 @@ mod tests {
         assert!(matches!(parses("m u id 1 key 0 value 0").object, Object::Map(MapCmd::Update { .. })));
         assert!(matches!(parses("m de id 1 key 0").object, Object::Map(MapCmd::Delete { .. })));
         assert!(matches!(parses("m g id 1").object, Object::Map(MapCmd::Getnext { .. })));
+        assert!(matches!(parses("m event_pipe id 1 cpu 0 index 0").object, Object::Map(MapCmd::Events { .. })));
+        assert!(matches!(parses("m ev id 1 --type event --count 3").object, Object::Map(MapCmd::Events { .. })));
         assert!(matches!(parses("n s").object, Object::Net(NetCmd::Show { .. })));
         assert!(matches!(parses("l s").object, Object::Link(LinkCmd::Show { .. })));
         assert!(matches!(parses("li s").object, Object::Link(LinkCmd::Show { .. })));

@@ -190,7 +190,8 @@ fn option_value(a: &Arg, cur: &str) -> Vec<Cand> {
         "netns" => dir_names(Path::new("/run/netns")),
         "link" | "pin-maps" => paths(cur, true),
         "from" => paths(cur, false),
-        "type" => prog_types(),
+        // `prog load --type`; `map events --type` names a BTF struct.
+        "type" if a.get_id() == "prog_type" => prog_types(),
         "before" | "after" => ids(Obj::Prog),
         "dev" => ifaces(None),
         _ => Vec::new(),
@@ -211,6 +212,7 @@ fn grammar(cmd: &Command, verb: &str, pos: &[&str], cur: &str, ns: Option<&str>)
             sel(pos, 0, Obj::Map, cur).map(|_| Vec::new())
         }
         "map pin" => sel(pos, 0, Obj::Map, cur).and_then(|i| bpffs_path(pos, i, cur)),
+        "map events" => map_events(pos, cur),
         "map lookup" | "map getnext" | "map delete" => map_key(pos, cur),
         "map update" => map_update(pos, cur),
         "map push" | "map enqueue" | "map peek" => sel(pos, 0, Obj::Map, cur)
@@ -348,6 +350,17 @@ fn prog_attach(pos: &[&str], cur: &str) -> Result<Vec<Cand>, Vec<Cand>> {
         Some(&"flow_dissector") => Ok(Vec::new()),
         Some(_) => sel(pos, i + 1, Obj::Map, cur).map(|_| Vec::new()),
     }
+}
+
+/// `map events MAP [cpu N index M]`: the two words once each, numbers after them.
+fn map_events(pos: &[&str], cur: &str) -> Result<Vec<Cand>, Vec<Cand>> {
+    let i = sel(pos, 0, Obj::Map, cur)?;
+    if matches!(pos.last(), Some(&("cpu" | "index"))) && pos.len() > i {
+        return Ok(Vec::new());
+    }
+    let mut kw = vec!["cpu", "index"];
+    kw.retain(|k| !pos[i..].contains(k));
+    Ok(words(&kw))
 }
 
 fn prog_run(pos: &[&str], cur: &str) -> Result<Vec<Cand>, Vec<Cand>> {
@@ -685,6 +698,9 @@ mod tests {
         has("prog load x.o /sys/fs/bpf/x ", &["type", "pinmaps", "map"]);
         has("prog load x.o /sys/fs/bpf/x type ", &["xdp", "sched_cls"]);
         has("prog run id 1 ", &["data_in", "repeat"]);
+        has("map events id 1 ", &["cpu", "index"]);
+        has("map event_pipe id 1 cpu 0 ", &["index"]);
+        has("map events id 1 --", &["--type", "--count", "--duration", "--cpu", "--index"]);
         has("completions ", &["bash", "zsh", "fish"]);
     }
 
@@ -697,6 +713,8 @@ mod tests {
             "map create /sys/fs/bpf/m key ",
             "prog run id 1 repeat ",
             "prog stats --duration ",
+            "map events id 1 cpu ",
+            "map events id 1 --type ",
         ] {
             assert_eq!(values(line), Vec::<String>::new(), "`{line}`");
         }

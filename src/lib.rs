@@ -10,6 +10,7 @@ pub mod clsact;
 pub mod cmd;
 pub mod complete;
 pub mod error;
+pub mod events;
 pub mod generate;
 pub mod guard;
 pub mod kinds;

@@ -10,9 +10,11 @@ pub mod btf_obj;
 pub mod map;
 pub mod net;
 pub mod netlink;
+pub mod perf;
 pub mod probe;
 pub mod prog;
 pub mod prog_load;
+pub mod ringbuf;
 pub mod signal;
 pub mod startup;
 

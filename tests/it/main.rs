@@ -10,6 +10,7 @@ mod demo;
 mod doctor;
 mod dump;
 mod errors;
+mod events;
 mod exact;
 mod feature;
 mod generated;

@@ -86,6 +86,18 @@ const SAMPLES: &[Sample] = &[
             MapDef { name: "tail_count", pin: "tail_count", kind: "array", key: 4, value: 8, entries: 1 },
         ],
     },
+    Sample {
+        name: "execsnoop",
+        progs: &[
+            Prog { name: "execsnoop", section: "tracepoint/sched/sched_process_exec", kind: "tracepoint" },
+            Prog { name: "execsnoop_perf", section: "tracepoint/sched/sched_process_exec", kind: "tracepoint" },
+        ],
+        // Its records are checked by tests/it/events.rs.
+        maps: &[
+            MapDef { name: "events", pin: "events", kind: "ringbuf", key: 0, value: 0, entries: 256 * 1024 },
+            MapDef { name: "perf_events", pin: "perf_events", kind: "perf_event_array", key: 4, value: 4, entries: 64 },
+        ],
+    },
 ];
 
 /// Size of the frames `ping` sends: Ethernet 14 + IPv4 20 + ICMP 8 + 56 data.

@@ -4,6 +4,7 @@
 
 pub mod bulk;
 pub mod edit;
+pub mod events;
 pub mod inner;
 pub mod watch;
 
@@ -95,9 +96,11 @@ pub fn pin_map(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
 /// and what to do instead.
 fn undumpable(map_type: u32) -> Option<(&'static str, &'static str)> {
     const OTHER: &str = "dump a hash, array or other keyed map instead";
+    const EVENTS: &str = "read its records with `bpfpin map events MAP`";
     Some(match map_type_name(map_type).as_str() {
-        "ringbuf" | "user_ringbuf" => ("its records are consumed by a reader, not stored under keys", OTHER),
-        "perf_event_array" => ("it holds per-CPU perf event fds, not data", OTHER),
+        "ringbuf" => ("its records are consumed by a reader, not stored under keys", EVENTS),
+        "user_ringbuf" => ("its records are consumed by a reader, not stored under keys", OTHER),
+        "perf_event_array" => ("it holds per-CPU perf event fds, not data", EVENTS),
         "queue" | "stack" => ("it has no keys", "read it with `bpfpin map peek` or `bpfpin map pop`"),
         "bloom_filter" => ("a bloom filter can only be queried, not listed", OTHER),
         "struct_ops" => ("it holds kernel struct_ops state", OTHER),
