@@ -424,6 +424,14 @@ fn drop_refused_btf(m: &mut MapDef) {
         m.btf_key_type_id = 0;
         m.btf_value_type_id = 0;
     }
+    // A ring buffer has no key or value: the kernel refuses sizes (libbpf
+    // passes them on and fails). bpfpin takes `__type(value, struct event)`
+    // as what it is in such sources, the record's type, which stays in the
+    // object's BTF for `map events` to print records with.
+    if m.map_type == mt::BPF_MAP_TYPE_RINGBUF as u32 || m.map_type == mt::BPF_MAP_TYPE_USER_RINGBUF as u32 {
+        m.key_size = 0;
+        m.value_size = 0;
+    }
 }
 
 /// A `.maps` or `.struct_ops` variable placed in its section.

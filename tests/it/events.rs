@@ -346,3 +346,38 @@ fn events_refuses_what_it_cannot_read() {
     bpfpin(&["map", "events", "pinned", &d.join("m/perf_events"), "cpu", "0"]).err("must be given together");
     bpfpin(&["map", "events", "pinned", &d.join("m/perf_events"), "cpu", "0", "index", "99"]).err("out of range");
 }
+
+/// A ring buffer that declares its record type (`__type(value, struct
+/// rec)`, which libbpf cannot load) prints its records typed without
+/// `--type`; the records come from a syscall program run with `prog run`.
+#[test]
+fn declared_ring_buffer_type_is_the_default() {
+    require_root!();
+    let d = BpffsDir::new();
+    let obj = crate::util::object("ringbuf_typed.o");
+    bpfpin(&["prog", "loadall", &obj, &d.join("p"), "--pin-maps", &d.join("m")]).ok();
+    let ring = d.join("m/typed_ring");
+    let bin = env!("CARGO_BIN_EXE_bpfpin");
+    let child = Command::new(bin)
+        .args(["-j", "map", "events", "pinned", &ring, "--count", "2", "--duration", "20"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let ctx = std::env::temp_dir().join(unique("bpfpin-ctx-"));
+    std::fs::write(&ctx, [0u8; 8]).unwrap();
+    let ctx_s = ctx.display().to_string();
+    for _ in 0..2 {
+        bpfpin(&["prog", "run", "pinned", &d.join("p/emit"), "ctx_in", &ctx_s]).ok();
+    }
+    let _ = std::fs::remove_file(&ctx);
+    let out = child.wait_with_output().unwrap();
+    let run = Run { cmd: "map events".into(), out };
+    let recs = lines(&run);
+    assert_eq!(recs.len(), 2, "{}", run.stderr());
+    for r in &recs {
+        assert_eq!(r["formatted"], serde_json::json!({"pid": 42, "seq": 7, "tag": "bpfpin"}), "{r}");
+    }
+    assert_eq!(totals(&run), (2, 32, 0), "{}", run.stderr());
+}

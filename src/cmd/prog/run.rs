@@ -171,6 +171,19 @@ pub fn run(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let ctx_in = a.ctx_in.as_deref().map(read_input).transpose()?;
     let mut data_out = data_in.as_ref().map(|_| vec![0u8; a.data_size_out.unwrap_or(DEFAULT_OUT) as usize]);
     let mut ctx_out = ctx_in.as_ref().map(|_| vec![0u8; a.ctx_size_out.unwrap_or(DEFAULT_OUT) as usize]);
+    // The kernel runs a syscall program once, from its ctx alone: it refuses
+    // a repeat count, packet data and a ctx_out buffer (it writes the ctx
+    // back in place).
+    let syscall = ptype == aya_obj::generated::bpf_prog_type::BPF_PROG_TYPE_SYSCALL as u32;
+    if syscall {
+        if a.repeat > 1 || data_in.is_some() {
+            bail!(UserError::new(
+                format!("a syscall program runs once, from ctx_in alone (got repeat {} or data_in)", a.repeat),
+                "give only ctx_in FILE",
+            ));
+        }
+        ctx_out = None;
+    }
 
     let res = sysprog::bpf_prog_test_run(
         fd.as_fd(),
@@ -179,7 +192,7 @@ pub fn run(_g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
             ctx_in: ctx_in.as_deref(),
             data_out: data_out.as_deref_mut(),
             ctx_out: ctx_out.as_deref_mut(),
-            repeat: a.repeat,
+            repeat: if syscall { 0 } else { a.repeat },
         },
     );
     let name = crate::resolve::full_name(&info);
