@@ -13,6 +13,7 @@ use aya_obj::generated as k;
 pub mod dump_c;
 pub mod dump_raw;
 mod encode;
+pub mod file;
 mod format;
 mod mapdef;
 pub mod query;

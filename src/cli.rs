@@ -677,7 +677,7 @@ pub enum MapCmd {
     /// Stream the records of a ring buffer or perf event array (bpftool's event_pipe)
     #[command(
         alias = "event_pipe",
-        override_usage = "bpfpin map events MAP [cpu N index M] [--type NAME] [--hex] [--count N] [--duration S]",
+        override_usage = "bpfpin map events MAP [cpu N index M] [--type NAME [--btf FILE]] [--hex] [--count N] [--duration S]",
         after_help = MAP_EVENTS_HELP,
         after_long_help = long(MAP_EVENTS_HELP, "  bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/events\n  bpfpin -j map events pinned /sys/fs/bpf/execsnoop_maps/events --count 10 | jq -c .formatted\n  bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/perf_events --type event --duration 5\n  bpfpin map event_pipe id 42 cpu 0 index 0        # bpftool's form: one CPU's perf buffer"),
     )]
@@ -688,6 +688,9 @@ pub enum MapCmd {
         /// (default: the ring buffer's declared value type, if any)
         #[arg(long = "type", value_name = "NAME")]
         type_name: Option<String>,
+        /// Look --type up in this BTF instead: raw BTF or an object's .BTF (e.g. the .bpf.o)
+        #[arg(long, value_name = "FILE", requires = "type_name")]
+        btf: Option<std::path::PathBuf>,
         /// Raw bytes even where the record type is known
         #[arg(long)]
         hex: bool,

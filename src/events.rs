@@ -295,8 +295,12 @@ fn candidate_btfs(info: &bpf_map_info) -> Vec<Btf> {
 /// `--type NAME` (a struct, union or typedef name; `struct event` works
 /// too), or by default the ring buffer's declared value type. None when
 /// neither is known: records are printed as bytes.
-pub fn record_type(info: &bpf_map_info, name: Option<&str>) -> Result<Option<RecordType>> {
-    let btfs = candidate_btfs(info);
+pub fn record_type(info: &bpf_map_info, name: Option<&str>, file: Option<Btf>) -> Result<Option<RecordType>> {
+    // `--btf FILE`: the type is looked up there alone.
+    let btfs = match file {
+        Some(b) => vec![b],
+        None => candidate_btfs(info),
+    };
     let map_name = crate::pins::c_name(&info.name);
     if let Some(name) = name {
         let bare = name.trim_start_matches("struct ").trim_start_matches("union ").trim();

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::os::fd::AsFd;
-use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
@@ -17,7 +16,7 @@ use crate::output::{Mode, Out};
 use crate::select::Words;
 use crate::sys::{self, Kind};
 
-const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
+use crate::btf::file::vmlinux;
 
 pub fn run(g: &Global, out: &mut Out, cmd: &BtfCmd) -> Result<()> {
     match cmd {
@@ -108,11 +107,6 @@ struct Source {
     roots: Vec<u32>,
 }
 
-fn vmlinux() -> Result<Btf> {
-    let raw = std::fs::read(VMLINUX).with_context(|| format!("reading {VMLINUX}"))?;
-    Btf::parse(&raw).with_context(|| format!("parsing {VMLINUX}"))
-}
-
 /// A kernel BTF object by id; module BTF is split BTF on top of vmlinux.
 fn by_id(id: u32) -> Result<(Btf, u32)> {
     let fd = sys::get_fd_by_id(Kind::Btf, id).map_err(|e| {
@@ -134,47 +128,6 @@ fn by_id(id: u32) -> Result<(Btf, u32)> {
     Ok((Btf::parse(&raw).with_context(|| format!("parsing BTF object {id}"))?, 1))
 }
 
-/// `file FILE`: raw BTF, or an ELF object's `.BTF` section. Files under
-/// /sys/kernel/btf/ other than vmlinux are module BTF, split on vmlinux.
-fn from_file(path: &Path) -> Result<(Btf, u32)> {
-    let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let raw: &[u8] = if crate::btf::raw::has_magic(&data) {
-        &data
-    } else {
-        use object::{Object, ObjectSection};
-        let elf = object::File::parse(&*data).map_err(|_| {
-            UserError::new(
-                format!("{} is neither raw BTF nor an ELF object", path.display()),
-                "give /sys/kernel/btf/NAME or a BPF object built with -g",
-            )
-        })?;
-        let sec = elf.section_by_name(".BTF").ok_or_else(|| {
-            UserError::new(
-                format!("{} has no .BTF section", path.display()),
-                "build it with -g (`clang -O2 -g -target bpf -c FILE.c`) and do not strip .BTF",
-            )
-        })?;
-        // An object's .BTF is never split BTF, so it is parsed on its own, here, while `elf` lives.
-        return parse_file_btf(path, sec.data().with_context(|| format!("reading .BTF of {}", path.display()))?);
-    };
-    let module = path.starts_with("/sys/kernel/btf/") && path != Path::new(VMLINUX);
-    if module {
-        let base = vmlinux()?;
-        let first = base.len();
-        let btf =
-            Btf::parse_split(raw, &base).with_context(|| format!("parsing {} on top of {VMLINUX}", path.display()))?;
-        return Ok((btf, first));
-    }
-    parse_file_btf(path, raw)
-}
-
-fn parse_file_btf(path: &Path, raw: &[u8]) -> Result<(Btf, u32)> {
-    let btf = Btf::parse(raw).map_err(|e| {
-        UserError::new(format!("{}: its BTF does not parse ({e})", path.display()), "rebuild the object with clang -g")
-    })?;
-    Ok((btf, 1))
-}
-
 fn source(w: &mut Words) -> Result<Source> {
     let src = w.require("a BTF source (`id`, `prog`, `map` or `file`)")?;
     let plain = |(btf, first)| Source { btf, first, roots: Vec::new() };
@@ -182,7 +135,7 @@ fn source(w: &mut Words) -> Result<Source> {
     let kw = ["map", "prog", "id", "file"].into_iter().find(|k| !src.is_empty() && k.starts_with(src)).unwrap_or(src);
     match kw {
         "id" => Ok(plain(by_id(w.take_u32("a BTF id")?)?)),
-        "file" => Ok(plain(from_file(&w.take_path("a file")?)?)),
+        "file" => Ok(plain(Btf::from_file(&w.take_path("a file")?)?)),
         "prog" => {
             let fd = crate::resolve::prog(&w.take_prog()?)?;
             let info = sys::prog_info(fd.as_fd()).context("reading program info")?;

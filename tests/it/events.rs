@@ -349,7 +349,9 @@ fn events_refuses_what_it_cannot_read() {
 
 /// A ring buffer that declares its record type (`__type(value, struct
 /// rec)`, which libbpf cannot load) prints its records typed without
-/// `--type`; the records come from a syscall program run with `prog run`.
+/// `--type`; `--type rec --btf OBJ` finds the type in a file instead. The
+/// records come from a syscall program run with `prog run`; a ring buffer
+/// has one consumer, so the two readers take turns.
 #[test]
 fn declared_ring_buffer_type_is_the_default() {
     require_root!();
@@ -357,27 +359,37 @@ fn declared_ring_buffer_type_is_the_default() {
     let obj = crate::util::object("ringbuf_typed.o");
     bpfpin(&["prog", "loadall", &obj, &d.join("p"), "--pin-maps", &d.join("m")]).ok();
     let ring = d.join("m/typed_ring");
-    let bin = env!("CARGO_BIN_EXE_bpfpin");
-    let child = Command::new(bin)
-        .args(["-j", "map", "events", "pinned", &ring, "--count", "2", "--duration", "20"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
     let ctx = std::env::temp_dir().join(unique("bpfpin-ctx-"));
     std::fs::write(&ctx, [0u8; 8]).unwrap();
     let ctx_s = ctx.display().to_string();
-    for _ in 0..2 {
-        bpfpin(&["prog", "run", "pinned", &d.join("p/emit"), "ctx_in", &ctx_s]).ok();
-    }
-    let _ = std::fs::remove_file(&ctx);
-    let out = child.wait_with_output().unwrap();
-    let run = Run { cmd: "map events".into(), out };
+    let emit = d.join("p/emit");
+    let read = |extra: &[&str], n: usize| -> Run {
+        let bin = env!("CARGO_BIN_EXE_bpfpin");
+        let child = Command::new(bin)
+            .args(["-j", "map", "events", "pinned", &ring, "--count", &n.to_string(), "--duration", "20"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        for _ in 0..n {
+            bpfpin(&["prog", "run", "pinned", &emit, "ctx_in", &ctx_s]).ok();
+        }
+        Run { cmd: format!("map events {extra:?}"), out: child.wait_with_output().unwrap() }
+    };
+    let want = serde_json::json!({"pid": 42, "seq": 7, "tag": "bpfpin"});
+    let run = read(&[], 2);
     let recs = lines(&run);
     assert_eq!(recs.len(), 2, "{}", run.stderr());
-    for r in &recs {
-        assert_eq!(r["formatted"], serde_json::json!({"pid": 42, "seq": 7, "tag": "bpfpin"}), "{r}");
-    }
+    assert!(recs.iter().all(|r| r["formatted"] == want), "{recs:?}");
     assert_eq!(totals(&run), (2, 32, 0), "{}", run.stderr());
+    let run = read(&["--type", "rec", "--btf", &obj], 1);
+    let recs = lines(&run);
+    assert_eq!(recs.len(), 1, "{}", run.stderr());
+    assert_eq!(recs[0]["formatted"], want);
+    let _ = std::fs::remove_file(&ctx);
+    // --btf without --type is refused by the grammar.
+    let r = bpfpin(&["map", "events", "pinned", &ring, "--btf", &obj]);
+    assert_eq!(r.code(), Some(2), "{}", r.stderr());
 }

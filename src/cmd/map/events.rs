@@ -30,6 +30,8 @@ const TICK: Duration = Duration::from_millis(200);
 pub struct EventsArgs<'a> {
     pub words: &'a [String],
     pub type_name: Option<&'a str>,
+    /// `--btf FILE`: where --type is looked up instead of the kernel's BTF.
+    pub btf: Option<&'a std::path::Path>,
     pub cpu: Option<u32>,
     pub index: Option<u32>,
     pub count: Option<u64>,
@@ -73,7 +75,8 @@ pub fn events(out: &mut Out, a: &EventsArgs<'_>) -> Result<()> {
     }
     let fd = crate::resolve::map(&sel)?;
     let info = sys::map_info(std::os::fd::AsFd::as_fd(&fd))?;
-    let ty = if a.hex && a.type_name.is_none() { None } else { record_type(&info, a.type_name)? };
+    let file_btf = a.btf.map(|p| crate::btf::Btf::from_file(p).map(|(b, _)| b)).transpose()?;
+    let ty = if a.hex && a.type_name.is_none() { None } else { record_type(&info, a.type_name, file_btf)? };
     let mut reader = Reader::open(fd, &info, only)?;
     sys::signal::catch_stop_signals()?;
 
