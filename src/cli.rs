@@ -677,9 +677,9 @@ pub enum MapCmd {
     /// Stream the records of a ring buffer or perf event array (bpftool's event_pipe)
     #[command(
         alias = "event_pipe",
-        override_usage = "bpfpin map events MAP [cpu N index M] [--type NAME [--btf FILE]] [--hex] [--count N] [--duration S]",
+        override_usage = "bpfpin map events MAP [cpu N index M] [--type NAME [--btf FILE]] [--hex] [--count N] [--duration S]\n       bpfpin map events MAP --write FILE [--type NAME [--btf FILE]]",
         after_help = MAP_EVENTS_HELP,
-        after_long_help = long(MAP_EVENTS_HELP, "  bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/events\n  bpfpin -j map events pinned /sys/fs/bpf/execsnoop_maps/events --count 10 | jq -c .formatted\n  bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/perf_events --type event --duration 5\n  bpfpin map event_pipe id 42 cpu 0 index 0        # bpftool's form: one CPU's perf buffer"),
+        after_long_help = long(MAP_EVENTS_HELP, "  bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/events\n  bpfpin -j map events pinned /sys/fs/bpf/execsnoop_maps/events --count 10 | jq -c .formatted\n  bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/perf_events --type event --duration 5\n  bpfpin map event_pipe id 42 cpu 0 index 0        # bpftool's form: one CPU's perf buffer\n  echo '{\"value\": 5}' | bpfpin map events pinned /sys/fs/bpf/m/to_kernel --write - --type user_rec"),
     )]
     Events {
         #[arg(value_name = "MAP [cpu N index M]", required = true, num_args = 1.., hide = true)]
@@ -691,6 +691,11 @@ pub enum MapCmd {
         /// Look --type up in this BTF instead: raw BTF or an object's .BTF (e.g. the .bpf.o)
         #[arg(long, value_name = "FILE", requires = "type_name")]
         btf: Option<std::path::PathBuf>,
+        /// User ring buffer: write the records of FILE (`-`: stdin), one JSON
+        /// line each: `{"data":[bytes]}` (as `map events -j` prints) or, with
+        /// --type, a value of that type
+        #[arg(long, value_name = "FILE")]
+        write: Option<std::path::PathBuf>,
         /// Raw bytes even where the record type is known
         #[arg(long)]
         hex: bool,

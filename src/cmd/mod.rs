@@ -83,12 +83,13 @@ fn map(g: &Global, out: &mut Out, cmd: &MapCmd) -> Result<()> {
         }
         MapCmd::Pop { words } | MapCmd::Dequeue { words } => map::edit::pop(g, out, words),
         MapCmd::Peek { words } => map::edit::peek(g, out, words),
-        MapCmd::Events { words, type_name, btf, hex, cpu, index, count, duration } => map::events::events(
+        MapCmd::Events { words, type_name, btf, write, hex, cpu, index, count, duration } => map::events::events(
             out,
             &map::events::EventsArgs {
                 words,
                 type_name: type_name.as_deref(),
                 btf: btf.as_deref(),
+                write: write.as_deref(),
                 cpu: *cpu,
                 index: *index,
                 count: *count,

@@ -145,3 +145,75 @@ pub fn poll_readable(fds: &[BorrowedFd<'_>], timeout_ms: i32) -> io::Result<Vec<
     }
     Ok(p.iter().map(|x| x.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0).collect())
 }
+
+/// A user ring buffer (`BPF_MAP_TYPE_USER_RINGBUF`) mapped for its one
+/// user-space producer: page 0 holds `consumer_pos` (the kernel's, read
+/// only), page 1 `producer_pos` (ours), then the data area, mapped twice and
+/// writable. A record is reserved by writing its header with the BUSY bit
+/// and moving `producer_pos` past it, then committed by clearing BUSY; a BPF
+/// program drains committed records with `bpf_user_ringbuf_drain`.
+pub struct UserRingBuf {
+    consumer: Mapping,
+    producer: Mapping,
+    page: usize,
+    size: u64,
+}
+
+impl UserRingBuf {
+    pub fn map(fd: BorrowedFd<'_>, size: u32) -> io::Result<UserRingBuf> {
+        let page = page_size();
+        if !size.is_power_of_two() || (size as usize) < page {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "ring buffer size is not a power-of-two pages"));
+        }
+        let consumer = Mapping::new(fd, page, libc::PROT_READ, 0)?;
+        let producer = Mapping::new(fd, page + 2 * size as usize, libc::PROT_READ | libc::PROT_WRITE, page)?;
+        Ok(UserRingBuf { consumer, producer, page, size: u64::from(size) })
+    }
+
+    fn consumer_pos(&self) -> u64 {
+        // SAFETY: consumer_pos is the first u64 of the page-aligned consumer
+        // page, mapped for the life of `self`; the kernel writes it.
+        unsafe { AtomicU64::from_ptr(self.consumer.ptr.as_ptr().cast()) }.load(Ordering::Acquire)
+    }
+
+    fn producer_atomic(&self) -> &AtomicU64 {
+        // SAFETY: producer_pos is the first u64 of the page-aligned producer
+        // page, mapped for the life of `self`; the kernel reads it
+        // concurrently, hence an atomic.
+        unsafe { AtomicU64::from_ptr(self.producer.ptr.as_ptr().cast()) }
+    }
+
+    /// Writes one record; false when the ring has no room for it now (the
+    /// caller waits for a drain and retries).
+    pub fn write(&mut self, data: &[u8]) -> io::Result<bool> {
+        let len = u32::try_from(data.len()).ok().filter(|l| *l & (BUSY | DISCARD) == 0);
+        let Some(len) = len else {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "record too large"));
+        };
+        let total = (u64::from(len) + HDR + 7) & !7;
+        if total > self.size {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "record larger than the ring"));
+        }
+        let cons = self.consumer_pos();
+        let prod = self.producer_atomic().load(Ordering::Relaxed);
+        if prod + total - cons > self.size {
+            return Ok(false);
+        }
+        let off = self.page + (prod & (self.size - 1)) as usize;
+        let base = self.producer.ptr.as_ptr();
+        // SAFETY: [off, off + total) lies in the writable, doubly mapped data
+        // area (off < page + size and total <= size), in space the consumer
+        // has released (prod + total - cons <= size); the header word is
+        // 8-aligned, and nobody else writes this range: we are the only
+        // producer and the kernel reads it only after the commit below.
+        let hdr = unsafe { AtomicU32::from_ptr(base.add(off).cast()) };
+        hdr.store(len | BUSY, Ordering::Relaxed);
+        // SAFETY: as above; the page-offset word follows the length word.
+        unsafe { AtomicU32::from_ptr(base.add(off + 4).cast()) }.store(0, Ordering::Relaxed);
+        self.producer_atomic().store(prod + total, Ordering::Release);
+        // SAFETY: the data bytes after the header, inside the reserved range.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), base.add(off + HDR as usize), data.len()) };
+        hdr.store(len, Ordering::Release);
+        Ok(true)
+    }
+}

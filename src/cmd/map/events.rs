@@ -14,7 +14,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
 
 use crate::error::UserError;
@@ -32,6 +32,8 @@ pub struct EventsArgs<'a> {
     pub type_name: Option<&'a str>,
     /// `--btf FILE`: where --type is looked up instead of the kernel's BTF.
     pub btf: Option<&'a std::path::Path>,
+    /// `--write FILE`: records for a user ring buffer (`-` is stdin).
+    pub write: Option<&'a std::path::Path>,
     pub cpu: Option<u32>,
     pub index: Option<u32>,
     pub count: Option<u64>,
@@ -75,6 +77,27 @@ pub fn events(out: &mut Out, a: &EventsArgs<'_>) -> Result<()> {
     }
     let fd = crate::resolve::map(&sel)?;
     let info = sys::map_info(std::os::fd::AsFd::as_fd(&fd))?;
+    let user_ring = info.type_ == aya_obj::generated::bpf_map_type::BPF_MAP_TYPE_USER_RINGBUF as u32;
+    if let Some(src) = a.write {
+        if !user_ring {
+            bail!(UserError::new(
+                format!("--write needs a user ring buffer; this map is a {}", crate::kinds::map_type_name(info.type_)),
+                "give a map of type user_ringbuf (BPF programs drain it with bpf_user_ringbuf_drain)",
+            ));
+        }
+        let file_btf = a.btf.map(|p| crate::btf::Btf::from_file(p).map(|(b, _)| b)).transpose()?;
+        let ty = match a.type_name {
+            Some(_) => record_type(&info, a.type_name, file_btf)?,
+            None => None,
+        };
+        return write_records(std::os::fd::AsFd::as_fd(&fd), &info, src, ty.as_ref());
+    }
+    if user_ring {
+        bail!(UserError::new(
+            "a user ring buffer carries records from user space to BPF programs: there is nothing to read",
+            "write records into it with `bpfpin map events MAP --write FILE`",
+        ));
+    }
     let file_btf = a.btf.map(|p| crate::btf::Btf::from_file(p).map(|(b, _)| b)).transpose()?;
     let ty = if a.hex && a.type_name.is_none() { None } else { record_type(&info, a.type_name, file_btf)? };
     let mut reader = Reader::open(fd, &info, only)?;
@@ -188,4 +211,80 @@ fn json_record(buf: &mut Vec<u8>, rec: &Record<'_>, ty: Option<&RecordType>, pre
     crate::output::write_json(&mut *buf, &Value::Object(o), pretty)?;
     buf.push(b'\n');
     Ok(())
+}
+
+/// How long a full ring may stay full before the write gives up: nothing
+/// drains it unless a program runs.
+const FULL_WAIT: Duration = Duration::from_secs(5);
+
+/// `--write`: each JSON line of `src` becomes one record, written as soon as
+/// the ring has room; totals go to stderr like the reader's.
+fn write_records(
+    fd: std::os::fd::BorrowedFd<'_>,
+    info: &sys::bpf_map_info,
+    src: &std::path::Path,
+    ty: Option<&crate::events::RecordType>,
+) -> Result<()> {
+    use std::io::BufRead;
+    let mut ring = sys::ringbuf::UserRingBuf::map(fd, info.max_entries)
+        .map_err(|e| anyhow::Error::from(e).context("mapping the user ring buffer"))?;
+    sys::signal::catch_stop_signals()?;
+    let input: Box<dyn BufRead> = if src == std::path::Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(src).map_err(|e| {
+            UserError::new(format!("cannot read {}: {e}", src.display()), "give a file of JSON lines, or - for stdin")
+        })?;
+        Box::new(std::io::BufReader::new(f))
+    };
+    let (mut n, mut bytes) = (0u64, 0u64);
+    for (i, line) in input.lines().enumerate() {
+        let line = line.with_context(|| format!("reading {}", src.display()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record = record_bytes(&line, ty).map_err(|e| {
+            UserError::new(
+                format!("line {} of {}: {e:#}", i + 1, src.display()),
+                "write one JSON value per line: {\"data\":[1,2,3]} or, with --type, a value of that type",
+            )
+        })?;
+        let start = Instant::now();
+        loop {
+            if ring
+                .write(&record)
+                .map_err(|e| UserError::new(format!("line {}: {e}", i + 1), "write smaller records"))?
+            {
+                break;
+            }
+            if sys::signal::stop_requested() || start.elapsed() > FULL_WAIT {
+                eprintln!("{n} records, {bytes} bytes written");
+                bail!(UserError::new(
+                    format!("the user ring buffer stayed full for {} s at line {}", FULL_WAIT.as_secs(), i + 1),
+                    "run the program that drains it (bpf_user_ringbuf_drain), or write fewer records at a time",
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        n += 1;
+        bytes += record.len() as u64;
+    }
+    eprintln!("{n} records, {bytes} bytes written");
+    Ok(())
+}
+
+/// One input line as record bytes: `{"data":[...]}` as `map events -j`
+/// prints records, else a value of `--type` encoded through BTF.
+fn record_bytes(line: &str, ty: Option<&crate::events::RecordType>) -> Result<Vec<u8>> {
+    let v: serde_json::Value = serde_json::from_str(line).context("not JSON")?;
+    if let Some(data) = v.get("data").and_then(|d| d.as_array()) {
+        return data
+            .iter()
+            .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()).context("`data` holds a value that is not a byte"))
+            .collect();
+    }
+    let Some(ty) = ty else {
+        bail!("no `data` array, and no --type to encode the value with");
+    };
+    ty.btf.from_json(ty.id, &v).with_context(|| format!("as {}", ty.name))
 }
