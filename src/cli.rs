@@ -679,7 +679,7 @@ pub enum MapCmd {
         alias = "event_pipe",
         override_usage = "bpfpin map events MAP [cpu N index M] [--type NAME [--btf FILE]] [--hex] [--count N] [--duration S]\n       bpfpin map events MAP --write FILE [--type NAME [--btf FILE]]",
         after_help = MAP_EVENTS_HELP,
-        after_long_help = long(MAP_EVENTS_HELP, "  bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/events\n  bpfpin -j map events pinned /sys/fs/bpf/execsnoop_maps/events --count 10 | jq -c .formatted\n  bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/perf_events --type event --duration 5\n  bpfpin map event_pipe id 42 cpu 0 index 0        # bpftool's form: one CPU's perf buffer\n  echo '{\"value\": 5}' | bpfpin map events pinned /sys/fs/bpf/m/to_kernel --write - --type user_rec"),
+        after_long_help = long(MAP_EVENTS_HELP, "  bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/events\n  bpfpin -j map events pinned /sys/fs/bpf/execsnoop_maps/events --count 10 | jq -c .formatted\n  bpfpin map events pinned /sys/fs/bpf/execsnoop_maps/perf_events --type event --duration 5\n  bpfpin map event_pipe id 42 cpu 0 index 0        # bpftool's form: one CPU's perf buffer\n  echo '{\"value\": 5, \"tag\": 1, \"pad\": 0}' | bpfpin map events pinned /sys/fs/bpf/m/to_kernel --write - --type user_rec"),
     )]
     Events {
         #[arg(value_name = "MAP [cpu N index M]", required = true, num_args = 1.., hide = true)]
