@@ -234,7 +234,8 @@ fn le32(b: &[u8], at: usize) -> u32 {
     b.get(at..at + 4).map_or(0, |w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
 }
 
-fn empty(name: String, origin: Origin) -> MapDef {
+/// A definition with every field zero or empty, for the stages to fill in.
+pub fn empty(name: String, origin: Origin) -> MapDef {
     MapDef {
         name,
         origin,

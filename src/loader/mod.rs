@@ -157,23 +157,15 @@ impl<'d> Object<'d> {
         let externs = externs::collect(&elf.file)?;
         let kconfig = externs::kconfig_size(&externs);
         if kconfig > 0 {
+            // libbpf's `.kconfig` map: one read-only, frozen array value.
             maps.push(MapDef {
-                name: maps::internal_name(obj_name, ".kconfig"),
-                origin: Origin::Kconfig,
                 map_type: bpf_map_type::BPF_MAP_TYPE_ARRAY as u32,
                 key_size: 4,
                 value_size: kconfig,
                 max_entries: 1,
                 map_flags: BPF_F_RDONLY_PROG,
-                numa_node: 0,
-                map_extra: 0,
-                pin_by_name: false,
-                btf_key_type_id: 0,
-                btf_value_type_id: 0,
-                data: None,
                 freeze: true,
-                inner: None,
-                init: Vec::new(),
+                ..maps::empty(maps::internal_name(obj_name, ".kconfig"), Origin::Kconfig)
             });
         }
         let ext = ExtInfo::parse(elf.btf_ext, elf.btf.as_ref())?;

@@ -19,14 +19,7 @@ pub struct KernelBtfObj {
 
 /// Name and kernel flag of a BTF object (BPF_OBJ_GET_INFO_BY_FD).
 pub fn btf_obj_name(fd: BorrowedFd<'_>) -> SysResult<(String, bool)> {
-    // Module names are at most MODULE_NAME_LEN (56) bytes; libbpf uses 64.
-    let mut name = [0u8; 64];
-    let mut info: bpf_btf_info = zeroed();
-    info.name = name.as_mut_ptr() as u64;
-    info.name_len = name.len() as u32;
-    obj_info(fd, &mut info)?;
-    let len = name.iter().position(|&b| b == 0).unwrap_or(name.len());
-    Ok((String::from_utf8_lossy(&name[..len]).into_owned(), info.kernel_btf != 0))
+    btf_obj_summary(fd).map(|(name, kernel, _)| (name, kernel))
 }
 
 /// Every module BTF object loaded now, in id order, each with its fd open.
@@ -58,6 +51,7 @@ pub fn module_btfs() -> SysResult<Vec<KernelBtfObj>> {
 
 /// What `btf show` lists about one BTF object: name, kernel flag and size in bytes.
 pub fn btf_obj_summary(fd: BorrowedFd<'_>) -> SysResult<(String, bool, u32)> {
+    // Module names are at most MODULE_NAME_LEN (56) bytes; libbpf uses 64.
     let mut name = [0u8; 64];
     let mut info: bpf_btf_info = zeroed();
     info.name = name.as_mut_ptr() as u64;

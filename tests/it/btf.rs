@@ -4,32 +4,11 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::PathBuf;
 
 use crate::require_root;
 use crate::util::*;
 
 const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
-
-/// A scratch directory under the temp dir, removed with its files on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        let p = std::env::temp_dir().join(unique("bpfpin-btf-"));
-        fs::create_dir(&p).unwrap_or_else(|e| panic!("creating {}: {e}", p.display()));
-        TempDir(p)
-    }
-    fn join(&self, name: &str) -> String {
-        self.0.join(name).display().to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 /// The same command through bpfpin and bpftool: stdout byte for byte.
 #[track_caller]

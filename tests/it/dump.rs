@@ -5,33 +5,13 @@
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::os::fd::AsFd;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::require_root;
 use crate::util::*;
-
-/// A scratch file under the temp dir, removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str, bytes: &[u8]) -> TempFile {
-        let p = std::env::temp_dir().join(unique(&format!("bpfpin-{name}-")));
-        fs::write(&p, bytes).unwrap_or_else(|e| panic!("writing {}: {e}", p.display()));
-        TempFile(p)
-    }
-    fn s(&self) -> String {
-        self.0.display().to_string()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.0);
-    }
-}
 
 /// A background process we started, killed (by its own pid) on drop.
 struct Bg(Child);

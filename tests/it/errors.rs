@@ -11,26 +11,6 @@ use crate::prog::{load, tool_prog};
 use crate::require_root;
 use crate::util::*;
 
-/// A scratch directory on an ordinary filesystem, removed on drop.
-struct TempDir(std::path::PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        let p = std::env::temp_dir().join(unique("bpfpin_err_"));
-        fs::create_dir(&p).expect("mkdir temp");
-        TempDir(p)
-    }
-    fn join(&self, name: &str) -> String {
-        self.0.join(name).display().to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Run `args` plain and with -j: both fail as DESIGN.md says, the message
 /// contains `needle`, the fix is a real one, and `d` is unchanged.
 #[track_caller]

@@ -2,34 +2,11 @@
 //! then its inner map's entries typed with the inner map's BTF; without
 //! `--inner` the dump stays bpftool's.
 
-use std::fs;
-use std::path::PathBuf;
-
 use serde_json::{Value, json};
 
 use crate::prog::{loadall, map_id};
 use crate::require_root;
 use crate::util::*;
-
-/// A scratch file under the temp dir, removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(bytes: &[u8]) -> TempFile {
-        let p = std::env::temp_dir().join(unique("bpfpin-inner-"));
-        fs::write(&p, bytes).unwrap_or_else(|e| panic!("writing {}: {e}", p.display()));
-        TempFile(p)
-    }
-    fn s(&self) -> String {
-        self.0.display().to_string()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.0);
-    }
-}
 
 /// map_in_map.o loaded under `d`, with `mim_count` run so that inner_a holds
 /// key 5 = {1 packet, 64 bytes} and inner_b key 9 = {3 packets, 192 bytes}.
@@ -42,7 +19,7 @@ fn loaded(d: &BpffsDir) {
         pkt.extend_from_slice(&slot.to_ne_bytes());
         pkt.extend_from_slice(&key.to_ne_bytes());
         pkt.resize(64, 0);
-        let f = TempFile::new(&pkt);
+        let f = TempFile::new("inner", &pkt);
         let j = bpfpin(&["-j", "prog", "run", "pinned", &prog, "data_in", &f.s(), "repeat", repeat]).ok().json();
         assert_eq!(j["retval"], 1, "mim_count did not find slot {slot} (XDP_DROP expected): {j}");
     }

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use aya_obj::generated::{bpf_attach_type as at, bpf_prog_type as pt};
@@ -27,26 +27,6 @@ use crate::util::*;
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/// A file in the temp directory, removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str, bytes: &[u8]) -> TempFile {
-        let p = std::env::temp_dir().join(unique(&format!("bpfpin-loader-{name}-")));
-        fs::write(&p, bytes).unwrap_or_else(|e| panic!("writing {}: {e}", p.display()));
-        TempFile(p)
-    }
-    fn s(&self) -> String {
-        self.0.display().to_string()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.0);
-    }
-}
 
 /// One `BPF_PROG_LOAD` as strace decoded it.
 #[derive(Debug, Clone)]

@@ -252,3 +252,43 @@ pub fn bpftool_map(d: &BpffsDir, file: &str, kind: &str, key: u32, value: u32, e
     bpftool(&["map", "create", &pin, "type", kind, "key", &k, "value", &v, "entries", &e, "name", name]).ok();
     pin
 }
+
+/// A scratch file under the temp dir, removed on drop.
+pub struct TempFile(pub PathBuf);
+
+impl TempFile {
+    pub fn new(name: &str, bytes: &[u8]) -> TempFile {
+        let p = std::env::temp_dir().join(unique(&format!("bpfpin-{name}-")));
+        std::fs::write(&p, bytes).unwrap_or_else(|e| panic!("writing {}: {e}", p.display()));
+        TempFile(p)
+    }
+    pub fn s(&self) -> String {
+        self.0.display().to_string()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A scratch directory under the temp dir, removed with its contents on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        let p = std::env::temp_dir().join(unique("bpfpin-dir-"));
+        std::fs::create_dir(&p).unwrap_or_else(|e| panic!("creating {}: {e}", p.display()));
+        TempDir(p)
+    }
+    pub fn join(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
