@@ -390,8 +390,10 @@ pub fn open_dir(path: &Path) -> Result<Dir> {
 /// directory if it exists (it is made when missing).
 pub fn check_dir_arg(path: &Path, fix: &str) -> Result<()> {
     let w = walk(path)?;
+    // A directory another command renamed into place since the walk looked
+    // is fine here: the load's lock and checks deal with what it holds.
     if let [name] = w.rest.as_slice()
-        && w.dir.entry(name)?.is_some()
+        && w.dir.entry(name)?.is_some_and(|e| e.kind != EntryKind::Dir)
     {
         bail!(UserError::new(format!("{} exists and is not a directory", shown(path)), fix));
     }
