@@ -64,6 +64,8 @@ const FIX_REBUILD: &str = "rebuild the object with `clang -O2 -g -target bpf -c 
 
 /// Every core_relo record of a .BTF.ext blob, by ELF section name.
 pub fn parse_relos(btf_ext: &[u8], local: &Btf) -> Result<HashMap<String, Vec<CoreRelo>>> {
+    // The one .BTF.ext reader (link.rs, which also moves func/line info);
+    // here only the access strings are looked up.
     let malformed = |what: String| {
         anyhow::Error::new(UserError::new(format!("the object's .BTF.ext is malformed: {what}"), FIX_REBUILD))
     };
@@ -74,46 +76,18 @@ pub fn parse_relos(btf_ext: &[u8], local: &Btf) -> Result<HashMap<String, Vec<Co
     let Some(&(_, sub)) = parts.get(2) else {
         return Ok(out);
     };
-    if sub.is_empty() {
-        return Ok(out);
-    }
-    let u32_at = |at: usize| sub.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-    let rec_size = u32_at(0).ok_or_else(|| malformed("the core_relo subsection has no record size".into()))? as usize;
-    let min = std::mem::size_of::<k::bpf_core_relo>();
-    if rec_size < min || !rec_size.is_multiple_of(4) {
-        return Err(malformed(format!("core_relo record size {rec_size} (at least {min}, a multiple of 4)")));
-    }
-    let mut at = 4;
-    while at < sub.len() {
-        let (Some(name_off), Some(num)) = (u32_at(at), u32_at(at + 4)) else {
-            return Err(malformed("a core_relo section header is truncated".into()));
-        };
-        at += 8;
-        let sec = local
-            .string_at(name_off)
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| malformed(format!("a core_relo section name offset {name_off} is out of range")))?;
-        ensure!(num > 0, malformed(format!("section {sec} has no core_relo records")));
-        let total = (num as usize).checked_mul(rec_size).filter(|&n| at.checked_add(n).is_some_and(|e| e <= sub.len()));
-        let total =
-            total.ok_or_else(|| malformed(format!("section {sec} claims {num} core_relo records past its end")))?;
-        let recs = out.entry(sec.to_string()).or_default();
-        for i in 0..num as usize {
-            let r = at + i * rec_size;
-            // In bounds: `total` covers every record and each holds at least 16 bytes.
-            let field = |n: usize| u32_at(r + 4 * n).unwrap_or(0);
-            let (insn_off, type_id, access_off, kind) = (field(0), field(1), field(2), field(3));
-            if !insn_off.is_multiple_of(8) {
-                return Err(malformed(format!("section {sec}: core_relo record {i} points inside an instruction")));
-            }
+    let core = super::link::records::<4>(sub, local, "core_relo").map_err(|e| malformed(format!("{e:#}")))?;
+    for (sec, recs) in core {
+        let mut list = Vec::with_capacity(recs.len());
+        for (i, [insn_off, type_id, access_off, kind]) in recs.into_iter().enumerate() {
             let access = local.string_at(access_off).ok_or_else(|| {
                 malformed(format!(
                     "section {sec}: core_relo record {i} has access string offset {access_off} out of range"
                 ))
             })?;
-            recs.push(CoreRelo { insn_off, type_id, access: access.to_string(), kind });
+            list.push(CoreRelo { insn_off, type_id, access: access.to_string(), kind });
         }
-        at += total;
+        out.insert(sec, list);
     }
     Ok(out)
 }

@@ -106,30 +106,43 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 
 /// One `.BTF.ext` subsection: rec_size, then per section {name_off, count,
 /// records}. Records longer than we know keep their first N words.
-fn records<const N: usize>(bytes: &[u8], btf: &Btf, what: &str) -> Result<HashMap<String, Vec<[u32; N]>>> {
+pub(super) fn records<const N: usize>(bytes: &[u8], btf: &Btf, what: &str) -> Result<HashMap<String, Vec<[u32; N]>>> {
     let mut out: HashMap<String, Vec<[u32; N]>> = HashMap::new();
     if bytes.is_empty() {
         return Ok(out);
     }
-    let bad = || anyhow!("the object's .BTF.ext {what} subsection is malformed");
-    let rec = u32_at(bytes, 0).ok_or_else(bad)? as usize;
-    if rec < N * 4 {
-        return Err(bad());
+    let bad = |why: String| anyhow!("the object's .BTF.ext {what} subsection is malformed: {why}");
+    let rec = u32_at(bytes, 0).ok_or_else(|| bad("no record size".into()))? as usize;
+    // libbpf's checks: whole 32-bit words, at least the fields we read.
+    if rec < N * 4 || !rec.is_multiple_of(4) {
+        return Err(bad(format!("record size {rec}")));
     }
     let mut at = 4usize;
     while at < bytes.len() {
-        let name_off = u32_at(bytes, at).ok_or_else(bad)?;
-        let count = u32_at(bytes, at + 4).ok_or_else(bad)? as usize;
+        let (Some(name_off), Some(count)) = (u32_at(bytes, at), u32_at(bytes, at + 4)) else {
+            return Err(bad("a section header is truncated".into()));
+        };
         at += 8;
-        let name = btf.string_at(name_off).ok_or_else(bad)?.to_string();
-        let list = out.entry(name).or_default();
-        for _ in 0..count {
+        let name = btf
+            .string_at(name_off)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| bad(format!("section name offset {name_off} is out of range")))?
+            .to_string();
+        if count == 0 {
+            return Err(bad(format!("section {name} has no records")));
+        }
+        let list = out.entry(name.clone()).or_default();
+        for i in 0..count {
             let mut r = [0u32; N];
             for (k, slot) in r.iter_mut().enumerate() {
-                *slot = u32_at(bytes, at + 4 * k).ok_or_else(bad)?;
+                *slot = u32_at(bytes, at + 4 * k).ok_or_else(|| bad(format!("section {name} runs past its end")))?;
+            }
+            // Every record kind starts with an instruction's byte offset.
+            if !u64::from(r[0]).is_multiple_of(INSN) {
+                return Err(bad(format!("section {name}: record {i} points inside an instruction")));
             }
             list.push(r);
-            at = at.checked_add(rec).ok_or_else(bad)?;
+            at = at.checked_add(rec).ok_or_else(|| bad(format!("section {name} runs past its end")))?;
         }
     }
     Ok(out)

@@ -55,6 +55,13 @@ impl SysError {
 
 pub type SysResult<T> = Result<T, SysError>;
 
+/// The page size: ring buffers and perf buffers are sized and mapped in it.
+pub fn page_size() -> usize {
+    // SAFETY: sysconf has no memory effects; _SC_PAGESIZE is always valid.
+    let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if p > 0 { p as usize } else { 4096 }
+}
+
 pub fn zeroed_attr() -> bpf_attr {
     // SAFETY: bpf_attr is a plain C union of integers; all-zero is the
     // documented "unset" value for every field the kernel reads.

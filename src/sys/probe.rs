@@ -94,7 +94,5 @@ pub fn drop_effective(caps: &[u32]) -> io::Result<Vec<u32>> {
 
 /// The kernel's page size (a ring buffer's size must be a multiple of it).
 pub fn page_size() -> u32 {
-    // SAFETY: sysconf reads a constant of the running system; no memory is passed.
-    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    u32::try_from(n).ok().filter(|n| *n > 0).unwrap_or(4096)
+    u32::try_from(super::page_size()).unwrap_or(4096)
 }

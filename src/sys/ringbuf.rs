@@ -22,11 +22,7 @@ pub const HDR: u64 = BPF_RINGBUF_HDR_SZ as u64;
 pub const BUSY: u32 = BPF_RINGBUF_BUSY_BIT;
 pub const DISCARD: u32 = BPF_RINGBUF_DISCARD_BIT;
 
-pub fn page_size() -> usize {
-    // SAFETY: sysconf has no memory effects; _SC_PAGESIZE is always valid.
-    let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    if p > 0 { p as usize } else { 4096 }
-}
+pub use super::page_size;
 
 /// One mapping of `len` bytes of `fd` at `offset`.
 struct Mapping {
