@@ -26,6 +26,9 @@ const PROG_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | t
 const MAP_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nA bare FILE means `pinned FILE`. `name` may match several maps.";
 const MAP_EDIT_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nDATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)\nVALUE := { DATA | MAP | PROG }   (per-CPU maps: one VALUE for every CPU, or `value DATA` repeated once per CPU)\nUPDATE_FLAGS := { any | exist | noexist }   (or --any, --exist, --noexist; push ... exist overwrites the oldest element of a full queue/stack)\nA bloom filter is tested with `peek MAP value VALUE`.";
 const LINK_HELP: &str = "LINK := { id LINK_ID | pinned FILE | FILE }\nA bare FILE means `pinned FILE`.";
+const LINK_ATTACH_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nTARGET := { tracepoint CATEGORY:NAME | raw_tp NAME | kprobe FUNC[+OFFSET] | kretprobe FUNC | kprobe.multi GLOB\n         | ksyscall NAME | uprobe BINARY:SYMBOL[+OFFSET] [pid PID] | uretprobe BINARY:SYMBOL | uprobe.multi BINARY:GLOB\n         | usdt BINARY:PROVIDER:NAME [pid PID] | perf_event EVENT [period N | freq N] [cpu N | all]\n         | cgroup CGROUP_PATH [ATTACH_TYPE] | netns PATH | iter [map MAP | cgroup CGROUP_PATH] }\nWithout TARGET, the one the program's section names (e.g. `tracepoint/syscalls/sys_enter_getpid`).";
+const CGROUP_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nATTACH_TYPE := { cgroup_inet_ingress | cgroup_inet_egress | cgroup_inet_sock_create | cgroup_sock_ops | cgroup_device | ... }\n(bpftool's short names work too: ingress, egress, sock_create, sock_ops, device, bind4, connect4, ...)";
+const STRUCT_OPS_HELP: &str = "STRUCT_OPS_MAP := { id STRUCT_OPS_MAP_ID | name STRUCT_OPS_MAP_NAME }";
 const LOAD_HELP: &str = "Every bpftool keyword has a --flag twin: `type T` = --type T, `pinmaps DIR` = --pin-maps DIR,\n`map name NAME MAP` = --map NAME=MAP. `map idx N MAP` is the keyword form only.\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nPROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }   (--attach-prog: the target of freplace/FUNC)\nTracing programs (fentry/, fexit/, fmod_ret/, lsm/, tp_btf/, iter/) take their target from the section name,\nresolved in /sys/kernel/btf/vmlinux and module BTF.";
 const PROG_ATTACH_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nATTACH_TYPE := { sk_msg_verdict | sk_skb_verdict | sk_skb_stream_verdict | sk_skb_stream_parser | flow_dissector }\n(flow_dissector attaches to the current network namespace and takes no MAP)";
 const RUN_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nFILE `-` is stdin (data_in, ctx_in) or stdout (data_out, ctx_out).";
@@ -95,9 +98,9 @@ pub fn number(s: &str) -> Result<u32, String> {
     long_about = "bpfpin loads any compiled BPF object, pins its programs and maps on bpffs, \
 attaches them to network hooks, and lists, dumps, edits and removes what is pinned.",
     override_usage = "bpfpin [OPTIONS] OBJECT VERB ...\n       bpfpin { prog | map | net | link } help",
-    after_help = "OBJECT := { prog | map | net | link | btf | feature | ls | doctor | completions }\nObjects and verbs take bpftool's unique prefixes (`bpfpin p s` = prog show). The options work before or after the verb\n(`bpfpin map show -j`). Every bpftool keyword form works, and every option also has a --flag form.",
+    after_help = "OBJECT := { prog | map | net | link | cgroup | struct_ops | perf | btf | feature | apply | diff | ls | doctor | completions }\nObjects and verbs take bpftool's unique prefixes (`bpfpin p s` = prog show). The options work before or after the verb\n(`bpfpin map show -j`). Every bpftool keyword form works, and every option also has a --flag form.",
     after_long_help = long(
-        "OBJECT := { prog | map | net | link | btf | feature | ls | doctor | completions }\nObjects and verbs take bpftool's unique prefixes (`bpfpin p s` = prog show). The options work before or after the verb\n(`bpfpin map show -j`). Every bpftool keyword form works, and every option also has a --flag form.",
+        "OBJECT := { prog | map | net | link | cgroup | struct_ops | perf | btf | feature | apply | diff | ls | doctor | completions }\nObjects and verbs take bpftool's unique prefixes (`bpfpin p s` = prog show). The options work before or after the verb\n(`bpfpin map show -j`). Every bpftool keyword form works, and every option also has a --flag form.",
         "  bpfpin prog load samples/xdp_count/xdp_count.bpf.o /sys/fs/bpf/xdp_count pinmaps /sys/fs/bpf/xdp_count_maps\n  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0\n  bpfpin -j map dump pinned /sys/fs/bpf/xdp_count_maps/xdp_coun_bss\n  bpfpin ls\n  bpfpin prog rm /sys/fs/bpf/xdp_count && bpfpin map rm -r /sys/fs/bpf/xdp_count_maps",
     ),
     infer_subcommands = true,
@@ -170,6 +173,7 @@ pub enum Object {
     #[command(
         subcommand,
         args = hidden_globals(),
+        alias = "p",
         override_usage = "bpfpin prog { show | list | dump | pin | load | loadall | rm | attach | detach | tracelog | run | stats } ...",
         after_help = PROG_HELP,
         after_long_help = long(PROG_HELP, "  bpfpin prog show\n  bpfpin prog load x.bpf.o /sys/fs/bpf/x type xdp pinmaps /sys/fs/bpf/x_maps\n  bpfpin prog dump xlated pinned /sys/fs/bpf/x linum\n  bpfpin prog rm /sys/fs/bpf/x"),
@@ -203,6 +207,55 @@ pub enum Object {
         after_long_help = long(LINK_HELP, "  bpfpin link show\n  bpfpin link pin id 4 /sys/fs/bpf/xdp_link\n  bpfpin link detach pinned /sys/fs/bpf/xdp_link"),
     )]
     Link(LinkCmd),
+    /// Attach programs to cgroups, and show what is attached (bpftool's `cgroup`)
+    #[command(
+        subcommand,
+        args = hidden_globals(),
+        alias = "c",
+        override_usage = "bpfpin cgroup { show | list } CGROUP [effective]\n       bpfpin cgroup tree [CGROUP_ROOT] [effective]\n       bpfpin cgroup attach CGROUP ATTACH_TYPE PROG [multi | override]\n       bpfpin cgroup detach CGROUP ATTACH_TYPE PROG",
+        after_help = CGROUP_HELP,
+        after_long_help = long(CGROUP_HELP, "  bpfpin cgroup show /sys/fs/cgroup/unified/app\n  bpfpin cgroup attach /sys/fs/cgroup/unified/app egress pinned /sys/fs/bpf/count multi\n  bpfpin -j cgroup tree"),
+    )]
+    Cgroup(CgroupCmd),
+    /// Register and inspect struct_ops maps (bpftool's `struct_ops`)
+    #[command(
+        subcommand,
+        name = "struct_ops",
+        alias = "s",
+        args = hidden_globals(),
+        override_usage = "bpfpin struct_ops { show | list } [STRUCT_OPS_MAP]\n       bpfpin struct_ops dump [STRUCT_OPS_MAP]\n       bpfpin struct_ops register OBJ [LINK_DIR]\n       bpfpin struct_ops unregister STRUCT_OPS_MAP",
+        after_help = STRUCT_OPS_HELP,
+        after_long_help = long(STRUCT_OPS_HELP, "  bpfpin struct_ops register cc.bpf.o /sys/fs/bpf/cc\n  bpfpin struct_ops show\n  bpfpin struct_ops unregister name my_cc"),
+    )]
+    StructOps(StructOpsCmd),
+    /// List programs attached through perf events (bpftool's `perf list`)
+    #[command(
+        subcommand,
+        args = hidden_globals(),
+        override_usage = "bpfpin perf { show | list }",
+        after_long_help = long("", "  bpfpin perf show\n  bpfpin -j perf list"),
+    )]
+    Perf(PerfCmd),
+    /// Converge the host to a manifest of objects, pins, maps and attachments
+    #[command(
+        args = hidden_globals(),
+        override_usage = "bpfpin apply FILE [--dry-run] [--prune] [--detailed-exitcode] [--watch [--interval S]]",
+        after_long_help = long("", "  bpfpin apply host.toml\n  bpfpin apply host.toml --dry-run\n  bpfpin apply host.toml --prune --detailed-exitcode"),
+    )]
+    Apply(ApplyCmd),
+    /// Print what `apply FILE` would change (same as `apply FILE --dry-run`)
+    #[command(
+        args = hidden_globals(),
+        override_usage = "bpfpin diff FILE [--detailed-exitcode]",
+        after_long_help = long("", "  bpfpin diff host.toml\n  bpfpin -j diff host.toml"),
+    )]
+    Diff {
+        /// The manifest (TOML, or JSON)
+        file: PathBuf,
+        /// Exit 0 when nothing would change, 2 when something would (1 on error)
+        #[arg(long)]
+        detailed_exitcode: bool,
+    },
     /// List BTF objects and dump BTF as bpftool's raw records or a C header (vmlinux.h)
     #[command(
         subcommand,
@@ -296,6 +349,9 @@ pub struct LoadOpts {
     /// `id N`, `id:N`, `pinned PATH` or a bare PATH
     #[arg(long = "attach-prog", value_name = "PROG", num_args = 1..=2)]
     pub attach_prog: Option<Vec<String>>,
+    /// Attach every program whose section names its target, pinning its link in place of the program (bpftool's `autoattach`)
+    #[arg(long)]
+    pub autoattach: bool,
 }
 
 /// `prog rm` and `map rm`: pins to remove.
@@ -895,6 +951,17 @@ pub enum LinkCmd {
         #[arg(value_name = "LINK", hide = true)]
         words: Vec<String>,
     },
+    /// Attach a program through a bpf_link pinned at PATH (the attachment lives as long as the pin)
+    #[command(
+        alias = "a",
+        override_usage = "bpfpin link attach PROG [TARGET] PATH",
+        after_help = LINK_ATTACH_HELP,
+        after_long_help = long(LINK_ATTACH_HELP, "  bpfpin link attach pinned /sys/fs/bpf/getpid /sys/fs/bpf/getpid_link\n  bpfpin link attach pinned /sys/fs/bpf/p tracepoint syscalls:sys_enter_getpid /sys/fs/bpf/l\n  bpfpin link attach pinned /sys/fs/bpf/p uprobe /usr/bin/bash:readline /sys/fs/bpf/l\n  bpfpin link attach pinned /sys/fs/bpf/p perf_event cpu-clock freq 99 cpu all /sys/fs/bpf/sampler\n  bpfpin link attach pinned /sys/fs/bpf/it iter /sys/fs/bpf/tasks && cat /sys/fs/bpf/tasks"),
+    )]
+    Attach {
+        #[arg(value_name = "PROG [TARGET] PATH", required = true, num_args = 2.., allow_hyphen_values = true, hide = true)]
+        words: Vec<String>,
+    },
     /// Pin a link at FILE
     #[command(
         alias = "p",
@@ -917,6 +984,107 @@ pub enum LinkCmd {
         #[arg(value_name = "LINK", required = true, num_args = 1.., hide = true)]
         words: Vec<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CgroupCmd {
+    /// Show the programs attached to CGROUP
+    #[command(alias = "s", override_usage = "bpfpin cgroup { show | list } CGROUP [effective]", after_help = CGROUP_HELP, after_long_help = long(CGROUP_HELP, "  bpfpin cgroup show /sys/fs/cgroup/unified/app\n  bpfpin -j cgroup show /sys/fs/cgroup/unified/app effective"))]
+    Show {
+        #[arg(value_name = "CGROUP [effective]", required = true, num_args = 1.., hide = true)]
+        words: Vec<String>,
+    },
+    /// Same as show
+    #[command(alias = "l", override_usage = "bpfpin cgroup { show | list } CGROUP [effective]", after_help = CGROUP_HELP, after_long_help = long(CGROUP_HELP, "  bpfpin cgroup list /sys/fs/cgroup/unified/app"))]
+    List {
+        #[arg(value_name = "CGROUP [effective]", required = true, num_args = 1.., hide = true)]
+        words: Vec<String>,
+    },
+    /// Show the programs attached to every cgroup under CGROUP_ROOT
+    #[command(alias = "t", override_usage = "bpfpin cgroup tree [CGROUP_ROOT] [effective]", after_help = CGROUP_HELP, after_long_help = long(CGROUP_HELP, "  bpfpin cgroup tree\n  bpfpin -j cgroup tree /sys/fs/cgroup/unified effective"))]
+    Tree {
+        #[arg(value_name = "[CGROUP_ROOT] [effective]", num_args = 0.., hide = true)]
+        words: Vec<String>,
+    },
+    /// Attach PROG to CGROUP (BPF_PROG_ATTACH; `link attach ... cgroup` makes a link)
+    #[command(alias = "a", override_usage = "bpfpin cgroup attach CGROUP ATTACH_TYPE PROG [multi | override]", after_help = CGROUP_HELP, after_long_help = long(CGROUP_HELP, "  bpfpin cgroup attach /sys/fs/cgroup/unified/app egress pinned /sys/fs/bpf/count multi\n  bpfpin cgroup attach /sys/fs/cgroup/unified/app sock_create pinned /sys/fs/bpf/deny"))]
+    Attach {
+        #[arg(value_name = "CGROUP ATTACH_TYPE PROG", required = true, num_args = 3.., hide = true)]
+        words: Vec<String>,
+    },
+    /// Detach PROG from CGROUP
+    #[command(alias = "d", override_usage = "bpfpin cgroup detach CGROUP ATTACH_TYPE PROG", after_help = CGROUP_HELP, after_long_help = long(CGROUP_HELP, "  bpfpin cgroup detach /sys/fs/cgroup/unified/app egress pinned /sys/fs/bpf/count"))]
+    Detach {
+        #[arg(value_name = "CGROUP ATTACH_TYPE PROG", required = true, num_args = 3.., hide = true)]
+        words: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StructOpsCmd {
+    /// Show struct_ops maps: all, or the one selected
+    #[command(alias = "s", override_usage = "bpfpin struct_ops { show | list } [STRUCT_OPS_MAP]", after_help = STRUCT_OPS_HELP, after_long_help = long(STRUCT_OPS_HELP, "  bpfpin struct_ops show\n  bpfpin -j struct_ops show name my_cc"))]
+    Show {
+        #[arg(value_name = "STRUCT_OPS_MAP", num_args = 0.., hide = true)]
+        words: Vec<String>,
+    },
+    /// Same as show
+    #[command(alias = "l", override_usage = "bpfpin struct_ops { show | list } [STRUCT_OPS_MAP]", after_help = STRUCT_OPS_HELP, after_long_help = long(STRUCT_OPS_HELP, "  bpfpin struct_ops list"))]
+    List {
+        #[arg(value_name = "STRUCT_OPS_MAP", num_args = 0.., hide = true)]
+        words: Vec<String>,
+    },
+    /// Dump struct_ops maps with their values, as BTF-typed JSON-like text
+    #[command(alias = "d", override_usage = "bpfpin struct_ops dump [STRUCT_OPS_MAP]", after_help = STRUCT_OPS_HELP, after_long_help = long(STRUCT_OPS_HELP, "  bpfpin struct_ops dump id 42"))]
+    Dump {
+        #[arg(value_name = "STRUCT_OPS_MAP", num_args = 0.., hide = true)]
+        words: Vec<String>,
+    },
+    /// Load OBJ's programs and register its struct_ops maps; .struct_ops.link maps get links pinned in LINK_DIR
+    #[command(alias = "r", override_usage = "bpfpin struct_ops register OBJ [LINK_DIR]", after_help = STRUCT_OPS_HELP, after_long_help = long(STRUCT_OPS_HELP, "  bpfpin struct_ops register cc.bpf.o /sys/fs/bpf/cc"))]
+    Register {
+        /// Compiled BPF object with `.struct_ops` / `.struct_ops.link` maps
+        obj: PathBuf,
+        /// Directory on bpffs for the links of `.struct_ops.link` maps
+        link_dir: Option<PathBuf>,
+    },
+    /// Unregister a struct_ops map
+    #[command(alias = "u", override_usage = "bpfpin struct_ops unregister STRUCT_OPS_MAP", after_help = STRUCT_OPS_HELP, after_long_help = long(STRUCT_OPS_HELP, "  bpfpin struct_ops unregister name my_cc"))]
+    Unregister {
+        #[arg(value_name = "STRUCT_OPS_MAP", required = true, num_args = 1.., hide = true)]
+        words: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PerfCmd {
+    /// List programs attached through perf events: pid, fd, program, type and target
+    #[command(alias = "s", override_usage = "bpfpin perf { show | list }", after_long_help = long("", "  bpfpin perf show\n  bpfpin -j perf show"))]
+    Show,
+    /// Same as show
+    #[command(alias = "l", override_usage = "bpfpin perf { show | list }", after_long_help = long("", "  bpfpin perf list"))]
+    List,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ApplyCmd {
+    /// The manifest (TOML, or JSON)
+    pub file: PathBuf,
+    /// Print the plan (create / replace / attach / detach / unchanged) and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also remove what an earlier apply of this manifest made and it no longer lists
+    #[arg(long)]
+    pub prune: bool,
+    /// Exit 0 when nothing changed, 2 when something changed (1 on error)
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Keep converging: re-apply when the manifest changes or the host drifts
+    #[arg(long)]
+    pub watch: bool,
+    /// Seconds between drift checks with --watch [default: 5]
+    #[arg(long, value_name = "S", requires = "watch")]
+    pub interval: Option<f64>,
 }
 
 #[cfg(test)]

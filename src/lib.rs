@@ -3,6 +3,7 @@
 //! per object kind.
 #![deny(unsafe_code)]
 
+pub mod attach;
 pub mod bpffs;
 pub mod btf;
 pub mod cli;

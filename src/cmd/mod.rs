@@ -3,14 +3,18 @@
 //! commands; commands import the lower layer (kernel, pins, BTF), `output`
 //! and `model`, never each other (scripts/modgraph.py checks).
 
+pub mod apply;
 pub mod btf;
+pub mod cgroup;
 pub mod doctor;
 pub mod feature;
 pub mod link;
 pub mod map;
 pub mod net;
+pub mod perf;
 pub mod pin;
 pub mod prog;
+pub mod struct_ops;
 
 use anyhow::Result;
 
@@ -27,6 +31,11 @@ pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
         Object::Net(cmd) => net::run(g, out, cmd),
         Object::Link(cmd) => link::run(g, out, cmd),
         Object::Btf(cmd) => btf::run(g, out, cmd),
+        Object::Cgroup(cmd) => cgroup::run(g, out, cmd),
+        Object::StructOps(cmd) => struct_ops::run(g, out, cmd),
+        Object::Perf(cmd) => perf::run(g, out, cmd),
+        Object::Apply(cmd) => apply::run(g, out, cmd),
+        Object::Diff { file, detailed_exitcode } => apply::diff(g, out, file, *detailed_exitcode),
         Object::Ls { dir } => {
             pins::ensure_mounted(g.nomount)?;
             pin::ls(out, dir.as_deref())

@@ -13,9 +13,12 @@ use crate::pins::{self, PinIndex};
 use crate::select::Words;
 use crate::sys::{self, Kind};
 
+pub mod attach;
+
 pub fn run(g: &Global, out: &mut Out, cmd: &LinkCmd) -> Result<()> {
     match cmd {
         LinkCmd::Show { words } | LinkCmd::List { words } => show(g, out, words),
+        LinkCmd::Attach { words } => attach::run(g, out, words),
         LinkCmd::Pin { words } => {
             pins::ensure_mounted(g.nomount)?;
             let mut w = Words::new("link pin", words);
