@@ -7,10 +7,12 @@
 pub mod batch;
 pub mod btf_load;
 pub mod btf_obj;
+pub mod link;
 pub mod map;
 pub mod net;
 pub mod netlink;
 pub mod perf;
+pub mod perf_event;
 pub mod probe;
 pub mod prog;
 pub mod prog_load;

@@ -1,0 +1,76 @@
+//! perf_event_open(2) for the events BPF programs attach to: tracepoints
+//! (by id from tracefs), kprobes and uprobes (through their dynamic PMUs),
+//! and software/hardware events sampled per CPU. aya 0.14 opens these only
+//! inside its typed program handles; bpfpin attaches any program by fd.
+//! The event is then handed to BPF_LINK_CREATE (`sys::link`), so the
+//! attachment is a bpf_link that can be pinned.
+#![allow(unsafe_code)]
+
+use std::ffi::CString;
+use std::io;
+use std::os::fd::{FromRawFd, OwnedFd};
+
+use aya_obj::generated::{PERF_FLAG_FD_CLOEXEC, perf_event_attr};
+
+/// What to open. Fields map to `perf_event_attr`; `config1`/`config2`
+/// carry the kprobe/uprobe PMU's function or path pointer and offset.
+#[derive(Debug, Clone, Default)]
+pub struct Event {
+    pub type_: u32,
+    pub config: u64,
+    pub config1: u64,
+    pub config2: u64,
+    /// sample_period, or sample_freq with `freq`.
+    pub sample: u64,
+    pub freq: bool,
+}
+
+/// perf_event_open(attr, pid, cpu, -1, CLOEXEC). pid -1 with a cpu means
+/// every task on that cpu; pid with cpu -1 means that task on any cpu.
+/// `_keep` holds any string a pointer in config1 refers to, alive across
+/// the call.
+pub fn open(ev: &Event, pid: i32, cpu: i32, _keep: Option<&CString>) -> io::Result<OwnedFd> {
+    // SAFETY: perf_event_attr is plain data; all-zero is the documented
+    // "nothing set" value.
+    let mut attr: perf_event_attr = unsafe { std::mem::zeroed() };
+    attr.type_ = ev.type_;
+    attr.size = std::mem::size_of::<perf_event_attr>() as u32;
+    attr.config = ev.config;
+    attr.__bindgen_anon_3.config1 = ev.config1;
+    attr.__bindgen_anon_4.config2 = ev.config2;
+    attr.__bindgen_anon_1.sample_period = ev.sample;
+    if ev.freq {
+        attr.set_freq(1);
+    }
+    // SAFETY: attr is a live, initialised perf_event_attr whose `size`
+    // matches; a pointer in config1 (a C string) is kept alive by `_keep`
+    // for the duration of the call, which is all the kernel needs.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_perf_event_open,
+            &attr as *const perf_event_attr,
+            pid as libc::pid_t,
+            cpu as libc::c_int,
+            -1 as libc::c_int,
+            PERF_FLAG_FD_CLOEXEC as libc::c_ulong,
+        )
+    };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: perf_event_open returned a new fd that nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(r as i32) })
+}
+
+/// The type number of a dynamic PMU (`kprobe`, `uprobe`), and the config
+/// bit that makes it a return probe, from /sys/bus/event_source/devices.
+/// None when the kernel has no such PMU (e.g. CONFIG_KPROBES off).
+pub fn pmu(name: &str) -> Option<(u32, Option<u32>)> {
+    let dir = format!("/sys/bus/event_source/devices/{name}");
+    let type_ = std::fs::read_to_string(format!("{dir}/type")).ok()?.trim().parse().ok()?;
+    // "config:0" names the bit that selects the return probe.
+    let ret = std::fs::read_to_string(format!("{dir}/format/retprobe"))
+        .ok()
+        .and_then(|s| s.trim().strip_prefix("config:").and_then(|b| b.parse().ok()));
+    Some((type_, ret))
+}
