@@ -117,22 +117,22 @@ pub struct Cli {
 #[derive(Debug, Clone, Args, Default)]
 pub struct Global {
     /// Print JSON (bpftool's field names)
-    #[arg(short = 'j', long, global = true)]
+    #[arg(short = 'j', long)]
     pub json: bool,
     /// Print pretty JSON (implies --json)
-    #[arg(short = 'p', long, global = true)]
+    #[arg(short = 'p', long)]
     pub pretty: bool,
     /// Show the pinned paths of programs, maps and links (key `pinned`)
-    #[arg(short = 'f', long = "bpffs", global = true)]
+    #[arg(short = 'f', long = "bpffs")]
     pub bpffs: bool,
     /// Never mount bpffs or tracefs
-    #[arg(short = 'n', long = "nomount", global = true)]
+    #[arg(short = 'n', long = "nomount")]
     pub nomount: bool,
     /// On an error, also print its whole chain of causes on stderr
-    #[arg(short = 'd', long, global = true)]
+    #[arg(short = 'd', long)]
     pub debug: bool,
     /// Run network verbs in this network namespace (a name under /run/netns or a path); pins are resolved first
-    #[arg(long, global = true, value_name = "NAME|PATH")]
+    #[arg(long, value_name = "NAME|PATH")]
     pub netns: Option<String>,
 }
 
@@ -140,6 +140,28 @@ impl Global {
     pub fn json(&self) -> bool {
         self.json || self.pretty
     }
+}
+
+// The global flags again, hidden, for each object. clap does not propagate a
+// global arg to a subcommand that already has one with its id, so these
+// copies (themselves global, so they reach every verb) keep
+// `bpfpin map show -j` working, as bpftool allows, while `--help` lists the
+// flags once, at the top. clap propagates their values up to `Cli::global`.
+// Flattened into `Sub`, they are built only for the object named, with it.
+#[derive(Debug, Clone, Args, Default)]
+pub struct HiddenGlobals {
+    #[arg(short = 'j', long, global = true, hide = true)]
+    pub json: bool,
+    #[arg(short = 'p', long, global = true, hide = true)]
+    pub pretty: bool,
+    #[arg(short = 'f', long = "bpffs", global = true, hide = true)]
+    pub bpffs: bool,
+    #[arg(short = 'n', long = "nomount", global = true, hide = true)]
+    pub nomount: bool,
+    #[arg(short = 'd', long, global = true, hide = true)]
+    pub debug: bool,
+    #[arg(long, global = true, hide = true)]
+    pub netns: Option<String>,
 }
 
 // The sampling options of the live commands (`map watch`, `net attach
@@ -176,6 +198,8 @@ impl SampleArgs {
 pub struct Sub<T: Subcommand> {
     #[command(subcommand)]
     pub cmd: T,
+    #[command(flatten)]
+    pub hidden: HiddenGlobals,
 }
 
 #[derive(Debug, Subcommand)]
@@ -185,7 +209,6 @@ pub enum Object {
     #[command(
         subcommand_required = true,
         arg_required_else_help = true,
-        args = hidden_globals(),
         alias = "p",
         override_usage = "bpfpin prog { show | list | dump | pin | load | loadall | rm | attach | detach | tracelog | run | stats } ...",
         after_help = PROG_HELP,
@@ -196,7 +219,6 @@ pub enum Object {
     #[command(
         subcommand_required = true,
         arg_required_else_help = true,
-        args = hidden_globals(),
         override_usage = "bpfpin map { show | list | dump | lookup | getnext | update | delete | create | pin | freeze | rm | watch | push | enqueue | pop | dequeue | peek } ...",
         after_help = MAP_EDIT_HELP,
         after_long_help = long(MAP_EDIT_HELP, "  bpfpin map show\n  bpfpin map dump pinned /sys/fs/bpf/x_maps/counts\n  bpfpin map update pinned /sys/fs/bpf/x_maps/counts key 1 0 0 0 value 0 0 0 0 0 0 0 0 any\n  bpfpin map create /sys/fs/bpf/q type queue key 0 value 4 entries 16 name q"),
@@ -206,7 +228,6 @@ pub enum Object {
     #[command(
         subcommand_required = true,
         arg_required_else_help = true,
-        args = hidden_globals(),
         override_usage = "bpfpin net { show | list } [dev NAME]\n       bpfpin net attach ATTACH_TYPE PROG dev NAME [overwrite | prepend | priority N | handle H]\n       bpfpin net detach ATTACH_TYPE [PROG] dev NAME [priority N | handle H]",
         after_help = NET_ATTACH_HELP,
         after_long_help = long(NET_ATTACH_HELP, "  bpfpin net show\n  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0 overwrite\n  bpfpin net attach tc-ingress pinned /sys/fs/bpf/tc/tc_count_ingress dev eth0 priority 10\n  bpfpin net detach xdp dev eth0"),
@@ -217,7 +238,6 @@ pub enum Object {
         subcommand_required = true,
         arg_required_else_help = true,
         alias = "l",
-        args = hidden_globals(),
         override_usage = "bpfpin link { show | list } [LINK]\n       bpfpin link pin LINK FILE\n       bpfpin link detach LINK",
         after_help = LINK_HELP,
         after_long_help = long(LINK_HELP, "  bpfpin link show\n  bpfpin link pin id 4 /sys/fs/bpf/xdp_link\n  bpfpin link detach pinned /sys/fs/bpf/xdp_link"),
@@ -227,7 +247,6 @@ pub enum Object {
     #[command(
         subcommand_required = true,
         arg_required_else_help = true,
-        args = hidden_globals(),
         alias = "c",
         override_usage = "bpfpin cgroup { show | list } CGROUP [effective]\n       bpfpin cgroup tree [CGROUP_ROOT] [effective]\n       bpfpin cgroup attach CGROUP ATTACH_TYPE PROG [multi | override]\n       bpfpin cgroup detach CGROUP ATTACH_TYPE PROG",
         after_help = CGROUP_HELP,
@@ -240,7 +259,6 @@ pub enum Object {
         arg_required_else_help = true,
         name = "struct_ops",
         alias = "s",
-        args = hidden_globals(),
         override_usage = "bpfpin struct_ops { show | list } [STRUCT_OPS_MAP]\n       bpfpin struct_ops dump [STRUCT_OPS_MAP]\n       bpfpin struct_ops register OBJ [LINK_DIR]\n       bpfpin struct_ops unregister STRUCT_OPS_MAP",
         after_help = STRUCT_OPS_HELP,
         after_long_help = long(STRUCT_OPS_HELP, "  bpfpin struct_ops register cc.bpf.o /sys/fs/bpf/cc\n  bpfpin struct_ops show\n  bpfpin struct_ops unregister name my_cc"),
@@ -250,7 +268,6 @@ pub enum Object {
     #[command(
         subcommand_required = true,
         arg_required_else_help = true,
-        args = hidden_globals(),
         override_usage = "bpfpin perf { show | list }",
         after_long_help = long("", "  bpfpin perf show\n  bpfpin -j perf list"),
     )]
@@ -279,7 +296,6 @@ pub enum Object {
     #[command(
         subcommand_required = true,
         arg_required_else_help = true,
-        args = hidden_globals(),
         override_usage = "bpfpin btf { show | list } [id BTF_ID]\n       bpfpin btf dump BTF_SRC [format { raw | c }]",
         after_help = BTF_HELP,
         after_long_help = long(BTF_HELP, BTF_EXAMPLES),
@@ -287,17 +303,17 @@ pub enum Object {
     Btf(Sub<BtfCmd>),
     /// List every pinned entry under DIR (default /sys/fs/bpf): kind, id, name, type
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin ls [DIR]",
         after_long_help = long("", "  bpfpin ls\n  bpfpin ls /sys/fs/bpf/xdp_count_maps\n  bpfpin -j ls /sys/fs/bpf"),
     )]
     Ls {
         /// Directory on bpffs
         dir: Option<PathBuf>,
+        #[command(flatten)]
+        hidden: HiddenGlobals,
     },
     /// Print a shell completion script (its candidates come from the running kernel)
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin completions { bash | zsh | fish | elvish | powershell }",
         after_long_help = long(
             "bash, zsh and fish complete ids (with names), pins, interfaces and grammar words from the running kernel.",
@@ -307,12 +323,13 @@ pub enum Object {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+        #[command(flatten)]
+        hidden: HiddenGlobals,
     },
     /// Probe what the kernel (or a device) supports: program and map types, helpers, BPF settings
     #[command(
         subcommand_required = true,
         arg_required_else_help = true,
-        args = hidden_globals(),
         override_usage = "bpfpin feature probe [kernel | dev NAME] [full] [unprivileged] [macros [prefix PREFIX]]\n       bpfpin feature list_builtins { prog_types | map_types | attach_types | link_types | helpers }",
         after_help = FEATURE_HELP,
         after_long_help = long(FEATURE_HELP, "  bpfpin feature probe\n  bpfpin -j feature probe | jq '.map_types.have_ringbuf_map_type'\n  bpfpin feature probe macros prefix BPFPIN_ > bpf_features.h\n  bpfpin feature list_builtins helpers"),
@@ -320,11 +337,13 @@ pub enum Object {
     Feature(Sub<FeatureCmd>),
     /// Check this machine for what bpfpin needs, with a fix for each problem
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin doctor",
         after_long_help = long("", "  bpfpin doctor\n  bpfpin -j doctor"),
     )]
-    Doctor,
+    Doctor {
+        #[command(flatten)]
+        hidden: HiddenGlobals,
+    },
     /// Write completions/ and man/ from the clap definitions
     #[command(hide = true)]
     Generate {
@@ -1228,29 +1247,29 @@ mod tests {
     /// would call a prefix ambiguous.
     #[test]
     fn bpftool_abbreviations() {
-        assert!(matches!(parses("p s").object, Object::Prog(Sub { cmd: ProgCmd::Show { .. } })));
-        assert!(matches!(parses("p l").object, Object::Prog(Sub { cmd: ProgCmd::List { .. } })));
-        assert!(matches!(parses("p d xlated id 1").object, Object::Prog(Sub { cmd: ProgCmd::Dump { .. } })));
-        assert!(matches!(parses("m d pinned /sys/fs/bpf/x").object, Object::Map(Sub { cmd: MapCmd::Dump { .. } })));
-        assert!(matches!(parses("m s").object, Object::Map(Sub { cmd: MapCmd::Show { .. } })));
-        assert!(matches!(parses("m lo id 1 key 0").object, Object::Map(Sub { cmd: MapCmd::Lookup { .. } })));
-        assert!(matches!(parses("m u id 1 key 0 value 0").object, Object::Map(Sub { cmd: MapCmd::Update { .. } })));
-        assert!(matches!(parses("m de id 1 key 0").object, Object::Map(Sub { cmd: MapCmd::Delete { .. } })));
-        assert!(matches!(parses("m g id 1").object, Object::Map(Sub { cmd: MapCmd::Getnext { .. } })));
+        assert!(matches!(parses("p s").object, Object::Prog(Sub { cmd: ProgCmd::Show { .. }, .. })));
+        assert!(matches!(parses("p l").object, Object::Prog(Sub { cmd: ProgCmd::List { .. }, .. })));
+        assert!(matches!(parses("p d xlated id 1").object, Object::Prog(Sub { cmd: ProgCmd::Dump { .. }, .. })));
+        assert!(matches!(parses("m d pinned /sys/fs/bpf/x").object, Object::Map(Sub { cmd: MapCmd::Dump { .. }, .. })));
+        assert!(matches!(parses("m s").object, Object::Map(Sub { cmd: MapCmd::Show { .. }, .. })));
+        assert!(matches!(parses("m lo id 1 key 0").object, Object::Map(Sub { cmd: MapCmd::Lookup { .. }, .. })));
+        assert!(matches!(parses("m u id 1 key 0 value 0").object, Object::Map(Sub { cmd: MapCmd::Update { .. }, .. })));
+        assert!(matches!(parses("m de id 1 key 0").object, Object::Map(Sub { cmd: MapCmd::Delete { .. }, .. })));
+        assert!(matches!(parses("m g id 1").object, Object::Map(Sub { cmd: MapCmd::Getnext { .. }, .. })));
         assert!(matches!(
             parses("m event_pipe id 1 cpu 0 index 0").object,
-            Object::Map(Sub { cmd: MapCmd::Events { .. } })
+            Object::Map(Sub { cmd: MapCmd::Events { .. }, .. })
         ));
         assert!(matches!(
             parses("m ev id 1 --type event --count 3").object,
-            Object::Map(Sub { cmd: MapCmd::Events { .. } })
+            Object::Map(Sub { cmd: MapCmd::Events { .. }, .. })
         ));
-        assert!(matches!(parses("n s").object, Object::Net(Sub { cmd: NetCmd::Show { .. } })));
-        assert!(matches!(parses("l s").object, Object::Link(Sub { cmd: LinkCmd::Show { .. } })));
-        assert!(matches!(parses("li s").object, Object::Link(Sub { cmd: LinkCmd::Show { .. } })));
+        assert!(matches!(parses("n s").object, Object::Net(Sub { cmd: NetCmd::Show { .. }, .. })));
+        assert!(matches!(parses("l s").object, Object::Link(Sub { cmd: LinkCmd::Show { .. }, .. })));
+        assert!(matches!(parses("li s").object, Object::Link(Sub { cmd: LinkCmd::Show { .. }, .. })));
         assert!(matches!(
             parses("prog loada x.o /sys/fs/bpf/d").object,
-            Object::Prog(Sub { cmd: ProgCmd::Loadall { .. } })
+            Object::Prog(Sub { cmd: ProgCmd::Loadall { .. }, .. })
         ));
     }
 
@@ -1282,15 +1301,15 @@ mod tests {
         let flags = "--interval 0.2 --count 2 --duration 3";
         let got = [
             match parses(&format!("map watch id 3 {flags}")).object {
-                Object::Map(Sub { cmd: MapCmd::Watch { sample, .. } }) => sample,
+                Object::Map(Sub { cmd: MapCmd::Watch { sample, .. }, .. }) => sample,
                 o => panic!("{o:?}"),
             },
             match parses(&format!("net attach socket id 5 dev eth0 {flags}")).object {
-                Object::Net(Sub { cmd: NetCmd::Attach { sample, .. } }) => sample,
+                Object::Net(Sub { cmd: NetCmd::Attach { sample, .. }, .. }) => sample,
                 o => panic!("{o:?}"),
             },
             match parses(&format!("prog stats {flags}")).object {
-                Object::Prog(Sub { cmd: ProgCmd::Stats { sample } }) => sample,
+                Object::Prog(Sub { cmd: ProgCmd::Stats { sample }, .. }) => sample,
                 o => panic!("{o:?}"),
             },
         ];
