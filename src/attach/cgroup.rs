@@ -39,7 +39,7 @@ pub fn parse(w: &mut Words<'_>, prog: &Prog<'_>) -> Result<Hook> {
             let path = w.take_path("a cgroup directory after `cgroup`")?;
             let attach_type = match w.next() {
                 Some(word) => attach_type(word)?,
-                None => default_attach_type(prog)?,
+                None => default_attach_type(prog, &path)?,
             };
             Ok(Hook::Cgroup { path, attach_type })
         }
@@ -106,7 +106,7 @@ pub fn attach_type(word: &str) -> Result<u32> {
 
 /// The attach type the program was loaded for (its section), or the only
 /// one its program type has.
-fn default_attach_type(prog: &Prog<'_>) -> Result<u32> {
+fn default_attach_type(prog: &Prog<'_>, path: &Path) -> Result<u32> {
     let from_section = prog
         .spec()
         .and_then(|s| s.expected_attach_type)
@@ -130,14 +130,16 @@ fn default_attach_type(prog: &Prog<'_>) -> Result<u32> {
         .filter(|(t, _)| prog_type_for(*t) == prog.info.info.type_)
         .filter_map(|(t, short)| short.or_else(|| kinds::ATTACH_TYPES.get(*t as usize).copied()))
         .collect();
-    let choose = if candidates.is_empty() {
-        format!("use one of: {}", kinds::cgroup_attach_words().join(", "))
-    } else {
-        format!("a {} program takes one of: {}", prog_type_name(prog.info.info.type_), candidates.join(", "))
+    let (example, choose) = match candidates.first() {
+        None => ("egress", format!("use one of: {}", kinds::cgroup_attach_words().join(", "))),
+        Some(first) => (
+            *first,
+            format!("a {} program takes one of: {}", prog_type_name(prog.info.info.type_), candidates.join(", ")),
+        ),
     };
     bail!(UserError::new(
         format!("{} needs a cgroup attach type: {why}", prog_desc(prog)),
-        format!("add it after the cgroup path, e.g. `cgroup /sys/fs/cgroup/unified/app egress`; {choose}"),
+        format!("add it after the cgroup path, e.g. `cgroup {} {example}`; {choose}", path.display()),
     ))
 }
 
