@@ -67,12 +67,20 @@ pub fn attach(prog: &Prog<'_>, hook: &Hook) -> Result<Vec<Attached>> {
             sys::link::create(prog.fd, Some(ns.as_fd()), *attach_type, 0, &Extra::None).map_err(|e| {
                 let what = format!("network namespace {}", path.display());
                 match e.errno() {
-                    Some(libc::E2BIG) | Some(libc::EEXIST) => UserError::new(
+                    Some(libc::EEXIST) => UserError::new(
                         format!(
-                            "{what} already has a {} program attached the old way (BPF_PROG_ATTACH)",
+                            "{what} already has a {} program attached without a link (BPF_PROG_ATTACH)",
                             attach_type_name(*attach_type)
                         ),
-                        "detach it first (`bpfpin prog detach PROG flow_dissector`); a link cannot join it",
+                        "detach it first (`bpfpin --netns NS prog detach PROG flow_dissector`); a link cannot join it",
+                    )
+                    .into(),
+                    Some(libc::E2BIG) => UserError::new(
+                        format!(
+                            "{what} already holds the most {} links the kernel allows",
+                            attach_type_name(*attach_type)
+                        ),
+                        "end one of them (`bpfpin link show`, `bpfpin link detach id N`)",
                     )
                     .into(),
                     _ => anyhow::Error::from(e).context(format!(

@@ -276,10 +276,18 @@ fn show_and_tree_equal_bpftool() {
     assert_eq!(same_as_bpftool(&["-j", "cgroup", "show", &child]), "\n");
 }
 
+/// A TCP connect to a listener on 127.0.0.1 inside the namespace.
+fn connect_in(ns: &NetnsFile) -> Run {
+    let py = "import socket\ns = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n\
+              c = socket.socket(); c.settimeout(2); c.connect(s.getsockname()); print('connected')";
+    sh("nsenter", &[&format!("--net={}", ns.path()), "python3", "-c", py])
+}
+
 #[test]
-fn link_attach_netns_sk_lookup() {
+fn link_attach_netns_sk_lookup_and_flow_dissector() {
     require_root!();
     let ns = NetnsFile::new();
+    sh("ip", &["-n", &ns.0, "link", "set", "lo", "up"]).ok();
     let dir = BpffsDir::new();
     load(&dir);
     let lookup = prog(&dir, "cg_lookup");
@@ -295,11 +303,36 @@ fn link_attach_netns_sk_lookup() {
     let ours = if ours.is_array() { ours[0].clone() } else { ours };
     assert_eq!(ours["id"], theirs["id"], "{ours}");
     assert_eq!(ours["netns_ino"].as_u64(), Some(ino), "{ours}");
+    // SK_PASS lets connections through.
+    assert!(connect_in(&ns).ok().stdout().contains("connected"));
+
+    // SK_DROP refuses them while its link is pinned, and only then.
+    let drop_link = dir.join("drop_link");
+    bpfpin(&["link", "attach", "pinned", &prog(&dir, "cg_lookup_drop"), "netns", &ns.path(), &drop_link]).ok();
+    let r = connect_in(&ns);
+    assert!(r.stderr().contains("ConnectionRefusedError"), "connect under SK_DROP: {}{}", r.stdout(), r.stderr());
+    fs::remove_file(&drop_link).unwrap();
+    assert!(connect_in(&ns).ok().stdout().contains("connected"));
+
+    // A flow dissector goes on the namespace the same way.
+    bpfpin(&["prog", "loadall", &object("sockmap.o"), &dir.join("s"), "--pin-maps", &dir.join("smaps")]).ok();
+    let flow_link = dir.join("flow_link");
+    let flow_prog = dir.join("s/dissect");
+    bpfpin(&["link", "attach", "pinned", &flow_prog, "netns", &ns.path(), &flow_link]).ok();
+    let l = bpftool(&["-j", "link", "show", "pinned", &flow_link]).ok().json();
+    assert_eq!((l["attach_type"].as_str(), l["netns_ino"].as_u64()), (Some("flow_dissector"), Some(ino)), "{l}");
+    // A flow dissector attached without a link keeps links out.
+    fs::remove_file(&flow_link).unwrap();
+    bpfpin(&["--netns", &ns.0, "prog", "attach", "pinned", &flow_prog, "flow_dissector"]).ok();
+    bpfpin(&["link", "attach", "pinned", &flow_prog, "netns", &ns.path(), &flow_link]).err("without a link");
+    bpfpin(&["--netns", &ns.0, "prog", "detach", "pinned", &flow_prog, "flow_dissector"]).ok();
 
     // Only sk_lookup and flow_dissector programs go on a namespace.
     bpfpin(&["link", "attach", "pinned", &prog(&dir, "cg_egress"), "netns", &ns.path(), &dir.join("x")])
         .err("sk_lookup and flow_dissector");
     bpfpin(&["link", "attach", "pinned", &lookup, "netns", "/tmp", &dir.join("x")]).err("not a network namespace");
+    bpfpin(&["link", "attach", "pinned", &lookup, "netns", "/run/netns/no-such-ns", &dir.join("x")])
+        .err("cannot open network namespace");
     assert!(!Path::new(&dir.join("x")).exists());
 }
 

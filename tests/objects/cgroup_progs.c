@@ -1,6 +1,6 @@
 // Used by the cgroup tests (tests/it/cgroup.rs): cgroup_skb counters for
 // `cgroup attach` and `link attach ... cgroup`, a sock_create program that
-// denies every socket of the cgroup, and an sk_lookup program for
+// denies every socket of the cgroup, and sk_lookup programs for
 // `link attach ... netns`.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -48,6 +48,14 @@ SEC("sk_lookup")
 int cg_lookup(struct bpf_sk_lookup *ctx)
 {
 	return SK_PASS;
+}
+
+// Refuses every lookup: a TCP connect in the namespace is refused even
+// though a socket listens.
+SEC("sk_lookup")
+int cg_lookup_drop(struct bpf_sk_lookup *ctx)
+{
+	return SK_DROP;
 }
 
 char LICENSE[] SEC("license") = "GPL";
