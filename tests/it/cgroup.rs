@@ -110,6 +110,30 @@ fn counters(dir: &BpffsDir) -> (u64, u64) {
     (at(0), at(1))
 }
 
+/// Removes a link's only pin. The kernel frees the link from a deferred
+/// work item, and its release (the detach) may wait for cgroup_mutex, so
+/// callers wait for the effect with `eventually`.
+fn unpin_link(pin: &str) {
+    fs::remove_file(pin).unwrap_or_else(|e| panic!("removing {pin}: {e}"));
+}
+
+/// Polls `done` for up to 5 s.
+#[track_caller]
+fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..250 {
+        if done() {
+            return;
+        }
+        sleep(Duration::from_millis(20));
+    }
+    panic!("{what}: still not so 5 s later");
+}
+
+/// Nothing attached to the cgroup any more, as bpftool sees it.
+fn cgroup_empty(cg: &str) -> bool {
+    bpftool(&["cgroup", "show", cg]).ok().stdout().is_empty()
+}
+
 /// Runs `cmd` (a shell command) as a process of the cgroup, in a fresh
 /// network namespace with only `lo`, which is brought up before the
 /// process joins the cgroup (so only `cmd`'s own packets are counted).
@@ -177,8 +201,8 @@ fn link_attach_cgroup_counts_and_unpin_stops_it() {
     ping3(&cg.s());
     assert_eq!(counters(&dir).0, 3);
     // The attachment lives as long as the pin.
-    fs::remove_file(&link).unwrap();
-    assert_eq!(bpftool(&["cgroup", "show", &cg.s()]).ok().stdout(), "");
+    unpin_link(&link);
+    eventually("the cgroup link released", || cgroup_empty(&cg.s()));
     ping3(&cg.s());
     assert_eq!(counters(&dir).0, 3, "counter moved after the link's pin was removed");
 }
@@ -210,8 +234,8 @@ fn sock_create_denies_sockets_until_detached() {
     let link = dir.join("deny_link");
     bpfpin(&["link", "attach", "pinned", &deny, "cgroup", &cg.s(), "sock_create", &link]).ok();
     assert!(run_in(&cg.s(), socket).stderr().contains("Operation not permitted"));
-    fs::remove_file(&link).unwrap();
-    run_in(&cg.s(), socket).ok();
+    unpin_link(&link);
+    eventually("sockets allowed after unpinning", || run_in(&cg.s(), socket).out.status.success());
 }
 
 /// The same bytes from bpfpin and bpftool, both succeeding.
@@ -271,7 +295,8 @@ fn show_and_tree_equal_bpftool() {
     assert!(plain.contains(&format!("\n{child}\n    ")), "{plain}");
     // An empty cgroup prints nothing (and an empty line in JSON mode), as bpftool does.
     bpfpin(&["cgroup", "detach", &child, "egress", "pinned", &eg]).err("link");
-    fs::remove_file(dir.join("link")).unwrap();
+    unpin_link(&dir.join("link"));
+    eventually("the child's link released", || cgroup_empty(&child));
     assert_eq!(same_as_bpftool(&["cgroup", "show", &child]), "");
     assert_eq!(same_as_bpftool(&["-j", "cgroup", "show", &child]), "\n");
 }
@@ -311,8 +336,8 @@ fn link_attach_netns_sk_lookup_and_flow_dissector() {
     bpfpin(&["link", "attach", "pinned", &prog(&dir, "cg_lookup_drop"), "netns", &ns.path(), &drop_link]).ok();
     let r = connect_in(&ns);
     assert!(r.stderr().contains("ConnectionRefusedError"), "connect under SK_DROP: {}{}", r.stdout(), r.stderr());
-    fs::remove_file(&drop_link).unwrap();
-    assert!(connect_in(&ns).ok().stdout().contains("connected"));
+    unpin_link(&drop_link);
+    eventually("connects allowed after unpinning", || connect_in(&ns).stdout().contains("connected"));
 
     // A flow dissector goes on the namespace the same way.
     bpfpin(&["prog", "loadall", &object("sockmap.o"), &dir.join("s"), "--pin-maps", &dir.join("smaps")]).ok();
@@ -322,8 +347,10 @@ fn link_attach_netns_sk_lookup_and_flow_dissector() {
     let l = bpftool(&["-j", "link", "show", "pinned", &flow_link]).ok().json();
     assert_eq!((l["attach_type"].as_str(), l["netns_ino"].as_u64()), (Some("flow_dissector"), Some(ino)), "{l}");
     // A flow dissector attached without a link keeps links out.
-    fs::remove_file(&flow_link).unwrap();
-    bpfpin(&["--netns", &ns.0, "prog", "attach", "pinned", &flow_prog, "flow_dissector"]).ok();
+    unpin_link(&flow_link);
+    eventually("the flow dissector hook free again", || {
+        bpfpin(&["--netns", &ns.0, "prog", "attach", "pinned", &flow_prog, "flow_dissector"]).out.status.success()
+    });
     bpfpin(&["link", "attach", "pinned", &flow_prog, "netns", &ns.path(), &flow_link]).err("without a link");
     bpfpin(&["--netns", &ns.0, "prog", "detach", "pinned", &flow_prog, "flow_dissector"]).ok();
 
