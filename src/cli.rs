@@ -64,23 +64,6 @@ fn long(spec: &str, examples: &str) -> String {
     }
 }
 
-/// The global flags again, hidden, for each object. clap does not propagate a
-/// global arg to a subcommand that already has one with its id, so these
-/// copies (themselves global, so they reach every verb) keep
-/// `bpfpin map show -j` working, as bpftool allows, while `--help` lists the
-/// flags once, at the top. Their values are propagated up to `Cli::global`.
-/// Built once per process and cloned for each object: building them is a
-/// fifth of `bpfpin --version`'s instructions.
-fn hidden_globals() -> Vec<clap::Arg> {
-    thread_local! {
-        static HIDDEN: Vec<clap::Arg> = <Global as Args>::augment_args(clap::Command::new("global"))
-            .get_arguments()
-            .map(|a| a.clone().hide(true))
-            .collect();
-    }
-    HIDDEN.with(Vec::clone)
-}
-
 /// A u32 written in decimal or 0x hex, as tc prints handles.
 pub fn number(s: &str) -> Result<u32, String> {
     let parsed = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
@@ -142,26 +125,46 @@ impl Global {
     }
 }
 
-// The global flags again, hidden, for each object. clap does not propagate a
-// global arg to a subcommand that already has one with its id, so these
-// copies (themselves global, so they reach every verb) keep
-// `bpfpin map show -j` working, as bpftool allows, while `--help` lists the
-// flags once, at the top. clap propagates their values up to `Cli::global`.
-// Flattened into `Sub`, they are built only for the object named, with it.
-#[derive(Debug, Clone, Args, Default)]
-pub struct HiddenGlobals {
-    #[arg(short = 'j', long, global = true, hide = true)]
-    pub json: bool,
-    #[arg(short = 'p', long, global = true, hide = true)]
-    pub pretty: bool,
-    #[arg(short = 'f', long = "bpffs", global = true, hide = true)]
-    pub bpffs: bool,
-    #[arg(short = 'n', long = "nomount", global = true, hide = true)]
-    pub nomount: bool,
-    #[arg(short = 'd', long, global = true, hide = true)]
-    pub debug: bool,
-    #[arg(long, global = true, hide = true)]
-    pub netns: Option<String>,
+/// Global options work anywhere on the line, as bpftool's do (getopt_long
+/// permutes its argv): they are moved in front of the object before clap
+/// parses, so no object or verb needs a copy of them, and `--help` lists them
+/// once, at the top. Nothing after `--` moves. A group of short flags is
+/// split when it mixes a global one with a verb's (`prog rm -rf`).
+pub fn hoist_global_flags(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    const SHORT: &[char] = &['j', 'p', 'f', 'n', 'd'];
+    const LONG: &[&str] = &["--json", "--pretty", "--bpffs", "--nomount", "--debug"];
+    let mut args = args.into_iter();
+    let mut front: Vec<std::ffi::OsString> = args.next().into_iter().collect();
+    let mut rest = Vec::new();
+    while let Some(a) = args.next() {
+        let Some(s) = a.to_str() else {
+            rest.push(a);
+            continue;
+        };
+        if s == "--" {
+            rest.push(a);
+            rest.extend(args.by_ref());
+            break;
+        }
+        if LONG.contains(&s) || s.starts_with("--netns=") {
+            front.push(a);
+        } else if s == "--netns" {
+            front.push(a);
+            front.extend(args.next());
+        } else if let Some(group) = s.strip_prefix('-').filter(|g| {
+            !g.is_empty() && !g.starts_with('-') && g.chars().all(|c| c.is_ascii_alphabetic()) && g.contains(SHORT)
+        }) {
+            let (global, own): (String, String) = group.chars().partition(|c| SHORT.contains(c));
+            front.push(format!("-{global}").into());
+            if !own.is_empty() {
+                rest.push(format!("-{own}").into());
+            }
+        } else {
+            rest.push(a);
+        }
+    }
+    front.extend(rest);
+    front
 }
 
 // The sampling options of the live commands (`map watch`, `net attach
@@ -198,8 +201,6 @@ impl SampleArgs {
 pub struct Sub<T: Subcommand> {
     #[command(subcommand)]
     pub cmd: T,
-    #[command(flatten)]
-    pub hidden: HiddenGlobals,
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,14 +275,12 @@ pub enum Object {
     Perf(Sub<PerfCmd>),
     /// Converge the host to a manifest of objects, pins, maps and attachments
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin apply FILE [--dry-run] [--prune] [--detailed-exitcode] [--watch [--interval S]]",
         after_long_help = long("", "  bpfpin apply host.toml\n  bpfpin apply host.toml --dry-run\n  bpfpin apply host.toml --prune --detailed-exitcode"),
     )]
     Apply(ApplyCmd),
     /// Print what `apply FILE` would change (same as `apply FILE --dry-run`)
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin diff FILE [--detailed-exitcode]",
         after_long_help = long("", "  bpfpin diff host.toml\n  bpfpin -j diff host.toml"),
     )]
@@ -309,8 +308,6 @@ pub enum Object {
     Ls {
         /// Directory on bpffs
         dir: Option<PathBuf>,
-        #[command(flatten)]
-        hidden: HiddenGlobals,
     },
     /// Print a shell completion script (its candidates come from the running kernel)
     #[command(
@@ -323,8 +320,6 @@ pub enum Object {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
-        #[command(flatten)]
-        hidden: HiddenGlobals,
     },
     /// Probe what the kernel (or a device) supports: program and map types, helpers, BPF settings
     #[command(
@@ -340,10 +335,7 @@ pub enum Object {
         override_usage = "bpfpin doctor",
         after_long_help = long("", "  bpfpin doctor\n  bpfpin -j doctor"),
     )]
-    Doctor {
-        #[command(flatten)]
-        hidden: HiddenGlobals,
-    },
+    Doctor,
     /// Write completions/ and man/ from the clap definitions
     #[command(hide = true)]
     Generate {
@@ -1147,8 +1139,8 @@ mod tests {
     }
 
     fn parses(line: &str) -> Cli {
-        let args = std::iter::once("bpfpin").chain(line.split_whitespace());
-        Cli::try_parse_from(args).unwrap_or_else(|e| panic!("`{line}` did not parse: {e}"))
+        let args = std::iter::once("bpfpin").chain(line.split_whitespace()).map(std::ffi::OsString::from);
+        Cli::try_parse_from(hoist_global_flags(args)).unwrap_or_else(|e| panic!("`{line}` did not parse: {e}"))
     }
 
     /// Every synopsis line of DESIGN.md, with concrete words filled in.
@@ -1282,16 +1274,22 @@ mod tests {
         let c = parses("net show dev eth0 --netns blue -f -d -n -p");
         assert!(c.global.pretty && c.global.bpffs && c.global.debug && c.global.nomount);
         assert_eq!(c.global.netns.as_deref(), Some("blue"));
+        let c = parses("prog rm -rf /sys/fs/bpf/x");
+        assert!(
+            c.global.bpffs
+                && matches!(c.object, Object::Prog(Sub { cmd: ProgCmd::Rm(RmArgs { recursive: true, .. }) }))
+        );
         let mut cmd = Cli::command();
         cmd.build();
         let map = cmd.find_subcommand("map").unwrap();
         let show = map.find_subcommand("show").unwrap();
         for c in [map, show] {
-            let a = c.get_arguments().find(|a| a.get_id() == "json").expect("json reaches the verb");
-            assert!(a.is_hide_set(), "{} shows --json again", c.get_name());
+            assert!(c.get_arguments().all(|a| a.get_id() != "json"), "{} has its own --json", c.get_name());
         }
-        let top = cmd.get_arguments().find(|a| a.get_id() == "json").unwrap();
-        assert!(!top.is_hide_set());
+        // Words after `--` stay where they are.
+        let words: Vec<std::ffi::OsString> =
+            ["bpfpin", "__complete", "bash", "2", "--", "map", "-j"].map(Into::into).to_vec();
+        assert_eq!(hoist_global_flags(words.clone()), words);
     }
 
     /// The live commands take the same sampling flags, from one definition.
