@@ -19,6 +19,9 @@ use crate::txn::Txn;
 
 pub fn run(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     pins::ensure_mounted(g.nomount)?;
+    if g.nomount {
+        attach::forbid_mount();
+    }
     let Some((path, head)) = words.split_last() else {
         anyhow::bail!(UserError::new(
             "`link attach` needs a program and a pin path",

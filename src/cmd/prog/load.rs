@@ -95,7 +95,7 @@ pub fn load(
         log_level: log_level(opts.verifier_log),
     };
     let mut report = Vec::new();
-    let mut loaded: Vec<OwnedFd> = Vec::new();
+    let mut loaded: Vec<(OwnedFd, String)> = Vec::new();
     let mut prog_fds: HashMap<String, i32> = HashMap::new();
     for (p, t) in &prog_pins {
         let def = &parsed.programs[*p];
@@ -106,7 +106,7 @@ pub fn load(
         let id = sys::prog_info(fd.as_fd()).map(|i| i.info.id).unwrap_or(0);
         report.push(format!("program {} (id {id}, {}) pinned at {}", def.name, def.section, shown(txn.path(*t))));
         prog_fds.insert(def.name.clone(), fd.as_raw_fd());
-        loaded.push(fd);
+        loaded.push((fd, def.section.clone()));
     }
     // Static slots (`.values = { [i] = &prog }`) of the maps made here;
     // a reused map keeps what it holds.
@@ -122,6 +122,11 @@ pub fn load(
     // The commit point: after it, the new state stands even if we are
     // killed (the next command finishes the moves).
     txn.commit()?;
+    for (fd, section) in &loaded {
+        if let Ok(info) = sys::prog_info(fd.as_fd()) {
+            crate::attach::record::save(&info, section);
+        }
+    }
     drop(loaded);
 
     if out.is_json() {
