@@ -201,3 +201,31 @@ pub fn errno_text(errno: i32) -> String {
         None => s,
     }
 }
+
+/// Why a program whose section names no complete hook was not attached,
+/// and how to attach it: for `autoattach`'s report.
+pub fn needs_target(section: &str) -> String {
+    let kind = sections::spec(section).map_or("", |s| s.kind);
+    let head = section.split('/').next().unwrap_or(section);
+    let (needs, how) = match kind.split('/').next().unwrap_or(kind) {
+        "xdp" | "xdp.frags" => ("a network device", "bpfpin net attach xdp PROG dev IFACE"),
+        "tc" | "tcx" | "classifier" | "action" | "netkit" => {
+            ("a network device", "bpfpin net attach tcx-ingress PROG dev IFACE")
+        }
+        "cgroup" | "cgroup_skb" | "sockops" | "cgroup_sock" => {
+            ("a cgroup", "bpfpin link attach PROG cgroup CGROUP_PATH PATH")
+        }
+        "uprobe" | "uretprobe" | "uprobe.s" | "uretprobe.s" | "uprobe.multi" | "uretprobe.multi" => {
+            ("a binary and a symbol", "bpfpin link attach PROG uprobe BINARY:SYMBOL PATH")
+        }
+        "usdt" | "usdt.s" => ("a binary", "bpfpin link attach PROG usdt BINARY:PROVIDER:NAME PATH"),
+        "perf_event" => ("an event", "bpfpin link attach PROG perf_event cpu-clock PATH"),
+        "sk_lookup" | "flow_dissector" => ("a network namespace", "bpfpin link attach PROG netns NETNS_PATH PATH"),
+        "iter" | "iter.s" => ("a map", "bpfpin link attach PROG iter map MAP PATH"),
+        "socket" => ("a socket or device", "bpfpin net attach socket PROG dev IFACE"),
+        "sk_skb" | "sk_msg" => ("a sockmap", "bpfpin prog attach PROG ATTACH_TYPE MAP"),
+        "struct_ops" | "struct_ops.s" => ("its struct_ops map", "bpfpin struct_ops register OBJ"),
+        _ => ("a target its section does not name", "bpfpin link attach PROG TARGET PATH"),
+    };
+    format!("{head} needs {needs}; use `{how}`")
+}
