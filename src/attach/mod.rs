@@ -155,7 +155,7 @@ pub fn refused(prog: &Prog<'_>, hook: &str, wants: &str, errno: Option<i32>) -> 
             format!("{hook} takes {wants}; load the program from the matching SEC() or name the target that fits it"),
         ),
         libc::EPERM | libc::EACCES => (
-            format!("{os}"),
+            os.clone(),
             "run as root (CAP_BPF and CAP_PERFMON); if bpfpin is root, the kernel forbids it (lockdown: see \
              /sys/kernel/security/lockdown)"
                 .to_string(),
@@ -173,7 +173,7 @@ pub fn refused(prog: &Prog<'_>, hook: &str, wants: &str, errno: Option<i32>) -> 
              load the program again"
                 .to_string(),
         ),
-        _ => (format!("{os}"), "run with -d to see the failing call".to_string()),
+        _ => (os.clone(), "run with -d to see the failing call".to_string()),
     };
     UserError::new(format!("the kernel refused to attach program `{name}` ({ptype}) to {hook}: {why}"), fix).into()
 }
