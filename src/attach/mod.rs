@@ -221,7 +221,9 @@ pub fn needs_target(section: &str) -> String {
         "usdt" | "usdt.s" => ("a binary", "bpfpin link attach PROG usdt BINARY:PROVIDER:NAME PATH"),
         "perf_event" => ("an event", "bpfpin link attach PROG perf_event cpu-clock PATH"),
         "sk_lookup" | "flow_dissector" => ("a network namespace", "bpfpin link attach PROG netns NETNS_PATH PATH"),
-        "iter" | "iter.s" => ("a map", "bpfpin link attach PROG iter map MAP PATH"),
+        "iter" | "iter.s" => {
+            ("a map or cgroup", "bpfpin link attach PROG iter map MAP PATH` or `... iter cgroup CGROUP_PATH PATH")
+        }
         "socket" => ("a socket or device", "bpfpin net attach socket PROG dev IFACE"),
         "sk_skb" | "sk_msg" => ("a sockmap", "bpfpin prog attach PROG ATTACH_TYPE MAP"),
         "struct_ops" | "struct_ops.s" => ("its struct_ops map", "bpfpin struct_ops register OBJ"),

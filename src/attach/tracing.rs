@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use aya_obj::generated::{bpf_attach_type, perf_type_id};
 
-use super::{Attached, Prog, refused};
+use super::{Attached, Prog, errno_text, refused};
 use crate::error::UserError;
 use crate::select::{MapSel, Words};
 use crate::sys;
@@ -54,7 +54,8 @@ pub enum Iter {
     Plain,
     /// bpf_map_elem, bpf_sk_storage_map, sockmap iterators: the map walked.
     Map(MapSel),
-    /// cgroup iterators: where to start and in which order.
+    /// cgroup iterators: where to start and in which order
+    /// (`enum bpf_cgroup_iter_order`; pre-order unless told).
     Cgroup { path: PathBuf, order: u32 },
 }
 
@@ -88,7 +89,8 @@ fn parse_iter(w: &mut Words<'_>) -> Result<Iter> {
         Some("cgroup") => {
             w.next();
             let path = w.take_path("a cgroup directory")?;
-            let mut order = 0;
+            // The kernel wants an order; pre-order walks the whole subtree.
+            let mut order = 2;
             if w.eat("order") {
                 let o = w.require("an order: self, pre, post or up")?;
                 order = ORDERS.iter().find(|(n, _)| *n == o).map(|(_, v)| *v).ok_or_else(|| {
@@ -143,8 +145,9 @@ pub fn from_section(prog: &Prog<'_>) -> Result<Option<Hook>> {
             Some(Hook::Fixed { kind: spec.kind.trim_end_matches(".s").to_string() })
         }
         ("freplace", Some(_)) => Some(Hook::Fixed { kind: "freplace".to_string() }),
-        // The map-walking iterators need the map, which no section names.
-        ("iter" | "iter.s", Some(a)) if !matches!(a, "bpf_map_elem" | "bpf_sk_storage_map" | "sockmap") => {
+        // The map-walking iterators need the map, and cgroup iterators the
+        // cgroup, which no section names.
+        ("iter" | "iter.s", Some(a)) if !matches!(a, "bpf_map_elem" | "bpf_sk_storage_map" | "sockmap" | "cgroup") => {
             Some(Hook::Iter(Iter::Plain))
         }
         _ => None,
@@ -225,7 +228,7 @@ fn attach_iter(prog: &Prog<'_>, it: &Iter) -> Result<std::os::fd::OwnedFd> {
         Iter::Cgroup { path, order } => {
             let cg = std::fs::File::open(path).map_err(|e| {
                 UserError::new(
-                    format!("cannot open cgroup {}: {e}", path.display()),
+                    format!("cannot open cgroup {}: {}", path.display(), errno_text(e.raw_os_error().unwrap_or(0))),
                     "give a cgroup directory, e.g. /sys/fs/cgroup/unified/system.slice",
                 )
             })?;

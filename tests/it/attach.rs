@@ -493,3 +493,54 @@ fn perf_show_equals_bpftool_perf_list() {
         assert!(same, "bpfpin {args:?} differs from bpftool's");
     }
 }
+
+/// A cgroup made for one test under the cgroup2 mount, removed on drop.
+struct Cgroup(std::path::PathBuf);
+
+impl Cgroup {
+    fn new(parent: Option<&Cgroup>) -> Cgroup {
+        let base = parent.map_or(std::path::PathBuf::from("/sys/fs/cgroup/unified"), |p| p.0.clone());
+        let p = base.join(unique("bpfpin-cg"));
+        std::fs::create_dir(&p).unwrap_or_else(|e| panic!("creating {}: {e}", p.display()));
+        Cgroup(p)
+    }
+    fn id(&self) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(&self.0).unwrap().ino()
+    }
+}
+
+impl Drop for Cgroup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+#[test]
+fn cgroup_iterator_walks_the_given_cgroup() {
+    require_root!();
+    if !std::path::Path::new("/sys/fs/cgroup/unified/cgroup.procs").exists() {
+        eprintln!("skipped: no cgroup2 mount at /sys/fs/cgroup/unified");
+        return;
+    }
+    let d = BpffsDir::new();
+    // autoattach: the task iterator attaches, the cgroup iterator needs a
+    // cgroup and stays a program.
+    let out = bpfpin(&["prog", "loadall", &object("attach_iter.o"), &d.join("progs"), "autoattach"]).ok().stdout();
+    assert!(out.contains("dump_tasks (id") && out.contains("attached, link id"), "{out}");
+    assert!(out.contains("dump_cgroups (id") && out.contains("(not attached: iter needs a map or cgroup"), "{out}");
+    let tasks = std::fs::read_to_string(d.join("progs/dump_tasks")).unwrap();
+    assert!(tasks.lines().any(|l| l.starts_with(&format!("{} ", std::process::id()))), "{tasks}");
+
+    let top = Cgroup::new(None);
+    let sub = Cgroup::new(Some(&top));
+    let prog = d.join("progs/dump_cgroups");
+    let top_path = top.0.display().to_string();
+    bpfpin(&["link", "attach", &prog, "iter", "cgroup", &top_path, &d.join("walk")]).ok();
+    let walk = std::fs::read_to_string(d.join("walk")).unwrap();
+    assert_eq!(walk, format!("cgroup {}\ncgroup {}\n", top.id(), sub.id()));
+    bpfpin(&["link", "attach", &prog, "iter", "cgroup", &top_path, "order", "self", &d.join("self")]).ok();
+    assert_eq!(std::fs::read_to_string(d.join("self")).unwrap(), format!("cgroup {}\n", top.id()));
+    bpfpin(&["link", "attach", &prog, "iter", "cgroup", &top_path, "order", "sideways", &d.join("x")]).err("order");
+    bpfpin(&["link", "attach", &prog, "iter", &d.join("x")]).err("does not fit this hook");
+}
