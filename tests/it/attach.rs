@@ -426,8 +426,9 @@ fn bad_input_is_one_sentence_and_leaves_nothing() {
     }
 }
 
-/// A python process holding a raw tracepoint link fd and a tracepoint perf
-/// event with a program: what `perf show` (and bpftool's `perf list`) list.
+/// A python process holding a raw tracepoint link fd, a tracepoint perf
+/// event and a uprobe and uretprobe with programs: what `perf show` (and
+/// bpftool's `perf list`) list.
 const HOLDER: &str = r#"
 import ctypes, struct, sys
 libc = ctypes.CDLL(None, use_errno=True)
@@ -444,6 +445,19 @@ attr = ctypes.create_string_buffer(struct.pack("=IIQ", 2, 64, tp).ljust(64, b"\0
 pfd = libc.syscall(298, attr, -1, 0, -1, 8)
 if pfd < 0: raise OSError(ctypes.get_errno(), "perf_event_open")
 if libc.ioctl(pfd, 0x40042408, obj_get(sys.argv[2])) < 0: raise OSError(ctypes.get_errno(), "SET_BPF")
+keep.append(pfd)
+# A uprobe and a uretprobe at offset 0x40 of /bin/true, through the uprobe
+# PMU (config bit 0: return probe; config1: the path; config2: the offset).
+utype = int(open("/sys/bus/event_source/devices/uprobe/type").read())
+path = ctypes.create_string_buffer(b"/bin/true")
+kprog = obj_get(sys.argv[3])
+for ret in (0, 1):
+    attr = ctypes.create_string_buffer(
+        struct.pack("=IIQQQQQIIQQ", utype, 72, ret, 0, 0, 0, 0, 0, 0, ctypes.addressof(path), 0x40))
+    pfd = libc.syscall(298, attr, -1, 0, -1, 8)
+    if pfd < 0: raise OSError(ctypes.get_errno(), "perf_event_open uprobe")
+    if libc.ioctl(pfd, 0x40042408, kprog) < 0: raise OSError(ctypes.get_errno(), "SET_BPF uprobe")
+    keep.append(pfd)
 print("ready", flush=True)
 sys.stdin.read()
 "#;
@@ -453,9 +467,10 @@ fn perf_show_equals_bpftool_perf_list() {
     require_root!();
     let d = BpffsDir::new();
     load_trace(&d, &[]);
+    bpfpin(&["prog", "loadall", &object("attach_kprobe.o"), &d.join("kprobes")]).ok();
     bpfpin(&["link", "attach", &d.join("progs/count_exec_raw"), &d.join("raw")]).ok();
     let mut holder = Command::new("python3")
-        .args(["-c", HOLDER, &d.join("raw"), &d.join("progs/count_getpid")])
+        .args(["-c", HOLDER, &d.join("raw"), &d.join("progs/count_getpid"), &d.join("kprobes/probe_unlinkat")])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -473,9 +488,11 @@ fn perf_show_equals_bpftool_perf_list() {
     let ours = mine(bpfpin(&["perf", "show"]).ok().stdout());
     let theirs = mine(bpftool(&["perf", "list"]).ok().stdout());
     assert_eq!(ours, theirs);
-    assert_eq!(ours.len(), 2, "{ours:?}");
+    assert_eq!(ours.len(), 4, "{ours:?}");
     assert!(ours[0].ends_with("raw_tracepoint  sched_process_exec"), "{ours:?}");
     assert!(ours[1].ends_with("tracepoint  sys_enter_getpid"), "{ours:?}");
+    assert!(ours[2].ends_with("uprobe  filename /bin/true  offset 64"), "{ours:?}");
+    assert!(ours[3].ends_with("uretprobe  filename /bin/true  offset 64"), "{ours:?}");
 
     let mine_json = |v: serde_json::Value| -> Vec<String> {
         v.as_array().unwrap().iter().filter(|e| e["pid"] == pid).map(|e| e.to_string()).collect()
@@ -483,7 +500,7 @@ fn perf_show_equals_bpftool_perf_list() {
     let ours = mine_json(bpfpin(&["-j", "perf", "list"]).ok().json());
     let theirs = mine_json(bpftool(&["-j", "perf", "show"]).ok().json());
     assert_eq!(ours, theirs);
-    assert_eq!(ours.len(), 2);
+    assert_eq!(ours.len(), 4);
     drop(holder.stdin.take());
     let _ = holder.wait();
 
@@ -543,4 +560,34 @@ fn cgroup_iterator_walks_the_given_cgroup() {
     assert_eq!(std::fs::read_to_string(d.join("self")).unwrap(), format!("cgroup {}\n", top.id()));
     bpfpin(&["link", "attach", &prog, "iter", "cgroup", &top_path, "order", "sideways", &d.join("x")]).err("order");
     bpfpin(&["link", "attach", &prog, "iter", &d.join("x")]).err("does not fit this hook");
+}
+
+#[test]
+fn a_section_record_counts_only_for_its_own_program() {
+    require_root!();
+    let d = BpffsDir::new();
+    let tmp = TempDir::new();
+    load_trace(&d, &[]);
+    let prog = d.join("progs/count_getpid");
+    let info = bpftool(&["-j", "prog", "show", "pinned", &prog]).ok().json();
+    let (id, tag) = (info["id"].as_u64().unwrap(), info["tag"].as_str().unwrap().to_string());
+    let record = format!("/run/bpfpin/sections/{id}");
+    let good = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(good, format!("id {id}\ntag {tag}\nsection tracepoint/syscalls/sys_enter_getpid\n"));
+    let dir = std::fs::metadata("/run/bpfpin/sections").unwrap();
+    assert_eq!(std::os::unix::fs::PermissionsExt::mode(&dir.permissions()) & 0o777, 0o700);
+
+    // Another program's tag (an id reused after a reboot of the counter):
+    // the record is not this program's.
+    std::fs::write(&record, good.replace(&tag, "0011223344556677")).unwrap();
+    bpfpin(&["link", "attach", &prog, &d.join("l")]).err("needs an attach target");
+    // A symlink planted in its place is not followed.
+    let elsewhere = tmp.join("record");
+    std::fs::write(&elsewhere, &good).unwrap();
+    std::fs::remove_file(&record).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &record).unwrap();
+    bpfpin(&["link", "attach", &prog, &d.join("l")]).err("needs an attach target");
+    std::fs::remove_file(&record).unwrap();
+    std::fs::write(&record, &good).unwrap();
+    bpfpin(&["link", "attach", &prog, &d.join("l")]).ok();
 }
