@@ -26,7 +26,8 @@ const PROG_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | t
 const MAP_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nA bare FILE means `pinned FILE`. `name` may match several maps.";
 const MAP_EDIT_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nDATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)\nVALUE := { DATA | MAP | PROG }   (per-CPU maps: one VALUE for every CPU, or `value DATA` repeated once per CPU)\nUPDATE_FLAGS := { any | exist | noexist }   (or --any, --exist, --noexist; push ... exist overwrites the oldest element of a full queue/stack)\nA bloom filter is tested with `peek MAP value VALUE`.";
 const LINK_HELP: &str = "LINK := { id LINK_ID | pinned FILE | FILE }\nA bare FILE means `pinned FILE`.";
-const LINK_ATTACH_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nTARGET := { tracepoint CATEGORY:NAME | raw_tp NAME | kprobe FUNC[+OFFSET] | kretprobe FUNC | kprobe.multi GLOB\n         | ksyscall NAME | uprobe BINARY:SYMBOL[+OFFSET] [pid PID] | uretprobe BINARY:SYMBOL | uprobe.multi BINARY:GLOB\n         | usdt BINARY:PROVIDER:NAME [pid PID] | perf_event EVENT [period N | freq N] [cpu N | all]\n         | cgroup CGROUP_PATH [ATTACH_TYPE] | netns PATH | iter [map MAP | cgroup CGROUP_PATH] }\nWithout TARGET, the one the program's section names (e.g. `tracepoint/syscalls/sys_enter_getpid`).";
+const PERF_HELP: &str = "Lines as bpftool prints them: `pid P  fd F: prog_id N  TYPE  TARGET`, TYPE one of raw_tracepoint, tracepoint,\nkprobe, kretprobe, uprobe, uretprobe. Only attachments a process holds an fd of are listed (bpftool's rule);\nlinks that are only pinned (`bpfpin link attach`) are in `bpfpin link show`.";
+const LINK_ATTACH_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nTARGET := { tracepoint CATEGORY:NAME | raw_tp NAME | tp_btf | fentry | fexit | fmod_ret | lsm | freplace\n         | kprobe FUNC[+OFFSET] | kretprobe FUNC | kprobe.multi GLOB | kretprobe.multi GLOB | ksyscall NAME | kretsyscall NAME\n         | uprobe BINARY:SYMBOL[+OFFSET] [pid PID] | uretprobe BINARY:SYMBOL | uprobe.multi BINARY:GLOB\n         | usdt BINARY:PROVIDER:NAME [pid PID] | perf_event EVENT [period N | freq N] [cpu N | all]\n         | cgroup CGROUP_PATH [ATTACH_TYPE] | netns PATH | iter [map MAP | cgroup CGROUP_PATH [order self|pre|post|up]] }\nEVENT := { cpu-clock | task-clock | page-faults | context-switches | cpu-migrations | minor-faults | major-faults\n         | alignment-faults | emulation-faults | dummy | bpf-output | cycles | instructions | cache-references\n         | cache-misses | branches | branch-misses | bus-cycles | stalled-cycles-frontend | stalled-cycles-backend | ref-cycles }\nWithout TARGET, the one the program's section names (e.g. `tracepoint/syscalls/sys_enter_getpid`), recorded when\nbpfpin loaded it. tp_btf, fentry, fexit, fmod_ret, lsm and freplace attach to what was fixed at load.\n`iter cgroup` walks the subtree in pre-order unless `order` says otherwise.\nperf_event samples at `freq 99` on `cpu all` unless told otherwise; `cpu all` pins one link per online CPU as PATH/cpuN.\nThe attachment lives as long as the pin: `bpfpin prog rm PATH` (or -r for a directory) detaches it.";
 const CGROUP_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nATTACH_TYPE := { cgroup_inet_ingress | cgroup_inet_egress | cgroup_inet_sock_create | cgroup_sock_ops | cgroup_device\n              | cgroup_inet4_bind | cgroup_inet6_bind | cgroup_inet4_post_bind | cgroup_inet6_post_bind\n              | cgroup_inet4_connect | cgroup_inet6_connect | cgroup_unix_connect | cgroup_inet4_getpeername\n              | cgroup_inet6_getpeername | cgroup_unix_getpeername | cgroup_inet4_getsockname | cgroup_inet6_getsockname\n              | cgroup_unix_getsockname | cgroup_udp4_sendmsg | cgroup_udp6_sendmsg | cgroup_unix_sendmsg\n              | cgroup_udp4_recvmsg | cgroup_udp6_recvmsg | cgroup_unix_recvmsg | cgroup_sysctl | cgroup_getsockopt\n              | cgroup_setsockopt | cgroup_inet_sock_release | lsm_cgroup }\n(bpftool's short names, or a prefix of one, work too: ingress, egress, sock_create, sock_ops, device, bind4, bind6,\n post_bind4, post_bind6, connect4, connect6, getpeername4/6, getsockname4/6, sendmsg4/6, recvmsg4/6, sysctl,\n getsockopt, setsockopt, sock_release; and libbpf's connect_unix, sendmsg_unix, recvmsg_unix, getpeername_unix,\n getsockname_unix)\nATTACH_FLAGS := { multi | override }\nCGROUP_ROOT defaults to the cgroup2 mount (from /proc/mounts).";
 const STRUCT_OPS_HELP: &str = "STRUCT_OPS_MAP := { id STRUCT_OPS_MAP_ID | name STRUCT_OPS_MAP_NAME }";
 const LOAD_HELP: &str = "Every bpftool keyword has a --flag twin: `type T` = --type T, `pinmaps DIR` = --pin-maps DIR,\n`map name NAME MAP` = --map NAME=MAP. `map idx N MAP` is the keyword form only.\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nPROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }   (--attach-prog: the target of freplace/FUNC)\nTracing programs (fentry/, fexit/, fmod_ret/, lsm/, tp_btf/, iter/) take their target from the section name,\nresolved in /sys/kernel/btf/vmlinux and module BTF.";
@@ -1100,10 +1101,20 @@ pub enum StructOpsCmd {
 #[command(defer = true)]
 pub enum PerfCmd {
     /// List programs attached through perf events: pid, fd, program, type and target
-    #[command(alias = "s", override_usage = "bpfpin perf { show | list }", after_long_help = long("", "  bpfpin perf show\n  bpfpin -j perf show"))]
+    #[command(
+        alias = "s",
+        override_usage = "bpfpin perf { show | list }",
+        after_help = PERF_HELP,
+        after_long_help = long(PERF_HELP, "  bpfpin perf show\n  bpfpin -j perf show")
+    )]
     Show,
     /// Same as show
-    #[command(alias = "l", override_usage = "bpfpin perf { show | list }", after_long_help = long("", "  bpfpin perf list"))]
+    #[command(
+        alias = "l",
+        override_usage = "bpfpin perf { show | list }",
+        after_help = PERF_HELP,
+        after_long_help = long(PERF_HELP, "  bpfpin perf list")
+    )]
     List,
 }
 

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod attach;
 mod batch;
 mod btf;
 mod cgroup;
