@@ -261,30 +261,42 @@ fn tracepoint_id(category: &str, name: &str) -> Result<u64> {
 /// Where tracefs usually lives, preferred first.
 const KNOWN_TRACEFS: [&str; 2] = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
 
-/// The tracefs mount: a known path, else /proc/mounts, else mounted at
-/// /sys/kernel/tracing (unless -n).
+/// The tracefs mount for the attach families (-n forbids mounting).
 pub fn tracefs() -> Result<PathBuf> {
+    find_or_mount_tracefs(!super::may_mount()).map(|(p, _)| p)
+}
+
+/// The tracefs mount: a known path, else /proc/mounts, else mounted at
+/// /sys/kernel/tracing (root, unless `nomount`). The flag says whether it
+/// was mounted just now, for the caller to tell the user.
+pub fn find_or_mount_tracefs(nomount: bool) -> Result<(PathBuf, bool)> {
     let is_tracefs = |p: &Path| sys::fs_magic(p).is_ok_and(|m| m == libc::TRACEFS_MAGIC);
     if let Some(p) = KNOWN_TRACEFS.iter().map(Path::new).find(|p| is_tracefs(p)) {
-        return Ok(p.to_path_buf());
+        return Ok((p.to_path_buf(), false));
     }
     if let Ok(mounts) = std::fs::read_to_string("/proc/mounts") {
         for l in mounts.lines() {
             let f: Vec<&str> = l.split_whitespace().collect();
             if f.len() > 2 && f[2] == "tracefs" && is_tracefs(Path::new(f[1])) {
-                return Ok(PathBuf::from(f[1]));
+                return Ok((PathBuf::from(f[1]), false));
             }
         }
     }
     let target = Path::new(KNOWN_TRACEFS[0]);
-    if !super::may_mount() {
+    if nomount {
         bail!(UserError::new(
             "tracefs is not mounted and -n forbids mounting it",
             format!("mount it with `mount -t tracefs nodev {}`, or run without -n", target.display()),
         ));
     }
+    if sys::euid() != 0 {
+        bail!(UserError::new(
+            "tracefs is not mounted, and only root can mount it",
+            format!("run as root, or `sudo mount -t tracefs nodev {}`", target.display()),
+        ));
+    }
     sys::prog::mount_tracefs(target).with_context(|| format!("mounting tracefs at {}", target.display()))?;
-    Ok(target.to_path_buf())
+    Ok((target.to_path_buf(), true))
 }
 
 #[cfg(test)]
