@@ -20,6 +20,7 @@ mod live;
 mod loader;
 mod map;
 mod mapedit;
+mod apply;
 mod net;
 mod pids;
 mod pin;
