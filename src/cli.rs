@@ -56,6 +56,21 @@ fn net_attach_help() -> String {
 }
 
 /// `--help` ends with the grammar and then examples, one command a line.
+const APPLY_HELP: &str = "Manifest (TOML, or JSON with the same fields):
+  name = \"edge\"                  state file <state_dir>/<name>.json (default: file stem)
+  pin_dir = \"/sys/fs/bpf/edge\"   everything apply pins goes below it
+  state_dir = \"/var/lib/bpfpin\"  (default)
+  [[object]]  path (relative to the manifest), name (default: file name up to the
+              first `.`), sha256, maps = \"reuse\" | \"replace\", map_dir (default maps)
+  [[object.seed]]  map, key, value: written when apply creates the map;
+              DATA words (\"1 0 0 0\", \"hex 01 00 00 00\") or a list of bytes
+  [[attach]]  program = \"OBJECT/PROGRAM\", kind = xdp | tc | tcx | link, netns,
+              xdp: dev, mode = auto | generic | driver
+              tc: dev, direction = ingress | egress, priority (1), handle (1)
+              tcx: dev, direction     link: target = \"tracepoint syscalls:sys_enter_getpid\"
+Programs are pinned at <pin_dir>/<object>/<program>, maps at <pin_dir>/<map_dir>/, links
+at <pin_dir>/links/. Plan actions: create, replace, attach, detach, remove, unchanged, keep.";
+
 fn long(spec: &str, examples: &str) -> String {
     if spec.is_empty() {
         format!("{EXAMPLES_HEADING}\n{examples}")
@@ -240,14 +255,15 @@ pub enum Object {
     #[command(
         args = hidden_globals(),
         override_usage = "bpfpin apply FILE [--dry-run] [--prune] [--detailed-exitcode] [--watch [--interval S]]",
-        after_long_help = long("", "  bpfpin apply host.toml\n  bpfpin apply host.toml --dry-run\n  bpfpin apply host.toml --prune --detailed-exitcode"),
+        after_help = APPLY_HELP,
+        after_long_help = long(APPLY_HELP, "  bpfpin apply host.toml\n  bpfpin apply host.toml --dry-run\n  bpfpin apply host.toml --prune --detailed-exitcode\n  bpfpin apply host.toml --watch --interval 10"),
     )]
     Apply(ApplyCmd),
     /// Print what `apply FILE` would change (same as `apply FILE --dry-run`)
     #[command(
         args = hidden_globals(),
         override_usage = "bpfpin diff FILE [--detailed-exitcode]",
-        after_long_help = long("", "  bpfpin diff host.toml\n  bpfpin -j diff host.toml"),
+        after_long_help = long(APPLY_HELP, "  bpfpin diff host.toml\n  bpfpin -j diff host.toml"),
     )]
     Diff {
         /// The manifest (TOML, or JSON)

@@ -34,7 +34,10 @@ impl Env {
             self.name,
             self.d.s(),
             self.dir.join("state"),
-            body.replace("@NS", &self.ns.ns).replace("@PEERNS", &self.ns.peer_ns).replace("@HOST", &self.ns.host).replace("@PEER", &self.ns.peer)
+            body.replace("@NS", &self.ns.ns)
+                .replace("@PEERNS", &self.ns.peer_ns)
+                .replace("@HOST", &self.ns.host)
+                .replace("@PEER", &self.ns.peer)
         );
         let p = self.dir.join("host.toml");
         fs::write(&p, text).unwrap();
@@ -52,7 +55,11 @@ impl Env {
     /// `net show` of both ends, ids of every pin: what "the host" is here.
     fn host(&self) -> (Value, Value, Value) {
         let net = |ns: &str, dev: &str| bpfpin(&["-j", "--netns", ns, "net", "show", "dev", dev]).ok().json();
-        (bpfpin(&["-j", "ls", &self.d.s()]).ok().json(), net(&self.ns.ns, &self.ns.host), net(&self.ns.peer_ns, &self.ns.peer))
+        (
+            bpfpin(&["-j", "ls", &self.d.s()]).ok().json(),
+            net(&self.ns.ns, &self.ns.host),
+            net(&self.ns.peer_ns, &self.ns.peer),
+        )
     }
 
     fn xdp_prog(&self) -> Option<u64> {
@@ -102,7 +109,13 @@ fn plan(v: &Value) -> Vec<(String, String, String)> {
     v.as_array()
         .unwrap()
         .iter()
-        .map(|a| (a["action"].as_str().unwrap().into(), a["kind"].as_str().unwrap().into(), a["name"].as_str().unwrap().into()))
+        .map(|a| {
+            (
+                a["action"].as_str().unwrap().into(),
+                a["kind"].as_str().unwrap().into(),
+                a["name"].as_str().unwrap().into(),
+            )
+        })
         .collect()
 }
 
@@ -127,13 +140,18 @@ fn samples_manifest_applied_twice_changes_nothing_the_second_time() {
     let first = bpfpin(&["-j", "apply", &m, "--detailed-exitcode"]);
     assert_eq!(first.code(), Some(2), "{}", first.stderr());
     let p = plan(&first.json());
-    assert!(p.contains(&row("create", "object", "xdp_count")) && p.contains(&row("create", "object", "tc_count")), "{p:?}");
+    assert!(
+        p.contains(&row("create", "object", "xdp_count")) && p.contains(&row("create", "object", "tc_count")),
+        "{p:?}"
+    );
     assert_eq!(p.iter().filter(|r| r.0 == "attach").count(), 3, "{p:?}");
     let before = ids(&bpfpin(&["-j", "ls", &e.d.s()]).ok().json());
     assert!(before.iter().any(|(p, _)| p.ends_with("/xdp_count/xdp_count")), "{before:?}");
     // The hooks run: egress replies are counted by the tc program.
     e.ns.ping_from_peer(4).ok();
-    let c = bpfpin(&["-j", "map", "lookup", "pinned", &e.d.join("maps/tc_dir_count"), "key", "1", "0", "0", "0"]).ok().json();
+    let c = bpfpin(&["-j", "map", "lookup", "pinned", &e.d.join("maps/tc_dir_count"), "key", "1", "0", "0", "0"])
+        .ok()
+        .json();
     assert!(c["formatted"]["value"]["packets"].as_u64().unwrap() >= 4, "{c}");
     let second = bpfpin(&["-j", "apply", &m, "--detailed-exitcode"]);
     assert_eq!(second.code(), Some(0), "{}", second.stderr());
@@ -178,7 +196,10 @@ fn edits_give_exactly_their_diff_and_change() {
     let p = plan(&bpfpin(&["-j", "diff", &m]).ok().json());
     assert!(p.contains(&row("keep", "attachment", &tc_key)), "{p:?}");
     let pruned = plan(&bpfpin(&["-j", "apply", &m, "--prune", "--dry-run"]).ok().json());
-    assert_eq!(pruned.iter().filter(|r| r.0 != "unchanged").cloned().collect::<Vec<_>>(), vec![row("detach", "attachment", &tc_key)]);
+    assert_eq!(
+        pruned.iter().filter(|r| r.0 != "unchanged").cloned().collect::<Vec<_>>(),
+        vec![row("detach", "attachment", &tc_key)]
+    );
     bpfpin(&["apply", &m, "--prune"]).ok();
     let net = bpfpin(&["-j", "--netns", &e.ns.ns, "net", "show", "dev", &e.ns.host]).ok().json();
     assert_eq!(net[0]["tc"], serde_json::json!([]), "{net}");
@@ -210,7 +231,17 @@ fn upgrade_under_traffic_loses_no_packet() {
     let m = e.manifest(APP_XDP);
     bpfpin(&["apply", &m]).ok();
     let ping = Command::new("nsenter")
-        .args([&format!("--net=/run/netns/{}", e.ns.peer_ns), "ping", "-c", "300", "-i", "0.01", "-W", "1", &e.ns.host_ip])
+        .args([
+            &format!("--net=/run/netns/{}", e.ns.peer_ns),
+            "ping",
+            "-c",
+            "300",
+            "-i",
+            "0.01",
+            "-W",
+            "1",
+            &e.ns.host_ip,
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -222,7 +253,12 @@ fn upgrade_under_traffic_loses_no_packet() {
     let text = String::from_utf8_lossy(&out.stdout);
     let sent: u64 = text
         .lines()
-        .find_map(|l| l.split(" packets transmitted").next().filter(|_| l.contains("packets transmitted")).map(|n| n.trim().parse().unwrap()))
+        .find_map(|l| {
+            l.split(" packets transmitted")
+                .next()
+                .filter(|_| l.contains("packets transmitted"))
+                .map(|n| n.trim().parse().unwrap())
+        })
         .unwrap_or_else(|| panic!("no ping summary: {text}"));
     let (v1, v2) = e.counts();
     assert!(v1 > 0 && v2 > 0, "both versions should have run: v1 {v1}, v2 {v2}");
@@ -277,8 +313,10 @@ fn watch_repairs_a_detached_program_within_two_intervals() {
     unsafe_free_kill(child.id());
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{:?}", out.status);
-    let lines: Vec<Value> =
-        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
     assert!(lines.iter().filter(|l| l["action"] == "attach").count() >= 2, "{lines:?}");
     assert_eq!(lines.last().unwrap()["action"], "stop");
     // SIGTERM leaves the state in place.
@@ -300,15 +338,24 @@ fn deploy_manifests_validate() {
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/venv-k8s/bin/kubernetes-validate");
     let validator = if venv.exists() { venv.display().to_string() } else { "kubernetes-validate".to_string() };
     match Command::new(&validator).arg("--strict").args(&k8s).output() {
-        Ok(o) => assert!(o.status.success(), "{}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
-        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("kubernetes-validate: {e} (run scripts/setup.sh)"),
+        Ok(o) => assert!(
+            o.status.success(),
+            "{}\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("kubernetes-validate: {e} (run scripts/setup.sh)")
+        }
         Err(e) => eprintln!("skipped: kubernetes-validate not runnable ({e}); run scripts/setup.sh"),
     }
     // The ConfigMap's manifest is one apply accepts.
     let cm = fs::read_to_string(&k8s[1]).unwrap();
     assert!(cm.contains("host.toml: |"), "the ConfigMap carries host.toml");
-    let units: Vec<String> =
-        ["bpfpin-apply.service", "bpfpin-apply.path", "bpfpin-apply-reload.service"].iter().map(|f| root.join("systemd").join(f).display().to_string()).collect();
+    let units: Vec<String> = ["bpfpin-apply.service", "bpfpin-apply.path", "bpfpin-apply-reload.service"]
+        .iter()
+        .map(|f| root.join("systemd").join(f).display().to_string())
+        .collect();
     if let Ok(o) = Command::new("systemd-analyze").arg("verify").args(&units).output() {
         let err = String::from_utf8_lossy(&o.stderr);
         // Only complaints about our units count (the host's own may be noisy),

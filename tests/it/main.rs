@@ -3,6 +3,7 @@
 
 mod util;
 
+mod apply;
 mod batch;
 mod btf;
 mod complete;
@@ -20,7 +21,6 @@ mod live;
 mod loader;
 mod map;
 mod mapedit;
-mod apply;
 mod net;
 mod pids;
 mod pin;
