@@ -347,7 +347,8 @@ fn attachment(t: &mut Table<'_>, i: usize, objects: &[ObjectSpec]) -> Result<Att
         }
         "tcx" => Hook::Tcx { dev: dev(t)?, dir: dir(t)? },
         _ => {
-            let target = t.req_str("target")?;
+            // Absent: the target the program's section names.
+            let target = t.str("target")?.unwrap_or_default();
             Hook::Link { target: target.split_whitespace().map(str::to_string).collect() }
         }
     };

@@ -93,6 +93,14 @@ fn tc_count() -> String {
     format!("[[object]]\npath = \"{}\"\n", sample("tc_count/tc_count.bpf.o"))
 }
 
+/// tc_count with its ingress slot seeded to 100 packets.
+fn tc_count_seeded() -> String {
+    format!(
+        "{}[[object.seed]]\nmap = \"tc_dir_count\"\nkey = \"0 0 0 0\"\nvalue = \"hex 64 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\"\n",
+        tc_count()
+    )
+}
+
 const TC_EGRESS: &str = r#"
 [[attach]]
 program = "tc_count/tc_count_egress"
@@ -134,7 +142,7 @@ fn samples_manifest_applied_twice_changes_nothing_the_second_time() {
     let body = format!(
         "[[object]]\npath = \"{}\"\n{}\n{TC_EGRESS}\n[[attach]]\nprogram = \"xdp_count/xdp_count\"\nkind = \"xdp\"\ndev = \"@HOST\"\nnetns = \"@NS\"\n[[attach]]\nprogram = \"tc_count/tc_count_ingress\"\nkind = \"tcx\"\ndirection = \"ingress\"\ndev = \"@HOST\"\nnetns = \"@NS\"\n",
         sample("xdp_count/xdp_count.bpf.o"),
-        tc_count()
+        tc_count_seeded()
     );
     let m = e.manifest(&body);
     let first = bpfpin(&["-j", "apply", &m, "--detailed-exitcode"]);
@@ -149,14 +157,20 @@ fn samples_manifest_applied_twice_changes_nothing_the_second_time() {
     assert!(before.iter().any(|(p, _)| p.ends_with("/xdp_count/xdp_count")), "{before:?}");
     // The hooks run: egress replies are counted by the tc program.
     e.ns.ping_from_peer(4).ok();
-    let c = bpfpin(&["-j", "map", "lookup", "pinned", &e.d.join("maps/tc_dir_count"), "key", "1", "0", "0", "0"])
-        .ok()
-        .json();
-    assert!(c["formatted"]["value"]["packets"].as_u64().unwrap() >= 4, "{c}");
+    let slot = |k: &str| {
+        let c = bpfpin(&["-j", "map", "lookup", "pinned", &e.d.join("maps/tc_dir_count"), "key", k, "0", "0", "0"]);
+        c.ok().json()["formatted"]["value"]["packets"].as_u64().unwrap()
+    };
+    assert!(slot("1") >= 4, "egress: {}", slot("1"));
+    // Ingress (tcx) counts on top of the seeded 100.
+    let ingress = slot("0");
+    assert!(ingress >= 104, "ingress: {ingress}");
     let second = bpfpin(&["-j", "apply", &m, "--detailed-exitcode"]);
     assert_eq!(second.code(), Some(0), "{}", second.stderr());
     assert!(plan(&second.json()).iter().all(|r| r.0 == "unchanged"), "{}", second.stdout());
     assert_eq!(ids(&bpfpin(&["-j", "ls", &e.d.s()]).ok().json()), before, "program/map/link ids changed");
+    // The seed is written once, when the map is made: the count goes on.
+    assert!(slot("0") >= ingress, "the second apply reset the seeded map");
     let net = bpfpin(&["-j", "--netns", &e.ns.ns, "net", "show", "dev", &e.ns.host]).ok().json();
     assert_eq!(net[0]["tc"].as_array().unwrap().len(), 2, "{net}");
 }
@@ -364,4 +378,56 @@ fn deploy_manifests_validate() {
             err.lines().filter(|l| l.contains("bpfpin-apply") && !l.contains("is not executable")).collect();
         assert!(ours.is_empty(), "{err}");
     }
+}
+
+#[test]
+fn link_attachment_is_seeded_and_upgraded_make_before_break() {
+    require_root!();
+    let e = Env::new();
+    fs::copy(object("apply_tp_v1.o"), e.dir.join("tp.o")).unwrap();
+    // The program counts getpid calls of this thread only: its tid is the seed.
+    let me = fs::read_link("/proc/thread-self").unwrap();
+    let tid: u32 = me.file_name().unwrap().to_str().unwrap().parse().unwrap();
+    let v = tid.to_le_bytes().map(|b| b.to_string()).join(" ");
+    let body = format!(
+        "[[object]]\nname = \"tp\"\npath = \"tp.o\"\n[[object.seed]]\nmap = \"apply_tp_cfg\"\nkey = [0, 0, 0, 0]\nvalue = \"{v}\"\n[[attach]]\nprogram = \"tp/apply_getpid\"\nkind = \"link\"\ntarget = \"tracepoint syscalls:sys_enter_getpid\"\n"
+    );
+    let m = e.manifest(&body);
+    let first = bpfpin(&["apply", &m]);
+    if first.code() != Some(0) && first.stderr().contains("targets are not supported yet") {
+        // Until `link attach` has its tracepoint family (issue 12): the
+        // refusal must at least have been undone completely.
+        eprintln!("skipped: `link attach` cannot attach tracepoints yet");
+        assert_eq!(e.state(), "");
+        assert_eq!(bpfpin(&["-j", "ls", &e.d.s()]).ok().json(), serde_json::json!([]));
+        return;
+    }
+    first.ok();
+    let counts = || {
+        let map = e.d.join("maps/apply_tp_counts");
+        let get = |k: &str| {
+            bpfpin(&["-j", "map", "lookup", "pinned", &map, "key", k, "0", "0", "0"]).ok().json()["formatted"]["value"]
+                .as_u64()
+                .unwrap()
+        };
+        (get("0"), get("1"))
+    };
+    for _ in 0..5 {
+        std::process::id();
+    }
+    assert_eq!(counts(), (5, 0));
+    // Tracepoint links cannot change program: a new link replaces the old.
+    fs::copy(object("apply_tp_v2.o"), e.dir.join("tp.o")).unwrap();
+    let key = "link:tp/apply_getpid:tracepoint syscalls:sys_enter_getpid";
+    let p = plan(&bpfpin(&["-j", "apply", &m]).ok().json());
+    assert!(p.contains(&row("replace", "attachment", key)), "{p:?}");
+    for _ in 0..3 {
+        std::process::id();
+    }
+    // The reused maps kept the seed and v1's count; only v2 runs now.
+    assert_eq!(counts(), (5, 3));
+    let links = bpfpin(&["-j", "ls", &e.d.join("links")]).ok().json();
+    assert_eq!(links.as_array().unwrap().len(), 1, "{links}");
+    let again = bpfpin(&["apply", &m, "--detailed-exitcode"]);
+    assert_eq!(again.code(), Some(0), "{}", again.stdout());
 }

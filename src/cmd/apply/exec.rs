@@ -56,7 +56,12 @@ fn undo(steps: Vec<Undo>) -> Vec<String> {
     let mut problems = Vec::new();
     for u in steps.into_iter().rev() {
         let r: Result<()> = match u {
-            Undo::LinkMade(fd) => sys::bpf_link_detach(fd.as_fd()).map_err(Into::into),
+            // Links without BPF_LINK_DETACH (perf-event based) end when
+            // this last fd closes, their pin being gone by the restore.
+            Undo::LinkMade(fd) => match sys::bpf_link_detach(fd.as_fd()) {
+                Err(e) if matches!(e.errno(), Some(libc::EOPNOTSUPP | libc::EINVAL)) => Ok(()),
+                r => r.map_err(Into::into),
+            },
             Undo::LinkSwapped { link, old, new } => {
                 hooks::link::update(link.as_fd(), old.as_fd(), new.as_fd()).map_err(Into::into)
             }
@@ -189,7 +194,7 @@ fn steps(plan: &Plan, prune: bool, staging: &Path, log: &mut Vec<Undo>) -> Resul
             qdisc_added: prev.is_some_and(|p| p.qdisc_added),
         };
         if a.op != Op::Unchanged {
-            hook(a, fd, path, prog_id, &mut rec, log)
+            hook(a, fd, path, prog_id, staging, &mut rec, log)
                 .with_context(|| format!("{} ({})", a.spec.field, a.spec.key()))?;
         } else if let Some(p) = prev {
             rec.qdisc_added = p.qdisc_added;
@@ -254,11 +259,25 @@ fn seed(o: &ObjPlan, made: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// A link kind that cannot change its program (tracepoints, kprobes,
+/// perf events): the new link is made first and its pin renamed over the old
+/// one, so for a moment both run rather than neither. The old link ends when
+/// the plan drops its last fd; until the state is written the snapshot can
+/// still put its pin back.
+fn make_before_break(a: &AttPlan, target: &[String], prog: &Path, staging: &Path, log: &mut Vec<Undo>) -> Result<()> {
+    let tmp = staging.join(format!("link-{}", crate::manifest::link_pin_name(&a.spec.key())));
+    netns::within(a.spec.netns.as_deref(), || sub::link_attach(prog, target, &tmp, "attaching the new link"))?;
+    let l = pins::open(&tmp, ObjKind::Link)?;
+    log.push(Undo::LinkMade(l));
+    fs::rename(&tmp, &a.link_pin).with_context(|| format!("moving the new link's pin to {}", a.link_pin.display()))
+}
+
 fn hook(
     a: &AttPlan,
     fd: &OwnedFd,
     path: &Path,
     prog_id: u32,
+    staging: &Path,
     rec: &mut AttachState,
     log: &mut Vec<Undo>,
 ) -> Result<()> {
@@ -302,12 +321,21 @@ fn hook(
             }
             Ok(())
         }),
-        (_, Current::Link { fd: link, prog_id: old_id, attached: true }) => {
+        (hook, Current::Link { fd: link, prog_id: old_id, attached: true }) => {
             // An upgrade in place: the hook never runs without a program.
             let old = sys::get_fd_by_id(Kind::Prog, *old_id).with_context(|| format!("opening program id {old_id}"))?;
-            hooks::link::update(link.as_fd(), fd.as_fd(), old.as_fd()).with_context(|| {
-                format!("swapping program id {old_id} for id {prog_id} on link {}", a.link_pin.display())
-            })?;
+            match (hooks::link::update(link.as_fd(), fd.as_fd(), old.as_fd()), hook) {
+                (Ok(()), _) => {}
+                (Err(e), Hook::Link { target }) if matches!(e.errno(), Some(libc::EOPNOTSUPP | libc::EINVAL)) => {
+                    return make_before_break(a, target, path, staging, log);
+                }
+                (Err(e), _) => {
+                    return Err(anyhow::Error::from(e).context(format!(
+                        "swapping program id {old_id} for id {prog_id} on link {}",
+                        a.link_pin.display()
+                    )));
+                }
+            }
             let link = link.try_clone().context("duplicating the link fd")?;
             log.push(Undo::LinkSwapped { link, old, new: fd.try_clone().context("duplicating the program fd")? });
             Ok(())
