@@ -4,7 +4,8 @@ use std::os::fd::BorrowedFd;
 
 use anyhow::{Context, Result};
 
-use crate::manifest::Dir;
+use super::Dir;
+use crate::clsact;
 use crate::sys::netlink::{self, Netlink, NlError, TcFilter};
 
 /// The filter name `net attach` gives its filters too, so `net detach`
@@ -29,27 +30,50 @@ pub fn find(ifindex: u32, dir: Dir, prio: u16, handle: u32) -> Result<Option<TcF
     Ok(all.into_iter().find(|f| f.prio == prio && f.handle == handle))
 }
 
-/// Put `prog` at `prio`/`handle`: a new filter (`exclusive`: fail if one is
-/// there) or an in-place swap. Returns whether the clsact qdisc was added.
+/// Which step of `set` the kernel refused.
+pub enum SetError {
+    Qdisc(NlError),
+    Filter(NlError),
+}
+
+/// Put `prog` at `prio`/`handle` (0: the kernel chooses): a new filter
+/// (`exclusive`: fail if one is there) or an in-place swap. Returns the
+/// filter as the kernel made it and whether the clsact qdisc was added
+/// (then marked as bpfpin's, see `clsact`); on failure an added qdisc goes.
+#[allow(clippy::too_many_arguments)]
 pub fn set(
     ifindex: u32,
+    ifname: &str,
     dir: Dir,
     prio: u16,
     handle: u32,
     prog: BorrowedFd<'_>,
     prog_name: &str,
     exclusive: bool,
-) -> Result<bool, NlError> {
-    let mut nl = Netlink::open()?;
-    let added = netlink::qdisc_add_clsact(&mut nl, ifindex)?;
+) -> Result<(TcFilter, bool), SetError> {
+    let mut nl = Netlink::open().map_err(SetError::Qdisc)?;
+    let added = netlink::qdisc_add_clsact(&mut nl, ifindex).map_err(SetError::Qdisc)?;
     let name = format!("{NAME_PREFIX}{prog_name}");
     match netlink::filter_set_bpf(&mut nl, ifindex, parent(dir), prio, handle, prog, &name, exclusive) {
-        Ok(_) => Ok(added),
+        Ok(f) => {
+            if added {
+                clsact::write_marker(&nl, ifindex, ifname);
+            }
+            Ok((f, added))
+        }
         Err(e) => {
             if added {
                 let _ = netlink::qdisc_del_clsact(&mut nl, ifindex);
             }
-            Err(e)
+            Err(SetError::Filter(e))
+        }
+    }
+}
+
+impl SetError {
+    pub fn into_nl(self) -> NlError {
+        match self {
+            SetError::Qdisc(e) | SetError::Filter(e) => e,
         }
     }
 }
@@ -66,6 +90,9 @@ pub fn remove(ifindex: u32, dir: Dir, prio: u16, handle: u32, qdisc_added: bool)
             + netlink::filters(&mut nl, ifindex, netlink::TC_H_EGRESS_PARENT)?.len();
         if left == 0 {
             let _ = netlink::qdisc_del_clsact(&mut nl, ifindex);
+            if let Some(m) = clsact::marker(&nl, ifindex) {
+                let _ = std::fs::remove_file(m);
+            }
         }
     }
     Ok(())

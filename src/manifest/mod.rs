@@ -13,6 +13,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 
 use crate::error::UserError;
+pub use crate::hooks::{Dir, XdpMode};
 use fields::{Table, bad};
 
 /// Where state files go unless the manifest says otherwise.
@@ -61,29 +62,6 @@ pub struct Seed {
     pub map: String,
     pub key: Vec<u8>,
     pub value: Vec<u8>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dir {
-    Ingress,
-    Egress,
-}
-
-impl Dir {
-    pub fn name(self) -> &'static str {
-        match self {
-            Dir::Ingress => "ingress",
-            Dir::Egress => "egress",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum XdpMode {
-    /// Native when the driver has it, else generic.
-    Auto,
-    Generic,
-    Driver,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -413,7 +413,7 @@ fn link_attachment_is_seeded_and_upgraded_make_before_break() {
         (get("0"), get("1"))
     };
     for _ in 0..5 {
-        std::process::id();
+        let _ = std::process::id();
     }
     assert_eq!(counts(), (5, 0));
     // Tracepoint links cannot change program: a new link replaces the old.
@@ -422,7 +422,7 @@ fn link_attachment_is_seeded_and_upgraded_make_before_break() {
     let p = plan(&bpfpin(&["-j", "apply", &m]).ok().json());
     assert!(p.contains(&row("replace", "attachment", key)), "{p:?}");
     for _ in 0..3 {
-        std::process::id();
+        let _ = std::process::id();
     }
     // The reused maps kept the seed and v1's count; only v2 runs now.
     assert_eq!(counts(), (5, 3));

@@ -69,7 +69,10 @@ fn undo(steps: Vec<Undo>) -> Vec<String> {
                 netns::within(ns.as_deref(), || tc::remove(ifindex, dir, prio, handle, qdisc_added))
             }
             Undo::TcSwapped { ns, ifindex, dir, prio, handle, old, name } => netns::within(ns.as_deref(), || {
-                tc::set(ifindex, dir, prio, handle, old.as_fd(), &name, false).map(drop).map_err(Into::into)
+                let dev = crate::sys::if_name(ifindex).unwrap_or_default();
+                tc::set(ifindex, &dev, dir, prio, handle, old.as_fd(), &name, false)
+                    .map(drop)
+                    .map_err(|e| e.into_nl().into())
             }),
         };
         if let Err(e) = r {
@@ -293,10 +296,13 @@ fn hook(
                 ),
                 _ => None,
             };
-            let added = tc::set(a.ifindex, *dir, *priority, *handle, fd.as_fd(), &name, !swap).map_err(|e| {
-                let kernel = e.ext.clone().map(|m| format!(" (kernel: {m})")).unwrap_or_default();
-                anyhow::Error::from(e).context(format!("attaching to tc {}{kernel}", dir.name()))
-            })?;
+            let dev = a.spec.dev().unwrap_or_default();
+            let (_, added) =
+                tc::set(a.ifindex, dev, *dir, *priority, *handle, fd.as_fd(), &name, !swap).map_err(|e| {
+                    let e = e.into_nl();
+                    let kernel = e.ext.clone().map(|m| format!(" (kernel: {m})")).unwrap_or_default();
+                    anyhow::Error::from(e).context(format!("attaching to tc {}{kernel}", dir.name()))
+                })?;
             match old {
                 Some(old) => log.push(Undo::TcSwapped {
                     ns: ns.map(str::to_string),
@@ -352,7 +358,7 @@ fn hook(
             }
             let link = match hook {
                 Hook::Xdp { mode, dev } => netns::within(ns, || {
-                    hooks::xdp_link(fd.as_fd(), a.ifindex, *mode).map_err(|e| match e.errno() {
+                    hooks::xdp_link(fd.as_fd(), a.ifindex, *mode).map(|(l, _)| l).map_err(|e| match e.errno() {
                         Some(libc::EBUSY | libc::EEXIST) => UserError::new(
                             format!("{dev} already has an XDP program that this manifest did not attach"),
                             format!("see `bpfpin net show dev {dev}`; detach it first or drop this attachment"),
@@ -362,7 +368,7 @@ fn hook(
                     })
                 })?,
                 Hook::Tcx { dir, dev } => netns::within(ns, || {
-                    hooks::tcx_link(fd.as_fd(), a.ifindex, *dir)
+                    hooks::tcx_link(fd.as_fd(), a.ifindex, *dir, 0, None)
                         .map_err(|e| anyhow::Error::from(e).context(format!("attaching to {dev} tcx {}", dir.name())))
                 })?,
                 Hook::Link { target } => {
