@@ -60,8 +60,15 @@ pub struct ObjectSpec {
 pub struct Seed {
     pub field: String,
     pub map: String,
-    pub key: Vec<u8>,
-    pub value: Vec<u8>,
+    pub key: SeedData,
+    pub value: SeedData,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SeedData {
+    Bytes(Vec<u8>),
+    /// Typed through the map's BTF when written (`{ packets = 1 }`, `7`).
+    Json(Value),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,8 +251,9 @@ fn object(t: &mut Table<'_>, base: &Path, pin_dir: &Path) -> Result<ObjectSpec> 
 }
 
 /// `key`/`value`: DATA words as `bpfpin map update` takes them
-/// (`"1 0 0 0"`, `"hex 01 00 00 00"`), or a list of byte values.
-fn data(t: &mut Table<'_>, key: &'static str) -> Result<Vec<u8>> {
+/// (`"1 0 0 0"`, `"hex 01 00 00 00"`, `"json {..}"`), a list of byte values,
+/// or any other value (a number, a table) as typed JSON for the map's BTF.
+fn data(t: &mut Table<'_>, key: &'static str) -> Result<SeedData> {
     let path = t.path(key);
     match t.raw(key) {
         None => Err(bad(&path, "is required")),
@@ -255,19 +263,20 @@ fn data(t: &mut Table<'_>, key: &'static str) -> Result<Vec<u8>> {
             let d = w.take_data(key).map_err(|e| bad(&path, format!("{e:#}")))?;
             w.expect_end().map_err(|e| bad(&path, format!("{e:#}")))?;
             match d {
-                crate::select::Data::Bytes(b) => Ok(b),
-                crate::select::Data::Json(_) => {
-                    Err(bad(&path, "typed `json` values are not supported here; give bytes"))
-                }
+                crate::select::Data::Bytes(b) => Ok(SeedData::Bytes(b)),
+                crate::select::Data::Json(text) => serde_json::from_str(&text)
+                    .map(SeedData::Json)
+                    .map_err(|e| bad(&path, format!("not valid JSON after `json`: {e}"))),
             }
         }
-        Some(Value::Array(items)) => items
+        Some(Value::Array(items)) if items.iter().all(Value::is_number) => items
             .iter()
             .map(|i| i.as_u64().filter(|b| *b <= 255).map(|b| b as u8))
             .collect::<Option<Vec<u8>>>()
             .filter(|b| !b.is_empty())
+            .map(SeedData::Bytes)
             .ok_or_else(|| bad(&path, "expected a list of byte values (0 to 255)")),
-        Some(_) => Err(bad(&path, "expected DATA words (`\"1 0 0 0\"`, `\"hex 01 00\"`) or a list of bytes")),
+        Some(v) => Ok(SeedData::Json(v.clone())),
     }
 }
 
@@ -370,8 +379,8 @@ direction = "egress"
         assert_eq!(m.name, "m");
         assert_eq!(m.objects[0].name, "xdp_count");
         assert_eq!(m.objects[0].path, Path::new("/m/xdp_count.bpf.o"));
-        assert_eq!(m.objects[0].seeds[0].key, vec![0, 0, 0, 0]);
-        assert_eq!(m.objects[0].seeds[0].value, vec![1, 0, 0, 0]);
+        assert_eq!(m.objects[0].seeds[0].key, SeedData::Bytes(vec![0, 0, 0, 0]));
+        assert_eq!(m.objects[0].seeds[0].value, SeedData::Bytes(vec![1, 0, 0, 0]));
         assert_eq!(m.attach[1].key(), "tc:-:eth0:egress:1:1");
     }
 
@@ -393,6 +402,18 @@ direction = "egress"
         assert!(err(&GOOD.replace("\"0 0 0 0\"", "\"0 zz\"")).contains("object[0].seed[0].key"));
         assert!(err("pin_dir = \"rel\"").contains("pin_dir: `rel` must be an absolute path"));
         assert!(err("pin_dir = 3").contains("pin_dir: expected a string, got a number"));
+    }
+
+    #[test]
+    fn seeds_take_words_bytes_or_typed_values() {
+        let m = p(&GOOD.replace("value = [1, 0, 0, 0]", "value = { packets = 3 }")).unwrap();
+        assert_eq!(m.objects[0].seeds[0].value, SeedData::Json(serde_json::json!({"packets": 3})));
+        let m = p(&GOOD.replace("value = [1, 0, 0, 0]", "value = 'json {\"a\":1}'")).unwrap();
+        assert_eq!(m.objects[0].seeds[0].value, SeedData::Json(serde_json::json!({"a": 1})));
+        assert!(
+            err(&GOOD.replace("value = [1, 0, 0, 0]", "value = [1, 300]"))
+                .contains("object[0].seed[0].value: expected a list of byte")
+        );
     }
 
     #[test]

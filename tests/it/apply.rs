@@ -93,10 +93,10 @@ fn tc_count() -> String {
     format!("[[object]]\npath = \"{}\"\n", sample("tc_count/tc_count.bpf.o"))
 }
 
-/// tc_count with its ingress slot seeded to 100 packets.
+/// tc_count with its ingress slot seeded to 100 packets (typed through BTF).
 fn tc_count_seeded() -> String {
     format!(
-        "{}[[object.seed]]\nmap = \"tc_dir_count\"\nkey = \"0 0 0 0\"\nvalue = \"hex 64 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\"\n",
+        "{}[[object.seed]]\nmap = \"tc_dir_count\"\nkey = \"0 0 0 0\"\nvalue = {{ packets = 100, bytes = 0 }}\n",
         tc_count()
     )
 }

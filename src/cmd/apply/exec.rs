@@ -18,8 +18,9 @@ use super::sub;
 use crate::error::UserError;
 use crate::hooks::{self, netns, tc};
 use crate::kinds::ObjKind;
+use crate::manifest::fields::bad;
 use crate::manifest::state::{self, AttachState, ObjState, State};
-use crate::manifest::{Dir, Hook};
+use crate::manifest::{Dir, Hook, SeedData};
 use crate::pins;
 use crate::sys::{self, Kind};
 
@@ -248,15 +249,31 @@ fn seed(o: &ObjPlan, made: &[PathBuf]) -> Result<()> {
         }
         let fd = pins::open(&path, ObjKind::Map)?;
         let info = sys::map_info(fd.as_fd()).context("reading map info")?;
-        for (what, len, want) in [("key", s.key.len(), info.key_size), ("value", s.value.len(), info.value_size)] {
-            if len != want as usize {
+        let typed = crate::typed::typed(&info);
+        let mut bytes = Vec::new();
+        for (what, data, want, ty) in [
+            ("key", &s.key, info.key_size, typed.as_ref().map(|t| t.key)),
+            ("value", &s.value, info.value_size, typed.as_ref().map(|t| t.value)),
+        ] {
+            let field = format!("{}.{what}", s.field);
+            let b = match (data, &typed, ty) {
+                (SeedData::Bytes(b), _, _) => b.clone(),
+                (SeedData::Json(v), Some(t), Some(id)) if id != 0 => {
+                    t.btf.from_json(id, v).map_err(|e| bad(&field, format!("{e:#}")))?
+                }
+                (SeedData::Json(_), _, _) => {
+                    return Err(bad(&field, format!("map `{}` has no BTF {what} type; give bytes", s.map)));
+                }
+            };
+            if b.len() != want as usize {
                 bail!(UserError::new(
-                    format!("{}.{what}: map `{}` has {want}-byte {what}s, {len} byte(s) given", s.field, s.map),
+                    format!("{field}: map `{}` has {want}-byte {what}s, {} byte(s) given", s.map, b.len()),
                     format!("give exactly {want} bytes"),
                 ));
             }
+            bytes.push(b);
         }
-        sys::map::update(fd.as_fd(), &s.key, &s.value, 0)
+        sys::map::update(fd.as_fd(), &bytes[0], &bytes[1], 0)
             .with_context(|| format!("{}: writing the seed entry into map `{}`", s.field, s.map))?;
     }
     Ok(())
