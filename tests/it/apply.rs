@@ -324,6 +324,12 @@ fn watch_repairs_a_detached_program_within_two_intervals() {
     assert_eq!(e.xdp_prog(), None);
     wait_for("the repair", Duration::from_millis(1000), &|| e.xdp_prog().is_some());
     assert_eq!(e.xdp_prog(), first, "the same program is attached again");
+    // A removed program pin: the program still runs, so the same one is pinned again.
+    let pin = e.d.join("app/apply_xdp");
+    fs::remove_file(&pin).unwrap();
+    wait_for("the repin", Duration::from_millis(1000), &|| Path::new(&pin).exists());
+    let id = bpfpin(&["-j", "prog", "show", "pinned", &pin]).ok().json()["id"].as_u64();
+    assert_eq!(id, first);
     unsafe_free_kill(child.id());
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{:?}", out.status);
@@ -332,6 +338,7 @@ fn watch_repairs_a_detached_program_within_two_intervals() {
         .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
         .collect();
     assert!(lines.iter().filter(|l| l["action"] == "attach").count() >= 2, "{lines:?}");
+    assert!(lines.iter().any(|l| l["action"] == "repin" && l["name"] == "app"), "{lines:?}");
     assert_eq!(lines.last().unwrap()["action"], "stop");
     // SIGTERM leaves the state in place.
     assert!(e.xdp_prog().is_some());

@@ -147,6 +147,9 @@ fn steps(plan: &Plan, prune: bool, staging: &Path, log: &mut Vec<Undo>) -> Resul
         let mut maps = prev.map(|p| p.maps.clone()).unwrap_or_default();
         let dir = if o.op == Op::Unchanged {
             o.dir(&m.pin_dir)
+        } else if o.op == Op::Repin {
+            repin(o, prev, &m.pin_dir)?;
+            o.dir(&m.pin_dir)
         } else {
             check_stop()?;
             let before = pin_ids(&o.spec.map_dir);
@@ -211,7 +214,7 @@ fn steps(plan: &Plan, prune: bool, staging: &Path, log: &mut Vec<Undo>) -> Resul
         st.attachments.insert(a.spec.key(), rec);
     }
     // 3. The new programs take the live pins' places.
-    for o in plan.objects.iter().filter(|o| o.op != Op::Unchanged) {
+    for o in plan.objects.iter().filter(|o| matches!(o.op, Op::Create | Op::Replace)) {
         promote(o, &m.pin_dir, staging)?;
     }
     // 4. What the manifest no longer lists.
@@ -226,6 +229,23 @@ fn steps(plan: &Plan, prune: bool, staging: &Path, log: &mut Vec<Undo>) -> Resul
     }
     check_stop()?;
     Ok(st)
+}
+
+/// Pin the recorded programs again where their pins went missing.
+fn repin(o: &ObjPlan, prev: Option<&ObjState>, pin_dir: &Path) -> Result<()> {
+    let Some(prev) = prev else { return Ok(()) };
+    for (name, id) in &prev.programs {
+        let path = prog_pin(&o.dir(pin_dir), name);
+        match pins::open_any(&path).ok().and_then(|f| pins::identify(f.as_fd())) {
+            Some((ObjKind::Prog, got)) if got == *id => continue,
+            // Something else took our pin's name below pin_dir: ours goes back.
+            Some(_) => fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?,
+            None => {}
+        }
+        let fd = sys::get_fd_by_id(Kind::Prog, *id).with_context(|| format!("opening program `{name}` (id {id})"))?;
+        crate::txn::pin_new(fd.as_fd(), &path, &format!("program `{name}`"))?;
+    }
+    Ok(())
 }
 
 /// Write the object's seeds into the maps this apply created.

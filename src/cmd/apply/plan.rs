@@ -15,6 +15,7 @@ use crate::manifest::state::{AttachState, State};
 use crate::manifest::{self, AttachSpec, Hook, Manifest, ObjectSpec, sha256};
 use crate::output::Row;
 use crate::pins;
+use crate::sys::{self, Kind};
 
 /// One line of the plan, as `diff` prints it.
 #[derive(Debug, Clone, Serialize)]
@@ -41,6 +42,8 @@ pub enum Op {
     Create,
     /// Load the new build and swap it in.
     Replace,
+    /// Pin again the programs whose pins were removed (they still run).
+    Repin,
 }
 
 pub struct ObjPlan {
@@ -100,6 +103,7 @@ impl Plan {
                 Op::Unchanged => "unchanged",
                 Op::Create => "create",
                 Op::Replace => "replace",
+                Op::Repin => "repin",
             };
             v.push(Action { action, kind: "object", name: o.spec.name.clone(), detail: o.why.clone() });
         }
@@ -107,7 +111,7 @@ impl Plan {
             let action = match a.op {
                 Op::Unchanged => "unchanged",
                 Op::Create => "attach",
-                Op::Replace => "replace",
+                Op::Replace | Op::Repin => "replace",
             };
             v.push(Action { action, kind: "attachment", name: a.spec.key(), detail: a.why.clone() });
         }
@@ -220,10 +224,14 @@ fn object(m: &Manifest, state: &State, spec: &ObjectSpec, field: &str) -> Result
                 })
                 .map(|(p, _)| p)
                 .collect();
+            let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+            let alive = st.programs.iter().all(|(_, id)| sys::get_fd_by_id(Kind::Prog, *id).is_ok());
             if missing.is_empty() && st.programs.len() == programs.len() {
                 (Op::Unchanged, format!("sha256 {}", &sha[..12]))
+            } else if alive && st.programs.len() == programs.len() {
+                // Its programs still run (held by their hooks): pin the same ones.
+                (Op::Repin, format!("program pin(s) gone: {}; pin the same programs again", names.join(", ")))
             } else {
-                let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
                 (Op::Create, format!("program pin(s) gone: {}; reload", names.join(", ")))
             }
         }
@@ -298,7 +306,7 @@ fn attachment(m: &Manifest, state: &State, spec: &AttachSpec, obj: &ObjPlan) -> 
         (Current::Link { attached: false, .. }, _) => (Op::Create, format!("{wanted} (its link was detached: repair)")),
         (_, Some(_)) if !holds_ours => (Op::Replace, format!("{wanted} (something else runs there: repair)")),
         (_, Some(p)) if p.program != wanted => (Op::Replace, format!("{} -> {wanted}", p.program)),
-        _ if obj.op != Op::Unchanged => (Op::Replace, format!("{wanted} (new build)")),
+        _ if matches!(obj.op, Op::Create | Op::Replace) => (Op::Replace, format!("{wanted} (new build)")),
         _ => (Op::Unchanged, wanted),
     };
     Ok(AttPlan { spec: spec.clone(), ifindex, link_pin, current, op, why })
