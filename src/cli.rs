@@ -1145,7 +1145,8 @@ pub struct ApplyCmd {
     #[arg(long)]
     pub detailed_exitcode: bool,
     /// Keep converging: re-apply when the manifest changes or the host drifts
-    #[arg(long)]
+    /// (one JSON line per action on stdout; SIGTERM stops, leaving the state)
+    #[arg(long, conflicts_with_all = ["dry_run", "detailed_exitcode"])]
     pub watch: bool,
     /// Seconds between drift checks with --watch [default: 5]
     #[arg(long, value_name = "S", requires = "watch")]
