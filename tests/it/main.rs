@@ -6,6 +6,7 @@ mod util;
 mod apply;
 mod batch;
 mod btf;
+mod cgroup;
 mod complete;
 mod demo;
 mod doctor;
