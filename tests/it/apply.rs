@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::require_root;
-use crate::util::{BpffsDir, NetNs, TempDir, bpfpin, object, sample, unique};
+use crate::util::{BpffsDir, NetNs, TempDir, bpfpin, bpftool, object, sample, unique};
 
 /// One test's world: pins, state, a directory with the manifest and a copy
 /// of the object it names (overwritten to ship a "new build").
@@ -437,4 +437,84 @@ fn link_attachment_is_seeded_and_upgraded_make_before_break() {
     assert_eq!(links.as_array().unwrap().len(), 1, "{links}");
     let again = bpfpin(&["apply", &m, "--detailed-exitcode"]);
     assert_eq!(again.code(), Some(0), "{}", again.stdout());
+}
+
+/// A cgroup of this test, removed on drop (its processes have exited).
+struct Cg(std::path::PathBuf);
+
+impl Drop for Cg {
+    fn drop(&mut self) {
+        for _ in 0..100 {
+            if fs::remove_dir(&self.0).is_ok() || !self.0.exists() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Three pings to 127.0.0.1 from a process of the cgroup, in a fresh
+/// network namespace: three echo requests leave through its socket.
+fn ping3_in(cg: &Path) {
+    let script = format!(
+        "ip link set lo up && echo $$ > {}/cgroup.procs && exec ping -q -c 3 -i 0.2 -W 1 127.0.0.1",
+        cg.display()
+    );
+    crate::util::sh("unshare", &["-n", "sh", "-c", &script]).ok();
+}
+
+#[test]
+fn cgroup_link_attachment_counts_and_swaps_its_program_in_place() {
+    require_root!();
+    let e = Env::new();
+    let cg = Cg(Path::new("/sys/fs/cgroup/unified").join(unique("bpfpin_apply_cg")));
+    fs::create_dir(&cg.0).unwrap();
+    let obj = e.dir.join("cg.o");
+    fs::copy(object("cgroup_progs.o"), &obj).unwrap();
+    let attach = |prog: &str| {
+        format!(
+            "[[object]]\nname = \"cg\"\npath = \"cg.o\"\n[[attach]]\nprogram = \"cg/{prog}\"\nkind = \"link\"\ntarget = \"cgroup {} egress\"\n",
+            cg.0.display()
+        )
+    };
+    let m = e.manifest(&attach("cg_egress"));
+    bpfpin(&["apply", &m]).ok();
+    let counters = || {
+        let v = bpfpin(&["-j", "map", "dump", "pinned", &e.d.join("maps/cg_count")]).ok().json();
+        (v[0]["formatted"]["value"].as_u64().unwrap(), v[1]["formatted"]["value"].as_u64().unwrap())
+    };
+    let link = || {
+        let v = bpfpin(&["-j", "ls", &e.d.join("links")]).ok().json();
+        assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
+        let l = v[0]["path"].as_str().unwrap().to_string();
+        let shown = bpftool(&["-j", "link", "show", "pinned", &l]).ok().json();
+        (shown["id"].as_u64().unwrap(), shown["prog_id"].as_u64().unwrap())
+    };
+    ping3_in(&cg.0);
+    assert_eq!(counters(), (3, 0));
+    let (link_id, prog_id) = link();
+    // A new build (a byte more, so another digest): the same link runs the
+    // new program (BPF_LINK_UPDATE), and the reused map keeps counting.
+    let mut bytes = fs::read(&obj).unwrap();
+    bytes.push(0);
+    fs::write(&obj, bytes).unwrap();
+    let key = format!("link:cg/cg_egress:cgroup {} egress", cg.0.display());
+    let p = plan(&bpfpin(&["-j", "apply", &m]).ok().json());
+    assert!(p.contains(&row("replace", "attachment", &key)), "{p:?}");
+    let (link_after, prog_after) = link();
+    assert_eq!(link_after, link_id, "the link was replaced, not updated");
+    assert_ne!(prog_after, prog_id);
+    ping3_in(&cg.0);
+    assert_eq!(counters(), (6, 0));
+    // Another program at the hook is another attachment: attached, and the
+    // old one detached by --prune (cg_ingress counts into slot 1 wherever it runs).
+    let m = e.manifest(&attach("cg_ingress"));
+    let p = plan(&bpfpin(&["-j", "apply", &m, "--prune"]).ok().json());
+    let new_key = key.replace("cg_egress", "cg_ingress");
+    assert!(
+        p.contains(&row("attach", "attachment", &new_key)) && p.contains(&row("detach", "attachment", &key)),
+        "{p:?}"
+    );
+    ping3_in(&cg.0);
+    assert_eq!(counters(), (6, 3), "only the new program counts");
 }
