@@ -57,6 +57,21 @@ fn net_attach_help() -> String {
 }
 
 /// `--help` ends with the grammar and then examples, one command a line.
+const APPLY_HELP: &str = "Manifest (TOML, or JSON with the same fields):
+  name = \"edge\"                  state file <state_dir>/<name>.json (default: file stem)
+  pin_dir = \"/sys/fs/bpf/edge\"   everything apply pins goes below it
+  state_dir = \"/var/lib/bpfpin\"  (default)
+  [[object]]  path (relative to the manifest), name (default: file name up to the
+              first `.`), sha256, maps = \"reuse\" | \"replace\", map_dir (default maps)
+  [[object.seed]]  map, key, value: written when apply creates the map;
+              DATA words (\"1 0 0 0\", \"hex 01 00 00 00\") or a list of bytes
+  [[attach]]  program = \"OBJECT/PROGRAM\", kind = xdp | tc | tcx | link, netns,
+              xdp: dev, mode = auto | generic | driver
+              tc: dev, direction = ingress | egress, priority (1), handle (1)
+              tcx: dev, direction     link: target = \"tracepoint syscalls:sys_enter_getpid\"
+Programs are pinned at <pin_dir>/<object>/<program>, maps at <pin_dir>/<map_dir>/, links
+at <pin_dir>/links/. Plan actions: create, replace, attach, detach, remove, unchanged, keep.";
+
 fn long(spec: &str, examples: &str) -> String {
     if spec.is_empty() {
         format!("{EXAMPLES_HEADING}\n{examples}")
@@ -277,13 +292,14 @@ pub enum Object {
     /// Converge the host to a manifest of objects, pins, maps and attachments
     #[command(
         override_usage = "bpfpin apply FILE [--dry-run] [--prune] [--detailed-exitcode] [--watch [--interval S]]",
-        after_long_help = long("", "  bpfpin apply host.toml\n  bpfpin apply host.toml --dry-run\n  bpfpin apply host.toml --prune --detailed-exitcode"),
+        after_help = APPLY_HELP,
+        after_long_help = long(APPLY_HELP, "  bpfpin apply host.toml\n  bpfpin apply host.toml --dry-run\n  bpfpin apply host.toml --prune --detailed-exitcode\n  bpfpin apply host.toml --watch --interval 10"),
     )]
     Apply(ApplyCmd),
     /// Print what `apply FILE` would change (same as `apply FILE --dry-run`)
     #[command(
         override_usage = "bpfpin diff FILE [--detailed-exitcode]",
-        after_long_help = long("", "  bpfpin diff host.toml\n  bpfpin -j diff host.toml"),
+        after_long_help = long(APPLY_HELP, "  bpfpin diff host.toml\n  bpfpin -j diff host.toml"),
     )]
     Diff {
         /// The manifest (TOML, or JSON)
@@ -1132,7 +1148,8 @@ pub struct ApplyCmd {
     #[arg(long)]
     pub detailed_exitcode: bool,
     /// Keep converging: re-apply when the manifest changes or the host drifts
-    #[arg(long)]
+    /// (one JSON line per action on stdout; SIGTERM stops, leaving the state)
+    #[arg(long, conflicts_with_all = ["dry_run", "detailed_exitcode"])]
     pub watch: bool,
     /// Seconds between drift checks with --watch [default: 5]
     #[arg(long, value_name = "S", requires = "watch")]

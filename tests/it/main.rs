@@ -3,6 +3,7 @@
 
 mod util;
 
+mod apply;
 mod attach;
 mod batch;
 mod btf;
