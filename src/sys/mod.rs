@@ -8,6 +8,7 @@ pub mod batch;
 pub mod btf_load;
 pub mod btf_obj;
 pub mod link;
+pub mod link_info;
 pub mod map;
 pub mod net;
 pub mod netlink;
