@@ -16,6 +16,7 @@ mod feature;
 mod generated;
 mod grammar;
 mod inner;
+mod link;
 mod live;
 mod loader;
 mod map;
