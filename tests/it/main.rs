@@ -27,3 +27,4 @@ mod pin;
 mod prog;
 mod safety;
 mod samples;
+mod struct_ops;
