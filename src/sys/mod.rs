@@ -243,6 +243,14 @@ pub fn map_info(fd: BorrowedFd<'_>) -> SysResult<bpf_map_info> {
     Ok(info)
 }
 
+/// `bpf_map_info` as raw bytes, room for a newer kernel's larger struct
+/// (`struct_ops dump` prints the running kernel's whole struct via BTF).
+pub fn map_info_bytes(fd: BorrowedFd<'_>) -> SysResult<[u8; 256]> {
+    let mut info = [0u8; 256];
+    obj_info(fd, &mut info)?;
+    Ok(info)
+}
+
 pub fn link_info(fd: BorrowedFd<'_>) -> SysResult<bpf_link_info> {
     let mut info: bpf_link_info = zeroed();
     obj_info(fd, &mut info)?;

@@ -1,4 +1,4 @@
-//! `struct_ops register/show/unregister` with a real TCP congestion control:
+//! `struct_ops register/show/dump/unregister` with a real TCP congestion control:
 //! registered, it is listed by the kernel and a socket in a test namespace
 //! can choose it and move data with it; unregistered, it is gone.
 
@@ -102,6 +102,19 @@ fn register_makes_a_usable_congestion_control_and_unregister_removes_it() {
             .any(|m| m["id"].to_string() == id && m["kernel_struct_ops"] == "tcp_congestion_ops"),
         "{j}"
     );
+
+    // dump: the map's info and its kernel value, as bpftool prints them.
+    for args in [
+        &["struct_ops", "dump", "id", &id][..],
+        &["-j", "struct_ops", "dump", "id", &id],
+        &["-p", "struct_ops", "dump", "id", &id],
+    ] {
+        assert_eq!(bpfpin(args).ok().stdout(), bpftool(args).ok().stdout(), "{args:?}");
+    }
+    let dump = bpfpin(&["struct_ops", "dump", "id", &id]).ok().stdout();
+    assert!(dump.contains("\"ssthresh\": \"u32 (struct sock *) cc_ssthresh/prog_id:"), "{dump}");
+    assert!(dump.contains(&format!("\"name\": \"{cc}\"")), "{dump}");
+    assert!(dump.contains("\"state\": \"BPF_STRUCT_OPS_STATE_INUSE\""), "{dump}");
 
     let r = bpfpin(&["struct_ops", "unregister", "id", &id]).ok();
     assert_eq!(r.stderr(), format!("Unregistered tcp_congestion_ops cc_plain id {id}\n"));
