@@ -293,7 +293,7 @@ fn list_and_pinned_paths_match_bpftool() {
     assert_eq!(j["pinned"], json!([raw]));
     // The list is an array holding this link.
     let all = bpfpin(&["-j", "link", "show"]).ok().json();
-    assert!(all.as_array().unwrap().iter().any(|l| l["id"].to_string() == id), "{all}");
+    assert!(all.as_array().unwrap().iter().any(|l| l["id"].as_u64() == id.parse().ok()), "{all}");
     let plain = bpfpin(&["link", "list"]).ok().stdout();
     assert!(plain.contains(&format!("{id}: raw_tracepoint  prog ")), "{plain}");
 }

@@ -99,7 +99,7 @@ fn register_makes_a_usable_congestion_control_and_unregister_removes_it() {
         j.as_array()
             .unwrap()
             .iter()
-            .any(|m| m["id"].to_string() == id && m["kernel_struct_ops"] == "tcp_congestion_ops"),
+            .any(|m| m["id"].as_u64() == id.parse().ok() && m["kernel_struct_ops"] == "tcp_congestion_ops"),
         "{j}"
     );
 

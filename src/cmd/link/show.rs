@@ -399,3 +399,121 @@ fn detail_plain(d: &LinkDetail, s: &mut String) {
 fn dev_plain(devname: &str, ifindex: u32) -> String {
     if devname.starts_with('(') { devname.to_string() } else { format!("{devname}({ifindex})") }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(kind: &str, detail: LinkDetail) -> LinkView {
+        LinkView { id: 7, kind: NameOrNum::Name(kind.into()), prog_id: 42, detail, pinned: None, pids: Vec::new() }
+    }
+
+    fn plain(v: &LinkView) -> String {
+        let mut out = Vec::new();
+        v.plain(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn json(v: &LinkView) -> String {
+        serde_json::to_string(v).unwrap()
+    }
+
+    // The types this machine cannot make (no kprobes, fentry refused, no
+    // netkit, no hardware cache events), against bpftool 7.7's printf
+    // formats read from its link.c.
+
+    #[test]
+    fn kprobe_perf_events() {
+        let d = LinkDetail::Kprobe {
+            retprobe: false,
+            addr: 0xffffffff81000000,
+            func: "do_sys_open".into(),
+            offset: 0x10,
+            missed: 2,
+            cookie: 5,
+        };
+        let v = view("perf_event", d);
+        assert_eq!(
+            plain(&v),
+            "7: perf_event  prog 42  \n\tkprobe ffffffff81000000 do_sys_open+0x10  missed 2  cookie 5  \n"
+        );
+        assert_eq!(
+            json(&v),
+            r#"{"id":7,"type":"perf_event","prog_id":42,"retprobe":false,"addr":18446744071578845184,"func":"do_sys_open","offset":16,"missed":2,"cookie":5}"#
+        );
+        let d = LinkDetail::Kprobe { retprobe: true, addr: 0, func: "f".into(), offset: 0, missed: 0, cookie: 0 };
+        assert_eq!(plain(&view("perf_event", d)), "7: perf_event  prog 42  \n\tkretprobe f  \n");
+    }
+
+    #[test]
+    fn kprobe_multi() {
+        let funcs = vec![
+            KprobeFunc { addr: 0xffffffff81000010, func: "a".into(), module: None, cookie: 0x1f },
+            KprobeFunc { addr: 0xffffffffc0000000, func: "b".into(), module: Some("nf".into()), cookie: 0 },
+        ];
+        let v = view("kprobe_multi", LinkDetail::KprobeMulti { retprobe: true, func_cnt: 2, missed: 0, funcs });
+        assert_eq!(
+            plain(&v),
+            "7: kprobe_multi  prog 42  \n\tkretprobe.multi  func_cnt 2  \n\taddr             cookie           func [module]\
+             \n\tffffffff81000010 1f               a  \n\tffffffffc0000000 0                b [nf]  \n"
+        );
+        assert!(json(&v).ends_with(
+            r#""retprobe":true,"func_cnt":2,"missed":0,"funcs":[{"addr":18446744071578845200,"func":"a","module":null,"cookie":31},{"addr":18446744072635809792,"func":"b","module":"nf","cookie":0}]}"#
+        ));
+    }
+
+    #[test]
+    fn tracing_netkit_struct_ops_and_events() {
+        let d = LinkDetail::Tracing {
+            prog_type: NameOrNum::Name("tracing".into()),
+            attach_type: NameOrNum::Name("trace_fentry".into()),
+            target_obj_id: 1,
+            target_btf_id: 9000,
+            cookie: 0,
+        };
+        let v = view("tracing", d);
+        assert_eq!(
+            plain(&v),
+            "7: tracing  prog 42  \n\tprog_type tracing  attach_type trace_fentry  \n\ttarget_obj_id 1  target_btf_id 9000  \n"
+        );
+        assert!(json(&v).ends_with(
+            r#""prog_type":"tracing","attach_type":"trace_fentry","target_obj_id":1,"target_btf_id":9000,"cookie":0}"#
+        ));
+        let d = LinkDetail::Device {
+            devname: "nk0".into(),
+            ifindex: 5,
+            attach_type: NameOrNum::Name("netkit_primary".into()),
+        };
+        assert_eq!(plain(&view("netkit", d)), "7: netkit  prog 42  \n\tifindex nk0(5)  attach_type netkit_primary  \n");
+        // struct_ops links carry no program: the header names the map.
+        let v = LinkView { prog_id: 0, ..view("struct_ops", LinkDetail::StructOps { map_id: 3 }) };
+        assert_eq!(plain(&v), "7: struct_ops  map 3  \n");
+        assert_eq!(json(&v), r#"{"id":7,"type":"struct_ops","prog_id":0,"map_id":3}"#);
+        let d = LinkDetail::PerfEvent {
+            event_type: perf_names::event_type(3),
+            event_config: perf_names::event_config(3, 0x10000),
+            cookie: 0,
+        };
+        assert_eq!(
+            plain(&view("perf_event", d)),
+            "7: perf_event  prog 42  \n\tevent hw-cache:L1-dcache-load-misses  \n"
+        );
+        let d = LinkDetail::PerfEvent {
+            event_type: perf_names::event_type(9),
+            event_config: perf_names::event_config(9, 4),
+            cookie: 1,
+        };
+        assert_eq!(plain(&view("perf_event", d)), "7: perf_event  prog 42  \n\tevent 9 :4  cookie 1  \n");
+        let d =
+            LinkDetail::Uprobe { retprobe: false, file: "/bin/x".into(), offset: 0, cookie: 3, ref_ctr_offset: 0x20 };
+        assert_eq!(
+            plain(&view("perf_event", d)),
+            "7: perf_event  prog 42  \n\tuprobe /bin/x+0  cookie 3  ref_ctr_offset 0x20  \n"
+        );
+        let d = LinkDetail::Netfilter { pf: 3, hook: 4, prio: 5, flags: 1 };
+        assert_eq!(plain(&view("netfilter", d)), "7: netfilter  prog 42  \n\tarp, hook 4, prio 5 flags 0x1\n");
+        let v = LinkView { kind: NameOrNum::Num(99), ..view("x", LinkDetail::None {}) };
+        assert_eq!(plain(&v), "7: type 99  prog 42  \n");
+        assert_eq!(json(&v), r#"{"id":7,"type":99,"prog_id":42}"#);
+    }
+}
