@@ -26,8 +26,9 @@ const PROG_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | t
 const MAP_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nA bare FILE means `pinned FILE`. `name` may match several maps.";
 const MAP_EDIT_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nDATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)\nVALUE := { DATA | MAP | PROG }   (per-CPU maps: one VALUE for every CPU, or `value DATA` repeated once per CPU)\nUPDATE_FLAGS := { any | exist | noexist }   (or --any, --exist, --noexist; push ... exist overwrites the oldest element of a full queue/stack)\nA bloom filter is tested with `peek MAP value VALUE`.";
 const LINK_HELP: &str = "LINK := { id LINK_ID | pinned FILE | FILE }\nA bare FILE means `pinned FILE`.";
-const LINK_ATTACH_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nTARGET := { tracepoint CATEGORY:NAME | raw_tp NAME | kprobe FUNC[+OFFSET] | kretprobe FUNC | kprobe.multi GLOB\n         | ksyscall NAME | uprobe BINARY:SYMBOL[+OFFSET] [pid PID] | uretprobe BINARY:SYMBOL | uprobe.multi BINARY:GLOB\n         | usdt BINARY:PROVIDER:NAME [pid PID] | perf_event EVENT [period N | freq N] [cpu N | all]\n         | cgroup CGROUP_PATH [ATTACH_TYPE] | netns PATH | iter [map MAP | cgroup CGROUP_PATH] }\nWithout TARGET, the one the program's section names (e.g. `tracepoint/syscalls/sys_enter_getpid`).";
-const CGROUP_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nATTACH_TYPE := { cgroup_inet_ingress | cgroup_inet_egress | cgroup_inet_sock_create | cgroup_sock_ops | cgroup_device | ... }\n(bpftool's short names work too: ingress, egress, sock_create, sock_ops, device, bind4, connect4, ...)";
+const PERF_HELP: &str = "Lines as bpftool prints them: `pid P  fd F: prog_id N  TYPE  TARGET`, TYPE one of raw_tracepoint, tracepoint,\nkprobe, kretprobe, uprobe, uretprobe. Only attachments a process holds an fd of are listed (bpftool's rule);\nlinks that are only pinned (`bpfpin link attach`) are in `bpfpin link show`.";
+const LINK_ATTACH_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nTARGET := { tracepoint CATEGORY:NAME | raw_tp NAME | tp_btf | fentry | fexit | fmod_ret | lsm | freplace\n         | kprobe FUNC[+OFFSET] | kretprobe FUNC | kprobe.multi GLOB | kretprobe.multi GLOB | ksyscall NAME | kretsyscall NAME\n         | uprobe BINARY:SYMBOL[+OFFSET] [pid PID] | uretprobe BINARY:SYMBOL | uprobe.multi BINARY:GLOB\n         | usdt BINARY:PROVIDER:NAME [pid PID] | perf_event EVENT [period N | freq N] [cpu N | all]\n         | cgroup CGROUP_PATH [ATTACH_TYPE] | netns PATH | iter [map MAP | cgroup CGROUP_PATH [order self|pre|post|up]] }\nEVENT := { cpu-clock | task-clock | page-faults | context-switches | cpu-migrations | minor-faults | major-faults\n         | alignment-faults | emulation-faults | dummy | bpf-output | cycles | instructions | cache-references\n         | cache-misses | branches | branch-misses | bus-cycles | stalled-cycles-frontend | stalled-cycles-backend | ref-cycles }\nWithout TARGET, the one the program's section names (e.g. `tracepoint/syscalls/sys_enter_getpid`), recorded when\nbpfpin loaded it. tp_btf, fentry, fexit, fmod_ret, lsm and freplace attach to what was fixed at load.\n`iter cgroup` walks the subtree in pre-order unless `order` says otherwise.\nperf_event samples at `freq 99` on `cpu all` unless told otherwise; `cpu all` pins one link per online CPU as PATH/cpuN.\nThe attachment lives as long as the pin: `bpfpin prog rm PATH` (or -r for a directory) detaches it.";
+const CGROUP_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nATTACH_TYPE := { cgroup_inet_ingress | cgroup_inet_egress | cgroup_inet_sock_create | cgroup_sock_ops | cgroup_device\n              | cgroup_inet4_bind | cgroup_inet6_bind | cgroup_inet4_post_bind | cgroup_inet6_post_bind\n              | cgroup_inet4_connect | cgroup_inet6_connect | cgroup_unix_connect | cgroup_inet4_getpeername\n              | cgroup_inet6_getpeername | cgroup_unix_getpeername | cgroup_inet4_getsockname | cgroup_inet6_getsockname\n              | cgroup_unix_getsockname | cgroup_udp4_sendmsg | cgroup_udp6_sendmsg | cgroup_unix_sendmsg\n              | cgroup_udp4_recvmsg | cgroup_udp6_recvmsg | cgroup_unix_recvmsg | cgroup_sysctl | cgroup_getsockopt\n              | cgroup_setsockopt | cgroup_inet_sock_release | lsm_cgroup }\n(bpftool's short names, or a prefix of one, work too: ingress, egress, sock_create, sock_ops, device, bind4, bind6,\n post_bind4, post_bind6, connect4, connect6, getpeername4/6, getsockname4/6, sendmsg4/6, recvmsg4/6, sysctl,\n getsockopt, setsockopt, sock_release; and libbpf's connect_unix, sendmsg_unix, recvmsg_unix, getpeername_unix,\n getsockname_unix)\nATTACH_FLAGS := { multi | override }\nCGROUP_ROOT defaults to the cgroup2 mount (from /proc/mounts).";
 const STRUCT_OPS_HELP: &str = "STRUCT_OPS_MAP := { id STRUCT_OPS_MAP_ID | name STRUCT_OPS_MAP_NAME }";
 const LOAD_HELP: &str = "Every bpftool keyword has a --flag twin: `type T` = --type T, `pinmaps DIR` = --pin-maps DIR,\n`map name NAME MAP` = --map NAME=MAP. `map idx N MAP` is the keyword form only.\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nPROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }   (--attach-prog: the target of freplace/FUNC)\nTracing programs (fentry/, fexit/, fmod_ret/, lsm/, tp_btf/, iter/) take their target from the section name,\nresolved in /sys/kernel/btf/vmlinux and module BTF.";
 const PROG_ATTACH_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nATTACH_TYPE := { sk_msg_verdict | sk_skb_verdict | sk_skb_stream_verdict | sk_skb_stream_parser | flow_dissector }\n(flow_dissector attaches to the current network namespace and takes no MAP)";
@@ -62,23 +63,6 @@ fn long(spec: &str, examples: &str) -> String {
     } else {
         format!("{spec}\n\n{EXAMPLES_HEADING}\n{examples}")
     }
-}
-
-/// The global flags again, hidden, for each object. clap does not propagate a
-/// global arg to a subcommand that already has one with its id, so these
-/// copies (themselves global, so they reach every verb) keep
-/// `bpfpin map show -j` working, as bpftool allows, while `--help` lists the
-/// flags once, at the top. Their values are propagated up to `Cli::global`.
-/// Built once per process and cloned for each object: building them is a
-/// fifth of `bpfpin --version`'s instructions.
-fn hidden_globals() -> Vec<clap::Arg> {
-    thread_local! {
-        static HIDDEN: Vec<clap::Arg> = <Global as Args>::augment_args(clap::Command::new("global"))
-            .get_arguments()
-            .map(|a| a.clone().hide(true))
-            .collect();
-    }
-    HIDDEN.with(Vec::clone)
 }
 
 /// A u32 written in decimal or 0x hex, as tc prints handles.
@@ -117,22 +101,22 @@ pub struct Cli {
 #[derive(Debug, Clone, Args, Default)]
 pub struct Global {
     /// Print JSON (bpftool's field names)
-    #[arg(short = 'j', long, global = true)]
+    #[arg(short = 'j', long)]
     pub json: bool,
     /// Print pretty JSON (implies --json)
-    #[arg(short = 'p', long, global = true)]
+    #[arg(short = 'p', long)]
     pub pretty: bool,
     /// Show the pinned paths of programs, maps and links (key `pinned`)
-    #[arg(short = 'f', long = "bpffs", global = true)]
+    #[arg(short = 'f', long = "bpffs")]
     pub bpffs: bool,
     /// Never mount bpffs or tracefs
-    #[arg(short = 'n', long = "nomount", global = true)]
+    #[arg(short = 'n', long = "nomount")]
     pub nomount: bool,
     /// On an error, also print its whole chain of causes on stderr
-    #[arg(short = 'd', long, global = true)]
+    #[arg(short = 'd', long)]
     pub debug: bool,
     /// Run network verbs in this network namespace (a name under /run/netns or a path); pins are resolved first
-    #[arg(long, global = true, value_name = "NAME|PATH")]
+    #[arg(long, value_name = "NAME|PATH")]
     pub netns: Option<String>,
 }
 
@@ -142,9 +126,51 @@ impl Global {
     }
 }
 
-/// The sampling options of the live commands (`map watch`, `net attach
-/// socket`, `prog stats`), defined once and flattened into each, so they
-/// take the same flags; `sampler::Plan::new` checks them, once.
+/// Global options work anywhere on the line, as bpftool's do (getopt_long
+/// permutes its argv): they are moved in front of the object before clap
+/// parses, so no object or verb needs a copy of them, and `--help` lists them
+/// once, at the top. Nothing after `--` moves. A group of short flags is
+/// split when it mixes a global one with a verb's (`prog rm -rf`).
+pub fn hoist_global_flags(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    const SHORT: &[char] = &['j', 'p', 'f', 'n', 'd'];
+    const LONG: &[&str] = &["--json", "--pretty", "--bpffs", "--nomount", "--debug"];
+    let mut args = args.into_iter();
+    let mut front: Vec<std::ffi::OsString> = args.next().into_iter().collect();
+    let mut rest = Vec::new();
+    while let Some(a) = args.next() {
+        let Some(s) = a.to_str() else {
+            rest.push(a);
+            continue;
+        };
+        if s == "--" {
+            rest.push(a);
+            rest.extend(args.by_ref());
+            break;
+        }
+        if LONG.contains(&s) || s.starts_with("--netns=") {
+            front.push(a);
+        } else if s == "--netns" {
+            front.push(a);
+            front.extend(args.next());
+        } else if let Some(group) = s.strip_prefix('-').filter(|g| {
+            !g.is_empty() && !g.starts_with('-') && g.chars().all(|c| c.is_ascii_alphabetic()) && g.contains(SHORT)
+        }) {
+            let (global, own): (String, String) = group.chars().partition(|c| SHORT.contains(c));
+            front.push(format!("-{global}").into());
+            if !own.is_empty() {
+                rest.push(format!("-{own}").into());
+            }
+        } else {
+            rest.push(a);
+        }
+    }
+    front.extend(rest);
+    front
+}
+
+// The sampling options of the live commands (`map watch`, `net attach
+// socket`, `prog stats`), defined once and flattened into each, so they
+// take the same flags; `sampler::Plan::new` checks them, once.
 #[derive(Debug, Clone, Args, Default)]
 #[command(next_help_heading = "Sampling")]
 pub struct SampleArgs {
@@ -167,85 +193,95 @@ impl SampleArgs {
     }
 }
 
+// An object's verbs as the arguments of its command, so that
+// `#[command(defer = true)]` on `Object` builds an object's verb tree only
+// when the command line names that object: `bpfpin map lookup` never builds
+// `prog`'s or `net`'s verbs (most of start-up was building all of them).
+// (A plain comment: a doc comment would become every object's `about`.)
+#[derive(Debug, Args)]
+pub struct Sub<T: Subcommand> {
+    #[command(subcommand)]
+    pub cmd: T,
+}
+
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Object {
     /// Load, inspect and remove programs
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         alias = "p",
         override_usage = "bpfpin prog { show | list | dump | pin | load | loadall | rm | attach | detach | tracelog | run | stats } ...",
         after_help = PROG_HELP,
         after_long_help = long(PROG_HELP, "  bpfpin prog show\n  bpfpin prog load x.bpf.o /sys/fs/bpf/x type xdp pinmaps /sys/fs/bpf/x_maps\n  bpfpin prog dump xlated pinned /sys/fs/bpf/x linum\n  bpfpin prog rm /sys/fs/bpf/x"),
     )]
-    Prog(ProgCmd),
+    Prog(Sub<ProgCmd>),
     /// Inspect, dump, edit and remove maps
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         override_usage = "bpfpin map { show | list | dump | lookup | getnext | update | delete | create | pin | freeze | rm | watch | push | enqueue | pop | dequeue | peek } ...",
         after_help = MAP_EDIT_HELP,
         after_long_help = long(MAP_EDIT_HELP, "  bpfpin map show\n  bpfpin map dump pinned /sys/fs/bpf/x_maps/counts\n  bpfpin map update pinned /sys/fs/bpf/x_maps/counts key 1 0 0 0 value 0 0 0 0 0 0 0 0 any\n  bpfpin map create /sys/fs/bpf/q type queue key 0 value 4 entries 16 name q"),
     )]
-    Map(MapCmd),
+    Map(Sub<MapCmd>),
     /// Attach programs to network hooks, and show what is attached
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         override_usage = "bpfpin net { show | list } [dev NAME]\n       bpfpin net attach ATTACH_TYPE PROG dev NAME [overwrite | prepend | priority N | handle H]\n       bpfpin net detach ATTACH_TYPE [PROG] dev NAME [priority N | handle H]",
         after_help = NET_ATTACH_HELP,
         after_long_help = long(NET_ATTACH_HELP, "  bpfpin net show\n  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0 overwrite\n  bpfpin net attach tc-ingress pinned /sys/fs/bpf/tc/tc_count_ingress dev eth0 priority 10\n  bpfpin net detach xdp dev eth0"),
     )]
-    Net(NetCmd),
+    Net(Sub<NetCmd>),
     /// Show, pin and detach bpf_links
     #[command(
-        subcommand,
+        subcommand_required = true,
+        arg_required_else_help = true,
         alias = "l",
-        args = hidden_globals(),
         override_usage = "bpfpin link { show | list } [LINK]\n       bpfpin link pin LINK FILE\n       bpfpin link detach LINK",
         after_help = LINK_HELP,
         after_long_help = long(LINK_HELP, "  bpfpin link show\n  bpfpin link pin id 4 /sys/fs/bpf/xdp_link\n  bpfpin link detach pinned /sys/fs/bpf/xdp_link"),
     )]
-    Link(LinkCmd),
+    Link(Sub<LinkCmd>),
     /// Attach programs to cgroups, and show what is attached (bpftool's `cgroup`)
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         alias = "c",
         override_usage = "bpfpin cgroup { show | list } CGROUP [effective]\n       bpfpin cgroup tree [CGROUP_ROOT] [effective]\n       bpfpin cgroup attach CGROUP ATTACH_TYPE PROG [multi | override]\n       bpfpin cgroup detach CGROUP ATTACH_TYPE PROG",
         after_help = CGROUP_HELP,
         after_long_help = long(CGROUP_HELP, "  bpfpin cgroup show /sys/fs/cgroup/unified/app\n  bpfpin cgroup attach /sys/fs/cgroup/unified/app egress pinned /sys/fs/bpf/count multi\n  bpfpin -j cgroup tree"),
     )]
-    Cgroup(CgroupCmd),
+    Cgroup(Sub<CgroupCmd>),
     /// Register and inspect struct_ops maps (bpftool's `struct_ops`)
     #[command(
-        subcommand,
+        subcommand_required = true,
+        arg_required_else_help = true,
         name = "struct_ops",
         alias = "s",
-        args = hidden_globals(),
         override_usage = "bpfpin struct_ops { show | list } [STRUCT_OPS_MAP]\n       bpfpin struct_ops dump [STRUCT_OPS_MAP]\n       bpfpin struct_ops register OBJ [LINK_DIR]\n       bpfpin struct_ops unregister STRUCT_OPS_MAP",
         after_help = STRUCT_OPS_HELP,
         after_long_help = long(STRUCT_OPS_HELP, "  bpfpin struct_ops register cc.bpf.o /sys/fs/bpf/cc\n  bpfpin struct_ops show\n  bpfpin struct_ops unregister name my_cc"),
     )]
-    StructOps(StructOpsCmd),
+    StructOps(Sub<StructOpsCmd>),
     /// List programs attached through perf events (bpftool's `perf list`)
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         override_usage = "bpfpin perf { show | list }",
         after_long_help = long("", "  bpfpin perf show\n  bpfpin -j perf list"),
     )]
-    Perf(PerfCmd),
+    Perf(Sub<PerfCmd>),
     /// Converge the host to a manifest of objects, pins, maps and attachments
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin apply FILE [--dry-run] [--prune] [--detailed-exitcode] [--watch [--interval S]]",
         after_long_help = long("", "  bpfpin apply host.toml\n  bpfpin apply host.toml --dry-run\n  bpfpin apply host.toml --prune --detailed-exitcode"),
     )]
     Apply(ApplyCmd),
     /// Print what `apply FILE` would change (same as `apply FILE --dry-run`)
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin diff FILE [--detailed-exitcode]",
         after_long_help = long("", "  bpfpin diff host.toml\n  bpfpin -j diff host.toml"),
     )]
@@ -258,16 +294,15 @@ pub enum Object {
     },
     /// List BTF objects and dump BTF as bpftool's raw records or a C header (vmlinux.h)
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         override_usage = "bpfpin btf { show | list } [id BTF_ID]\n       bpfpin btf dump BTF_SRC [format { raw | c }]",
         after_help = BTF_HELP,
         after_long_help = long(BTF_HELP, BTF_EXAMPLES),
     )]
-    Btf(BtfCmd),
+    Btf(Sub<BtfCmd>),
     /// List every pinned entry under DIR (default /sys/fs/bpf): kind, id, name, type
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin ls [DIR]",
         after_long_help = long("", "  bpfpin ls\n  bpfpin ls /sys/fs/bpf/xdp_count_maps\n  bpfpin -j ls /sys/fs/bpf"),
     )]
@@ -277,7 +312,6 @@ pub enum Object {
     },
     /// Print a shell completion script (its candidates come from the running kernel)
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin completions { bash | zsh | fish | elvish | powershell }",
         after_long_help = long(
             "bash, zsh and fish complete ids (with names), pins, interfaces and grammar words from the running kernel.",
@@ -290,16 +324,15 @@ pub enum Object {
     },
     /// Probe what the kernel (or a device) supports: program and map types, helpers, BPF settings
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         override_usage = "bpfpin feature probe [kernel | dev NAME] [full] [unprivileged] [macros [prefix PREFIX]]\n       bpfpin feature list_builtins { prog_types | map_types | attach_types | link_types | helpers }",
         after_help = FEATURE_HELP,
         after_long_help = long(FEATURE_HELP, "  bpfpin feature probe\n  bpfpin -j feature probe | jq '.map_types.have_ringbuf_map_type'\n  bpfpin feature probe macros prefix BPFPIN_ > bpf_features.h\n  bpfpin feature list_builtins helpers"),
     )]
-    Feature(FeatureCmd),
+    Feature(Sub<FeatureCmd>),
     /// Check this machine for what bpfpin needs, with a fix for each problem
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin doctor",
         after_long_help = long("", "  bpfpin doctor\n  bpfpin -j doctor"),
     )]
@@ -324,7 +357,7 @@ pub enum Object {
     },
 }
 
-/// Options shared by `prog load` and `prog loadall`.
+// Options shared by `prog load` and `prog loadall`.
 #[derive(Debug, Clone, Args, Default)]
 pub struct LoadOpts {
     /// Program type, overriding the ELF section name (bpftool's `type T`)
@@ -354,7 +387,7 @@ pub struct LoadOpts {
     pub autoattach: bool,
 }
 
-/// `prog rm` and `map rm`: pins to remove.
+// `prog rm` and `map rm`: pins to remove.
 #[derive(Debug, Clone, Args)]
 pub struct RmArgs {
     #[arg(value_name = "PATH", required = true)]
@@ -369,6 +402,7 @@ pub struct RmArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ProgCmd {
     /// Show programs: all, or the ones PROG selects
     #[command(
@@ -519,6 +553,7 @@ pub enum ProgCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum MapCmd {
     /// Show maps: all, or the ones MAP selects
     #[command(
@@ -773,6 +808,7 @@ pub enum MapCmd {
 const FEATURE_HELP: &str = "COMPONENT := { kernel | dev NAME }   (dev: what the device can offload)\nGROUP := { prog_types | map_types | attach_types | link_types | helpers }\nEvery word has a --flag twin: dev NAME = --dev NAME, full = --full, unprivileged = --unprivileged,\nmacros = --macros, prefix P = --prefix P. `full` also probes the helpers that write to the kernel log\n(bpf_trace_printk, bpf_trace_vprintk, bpf_probe_write_user). Probe programs and maps are closed at once.";
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum FeatureCmd {
     /// Probe the kernel or a device, as bpftool feature probe (same sections, keys and layout)
     #[command(
@@ -816,6 +852,7 @@ pub enum FeatureCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum NetCmd {
     /// Show XDP, tc and tcx attachments, of all interfaces or `dev NAME`
     #[command(
@@ -891,8 +928,9 @@ pub enum NetCmd {
     },
 }
 
-/// `bpfpin btf ...` (issue 13): bpftool's `btf` object.
+// `bpfpin btf ...` (issue 13): bpftool's `btf` object.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum BtfCmd {
     /// Show BTF objects: all, or `id BTF_ID` (id, name, size, kernel/module, prog and map ids using it)
     #[command(
@@ -928,6 +966,7 @@ pub enum BtfCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum LinkCmd {
     /// Show links: all, or the one LINK selects
     #[command(
@@ -987,6 +1026,7 @@ pub enum LinkCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum CgroupCmd {
     /// Show the programs attached to CGROUP
     #[command(alias = "s", override_usage = "bpfpin cgroup { show | list } CGROUP [effective]", after_help = CGROUP_HELP, after_long_help = long(CGROUP_HELP, "  bpfpin cgroup show /sys/fs/cgroup/unified/app\n  bpfpin -j cgroup show /sys/fs/cgroup/unified/app effective"))]
@@ -1021,6 +1061,7 @@ pub enum CgroupCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum StructOpsCmd {
     /// Show struct_ops maps: all, or the one selected
     #[command(alias = "s", override_usage = "bpfpin struct_ops { show | list } [STRUCT_OPS_MAP]", after_help = STRUCT_OPS_HELP, after_long_help = long(STRUCT_OPS_HELP, "  bpfpin struct_ops show\n  bpfpin -j struct_ops show name my_cc"))]
@@ -1057,12 +1098,23 @@ pub enum StructOpsCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum PerfCmd {
     /// List programs attached through perf events: pid, fd, program, type and target
-    #[command(alias = "s", override_usage = "bpfpin perf { show | list }", after_long_help = long("", "  bpfpin perf show\n  bpfpin -j perf show"))]
+    #[command(
+        alias = "s",
+        override_usage = "bpfpin perf { show | list }",
+        after_help = PERF_HELP,
+        after_long_help = long(PERF_HELP, "  bpfpin perf show\n  bpfpin -j perf show")
+    )]
     Show,
     /// Same as show
-    #[command(alias = "l", override_usage = "bpfpin perf { show | list }", after_long_help = long("", "  bpfpin perf list"))]
+    #[command(
+        alias = "l",
+        override_usage = "bpfpin perf { show | list }",
+        after_help = PERF_HELP,
+        after_long_help = long(PERF_HELP, "  bpfpin perf list")
+    )]
     List,
 }
 
@@ -1098,8 +1150,8 @@ mod tests {
     }
 
     fn parses(line: &str) -> Cli {
-        let args = std::iter::once("bpfpin").chain(line.split_whitespace());
-        Cli::try_parse_from(args).unwrap_or_else(|e| panic!("`{line}` did not parse: {e}"))
+        let args = std::iter::once("bpfpin").chain(line.split_whitespace()).map(std::ffi::OsString::from);
+        Cli::try_parse_from(hoist_global_flags(args)).unwrap_or_else(|e| panic!("`{line}` did not parse: {e}"))
     }
 
     /// Every synopsis line of DESIGN.md, with concrete words filled in.
@@ -1198,21 +1250,30 @@ mod tests {
     /// would call a prefix ambiguous.
     #[test]
     fn bpftool_abbreviations() {
-        assert!(matches!(parses("p s").object, Object::Prog(ProgCmd::Show { .. })));
-        assert!(matches!(parses("p l").object, Object::Prog(ProgCmd::List { .. })));
-        assert!(matches!(parses("p d xlated id 1").object, Object::Prog(ProgCmd::Dump { .. })));
-        assert!(matches!(parses("m d pinned /sys/fs/bpf/x").object, Object::Map(MapCmd::Dump { .. })));
-        assert!(matches!(parses("m s").object, Object::Map(MapCmd::Show { .. })));
-        assert!(matches!(parses("m lo id 1 key 0").object, Object::Map(MapCmd::Lookup { .. })));
-        assert!(matches!(parses("m u id 1 key 0 value 0").object, Object::Map(MapCmd::Update { .. })));
-        assert!(matches!(parses("m de id 1 key 0").object, Object::Map(MapCmd::Delete { .. })));
-        assert!(matches!(parses("m g id 1").object, Object::Map(MapCmd::Getnext { .. })));
-        assert!(matches!(parses("m event_pipe id 1 cpu 0 index 0").object, Object::Map(MapCmd::Events { .. })));
-        assert!(matches!(parses("m ev id 1 --type event --count 3").object, Object::Map(MapCmd::Events { .. })));
-        assert!(matches!(parses("n s").object, Object::Net(NetCmd::Show { .. })));
-        assert!(matches!(parses("l s").object, Object::Link(LinkCmd::Show { .. })));
-        assert!(matches!(parses("li s").object, Object::Link(LinkCmd::Show { .. })));
-        assert!(matches!(parses("prog loada x.o /sys/fs/bpf/d").object, Object::Prog(ProgCmd::Loadall { .. })));
+        assert!(matches!(parses("p s").object, Object::Prog(Sub { cmd: ProgCmd::Show { .. }, .. })));
+        assert!(matches!(parses("p l").object, Object::Prog(Sub { cmd: ProgCmd::List { .. }, .. })));
+        assert!(matches!(parses("p d xlated id 1").object, Object::Prog(Sub { cmd: ProgCmd::Dump { .. }, .. })));
+        assert!(matches!(parses("m d pinned /sys/fs/bpf/x").object, Object::Map(Sub { cmd: MapCmd::Dump { .. }, .. })));
+        assert!(matches!(parses("m s").object, Object::Map(Sub { cmd: MapCmd::Show { .. }, .. })));
+        assert!(matches!(parses("m lo id 1 key 0").object, Object::Map(Sub { cmd: MapCmd::Lookup { .. }, .. })));
+        assert!(matches!(parses("m u id 1 key 0 value 0").object, Object::Map(Sub { cmd: MapCmd::Update { .. }, .. })));
+        assert!(matches!(parses("m de id 1 key 0").object, Object::Map(Sub { cmd: MapCmd::Delete { .. }, .. })));
+        assert!(matches!(parses("m g id 1").object, Object::Map(Sub { cmd: MapCmd::Getnext { .. }, .. })));
+        assert!(matches!(
+            parses("m event_pipe id 1 cpu 0 index 0").object,
+            Object::Map(Sub { cmd: MapCmd::Events { .. }, .. })
+        ));
+        assert!(matches!(
+            parses("m ev id 1 --type event --count 3").object,
+            Object::Map(Sub { cmd: MapCmd::Events { .. }, .. })
+        ));
+        assert!(matches!(parses("n s").object, Object::Net(Sub { cmd: NetCmd::Show { .. }, .. })));
+        assert!(matches!(parses("l s").object, Object::Link(Sub { cmd: LinkCmd::Show { .. }, .. })));
+        assert!(matches!(parses("li s").object, Object::Link(Sub { cmd: LinkCmd::Show { .. }, .. })));
+        assert!(matches!(
+            parses("prog loada x.o /sys/fs/bpf/d").object,
+            Object::Prog(Sub { cmd: ProgCmd::Loadall { .. }, .. })
+        ));
     }
 
     /// Global flags are listed once, at the top, yet taken after the verb
@@ -1224,16 +1285,22 @@ mod tests {
         let c = parses("net show dev eth0 --netns blue -f -d -n -p");
         assert!(c.global.pretty && c.global.bpffs && c.global.debug && c.global.nomount);
         assert_eq!(c.global.netns.as_deref(), Some("blue"));
+        let c = parses("prog rm -rf /sys/fs/bpf/x");
+        assert!(
+            c.global.bpffs
+                && matches!(c.object, Object::Prog(Sub { cmd: ProgCmd::Rm(RmArgs { recursive: true, .. }) }))
+        );
         let mut cmd = Cli::command();
         cmd.build();
         let map = cmd.find_subcommand("map").unwrap();
         let show = map.find_subcommand("show").unwrap();
         for c in [map, show] {
-            let a = c.get_arguments().find(|a| a.get_id() == "json").expect("json reaches the verb");
-            assert!(a.is_hide_set(), "{} shows --json again", c.get_name());
+            assert!(c.get_arguments().all(|a| a.get_id() != "json"), "{} has its own --json", c.get_name());
         }
-        let top = cmd.get_arguments().find(|a| a.get_id() == "json").unwrap();
-        assert!(!top.is_hide_set());
+        // Words after `--` stay where they are.
+        let words: Vec<std::ffi::OsString> =
+            ["bpfpin", "__complete", "bash", "2", "--", "map", "-j"].map(Into::into).to_vec();
+        assert_eq!(hoist_global_flags(words.clone()), words);
     }
 
     /// The live commands take the same sampling flags, from one definition.
@@ -1243,15 +1310,15 @@ mod tests {
         let flags = "--interval 0.2 --count 2 --duration 3";
         let got = [
             match parses(&format!("map watch id 3 {flags}")).object {
-                Object::Map(MapCmd::Watch { sample, .. }) => sample,
+                Object::Map(Sub { cmd: MapCmd::Watch { sample, .. }, .. }) => sample,
                 o => panic!("{o:?}"),
             },
             match parses(&format!("net attach socket id 5 dev eth0 {flags}")).object {
-                Object::Net(NetCmd::Attach { sample, .. }) => sample,
+                Object::Net(Sub { cmd: NetCmd::Attach { sample, .. }, .. }) => sample,
                 o => panic!("{o:?}"),
             },
             match parses(&format!("prog stats {flags}")).object {
-                Object::Prog(ProgCmd::Stats { sample }) => sample,
+                Object::Prog(Sub { cmd: ProgCmd::Stats { sample }, .. }) => sample,
                 o => panic!("{o:?}"),
             },
         ];

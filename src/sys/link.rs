@@ -15,12 +15,22 @@ use super::{SysResult, bpf_cmd, bpf_fd, zeroed_attr};
 pub enum Extra<'a> {
     None,
     /// BPF_PERF_EVENT: the bpf_cookie the program reads.
-    PerfEvent { cookie: u64 },
+    PerfEvent {
+        cookie: u64,
+    },
     /// Tracing (fentry/fexit/fmod_ret/lsm/freplace/tp_btf): a target BTF
     /// id (freplace with target_fd) and a cookie.
-    Tracing { target_btf_id: u32, cookie: u64 },
+    Tracing {
+        target_btf_id: u32,
+        cookie: u64,
+    },
     /// BPF_TRACE_KPROBE_MULTI: symbols or addresses, cookies optional.
-    KprobeMulti { flags: u32, syms: &'a [*const libc::c_char], addrs: &'a [u64], cookies: &'a [u64] },
+    KprobeMulti {
+        flags: u32,
+        syms: &'a [*const libc::c_char],
+        addrs: &'a [u64],
+        cookies: &'a [u64],
+    },
     /// BPF_TRACE_UPROBE_MULTI: file offsets of one binary.
     UprobeMulti {
         path: &'a CString,
@@ -31,7 +41,9 @@ pub enum Extra<'a> {
         pid: u32,
     },
     /// BPF_TRACE_ITER: a `union bpf_iter_link_info` as bytes.
-    Iter { info: &'a [u8] },
+    Iter {
+        info: &'a [u8],
+    },
 }
 
 /// BPF_LINK_CREATE: `target_fd` is the perf event, cgroup, netns or

@@ -3,8 +3,10 @@
 
 mod util;
 
+mod attach;
 mod batch;
 mod btf;
+mod cgroup;
 mod complete;
 mod demo;
 mod doctor;
