@@ -71,6 +71,12 @@ fn parse_id(s: &str) -> Option<u32> {
     }
 }
 
+/// The C library's text for a failed call's errno, as bpftool prints it.
+fn strerror(e: &sys::SysError) -> String {
+    let t = e.source.to_string();
+    t.split(" (os error").next().unwrap_or_default().to_string()
+}
+
 /// One struct_ops map found by a selector.
 pub struct Found {
     pub fd: OwnedFd,
@@ -81,8 +87,9 @@ pub struct Found {
 /// The maps a selector names, in id order; a selector that names none is an error.
 pub fn select(sel: &Sel) -> Result<Vec<Found>> {
     if let Sel::Id(id) = sel {
-        let fd = sys::get_fd_by_id(Kind::Map, *id)
-            .map_err(|e| UserError::new(format!("can't get map by id ({id}): {}", e.source), FIX_SEL.to_string()))?;
+        let fd = sys::get_fd_by_id(Kind::Map, *id).map_err(|e| {
+            UserError::new(format!("can't get map by id ({id}): {}", strerror(&e)), FIX_SEL.to_string())
+        })?;
         let info = sys::map_info(fd.as_fd()).context("reading map info")?;
         let name = crate::pins::c_name(&info.name);
         if info.type_ != STRUCT_OPS {
@@ -176,7 +183,7 @@ fn unregister(out: &mut Out, words: &[String]) -> Result<()> {
             } else {
                 "it may not be registered any more (`bpfpin struct_ops show`)"
             };
-            bail!(UserError::new(format!("can't unload {st} {} id {}: {}", f.name, f.info.id, e.source), fix));
+            bail!(UserError::new(format!("can't unload {st} {} id {}: {}", f.name, f.info.id, strerror(&e)), fix));
         }
         info_line(out, &format!("Unregistered {st} {} id {}", f.name, f.info.id));
     }
