@@ -270,10 +270,19 @@ fn cgroup_and_sockmap_links_match_bpftool() {
     let map = crate::util::bpftool_map(&f.d, "sockmap", "sockmap", 4, 4, 2, "lk_sockmap");
     let map_id = bpftool(&["-j", "map", "show", "pinned", &map]).ok().json()["id"].clone();
     let sm = f.link("lk_sk_verdict", "sm", &["sockmap", &map, "5"]);
+    let id = link_id(&sm);
     same_as_bpftool(
-        &link_id(&sm),
+        &id,
         &format!("\n\tmap_id {map_id}  attach_type sk_skb_stream_verdict  "),
         &[("map_id", map_id.clone()), ("attach_type", json!("sk_skb_stream_verdict"))],
+        &[],
+    );
+    // Detached from its map, the link names none.
+    bpfpin(&["link", "detach", "id", &id]).ok();
+    same_as_bpftool(
+        &id,
+        "\n\tmap_id 0  attach_type sk_skb_stream_verdict  ",
+        &[("map_id", json!(0)), ("attach_type", json!("sk_skb_stream_verdict"))],
         &[],
     );
 }
