@@ -16,6 +16,7 @@ mod encode;
 pub mod file;
 mod format;
 mod mapdef;
+pub mod pretty;
 pub mod query;
 pub mod raw;
 mod sig;

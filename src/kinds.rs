@@ -238,6 +238,8 @@ pub const ATTACH_TYPES: &[&str] = &[
     "cgroup_unix_getsockname",
     "netkit_primary",
     "netkit_peer",
+    "trace_kprobe_session",
+    "trace_uprobe_session",
 ];
 
 pub fn attach_type_name(t: u32) -> String {

@@ -194,24 +194,16 @@ impl Row for MapView {
     }
 }
 
+/// One link with bpftool's `link show` keys: the common header, then what
+/// its type carries (as the newest bpftool decodes it), `pinned`, `pids`.
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkView {
     pub id: u32,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: NameOrNum,
     pub prog_id: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ifindex: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub devname: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attach_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub netns_ino: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cgroup_id: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub map_id: Option<u32>,
+    #[serde(flatten)]
+    pub detail: LinkDetail,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinned: Option<Vec<String>>,
     /// Processes holding an fd to the object (bpftool's `pids`, left out when none).
@@ -219,29 +211,146 @@ pub struct LinkView {
     pub pids: Vec<PidRef>,
 }
 
-impl Row for LinkView {
-    fn header() -> &'static [&'static str] {
-        &["id", "type", "prog_id", "target", "attach_type", "pinned", "pids"]
+/// A name where bpftool knows one, else the kernel's number (bpftool prints
+/// `"type": 11` and `type 11` for values its libbpf cannot name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum NameOrNum {
+    Name(String),
+    Num(u64),
+}
+
+impl std::fmt::Display for NameOrNum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NameOrNum::Name(s) => f.write_str(s),
+            NameOrNum::Num(n) => write!(f, "{n}"),
+        }
     }
-    fn cells(&self) -> Vec<String> {
-        let target = match (&self.devname, self.ifindex, self.netns_ino, self.cgroup_id, self.map_id) {
-            (Some(d), Some(i), ..) => format!("{d}({i})"),
-            (None, Some(i), ..) => format!("ifindex {i}"),
-            (_, _, Some(n), ..) => format!("netns {n}"),
-            (_, _, _, Some(c), _) => format!("cgroup {c}"),
-            (.., Some(m)) => format!("map {m}"),
-            _ => "-".into(),
-        };
-        vec![
-            self.id.to_string(),
-            self.kind.clone(),
-            self.prog_id.to_string(),
-            target,
-            self.attach_type.clone().unwrap_or_else(|| "-".into()),
-            self.pinned.as_ref().map(|p| p.join(",")).unwrap_or_default(),
-            pids_cell(&self.pids),
-        ]
-    }
+}
+
+/// The per-type part of a link, in bpftool's key order.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum LinkDetail {
+    RawTracepoint {
+        tp_name: String,
+        cookie: u64,
+    },
+    Tracing {
+        prog_type: NameOrNum,
+        attach_type: NameOrNum,
+        target_obj_id: u32,
+        target_btf_id: u32,
+        cookie: u64,
+    },
+    Cgroup {
+        cgroup_id: u64,
+        attach_type: NameOrNum,
+    },
+    Iter {
+        target_name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        map_id: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tid: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pid: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cgroup_id: Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        order: Option<String>,
+    },
+    Netns {
+        netns_ino: u32,
+        attach_type: NameOrNum,
+    },
+    Netfilter {
+        pf: u32,
+        hook: u32,
+        prio: i32,
+        flags: u32,
+    },
+    /// tcx and netkit links.
+    Device {
+        devname: String,
+        ifindex: u32,
+        attach_type: NameOrNum,
+    },
+    Sockmap {
+        map_id: u32,
+        attach_type: NameOrNum,
+    },
+    Xdp {
+        devname: String,
+        ifindex: u32,
+    },
+    StructOps {
+        map_id: u32,
+    },
+    KprobeMulti {
+        retprobe: bool,
+        func_cnt: u32,
+        missed: u64,
+        funcs: Vec<KprobeFunc>,
+    },
+    UprobeMulti {
+        retprobe: bool,
+        path: String,
+        func_cnt: u32,
+        pid: i32,
+        funcs: Vec<UprobeFunc>,
+    },
+    Kprobe {
+        retprobe: bool,
+        addr: u64,
+        func: String,
+        offset: u32,
+        missed: u64,
+        cookie: u64,
+    },
+    Uprobe {
+        retprobe: bool,
+        file: String,
+        offset: u32,
+        cookie: u64,
+        ref_ctr_offset: u64,
+    },
+    Tracepoint {
+        tracepoint: String,
+        cookie: u64,
+    },
+    PerfEvent {
+        event_type: NameOrNum,
+        event_config: NameOrNum,
+        cookie: u64,
+    },
+    None {},
+}
+
+/// One function of a kprobe_multi link (module null for vmlinux).
+#[derive(Debug, Clone, Serialize)]
+pub struct KprobeFunc {
+    pub addr: u64,
+    pub func: String,
+    pub module: Option<String>,
+    pub cookie: u64,
+}
+
+/// One probe of a uprobe_multi link.
+#[derive(Debug, Clone, Serialize)]
+pub struct UprobeFunc {
+    pub offset: u64,
+    pub ref_ctr_offset: u64,
+    pub cookie: u64,
+}
+
+/// One struct_ops map with bpftool's `struct_ops show` keys.
+#[derive(Debug, Clone, Serialize)]
+pub struct StructOpsView {
+    pub id: u32,
+    pub name: String,
+    pub kernel_struct_ops: String,
 }
 
 /// One pinned entry found by `ls`.

@@ -9,6 +9,7 @@ pub mod btf_load;
 pub mod btf_obj;
 pub mod cgroup;
 pub mod link;
+pub mod link_info;
 pub mod map;
 pub mod net;
 pub mod netlink;
@@ -239,6 +240,14 @@ fn u32_at(b: &[u8], off: usize) -> u32 {
 
 pub fn map_info(fd: BorrowedFd<'_>) -> SysResult<bpf_map_info> {
     let mut info: bpf_map_info = zeroed();
+    obj_info(fd, &mut info)?;
+    Ok(info)
+}
+
+/// `bpf_map_info` as raw bytes, room for a newer kernel's larger struct
+/// (`struct_ops dump` prints the running kernel's whole struct via BTF).
+pub fn map_info_bytes(fd: BorrowedFd<'_>) -> SysResult<[u8; 256]> {
+    let mut info = [0u8; 256];
     obj_info(fd, &mut info)?;
     Ok(info)
 }
