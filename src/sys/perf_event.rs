@@ -74,3 +74,10 @@ pub fn pmu(name: &str) -> Option<(u32, Option<u32>)> {
         .and_then(|s| s.trim().strip_prefix("config:").and_then(|b| b.parse().ok()));
     Some((type_, ret))
 }
+
+/// The first config bit of a PMU's format field, e.g. the uprobe PMU's
+/// `ref_ctr_offset` ("config:32-63"): None when the kernel lacks the field.
+pub fn pmu_format_shift(pmu: &str, field: &str) -> Option<u32> {
+    let f = std::fs::read_to_string(format!("/sys/bus/event_source/devices/{pmu}/format/{field}")).ok()?;
+    f.trim().strip_prefix("config:")?.split('-').next()?.parse().ok()
+}

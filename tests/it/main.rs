@@ -26,3 +26,4 @@ mod pin;
 mod prog;
 mod safety;
 mod samples;
+mod uprobe;
