@@ -134,18 +134,17 @@ fn near_names(all: &[Func], name: &str) -> Vec<String> {
     if want.len() < 3 {
         return Vec::new();
     }
-    let mut near: Vec<String> = all
+    let mut near: Vec<&str> = all
         .iter()
         .filter(|f| {
             let n = norm(&f.name);
             n.contains(&want) || (n.len() >= 3 && want.contains(&n))
         })
-        .map(|f| format!("`{}`", f.name))
+        .map(|f| f.name.as_str())
         .collect();
-    near.sort();
+    near.sort_unstable();
     near.dedup();
-    near.truncate(5);
-    near
+    near.iter().take(5).map(|n| format!("`{n}`")).collect()
 }
 
 /// Shell-style matching with `*` (any run) and `?` (one character), the
