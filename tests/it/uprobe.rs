@@ -235,3 +235,146 @@ fn bad_uprobe_targets_say_what_is_wrong_and_pin_nothing() {
     at(&["uprobe.multi", &format!("{exe}:zz*")]).err("no function of");
     assert_eq!(d.snapshot().iter().filter(|p| p.ends_with("/l")).count(), 0, "{:?}", d.snapshot());
 }
+
+/// Three probes: `triple` (int, negative int, long constant), `twice` at
+/// two sites with different argument layouts at -O2.
+const USDT_C: &str = r#"
+#include <stdlib.h>
+#include <sys/sdt.h>
+int main(int argc, char **argv) {
+    int n = argc > 1 ? atoi(argv[1]) : 1;
+    long big = -5000000000L;
+    for (int i = 0; i < n; i++) {
+        int neg = -i - 40;
+        DTRACE_PROBE3(bpfpin, triple, i + 1, neg, big);
+        DTRACE_PROBE1(bpfpin, twice, (long)i);
+        DTRACE_PROBE1(bpfpin, twice, (long)(1000 * i));
+    }
+    return 0;
+}
+"#;
+
+/// A probe behind a semaphore: the program fires it only while a tracer
+/// holds the semaphore up, and exits 3 if it never saw it up.
+const GATED_C: &str = r#"
+#define _SDT_HAS_SEMAPHORES 1
+#include <stdlib.h>
+#include <sys/sdt.h>
+__extension__ unsigned short bpfpin_gated_semaphore __attribute__((unused)) __attribute__((section(".probes")));
+int main(int argc, char **argv) {
+    int n = argc > 1 ? atoi(argv[1]) : 1, seen = 0;
+    for (int i = 0; i < n; i++) {
+        if (bpfpin_gated_semaphore) {
+            seen++;
+            DTRACE_PROBE1(bpfpin, gated, 70 + i);
+        }
+    }
+    return seen == n ? 0 : 3;
+}
+"#;
+
+/// The .bss variables of usdt_args.o.
+fn usdt_bss(d: &BpffsDir) -> Value {
+    let dump = bpfpin(&["-j", "map", "dump", "pinned", &d.join("m/usdt_arg_bss")]).ok().json();
+    let mut vars = serde_json::Map::new();
+    for v in dump[0]["formatted"]["value"][".bss"].as_array().unwrap() {
+        for (k, x) in v.as_object().unwrap() {
+            vars.insert(k.clone(), x.clone());
+        }
+    }
+    Value::Object(vars)
+}
+
+fn usdt_attach(d: &BpffsDir, prog: &str, target: &str, pin: &str) -> Run {
+    bpfpin(&["link", "attach", "pinned", &d.join(&format!("p/{prog}")), "usdt", target, &d.join(pin)])
+}
+
+#[test]
+fn usdt_probes_fire_with_their_arguments_at_every_optimisation_level() {
+    require_root!();
+    let t = TempDir::new();
+    // -O0 passes arguments through the stack (`-4@-20(%rbp)`), -O2 in
+    // registers and as constants (`-4@%esi`, `-8@$-5000000000`).
+    for opt in ["-O0", "-O2"] {
+        let d = BpffsDir::new();
+        bpfpin(&["prog", "loadall", &object("usdt_args.o"), &d.join("p"), "--pin-maps", &d.join("m")]).ok();
+        let exe = compile(&t, &format!("usdt{opt}"), USDT_C, &[opt]);
+        usdt_attach(&d, "on_triple", &format!("{exe}:bpfpin:triple"), "triple").ok();
+        usdt_attach(&d, "on_twice", &format!("{exe}:bpfpin:twice"), "twice").ok();
+        run_bin(&exe, &["4"]);
+        let v = usdt_bss(&d);
+        assert_eq!(v["triple_hits"], 4, "{opt}: {v}");
+        assert_eq!(v["triple_cnt"], 3, "{opt}: {v}");
+        // The last iteration, i = 3: i + 1, -i - 40, and the constant.
+        assert_eq!(
+            (&v["triple_a"], &v["triple_b"], &v["triple_c"]),
+            (&4.into(), &(-43).into(), &(-5000000000i64).into()),
+            "{opt}: {v}"
+        );
+        // Two sites, each with its own link under the pin directory.
+        assert_eq!(v["twice_hits"], 8, "{opt}: {v}");
+        assert_eq!(v["twice_sum"], 6006, "{opt}: 0+1+2+3 and 1000 times that: {v}");
+        let mut subs: Vec<String> = std::fs::read_dir(d.join("twice"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        subs.sort();
+        assert_eq!(subs, ["site0", "site1"], "{opt}");
+        // A program loaded for uprobe_multi takes every site in one link.
+        usdt_attach(&d, "on_twice_multi", &format!("{exe}:bpfpin:twice"), "multi").ok();
+        assert!(std::path::Path::new(&d.join("multi")).is_file());
+        run_bin(&exe, &["2"]);
+        let v = usdt_bss(&d);
+        assert_eq!((v["multi_hits"].as_u64(), v["multi_a"].as_i64()), (Some(4), Some(1001)), "{opt}: {v}");
+        assert_eq!(v["twice_hits"], 12, "{opt}: {v}");
+    }
+}
+
+#[test]
+fn usdt_semaphores_are_raised_while_the_probe_is_attached() {
+    require_root!();
+    let d = BpffsDir::new();
+    let t = TempDir::new();
+    bpfpin(&["prog", "loadall", &object("usdt_args.o"), &d.join("p"), "--pin-maps", &d.join("m")]).ok();
+    let exe = compile(&t, "gated", GATED_C, &["-O2"]);
+    let status = |n: &str| std::process::Command::new(&exe).arg(n).status().unwrap().code();
+    assert_eq!(status("2"), Some(3), "the semaphore is down without a tracer");
+    let target = format!("{exe}:bpfpin:gated");
+    usdt_attach(&d, "on_gated", &target, "g").ok();
+    assert_eq!(status("5"), Some(0), "the semaphore stayed down with the probe attached");
+    let v = usdt_bss(&d);
+    assert_eq!((v["gated_hits"].as_u64(), v["gated_v"].as_i64()), (Some(5), Some(74)), "{v}");
+    unpin_link(&d.join("g"), || status("1") == Some(3));
+    assert_eq!(usdt_bss(&d)["gated_hits"], 5);
+    // Through a uprobe_multi link (ref_ctr_offsets) too.
+    usdt_attach(&d, "on_twice_multi", &target, "gm").ok();
+    assert_eq!(status("3"), Some(0));
+    assert_eq!(usdt_bss(&d)["multi_a"], 70 + 71 + 72);
+}
+
+#[test]
+fn bad_usdt_targets_say_what_is_wrong_and_pin_nothing() {
+    require_root!();
+    let d = BpffsDir::new();
+    let t = TempDir::new();
+    bpfpin(&["prog", "loadall", &object("usdt_args.o"), &d.join("p"), "--pin-maps", &d.join("m")]).ok();
+    let counters = BpffsDir::new();
+    load_counters(&counters);
+    let exe = compile(&t, "usdt", USDT_C, &["-O2"]);
+    let work = compile(&t, "work", WORK_C, &["-O1"]);
+    usdt_attach(&d, "on_triple", &format!("{exe}:bpfpin:nope"), "x").err("has no USDT probe bpfpin:nope");
+    let r = usdt_attach(&d, "on_triple", &format!("{exe}:bpfpin:nope"), "x");
+    assert!(r.stderr().contains("its probes: bpfpin:triple, bpfpin:twice"), "{}", r.stderr());
+    usdt_attach(&d, "on_triple", &format!("{work}:a:b"), "x").err("has no `.note.stapsdt` section");
+    usdt_attach(&d, "on_triple", "/no/such/bin:a:b", "x").err("does not exist");
+    usdt_attach(&d, "on_triple", &format!("{exe}:triple"), "x").err("is not a usdt target");
+    let (prog, target, pin) = (d.join("p/on_triple"), format!("{exe}:bpfpin:triple"), d.join("x"));
+    bpfpin(&["link", "attach", "pinned", &prog, "usdt", &target, "pid", &pin]).err("a process id after `pid`");
+    bpfpin(&["link", "attach", "pinned", &prog, "usdt", &target, "pid", "999999999", &pin])
+        .err("process 999999999 does not exist");
+    bpfpin(&["link", "attach", "pinned", &prog, "usdt", &pin]).err("`usdt` needs the binary");
+    // A kprobe program without usdt.bpf.h's map cannot read arguments.
+    bpfpin(&["link", "attach", "pinned", &counters.join("p/count_entry"), "usdt", &target, &pin])
+        .err("has no `__bpf_usdt_specs` map");
+    assert!(!std::path::Path::new(&d.join("x")).exists());
+}
