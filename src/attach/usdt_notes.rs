@@ -48,16 +48,17 @@ pub fn sites(bin: &Binary) -> Result<Vec<Site>> {
             break;
         }
         let owner = &data[name_at..name_at + namesz];
-        if ty == NT_STAPSDT && owner == b"stapsdt\0" {
-            if let Some((mut site, then)) = parse_desc(&data[desc_at..desc_at + descsz]) {
-                if let Some(now) = base_now.filter(|_| then != 0) {
-                    site.pc = site.pc.wrapping_add(now).wrapping_sub(then);
-                    if site.semaphore != 0 {
-                        site.semaphore = site.semaphore.wrapping_add(now).wrapping_sub(then);
-                    }
+        if ty == NT_STAPSDT
+            && owner == b"stapsdt\0"
+            && let Some((mut site, then)) = parse_desc(&data[desc_at..desc_at + descsz])
+        {
+            if let Some(now) = base_now.filter(|_| then != 0) {
+                site.pc = site.pc.wrapping_add(now).wrapping_sub(then);
+                if site.semaphore != 0 {
+                    site.semaphore = site.semaphore.wrapping_add(now).wrapping_sub(then);
                 }
-                out.push(site);
             }
+            out.push(site);
         }
         at = end;
     }
