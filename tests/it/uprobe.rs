@@ -378,3 +378,30 @@ fn bad_usdt_targets_say_what_is_wrong_and_pin_nothing() {
         .err("has no `__bpf_usdt_specs` map");
     assert!(!std::path::Path::new(&d.join("x")).exists());
 }
+
+#[test]
+fn sections_that_name_the_binary_need_no_target() {
+    require_root!();
+    // The section names fixed paths: this is the only test that uses them.
+    let dir = std::path::Path::new("/tmp/bpfpin-uprobe-sections");
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir(dir).unwrap();
+    let t = TempDir(dir.to_path_buf());
+    let work = compile(&t, "work", WORK_C, &["-O1"]);
+    let usdt = compile(&t, "usdt", USDT_C, &["-O2"]);
+    let d = BpffsDir::new();
+    bpfpin(&["prog", "loadall", &object("uprobe_sections.o"), &d.join("p"), "--pin-maps", &d.join("m")]).ok();
+    for prog in ["sec_entry", "sec_return", "sec_multi_prog", "sec_usdt"] {
+        bpfpin(&["link", "attach", "pinned", &d.join(&format!("p/{prog}")), &d.join(prog)]).ok();
+    }
+    run_bin(&work, &["3"]);
+    run_bin(&usdt, &["3"]);
+    let dump = bpfpin(&["-j", "map", "dump", "pinned", &d.join("m/uprobe_s_bss")]).ok().json();
+    let v = &dump[0]["formatted"]["value"][".bss"];
+    assert_eq!(v[0]["sec_entries"], 3, "{v}");
+    assert_eq!(v[1]["sec_returns"], 3, "{v}");
+    assert_eq!(v[2]["sec_multi"], 6, "{v}");
+    assert_eq!(v[3]["sec_usdt_a"], 1 + 2 + 3, "{v}");
+    // A bare `uprobe` section names no binary: the error says what to add.
+    bpfpin(&["link", "attach", "pinned", &d.join("p/sec_bare"), &d.join("bare")]).err("names no complete target");
+}
