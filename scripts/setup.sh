@@ -6,7 +6,8 @@ set -euo pipefail
 # strace: tests/it/loader.rs reads what BPF_PROG_LOAD was asked (attach target ids)
 # where this kernel refuses the load itself.
 # systemtap-sdt-dev: <sys/sdt.h> for the USDT test binary (tests/it/usdt.rs).
-pkgs=(clang llvm libbpf-dev bpftool iproute2 iputils-ping gcc strace systemtap-sdt-dev)
+# zsh, fish: tests/it/complete.rs drives the generated completion scripts in each shell.
+pkgs=(clang llvm libbpf-dev bpftool iproute2 iputils-ping gcc strace systemtap-sdt-dev zsh fish)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -117,22 +117,22 @@ pub struct Cli {
 #[derive(Debug, Clone, Args, Default)]
 pub struct Global {
     /// Print JSON (bpftool's field names)
-    #[arg(short = 'j', long, global = true)]
+    #[arg(short = 'j', long)]
     pub json: bool,
     /// Print pretty JSON (implies --json)
-    #[arg(short = 'p', long, global = true)]
+    #[arg(short = 'p', long)]
     pub pretty: bool,
     /// Show the pinned paths of programs, maps and links (key `pinned`)
-    #[arg(short = 'f', long = "bpffs", global = true)]
+    #[arg(short = 'f', long = "bpffs")]
     pub bpffs: bool,
     /// Never mount bpffs or tracefs
-    #[arg(short = 'n', long = "nomount", global = true)]
+    #[arg(short = 'n', long = "nomount")]
     pub nomount: bool,
     /// On an error, also print its whole chain of causes on stderr
-    #[arg(short = 'd', long, global = true)]
+    #[arg(short = 'd', long)]
     pub debug: bool,
     /// Run network verbs in this network namespace (a name under /run/netns or a path); pins are resolved first
-    #[arg(long, global = true, value_name = "NAME|PATH")]
+    #[arg(long, value_name = "NAME|PATH")]
     pub netns: Option<String>,
 }
 
@@ -142,9 +142,31 @@ impl Global {
     }
 }
 
-/// The sampling options of the live commands (`map watch`, `net attach
-/// socket`, `prog stats`), defined once and flattened into each, so they
-/// take the same flags; `sampler::Plan::new` checks them, once.
+// The global flags again, hidden, for each object. clap does not propagate a
+// global arg to a subcommand that already has one with its id, so these
+// copies (themselves global, so they reach every verb) keep
+// `bpfpin map show -j` working, as bpftool allows, while `--help` lists the
+// flags once, at the top. clap propagates their values up to `Cli::global`.
+// Flattened into `Sub`, they are built only for the object named, with it.
+#[derive(Debug, Clone, Args, Default)]
+pub struct HiddenGlobals {
+    #[arg(short = 'j', long, global = true, hide = true)]
+    pub json: bool,
+    #[arg(short = 'p', long, global = true, hide = true)]
+    pub pretty: bool,
+    #[arg(short = 'f', long = "bpffs", global = true, hide = true)]
+    pub bpffs: bool,
+    #[arg(short = 'n', long = "nomount", global = true, hide = true)]
+    pub nomount: bool,
+    #[arg(short = 'd', long, global = true, hide = true)]
+    pub debug: bool,
+    #[arg(long, global = true, hide = true)]
+    pub netns: Option<String>,
+}
+
+// The sampling options of the live commands (`map watch`, `net attach
+// socket`, `prog stats`), defined once and flattened into each, so they
+// take the same flags; `sampler::Plan::new` checks them, once.
 #[derive(Debug, Clone, Args, Default)]
 #[command(next_help_heading = "Sampling")]
 pub struct SampleArgs {
@@ -167,75 +189,89 @@ impl SampleArgs {
     }
 }
 
+// An object's verbs as the arguments of its command, so that
+// `#[command(defer = true)]` on `Object` builds an object's verb tree only
+// when the command line names that object: `bpfpin map lookup` never builds
+// `prog`'s or `net`'s verbs (most of start-up was building all of them).
+// (A plain comment: a doc comment would become every object's `about`.)
+#[derive(Debug, Args)]
+pub struct Sub<T: Subcommand> {
+    #[command(subcommand)]
+    pub cmd: T,
+    #[command(flatten)]
+    pub hidden: HiddenGlobals,
+}
+
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Object {
     /// Load, inspect and remove programs
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         alias = "p",
         override_usage = "bpfpin prog { show | list | dump | pin | load | loadall | rm | attach | detach | tracelog | run | stats } ...",
         after_help = PROG_HELP,
         after_long_help = long(PROG_HELP, "  bpfpin prog show\n  bpfpin prog load x.bpf.o /sys/fs/bpf/x type xdp pinmaps /sys/fs/bpf/x_maps\n  bpfpin prog dump xlated pinned /sys/fs/bpf/x linum\n  bpfpin prog rm /sys/fs/bpf/x"),
     )]
-    Prog(ProgCmd),
+    Prog(Sub<ProgCmd>),
     /// Inspect, dump, edit and remove maps
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         override_usage = "bpfpin map { show | list | dump | lookup | getnext | update | delete | create | pin | freeze | rm | watch | push | enqueue | pop | dequeue | peek } ...",
         after_help = MAP_EDIT_HELP,
         after_long_help = long(MAP_EDIT_HELP, "  bpfpin map show\n  bpfpin map dump pinned /sys/fs/bpf/x_maps/counts\n  bpfpin map update pinned /sys/fs/bpf/x_maps/counts key 1 0 0 0 value 0 0 0 0 0 0 0 0 any\n  bpfpin map create /sys/fs/bpf/q type queue key 0 value 4 entries 16 name q"),
     )]
-    Map(MapCmd),
+    Map(Sub<MapCmd>),
     /// Attach programs to network hooks, and show what is attached
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         override_usage = "bpfpin net { show | list } [dev NAME]\n       bpfpin net attach ATTACH_TYPE PROG dev NAME [overwrite | prepend | priority N | handle H]\n       bpfpin net detach ATTACH_TYPE [PROG] dev NAME [priority N | handle H]",
         after_help = NET_ATTACH_HELP,
         after_long_help = long(NET_ATTACH_HELP, "  bpfpin net show\n  bpfpin net attach xdp pinned /sys/fs/bpf/xdp_count dev eth0 overwrite\n  bpfpin net attach tc-ingress pinned /sys/fs/bpf/tc/tc_count_ingress dev eth0 priority 10\n  bpfpin net detach xdp dev eth0"),
     )]
-    Net(NetCmd),
+    Net(Sub<NetCmd>),
     /// Show, pin and detach bpf_links
     #[command(
-        subcommand,
+        subcommand_required = true,
+        arg_required_else_help = true,
         alias = "l",
-        args = hidden_globals(),
         override_usage = "bpfpin link { show | list } [LINK]\n       bpfpin link pin LINK FILE\n       bpfpin link detach LINK",
         after_help = LINK_HELP,
         after_long_help = long(LINK_HELP, "  bpfpin link show\n  bpfpin link pin id 4 /sys/fs/bpf/xdp_link\n  bpfpin link detach pinned /sys/fs/bpf/xdp_link"),
     )]
-    Link(LinkCmd),
+    Link(Sub<LinkCmd>),
     /// Attach programs to cgroups, and show what is attached (bpftool's `cgroup`)
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         alias = "c",
         override_usage = "bpfpin cgroup { show | list } CGROUP [effective]\n       bpfpin cgroup tree [CGROUP_ROOT] [effective]\n       bpfpin cgroup attach CGROUP ATTACH_TYPE PROG [multi | override]\n       bpfpin cgroup detach CGROUP ATTACH_TYPE PROG",
         after_help = CGROUP_HELP,
         after_long_help = long(CGROUP_HELP, "  bpfpin cgroup show /sys/fs/cgroup/unified/app\n  bpfpin cgroup attach /sys/fs/cgroup/unified/app egress pinned /sys/fs/bpf/count multi\n  bpfpin -j cgroup tree"),
     )]
-    Cgroup(CgroupCmd),
+    Cgroup(Sub<CgroupCmd>),
     /// Register and inspect struct_ops maps (bpftool's `struct_ops`)
     #[command(
-        subcommand,
+        subcommand_required = true,
+        arg_required_else_help = true,
         name = "struct_ops",
         alias = "s",
-        args = hidden_globals(),
         override_usage = "bpfpin struct_ops { show | list } [STRUCT_OPS_MAP]\n       bpfpin struct_ops dump [STRUCT_OPS_MAP]\n       bpfpin struct_ops register OBJ [LINK_DIR]\n       bpfpin struct_ops unregister STRUCT_OPS_MAP",
         after_help = STRUCT_OPS_HELP,
         after_long_help = long(STRUCT_OPS_HELP, "  bpfpin struct_ops register cc.bpf.o /sys/fs/bpf/cc\n  bpfpin struct_ops show\n  bpfpin struct_ops unregister name my_cc"),
     )]
-    StructOps(StructOpsCmd),
+    StructOps(Sub<StructOpsCmd>),
     /// List programs attached through perf events (bpftool's `perf list`)
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         override_usage = "bpfpin perf { show | list }",
         after_long_help = long("", "  bpfpin perf show\n  bpfpin -j perf list"),
     )]
-    Perf(PerfCmd),
+    Perf(Sub<PerfCmd>),
     /// Converge the host to a manifest of objects, pins, maps and attachments
     #[command(
         args = hidden_globals(),
@@ -258,26 +294,26 @@ pub enum Object {
     },
     /// List BTF objects and dump BTF as bpftool's raw records or a C header (vmlinux.h)
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         override_usage = "bpfpin btf { show | list } [id BTF_ID]\n       bpfpin btf dump BTF_SRC [format { raw | c }]",
         after_help = BTF_HELP,
         after_long_help = long(BTF_HELP, BTF_EXAMPLES),
     )]
-    Btf(BtfCmd),
+    Btf(Sub<BtfCmd>),
     /// List every pinned entry under DIR (default /sys/fs/bpf): kind, id, name, type
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin ls [DIR]",
         after_long_help = long("", "  bpfpin ls\n  bpfpin ls /sys/fs/bpf/xdp_count_maps\n  bpfpin -j ls /sys/fs/bpf"),
     )]
     Ls {
         /// Directory on bpffs
         dir: Option<PathBuf>,
+        #[command(flatten)]
+        hidden: HiddenGlobals,
     },
     /// Print a shell completion script (its candidates come from the running kernel)
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin completions { bash | zsh | fish | elvish | powershell }",
         after_long_help = long(
             "bash, zsh and fish complete ids (with names), pins, interfaces and grammar words from the running kernel.",
@@ -287,23 +323,27 @@ pub enum Object {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+        #[command(flatten)]
+        hidden: HiddenGlobals,
     },
     /// Probe what the kernel (or a device) supports: program and map types, helpers, BPF settings
     #[command(
-        subcommand,
-        args = hidden_globals(),
+        subcommand_required = true,
+        arg_required_else_help = true,
         override_usage = "bpfpin feature probe [kernel | dev NAME] [full] [unprivileged] [macros [prefix PREFIX]]\n       bpfpin feature list_builtins { prog_types | map_types | attach_types | link_types | helpers }",
         after_help = FEATURE_HELP,
         after_long_help = long(FEATURE_HELP, "  bpfpin feature probe\n  bpfpin -j feature probe | jq '.map_types.have_ringbuf_map_type'\n  bpfpin feature probe macros prefix BPFPIN_ > bpf_features.h\n  bpfpin feature list_builtins helpers"),
     )]
-    Feature(FeatureCmd),
+    Feature(Sub<FeatureCmd>),
     /// Check this machine for what bpfpin needs, with a fix for each problem
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin doctor",
         after_long_help = long("", "  bpfpin doctor\n  bpfpin -j doctor"),
     )]
-    Doctor,
+    Doctor {
+        #[command(flatten)]
+        hidden: HiddenGlobals,
+    },
     /// Write completions/ and man/ from the clap definitions
     #[command(hide = true)]
     Generate {
@@ -324,7 +364,7 @@ pub enum Object {
     },
 }
 
-/// Options shared by `prog load` and `prog loadall`.
+// Options shared by `prog load` and `prog loadall`.
 #[derive(Debug, Clone, Args, Default)]
 pub struct LoadOpts {
     /// Program type, overriding the ELF section name (bpftool's `type T`)
@@ -354,7 +394,7 @@ pub struct LoadOpts {
     pub autoattach: bool,
 }
 
-/// `prog rm` and `map rm`: pins to remove.
+// `prog rm` and `map rm`: pins to remove.
 #[derive(Debug, Clone, Args)]
 pub struct RmArgs {
     #[arg(value_name = "PATH", required = true)]
@@ -369,6 +409,7 @@ pub struct RmArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ProgCmd {
     /// Show programs: all, or the ones PROG selects
     #[command(
@@ -519,6 +560,7 @@ pub enum ProgCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum MapCmd {
     /// Show maps: all, or the ones MAP selects
     #[command(
@@ -773,6 +815,7 @@ pub enum MapCmd {
 const FEATURE_HELP: &str = "COMPONENT := { kernel | dev NAME }   (dev: what the device can offload)\nGROUP := { prog_types | map_types | attach_types | link_types | helpers }\nEvery word has a --flag twin: dev NAME = --dev NAME, full = --full, unprivileged = --unprivileged,\nmacros = --macros, prefix P = --prefix P. `full` also probes the helpers that write to the kernel log\n(bpf_trace_printk, bpf_trace_vprintk, bpf_probe_write_user). Probe programs and maps are closed at once.";
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum FeatureCmd {
     /// Probe the kernel or a device, as bpftool feature probe (same sections, keys and layout)
     #[command(
@@ -816,6 +859,7 @@ pub enum FeatureCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum NetCmd {
     /// Show XDP, tc and tcx attachments, of all interfaces or `dev NAME`
     #[command(
@@ -891,8 +935,9 @@ pub enum NetCmd {
     },
 }
 
-/// `bpfpin btf ...` (issue 13): bpftool's `btf` object.
+// `bpfpin btf ...` (issue 13): bpftool's `btf` object.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum BtfCmd {
     /// Show BTF objects: all, or `id BTF_ID` (id, name, size, kernel/module, prog and map ids using it)
     #[command(
@@ -928,6 +973,7 @@ pub enum BtfCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum LinkCmd {
     /// Show links: all, or the one LINK selects
     #[command(
@@ -987,6 +1033,7 @@ pub enum LinkCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum CgroupCmd {
     /// Show the programs attached to CGROUP
     #[command(alias = "s", override_usage = "bpfpin cgroup { show | list } CGROUP [effective]", after_help = CGROUP_HELP, after_long_help = long(CGROUP_HELP, "  bpfpin cgroup show /sys/fs/cgroup/unified/app\n  bpfpin -j cgroup show /sys/fs/cgroup/unified/app effective"))]
@@ -1021,6 +1068,7 @@ pub enum CgroupCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum StructOpsCmd {
     /// Show struct_ops maps: all, or the one selected
     #[command(alias = "s", override_usage = "bpfpin struct_ops { show | list } [STRUCT_OPS_MAP]", after_help = STRUCT_OPS_HELP, after_long_help = long(STRUCT_OPS_HELP, "  bpfpin struct_ops show\n  bpfpin -j struct_ops show name my_cc"))]
@@ -1057,6 +1105,7 @@ pub enum StructOpsCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum PerfCmd {
     /// List programs attached through perf events: pid, fd, program, type and target
     #[command(alias = "s", override_usage = "bpfpin perf { show | list }", after_long_help = long("", "  bpfpin perf show\n  bpfpin -j perf show"))]
@@ -1198,21 +1247,30 @@ mod tests {
     /// would call a prefix ambiguous.
     #[test]
     fn bpftool_abbreviations() {
-        assert!(matches!(parses("p s").object, Object::Prog(ProgCmd::Show { .. })));
-        assert!(matches!(parses("p l").object, Object::Prog(ProgCmd::List { .. })));
-        assert!(matches!(parses("p d xlated id 1").object, Object::Prog(ProgCmd::Dump { .. })));
-        assert!(matches!(parses("m d pinned /sys/fs/bpf/x").object, Object::Map(MapCmd::Dump { .. })));
-        assert!(matches!(parses("m s").object, Object::Map(MapCmd::Show { .. })));
-        assert!(matches!(parses("m lo id 1 key 0").object, Object::Map(MapCmd::Lookup { .. })));
-        assert!(matches!(parses("m u id 1 key 0 value 0").object, Object::Map(MapCmd::Update { .. })));
-        assert!(matches!(parses("m de id 1 key 0").object, Object::Map(MapCmd::Delete { .. })));
-        assert!(matches!(parses("m g id 1").object, Object::Map(MapCmd::Getnext { .. })));
-        assert!(matches!(parses("m event_pipe id 1 cpu 0 index 0").object, Object::Map(MapCmd::Events { .. })));
-        assert!(matches!(parses("m ev id 1 --type event --count 3").object, Object::Map(MapCmd::Events { .. })));
-        assert!(matches!(parses("n s").object, Object::Net(NetCmd::Show { .. })));
-        assert!(matches!(parses("l s").object, Object::Link(LinkCmd::Show { .. })));
-        assert!(matches!(parses("li s").object, Object::Link(LinkCmd::Show { .. })));
-        assert!(matches!(parses("prog loada x.o /sys/fs/bpf/d").object, Object::Prog(ProgCmd::Loadall { .. })));
+        assert!(matches!(parses("p s").object, Object::Prog(Sub { cmd: ProgCmd::Show { .. }, .. })));
+        assert!(matches!(parses("p l").object, Object::Prog(Sub { cmd: ProgCmd::List { .. }, .. })));
+        assert!(matches!(parses("p d xlated id 1").object, Object::Prog(Sub { cmd: ProgCmd::Dump { .. }, .. })));
+        assert!(matches!(parses("m d pinned /sys/fs/bpf/x").object, Object::Map(Sub { cmd: MapCmd::Dump { .. }, .. })));
+        assert!(matches!(parses("m s").object, Object::Map(Sub { cmd: MapCmd::Show { .. }, .. })));
+        assert!(matches!(parses("m lo id 1 key 0").object, Object::Map(Sub { cmd: MapCmd::Lookup { .. }, .. })));
+        assert!(matches!(parses("m u id 1 key 0 value 0").object, Object::Map(Sub { cmd: MapCmd::Update { .. }, .. })));
+        assert!(matches!(parses("m de id 1 key 0").object, Object::Map(Sub { cmd: MapCmd::Delete { .. }, .. })));
+        assert!(matches!(parses("m g id 1").object, Object::Map(Sub { cmd: MapCmd::Getnext { .. }, .. })));
+        assert!(matches!(
+            parses("m event_pipe id 1 cpu 0 index 0").object,
+            Object::Map(Sub { cmd: MapCmd::Events { .. }, .. })
+        ));
+        assert!(matches!(
+            parses("m ev id 1 --type event --count 3").object,
+            Object::Map(Sub { cmd: MapCmd::Events { .. }, .. })
+        ));
+        assert!(matches!(parses("n s").object, Object::Net(Sub { cmd: NetCmd::Show { .. }, .. })));
+        assert!(matches!(parses("l s").object, Object::Link(Sub { cmd: LinkCmd::Show { .. }, .. })));
+        assert!(matches!(parses("li s").object, Object::Link(Sub { cmd: LinkCmd::Show { .. }, .. })));
+        assert!(matches!(
+            parses("prog loada x.o /sys/fs/bpf/d").object,
+            Object::Prog(Sub { cmd: ProgCmd::Loadall { .. }, .. })
+        ));
     }
 
     /// Global flags are listed once, at the top, yet taken after the verb
@@ -1243,15 +1301,15 @@ mod tests {
         let flags = "--interval 0.2 --count 2 --duration 3";
         let got = [
             match parses(&format!("map watch id 3 {flags}")).object {
-                Object::Map(MapCmd::Watch { sample, .. }) => sample,
+                Object::Map(Sub { cmd: MapCmd::Watch { sample, .. }, .. }) => sample,
                 o => panic!("{o:?}"),
             },
             match parses(&format!("net attach socket id 5 dev eth0 {flags}")).object {
-                Object::Net(NetCmd::Attach { sample, .. }) => sample,
+                Object::Net(Sub { cmd: NetCmd::Attach { sample, .. }, .. }) => sample,
                 o => panic!("{o:?}"),
             },
             match parses(&format!("prog stats {flags}")).object {
-                Object::Prog(ProgCmd::Stats { sample }) => sample,
+                Object::Prog(Sub { cmd: ProgCmd::Stats { sample }, .. }) => sample,
                 o => panic!("{o:?}"),
             },
         ];

@@ -18,7 +18,7 @@ pub mod struct_ops;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Global, MapCmd, Object, ProgCmd};
+use crate::cli::{Cli, Global, MapCmd, Object, ProgCmd, Sub};
 use crate::kinds::ObjKind;
 use crate::output::Out;
 use crate::pins;
@@ -26,23 +26,23 @@ use crate::pins;
 pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
     let g = &cli.global;
     match &cli.object {
-        Object::Prog(cmd) => prog(g, out, cmd),
-        Object::Map(cmd) => map(g, out, cmd),
-        Object::Net(cmd) => net::run(g, out, cmd),
-        Object::Link(cmd) => link::run(g, out, cmd),
-        Object::Btf(cmd) => btf::run(g, out, cmd),
-        Object::Cgroup(cmd) => cgroup::run(g, out, cmd),
-        Object::StructOps(cmd) => struct_ops::run(g, out, cmd),
-        Object::Perf(cmd) => perf::run(g, out, cmd),
+        Object::Prog(Sub { cmd, .. }) => prog(g, out, cmd),
+        Object::Map(Sub { cmd, .. }) => map(g, out, cmd),
+        Object::Net(Sub { cmd, .. }) => net::run(g, out, cmd),
+        Object::Link(Sub { cmd, .. }) => link::run(g, out, cmd),
+        Object::Btf(Sub { cmd, .. }) => btf::run(g, out, cmd),
+        Object::Cgroup(Sub { cmd, .. }) => cgroup::run(g, out, cmd),
+        Object::StructOps(Sub { cmd, .. }) => struct_ops::run(g, out, cmd),
+        Object::Perf(Sub { cmd, .. }) => perf::run(g, out, cmd),
         Object::Apply(cmd) => apply::run(g, out, cmd),
         Object::Diff { file, detailed_exitcode } => apply::diff(g, out, file, *detailed_exitcode),
-        Object::Ls { dir } => {
+        Object::Ls { dir, .. } => {
             pins::ensure_mounted(g.nomount)?;
             pin::ls(out, dir.as_deref())
         }
-        Object::Completions { shell } => crate::generate::completions(*shell, out.writer()),
-        Object::Doctor => doctor::run(g, out),
-        Object::Feature(cmd) => feature::run(g, out, cmd),
+        Object::Completions { shell, .. } => crate::generate::completions(*shell, out.writer()),
+        Object::Doctor { .. } => doctor::run(g, out),
+        Object::Feature(Sub { cmd, .. }) => feature::run(g, out, cmd),
         Object::Generate { out: dir } => crate::generate::write_all(dir),
         Object::Complete { shell, cword, words } => crate::complete::run(out, shell, *cword, words),
     }

@@ -79,3 +79,104 @@ fn pins_ids_and_interfaces_from_the_kernel() {
     let there = complete(&["--netns", &ns.ns, "net", "attach", "xdp", "id", "1", "dev", "vh"]);
     assert_eq!(there, std::slice::from_ref(&ns.host), "interfaces of --netns {}", ns.ns);
 }
+
+/// A directory holding `bpfpin` (the binary under test), to put first on
+/// PATH: fish and zsh run the command as the user typed it.
+fn bin_dir() -> crate::util::TempDir {
+    let d = crate::util::TempDir::new();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_bpfpin"), d.0.join("bpfpin")).unwrap();
+    d
+}
+
+fn path_with(d: &crate::util::TempDir) -> String {
+    format!("{}:{}", d.0.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+/// Candidates fish offers for `line` (its last word being completed), with
+/// the committed completions/bpfpin.fish: fish's own `complete -C`.
+fn fish(line: &str) -> Vec<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/bpfpin.fish");
+    let d = bin_dir();
+    let out = Command::new("fish")
+        .args(["--no-config", "-c", "source $argv[1]; complete -C $argv[2]"])
+        .arg(&script)
+        .arg(line)
+        .env("PATH", path_with(&d))
+        .output()
+        .expect("running fish (scripts/setup.sh installs it)");
+    assert!(out.status.success(), "fish failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+}
+
+/// What completions/_bpfpin hands to zsh's completion system for `words`
+/// (the last being completed): compsys's `_describe`, `compadd` and `compdef`
+/// are replaced by functions that print what they were given, so the test
+/// checks the script's own work (word indices, splitting, escaping) in a
+/// plain `zsh -c`, without a terminal.
+fn zsh(words: &[&str]) -> Vec<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/_bpfpin");
+    let d = bin_dir();
+    let prog = r#"
+        compdef() { : }
+        _describe() { print -rl -- "${(@P)4}" }
+        compadd() { while [[ $1 != -- ]]; do shift; done; shift; print -rl -- "$@" }
+        source "$1"; shift
+        words=("$@"); CURRENT=$#
+        _bpfpin
+    "#;
+    let out = Command::new("zsh")
+        .args(["-f", "-c", prog, "zsh"])
+        .arg(&script)
+        .args(words)
+        .env("PATH", path_with(&d))
+        .output()
+        .expect("running zsh (scripts/setup.sh installs it)");
+    assert!(out.status.success(), "zsh failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn fish_offers_verbs_words_and_kernel_ids() {
+    let verbs = fish("bpfpin map ");
+    for v in ["show", "dump", "update", "lookup"] {
+        assert!(verbs.iter().any(|c| c == v || c.starts_with(&format!("{v}\t"))), "{v} missing from {verbs:?}");
+    }
+    // fish sorts what it offers.
+    let mut flags = fish("bpfpin map update id 1 key 1 0 0 0 value 2 0 0 0 ");
+    flags.sort();
+    assert_eq!(flags, ["any", "exist", "noexist"]);
+    assert!(fish("bpfpin map watch id 1 --interval ").is_empty(), "no file names for a number");
+    if !crate::util::root_or_skip() {
+        return;
+    }
+    let d = BpffsDir::new();
+    let name = unique("cf");
+    let pin = d.join("m");
+    bpfpin(&["map", "create", &pin, "type", "array", "key", "4", "value", "4", "entries", "1", "name", &name]).ok();
+    let id = bpfpin(&["-j", "map", "show", "pinned", &pin]).ok().json()["id"].as_u64().expect("map id").to_string();
+    let ids = fish("bpfpin map show id ");
+    assert!(ids.contains(&format!("{id}\tmap array {name}")), "map {id} ({name}) missing from {ids:?}");
+    assert_eq!(fish(&format!("bpfpin map dump pinned {}/", d.s())), [pin]);
+}
+
+#[test]
+fn zsh_offers_verbs_words_and_kernel_ids() {
+    let verbs = zsh(&["bpfpin", "prog", ""]);
+    for v in ["show", "load", "loadall", "dump"] {
+        assert!(verbs.iter().any(|c| c == v || c.starts_with(&format!("{v}:"))), "{v} missing from {verbs:?}");
+    }
+    assert_eq!(zsh(&["bpfpin", "map", "update", "id", "1", "key", "1", "value", "2", ""]), ["any", "noexist", "exist"]);
+    assert!(zsh(&["bpfpin", "net", "attach", "tc-ingress", "id", "1", "dev", "lo", "--priority", ""]).is_empty());
+    if !crate::util::root_or_skip() {
+        return;
+    }
+    let d = BpffsDir::new();
+    let name = unique("cz");
+    let pin = d.join("m");
+    bpfpin(&["map", "create", &pin, "type", "array", "key", "4", "value", "4", "entries", "1", "name", &name]).ok();
+    let id = bpfpin(&["-j", "map", "show", "pinned", &pin]).ok().json()["id"].as_u64().expect("map id").to_string();
+    // _describe gets "ID:description"; a colon in the id would be escaped.
+    let ids = zsh(&["bpfpin", "map", "show", "id", ""]);
+    assert!(ids.contains(&format!("{id}:map array {name}")), "map {id} ({name}) missing from {ids:?}");
+    assert_eq!(zsh(&["bpfpin", "map", "dump", "pinned", &format!("{}/", d.s())]), [pin]);
+}
