@@ -288,7 +288,10 @@ pub(super) fn multi_link(
 /// attach type (BPF_TRACE_UPROBE_MULTI or none) decides it for good.
 fn link_refused(prog: &Prog<'_>, e: sys::SysError, multi: bool) -> anyhow::Error {
     let name = crate::pins::c_name(&prog.info.info.name);
+    // When the section says how it was loaded, only a mismatch is explained.
+    let mismatch = loaded_for_multi(prog).is_none_or(|m| m != multi);
     match e.errno() {
+        _ if !mismatch => anyhow::Error::new(e).context(format!("linking program `{name}`")),
         Some(libc::EINVAL) if multi => refused(
             e,
             UserError::new(
@@ -311,6 +314,14 @@ fn link_refused(prog: &Prog<'_>, e: sys::SysError, multi: bool) -> anyhow::Error
         ),
         _ => anyhow::Error::new(e).context(format!("linking program `{name}`")),
     }
+}
+
+/// Whether the program was loaded with expected attach type
+/// BPF_TRACE_UPROBE_MULTI, from its section; None when the section is
+/// unknown (the kernel does not report the expected attach type).
+pub(super) fn loaded_for_multi(prog: &Prog<'_>) -> Option<bool> {
+    let spec = prog.spec()?;
+    Some(spec.expected_attach_type == Some(bpf_attach_type::BPF_TRACE_UPROBE_MULTI as u32))
 }
 
 /// The kernel's error with what it means here: the UserError carries both,

@@ -32,7 +32,7 @@ mod notes;
 use std::os::fd::{AsFd, OwnedFd};
 
 use anyhow::{Context, Result, bail};
-use aya_obj::generated::{bpf_attach_type, bpf_map_type};
+use aya_obj::generated::bpf_map_type;
 
 use super::uprobe::{self, elf::Binary};
 use super::{Attached, Prog};
@@ -144,7 +144,7 @@ pub fn attach(prog: &Prog<'_>, hook: &Hook) -> Result<Vec<Attached>> {
         plan.push(Planned { offset, ref_ctr, spec_id });
     }
 
-    if loaded_for_multi(prog) != Some(false) {
+    if uprobe::loaded_for_multi(prog) != Some(false) {
         let offsets: Vec<u64> = plan.iter().map(|p| p.offset).collect();
         let ref_ctrs: Vec<u64> = plan.iter().map(|p| p.ref_ctr).collect();
         let cookies: Vec<u64> = plan.iter().map(|p| u64::from(p.spec_id)).collect();
@@ -152,7 +152,7 @@ pub fn attach(prog: &Prog<'_>, hook: &Hook) -> Result<Vec<Attached>> {
         match uprobe::multi_link(prog, &path, false, &offsets, &ref_ctrs, &cookies, hook.pid) {
             Ok(link) => return Ok(vec![Attached { link, sub: None }]),
             // Not known to be a multi program: it may be a plain one.
-            Err(_) if loaded_for_multi(prog).is_none() => {}
+            Err(_) if uprobe::loaded_for_multi(prog).is_none() => {}
             Err(e) => return Err(e),
         }
     }
@@ -166,14 +166,6 @@ pub fn attach(prog: &Prog<'_>, hook: &Hook) -> Result<Vec<Attached>> {
         .enumerate()
         .map(|(i, link)| Attached { link, sub: (!one).then(|| format!("site{i}")) })
         .collect())
-}
-
-/// Whether the program was loaded with expected attach type
-/// BPF_TRACE_UPROBE_MULTI, from its section; None when bpfpin did not load
-/// it (the kernel does not report the expected attach type).
-fn loaded_for_multi(prog: &Prog<'_>) -> Option<bool> {
-    let spec = prog.spec()?;
-    Some(spec.expected_attach_type == Some(bpf_attach_type::BPF_TRACE_UPROBE_MULTI as u32))
 }
 
 fn no_such_probe(bin: &Binary, hook: &Hook, all: &[notes::Site]) -> UserError {
