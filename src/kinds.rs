@@ -268,6 +268,82 @@ pub fn map_type_by_name(name: &str) -> Option<u32> {
     MAP_TYPES.iter().position(|n| *n == name).map(|i| i as u32)
 }
 
+/// The attach types of cgroup hooks, in the kernel's enum order (the order
+/// bpftool's `cgroup show` lists them in), with the short word bpftool also
+/// accepts for each (its `bpf_attach_type_input_str`); `None` where bpftool
+/// has only the long name. `lsm_cgroup` is last among them in the enum.
+pub const CGROUP_ATTACH_TYPES: &[(u32, Option<&str>)] = &[
+    (0, Some("ingress")),
+    (1, Some("egress")),
+    (2, Some("sock_create")),
+    (3, Some("sock_ops")),
+    (6, Some("device")),
+    (8, Some("bind4")),
+    (9, Some("bind6")),
+    (10, Some("connect4")),
+    (11, Some("connect6")),
+    (12, Some("post_bind4")),
+    (13, Some("post_bind6")),
+    (14, Some("sendmsg4")),
+    (15, Some("sendmsg6")),
+    (18, Some("sysctl")),
+    (19, Some("recvmsg4")),
+    (20, Some("recvmsg6")),
+    (21, Some("getsockopt")),
+    (22, Some("setsockopt")),
+    (29, Some("getpeername4")),
+    (30, Some("getpeername6")),
+    (31, Some("getsockname4")),
+    (32, Some("getsockname6")),
+    (34, Some("sock_release")),
+    (43, None),
+    (49, None),
+    (50, None),
+    (51, None),
+    (52, None),
+    (53, None),
+];
+
+/// libbpf's section words for the unix-socket hooks (`cgroup/connect_unix`),
+/// which bpftool does not take: bpfpin accepts them beside the long names.
+const CGROUP_UNIX_WORDS: &[(u32, &str)] = &[
+    (49, "connect_unix"),
+    (50, "sendmsg_unix"),
+    (51, "recvmsg_unix"),
+    (52, "getpeername_unix"),
+    (53, "getsockname_unix"),
+];
+
+/// A cgroup attach type by bpftool's rules: the exact long name first
+/// (`cgroup_inet_egress`), then a prefix of a short word (`egress`, `eg`,
+/// `connect` for connect4), tried in enum order.
+pub fn cgroup_attach_type_by_name(word: &str) -> Option<u32> {
+    if word.is_empty() {
+        return None;
+    }
+    let long = CGROUP_ATTACH_TYPES.iter().find(|(t, _)| ATTACH_TYPES.get(*t as usize) == Some(&word));
+    if let Some((t, _)) = long {
+        return Some(*t);
+    }
+    if let Some((t, _)) = CGROUP_UNIX_WORDS.iter().find(|(_, w)| *w == word) {
+        return Some(*t);
+    }
+    CGROUP_ATTACH_TYPES
+        .iter()
+        .find(|(t, short)| {
+            short.or_else(|| ATTACH_TYPES.get(*t as usize).copied()).is_some_and(|s| s.starts_with(word))
+        })
+        .map(|(t, _)| *t)
+}
+
+/// The words for cgroup attach types, short where bpftool has a short one.
+pub fn cgroup_attach_words() -> Vec<&'static str> {
+    CGROUP_ATTACH_TYPES
+        .iter()
+        .filter_map(|(t, short)| short.or_else(|| ATTACH_TYPES.get(*t as usize).copied()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,5 +367,26 @@ mod tests {
         assert_eq!(map_type_by_name("lru_hash"), Some(9));
         assert!(is_percpu(5) && !is_percpu(1));
         assert_eq!(prog_type_name(999), "type 999");
+    }
+
+    #[test]
+    fn cgroup_attach_words() {
+        assert_eq!(cgroup_attach_type_by_name("cgroup_inet_egress"), Some(1));
+        assert_eq!(cgroup_attach_type_by_name("egress"), Some(1));
+        assert_eq!(cgroup_attach_type_by_name("eg"), Some(1));
+        assert_eq!(cgroup_attach_type_by_name("connect"), Some(10));
+        assert_eq!(cgroup_attach_type_by_name("sock"), Some(2));
+        assert_eq!(cgroup_attach_type_by_name("sock_r"), Some(34));
+        assert_eq!(cgroup_attach_type_by_name("cgroup_unix_connect"), Some(49));
+        assert_eq!(cgroup_attach_type_by_name("connect_unix"), Some(49));
+        assert_eq!(cgroup_attach_type_by_name("lsm_cgroup"), Some(43));
+        assert_eq!(cgroup_attach_type_by_name("xdp"), None);
+        assert_eq!(cgroup_attach_type_by_name(""), None);
+        for (t, short) in CGROUP_ATTACH_TYPES {
+            assert!(attach_type_name(*t).starts_with("cgroup_") || *t == 43, "{t}");
+            if let Some(s) = short {
+                assert_eq!(cgroup_attach_type_by_name(s), Some(*t), "{s}");
+            }
+        }
     }
 }

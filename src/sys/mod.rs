@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod btf_load;
 pub mod btf_obj;
+pub mod cgroup;
 pub mod link;
 pub mod map;
 pub mod net;

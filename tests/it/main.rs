@@ -5,6 +5,7 @@ mod util;
 
 mod batch;
 mod btf;
+mod cgroup;
 mod complete;
 mod demo;
 mod doctor;
