@@ -117,15 +117,20 @@ fn number(s: &str) -> Option<u64> {
 /// names it completely (`uprobe/BINARY:SYMBOL`; a bare `uprobe` has no
 /// binary and needs a TARGET).
 pub fn from_section(prog: &Prog<'_>) -> Result<Option<Hook>> {
-    let Some(spec) = prog.spec() else { return Ok(None) };
+    let Some(section) = prog.section.as_deref() else { return Ok(None) };
+    of_section(section).with_context(|| format!("reading section `{section}`"))
+}
+
+fn of_section(section: &str) -> Result<Option<Hook>> {
+    let Some(spec) = crate::loader::sections::spec(section) else { return Ok(None) };
     let kind = spec.kind.trim_end_matches(".s");
     if !KEYWORDS.contains(&kind) {
         return Ok(None);
     }
-    let Some(arg) = prog.section_arg() else { return Ok(None) };
-    parse_spec(kind, arg)
-        .map(Some)
-        .with_context(|| format!("reading section `{}`", prog.section.as_deref().unwrap_or("")))
+    match section.split_once('/') {
+        Some((_, arg)) if !arg.is_empty() => parse_spec(kind, arg).map(Some),
+        _ => Ok(None),
+    }
 }
 
 pub fn attach(prog: &Prog<'_>, hook: &Hook) -> Result<Vec<Attached>> {
@@ -346,6 +351,25 @@ mod tests {
         assert_eq!(parse_spec("uprobe.multi", "/bin/x:do_*").unwrap().at, At::Glob("do_*".into()));
         for bad in ["/bin/x", ":main", "/bin/x:", "/bin/x:main+zz"] {
             let e = parse_spec("uprobe", bad).unwrap_err().to_string();
+            assert!(e.contains("is not a uprobe target"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn sections_in_libbpf_forms_name_their_hook() {
+        let h = of_section("uprobe//usr/bin/bash:readline").unwrap().unwrap();
+        assert_eq!((h.binary.as_str(), h.ret), ("/usr/bin/bash", false));
+        assert_eq!(h.at, At::Symbol { name: "readline".into(), plus: 0 });
+        let h = of_section("uretprobe.s/libc.so.6:malloc+4").unwrap().unwrap();
+        assert_eq!((h.binary.as_str(), h.ret), ("libc.so.6", true));
+        assert_eq!(h.at, At::Symbol { name: "malloc".into(), plus: 4 });
+        let h = of_section("uretprobe.multi/./app:handle_*").unwrap().unwrap();
+        assert_eq!((h.ret, h.at), (true, At::Glob("handle_*".into())));
+        for none in ["uprobe", "uprobe.multi", "usdt/a:b:c", "kprobe/do_unlinkat", "xdp"] {
+            assert!(of_section(none).unwrap().is_none(), "{none}");
+        }
+        for bad in ["uprobe/readline", "uprobe/bin:f+x"] {
+            let e = of_section(bad).unwrap_err().to_string();
             assert!(e.contains("is not a uprobe target"), "{bad}: {e}");
         }
     }

@@ -87,12 +87,19 @@ fn parse_spec(spec: &str) -> Result<Hook> {
 
 /// The hook the program's section names (`usdt/BINARY:PROVIDER:NAME`).
 pub fn from_section(prog: &Prog<'_>) -> Result<Option<Hook>> {
-    let Some(spec) = prog.spec() else { return Ok(None) };
+    let Some(section) = prog.section.as_deref() else { return Ok(None) };
+    of_section(section).with_context(|| format!("reading section `{section}`"))
+}
+
+fn of_section(section: &str) -> Result<Option<Hook>> {
+    let Some(spec) = crate::loader::sections::spec(section) else { return Ok(None) };
     if spec.kind != "usdt" && spec.kind != "usdt.s" {
         return Ok(None);
     }
-    let Some(arg) = prog.section_arg() else { return Ok(None) };
-    parse_spec(arg).map(Some).with_context(|| format!("reading section `{}`", prog.section.as_deref().unwrap_or("")))
+    match section.split_once('/') {
+        Some((_, arg)) if !arg.is_empty() => parse_spec(arg).map(Some),
+        _ => Ok(None),
+    }
 }
 
 /// One site ready to attach: file offsets and its spec slot.
@@ -256,5 +263,15 @@ mod tests {
         for bad in ["bin:probe", "bin::probe", ":p:n", "bin:p:"] {
             assert!(parse_spec(bad).unwrap_err().to_string().contains("is not a usdt target"), "{bad}");
         }
+    }
+
+    #[test]
+    fn usdt_sections_name_their_probe() {
+        let h = of_section("usdt/libc.so.6:libc:setjmp").unwrap().unwrap();
+        assert_eq!((h.binary.as_str(), h.provider.as_str(), h.name.as_str()), ("libc.so.6", "libc", "setjmp"));
+        assert!(of_section("usdt.s//bin/app:p:n").unwrap().is_some());
+        assert!(of_section("usdt").unwrap().is_none());
+        assert!(of_section("uprobe//bin/app:main").unwrap().is_none());
+        assert!(of_section("usdt/app:probe").is_err());
     }
 }
