@@ -25,10 +25,11 @@ pub struct Site {
 /// Every site of the binary (empty when it has no USDT notes).
 pub fn sites(bin: &Binary) -> Result<Vec<Site>> {
     let elf = bin.elf()?;
-    if !elf.is_64() || !elf.is_little_endian() {
+    // The argument operands are machine registers: only x86-64's are known.
+    if elf.architecture() != object::Architecture::X86_64 {
         bail!(UserError::new(
-            format!("`{}` is not a 64-bit little-endian ELF file", bin.path.display()),
-            "bpfpin reads USDT notes of x86-64 binaries",
+            format!("`{}` is not an x86-64 binary ({:?})", bin.path.display(), elf.architecture()),
+            "bpfpin reads the USDT argument operands of x86-64 binaries only",
         ));
     }
     let Some(notes) = elf.section_by_name(".note.stapsdt") else { return Ok(Vec::new()) };
