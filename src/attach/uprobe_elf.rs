@@ -53,6 +53,9 @@ impl Binary {
     pub fn functions(&self) -> Result<Vec<Func>> {
         let elf = self.elf()?;
         let mut out: Vec<Func> = Vec::new();
+        // .symtab and .dynsym repeat the exported functions; big binaries
+        // have 100k symbols, so duplicates are found by hashing.
+        let mut seen = std::collections::HashSet::new();
         for sym in elf.symbols().chain(elf.dynamic_symbols()) {
             if sym.kind() != SymbolKind::Text || sym.address() == 0 {
                 continue;
@@ -62,7 +65,7 @@ impl Binary {
             // .symtab may spell versioned names `malloc@@GLIBC_2.2.5`.
             let name = name.split('@').next().unwrap_or(name).to_string();
             let f = Func { name, offset, global: sym.scope() == SymbolScope::Dynamic || sym.is_global() };
-            if !out.contains(&f) {
+            if seen.insert((f.name.clone(), f.offset, f.global)) {
                 out.push(f);
             }
         }
