@@ -20,7 +20,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 
 
 LOWER = {
-    "attach", "bpffs", "btf", "clsact", "error", "events", "guard", "kinds", "loader", "metadata", "pids", "pins", "probe",
+    "attach", "bpffs", "btf", "clsact", "error", "events", "guard", "kinds", "hooks", "loader", "manifest", "metadata", "pids", "pins", "probe",
     "resolve", "sampler", "select", "sys",
     "text", "txn", "typed",
 }

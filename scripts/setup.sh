@@ -25,3 +25,12 @@ if ! mountpoint -q /sys/fs/bpf; then
   echo "setup: mounting bpffs at /sys/fs/bpf"
   mount -t bpf bpf /sys/fs/bpf
 fi
+# kubernetes-validate (PyPI): tests/it/apply.rs checks deploy/kubernetes/
+# against the Kubernetes schemas. In a venv under target/, made only when
+# missing, so the system's Python stays as it is.
+venv="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/target/venv-k8s"
+if [ ! -x "$venv/bin/kubernetes-validate" ]; then
+  echo "setup: installing kubernetes-validate into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q kubernetes-validate
+fi

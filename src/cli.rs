@@ -26,7 +26,8 @@ const PROG_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | t
 const MAP_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nA bare FILE means `pinned FILE`. `name` may match several maps.";
 const MAP_EDIT_HELP: &str = "MAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nDATA := { [hex] BYTES | json JSON }   (bytes as separate tokens: `1 0 0 0`, `hex 01 00 00 00`, `0x01 0 0 0`)\nVALUE := { DATA | MAP | PROG }   (per-CPU maps: one VALUE for every CPU, or `value DATA` repeated once per CPU)\nUPDATE_FLAGS := { any | exist | noexist }   (or --any, --exist, --noexist; push ... exist overwrites the oldest element of a full queue/stack)\nA bloom filter is tested with `peek MAP value VALUE`.";
 const LINK_HELP: &str = "LINK := { id LINK_ID | pinned FILE | FILE }\nA bare FILE means `pinned FILE`.";
-const LINK_ATTACH_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nTARGET := { tracepoint CATEGORY:NAME | raw_tp NAME | kprobe FUNC[+OFFSET] | kretprobe FUNC | kprobe.multi GLOB\n         | ksyscall NAME | uprobe BINARY:SYMBOL[+OFFSET] [pid PID] | uretprobe BINARY:SYMBOL | uprobe.multi BINARY:GLOB\n         | usdt BINARY:PROVIDER:NAME [pid PID] | perf_event EVENT [period N | freq N] [cpu N | all]\n         | cgroup CGROUP_PATH [ATTACH_TYPE] | netns PATH | iter [map MAP | cgroup CGROUP_PATH] }\nWithout TARGET, the one the program's section names (e.g. `tracepoint/syscalls/sys_enter_getpid`).";
+const PERF_HELP: &str = "Lines as bpftool prints them: `pid P  fd F: prog_id N  TYPE  TARGET`, TYPE one of raw_tracepoint, tracepoint,\nkprobe, kretprobe, uprobe, uretprobe. Only attachments a process holds an fd of are listed (bpftool's rule);\nlinks that are only pinned (`bpfpin link attach`) are in `bpfpin link show`.";
+const LINK_ATTACH_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nTARGET := { tracepoint CATEGORY:NAME | raw_tp NAME | tp_btf | fentry | fexit | fmod_ret | lsm | freplace\n         | kprobe FUNC[+OFFSET] | kretprobe FUNC | kprobe.multi GLOB | kretprobe.multi GLOB | ksyscall NAME | kretsyscall NAME\n         | uprobe BINARY:SYMBOL[+OFFSET] [pid PID] | uretprobe BINARY:SYMBOL | uprobe.multi BINARY:GLOB\n         | usdt BINARY:PROVIDER:NAME [pid PID] | perf_event EVENT [period N | freq N] [cpu N | all]\n         | cgroup CGROUP_PATH [ATTACH_TYPE] | netns PATH | iter [map MAP | cgroup CGROUP_PATH [order self|pre|post|up]] }\nEVENT := { cpu-clock | task-clock | page-faults | context-switches | cpu-migrations | minor-faults | major-faults\n         | alignment-faults | emulation-faults | dummy | bpf-output | cycles | instructions | cache-references\n         | cache-misses | branches | branch-misses | bus-cycles | stalled-cycles-frontend | stalled-cycles-backend | ref-cycles }\nWithout TARGET, the one the program's section names (e.g. `tracepoint/syscalls/sys_enter_getpid`), recorded when\nbpfpin loaded it. tp_btf, fentry, fexit, fmod_ret, lsm and freplace attach to what was fixed at load.\n`iter cgroup` walks the subtree in pre-order unless `order` says otherwise.\nperf_event samples at `freq 99` on `cpu all` unless told otherwise; `cpu all` pins one link per online CPU as PATH/cpuN.\nThe attachment lives as long as the pin: `bpfpin prog rm PATH` (or -r for a directory) detaches it.";
 const CGROUP_HELP: &str = "PROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }\nATTACH_TYPE := { cgroup_inet_ingress | cgroup_inet_egress | cgroup_inet_sock_create | cgroup_sock_ops | cgroup_device\n              | cgroup_inet4_bind | cgroup_inet6_bind | cgroup_inet4_post_bind | cgroup_inet6_post_bind\n              | cgroup_inet4_connect | cgroup_inet6_connect | cgroup_unix_connect | cgroup_inet4_getpeername\n              | cgroup_inet6_getpeername | cgroup_unix_getpeername | cgroup_inet4_getsockname | cgroup_inet6_getsockname\n              | cgroup_unix_getsockname | cgroup_udp4_sendmsg | cgroup_udp6_sendmsg | cgroup_unix_sendmsg\n              | cgroup_udp4_recvmsg | cgroup_udp6_recvmsg | cgroup_unix_recvmsg | cgroup_sysctl | cgroup_getsockopt\n              | cgroup_setsockopt | cgroup_inet_sock_release | lsm_cgroup }\n(bpftool's short names, or a prefix of one, work too: ingress, egress, sock_create, sock_ops, device, bind4, bind6,\n post_bind4, post_bind6, connect4, connect6, getpeername4/6, getsockname4/6, sendmsg4/6, recvmsg4/6, sysctl,\n getsockopt, setsockopt, sock_release; and libbpf's connect_unix, sendmsg_unix, recvmsg_unix, getpeername_unix,\n getsockname_unix)\nATTACH_FLAGS := { multi | override }\nCGROUP_ROOT defaults to the cgroup2 mount (from /proc/mounts).";
 const STRUCT_OPS_HELP: &str = "STRUCT_OPS_MAP := { id STRUCT_OPS_MAP_ID | name STRUCT_OPS_MAP_NAME }";
 const LOAD_HELP: &str = "Every bpftool keyword has a --flag twin: `type T` = --type T, `pinmaps DIR` = --pin-maps DIR,\n`map name NAME MAP` = --map NAME=MAP. `map idx N MAP` is the keyword form only.\nMAP := { id MAP_ID | pinned FILE | name MAP_NAME | FILE }\nPROG := { id PROG_ID | pinned FILE | name PROG_NAME | tag PROG_TAG | FILE }   (--attach-prog: the target of freplace/FUNC)\nTracing programs (fentry/, fexit/, fmod_ret/, lsm/, tp_btf/, iter/) take their target from the section name,\nresolved in /sys/kernel/btf/vmlinux and module BTF.";
@@ -56,29 +57,27 @@ fn net_attach_help() -> String {
 }
 
 /// `--help` ends with the grammar and then examples, one command a line.
+const APPLY_HELP: &str = "Manifest (TOML, or JSON with the same fields):
+  name = \"edge\"                  state file <state_dir>/<name>.json (default: file stem)
+  pin_dir = \"/sys/fs/bpf/edge\"   everything apply pins goes below it
+  state_dir = \"/var/lib/bpfpin\"  (default)
+  [[object]]  path (relative to the manifest), name (default: file name up to the
+              first `.`), sha256, maps = \"reuse\" | \"replace\", map_dir (default maps)
+  [[object.seed]]  map, key, value: written when apply creates the map;
+              DATA words (\"1 0 0 0\", \"hex 01 00 00 00\") or a list of bytes
+  [[attach]]  program = \"OBJECT/PROGRAM\", kind = xdp | tc | tcx | link, netns,
+              xdp: dev, mode = auto | generic | driver
+              tc: dev, direction = ingress | egress, priority (1), handle (1)
+              tcx: dev, direction     link: target = \"tracepoint syscalls:sys_enter_getpid\"
+Programs are pinned at <pin_dir>/<object>/<program>, maps at <pin_dir>/<map_dir>/, links
+at <pin_dir>/links/. Plan actions: create, replace, attach, detach, remove, unchanged, keep.";
+
 fn long(spec: &str, examples: &str) -> String {
     if spec.is_empty() {
         format!("{EXAMPLES_HEADING}\n{examples}")
     } else {
         format!("{spec}\n\n{EXAMPLES_HEADING}\n{examples}")
     }
-}
-
-/// The global flags again, hidden, for each object. clap does not propagate a
-/// global arg to a subcommand that already has one with its id, so these
-/// copies (themselves global, so they reach every verb) keep
-/// `bpfpin map show -j` working, as bpftool allows, while `--help` lists the
-/// flags once, at the top. Their values are propagated up to `Cli::global`.
-/// Built once per process and cloned for each object: building them is a
-/// fifth of `bpfpin --version`'s instructions.
-fn hidden_globals() -> Vec<clap::Arg> {
-    thread_local! {
-        static HIDDEN: Vec<clap::Arg> = <Global as Args>::augment_args(clap::Command::new("global"))
-            .get_arguments()
-            .map(|a| a.clone().hide(true))
-            .collect();
-    }
-    HIDDEN.with(Vec::clone)
 }
 
 /// A u32 written in decimal or 0x hex, as tc prints handles.
@@ -142,26 +141,46 @@ impl Global {
     }
 }
 
-// The global flags again, hidden, for each object. clap does not propagate a
-// global arg to a subcommand that already has one with its id, so these
-// copies (themselves global, so they reach every verb) keep
-// `bpfpin map show -j` working, as bpftool allows, while `--help` lists the
-// flags once, at the top. clap propagates their values up to `Cli::global`.
-// Flattened into `Sub`, they are built only for the object named, with it.
-#[derive(Debug, Clone, Args, Default)]
-pub struct HiddenGlobals {
-    #[arg(short = 'j', long, global = true, hide = true)]
-    pub json: bool,
-    #[arg(short = 'p', long, global = true, hide = true)]
-    pub pretty: bool,
-    #[arg(short = 'f', long = "bpffs", global = true, hide = true)]
-    pub bpffs: bool,
-    #[arg(short = 'n', long = "nomount", global = true, hide = true)]
-    pub nomount: bool,
-    #[arg(short = 'd', long, global = true, hide = true)]
-    pub debug: bool,
-    #[arg(long, global = true, hide = true)]
-    pub netns: Option<String>,
+/// Global options work anywhere on the line, as bpftool's do (getopt_long
+/// permutes its argv): they are moved in front of the object before clap
+/// parses, so no object or verb needs a copy of them, and `--help` lists them
+/// once, at the top. Nothing after `--` moves. A group of short flags is
+/// split when it mixes a global one with a verb's (`prog rm -rf`).
+pub fn hoist_global_flags(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    const SHORT: &[char] = &['j', 'p', 'f', 'n', 'd'];
+    const LONG: &[&str] = &["--json", "--pretty", "--bpffs", "--nomount", "--debug"];
+    let mut args = args.into_iter();
+    let mut front: Vec<std::ffi::OsString> = args.next().into_iter().collect();
+    let mut rest = Vec::new();
+    while let Some(a) = args.next() {
+        let Some(s) = a.to_str() else {
+            rest.push(a);
+            continue;
+        };
+        if s == "--" {
+            rest.push(a);
+            rest.extend(args.by_ref());
+            break;
+        }
+        if LONG.contains(&s) || s.starts_with("--netns=") {
+            front.push(a);
+        } else if s == "--netns" {
+            front.push(a);
+            front.extend(args.next());
+        } else if let Some(group) = s.strip_prefix('-').filter(|g| {
+            !g.is_empty() && !g.starts_with('-') && g.chars().all(|c| c.is_ascii_alphabetic()) && g.contains(SHORT)
+        }) {
+            let (global, own): (String, String) = group.chars().partition(|c| SHORT.contains(c));
+            front.push(format!("-{global}").into());
+            if !own.is_empty() {
+                rest.push(format!("-{own}").into());
+            }
+        } else {
+            rest.push(a);
+        }
+    }
+    front.extend(rest);
+    front
 }
 
 // The sampling options of the live commands (`map watch`, `net attach
@@ -198,8 +217,6 @@ impl SampleArgs {
 pub struct Sub<T: Subcommand> {
     #[command(subcommand)]
     pub cmd: T,
-    #[command(flatten)]
-    pub hidden: HiddenGlobals,
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,16 +291,15 @@ pub enum Object {
     Perf(Sub<PerfCmd>),
     /// Converge the host to a manifest of objects, pins, maps and attachments
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin apply FILE [--dry-run] [--prune] [--detailed-exitcode] [--watch [--interval S]]",
-        after_long_help = long("", "  bpfpin apply host.toml\n  bpfpin apply host.toml --dry-run\n  bpfpin apply host.toml --prune --detailed-exitcode"),
+        after_help = APPLY_HELP,
+        after_long_help = long(APPLY_HELP, "  bpfpin apply host.toml\n  bpfpin apply host.toml --dry-run\n  bpfpin apply host.toml --prune --detailed-exitcode\n  bpfpin apply host.toml --watch --interval 10"),
     )]
     Apply(ApplyCmd),
     /// Print what `apply FILE` would change (same as `apply FILE --dry-run`)
     #[command(
-        args = hidden_globals(),
         override_usage = "bpfpin diff FILE [--detailed-exitcode]",
-        after_long_help = long("", "  bpfpin diff host.toml\n  bpfpin -j diff host.toml"),
+        after_long_help = long(APPLY_HELP, "  bpfpin diff host.toml\n  bpfpin -j diff host.toml"),
     )]
     Diff {
         /// The manifest (TOML, or JSON)
@@ -309,8 +325,6 @@ pub enum Object {
     Ls {
         /// Directory on bpffs
         dir: Option<PathBuf>,
-        #[command(flatten)]
-        hidden: HiddenGlobals,
     },
     /// Print a shell completion script (its candidates come from the running kernel)
     #[command(
@@ -323,8 +337,6 @@ pub enum Object {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
-        #[command(flatten)]
-        hidden: HiddenGlobals,
     },
     /// Probe what the kernel (or a device) supports: program and map types, helpers, BPF settings
     #[command(
@@ -340,10 +352,7 @@ pub enum Object {
         override_usage = "bpfpin doctor",
         after_long_help = long("", "  bpfpin doctor\n  bpfpin -j doctor"),
     )]
-    Doctor {
-        #[command(flatten)]
-        hidden: HiddenGlobals,
-    },
+    Doctor,
     /// Write completions/ and man/ from the clap definitions
     #[command(hide = true)]
     Generate {
@@ -1108,10 +1117,20 @@ pub enum StructOpsCmd {
 #[command(defer = true)]
 pub enum PerfCmd {
     /// List programs attached through perf events: pid, fd, program, type and target
-    #[command(alias = "s", override_usage = "bpfpin perf { show | list }", after_long_help = long("", "  bpfpin perf show\n  bpfpin -j perf show"))]
+    #[command(
+        alias = "s",
+        override_usage = "bpfpin perf { show | list }",
+        after_help = PERF_HELP,
+        after_long_help = long(PERF_HELP, "  bpfpin perf show\n  bpfpin -j perf show")
+    )]
     Show,
     /// Same as show
-    #[command(alias = "l", override_usage = "bpfpin perf { show | list }", after_long_help = long("", "  bpfpin perf list"))]
+    #[command(
+        alias = "l",
+        override_usage = "bpfpin perf { show | list }",
+        after_help = PERF_HELP,
+        after_long_help = long(PERF_HELP, "  bpfpin perf list")
+    )]
     List,
 }
 
@@ -1129,7 +1148,8 @@ pub struct ApplyCmd {
     #[arg(long)]
     pub detailed_exitcode: bool,
     /// Keep converging: re-apply when the manifest changes or the host drifts
-    #[arg(long)]
+    /// (one JSON line per action on stdout; SIGTERM stops, leaving the state)
+    #[arg(long, conflicts_with_all = ["dry_run", "detailed_exitcode"])]
     pub watch: bool,
     /// Seconds between drift checks with --watch [default: 5]
     #[arg(long, value_name = "S", requires = "watch")]
@@ -1147,8 +1167,8 @@ mod tests {
     }
 
     fn parses(line: &str) -> Cli {
-        let args = std::iter::once("bpfpin").chain(line.split_whitespace());
-        Cli::try_parse_from(args).unwrap_or_else(|e| panic!("`{line}` did not parse: {e}"))
+        let args = std::iter::once("bpfpin").chain(line.split_whitespace()).map(std::ffi::OsString::from);
+        Cli::try_parse_from(hoist_global_flags(args)).unwrap_or_else(|e| panic!("`{line}` did not parse: {e}"))
     }
 
     /// Every synopsis line of DESIGN.md, with concrete words filled in.
@@ -1282,16 +1302,22 @@ mod tests {
         let c = parses("net show dev eth0 --netns blue -f -d -n -p");
         assert!(c.global.pretty && c.global.bpffs && c.global.debug && c.global.nomount);
         assert_eq!(c.global.netns.as_deref(), Some("blue"));
+        let c = parses("prog rm -rf /sys/fs/bpf/x");
+        assert!(
+            c.global.bpffs
+                && matches!(c.object, Object::Prog(Sub { cmd: ProgCmd::Rm(RmArgs { recursive: true, .. }) }))
+        );
         let mut cmd = Cli::command();
         cmd.build();
         let map = cmd.find_subcommand("map").unwrap();
         let show = map.find_subcommand("show").unwrap();
         for c in [map, show] {
-            let a = c.get_arguments().find(|a| a.get_id() == "json").expect("json reaches the verb");
-            assert!(a.is_hide_set(), "{} shows --json again", c.get_name());
+            assert!(c.get_arguments().all(|a| a.get_id() != "json"), "{} has its own --json", c.get_name());
         }
-        let top = cmd.get_arguments().find(|a| a.get_id() == "json").unwrap();
-        assert!(!top.is_hide_set());
+        // Words after `--` stay where they are.
+        let words: Vec<std::ffi::OsString> =
+            ["bpfpin", "__complete", "bash", "2", "--", "map", "-j"].map(Into::into).to_vec();
+        assert_eq!(hoist_global_flags(words.clone()), words);
     }
 
     /// The live commands take the same sampling flags, from one definition.

@@ -38,11 +38,12 @@ fn run_main() -> u8 {
     // these arguments: it is leaked rather than dropped, a quarter of the
     // start-up's instructions saved for memory the exit frees anyway.
     let mut cmd = Cli::command();
-    let parsed = cmd.try_get_matches_from_mut(std::env::args_os()).and_then(|mut m| {
-        let r = Cli::from_arg_matches_mut(&mut m).map_err(|e| e.format(&mut cmd));
-        std::mem::forget(m);
-        r
-    });
+    let parsed =
+        cmd.try_get_matches_from_mut(bpfpin::cli::hoist_global_flags(std::env::args_os())).and_then(|mut m| {
+            let r = Cli::from_arg_matches_mut(&mut m).map_err(|e| e.format(&mut cmd));
+            std::mem::forget(m);
+            r
+        });
     std::mem::forget(cmd);
     let cli = match parsed {
         Ok(cli) => cli,

@@ -140,3 +140,94 @@ fn no_default(prog: &Prog<'_>) -> UserError {
         ),
     )
 }
+
+/// The kernel refused to attach: one sentence naming the program, its
+/// type and the hook, with what the errno means for an attach; `wants`
+/// names the program a hook of this kind takes (the usual cause of EINVAL).
+pub fn refused(prog: &Prog<'_>, hook: &str, wants: &str, errno: Option<i32>) -> anyhow::Error {
+    let name = crate::pins::c_name(&prog.info.info.name);
+    let ptype = crate::kinds::prog_type_name(prog.info.info.type_);
+    let errno = errno.unwrap_or(libc::EINVAL);
+    let os = errno_text(errno);
+    let (why, fix) = match errno {
+        libc::EINVAL | libc::EPROTO => (
+            format!("the program's type or attach type does not fit this hook ({os})"),
+            format!("{hook} takes {wants}; load the program from the matching SEC() or name the target that fits it"),
+        ),
+        libc::EPERM | libc::EACCES => (
+            os.clone(),
+            "run as root (CAP_BPF and CAP_PERFMON); if bpfpin is root, the kernel forbids it (lockdown: see \
+             /sys/kernel/security/lockdown)"
+                .to_string(),
+        ),
+        libc::ENOENT | libc::ESRCH => {
+            (format!("the kernel has no such target ({os})"), "check the target's name and spelling".to_string())
+        }
+        libc::EOPNOTSUPP | ENOTSUPP => (
+            format!("this kernel does not support it ({os})"),
+            "use a kernel built with the feature, or another hook".to_string(),
+        ),
+        libc::EEXIST | libc::EBUSY => (
+            format!("the hook is taken ({os})"),
+            "a program loaded for a fixed target attaches once: detach the other link (`bpfpin link show`) or \
+             load the program again"
+                .to_string(),
+        ),
+        _ => (os.clone(), "run with -d to see the failing call".to_string()),
+    };
+    UserError::new(format!("the kernel refused to attach program `{name}` ({ptype}) to {hook}: {why}"), fix).into()
+}
+
+/// The kernel's internal "not supported" errno, which reaches user space
+/// from some attach paths (kprobe.multi without fprobe).
+pub const ENOTSUPP: i32 = 524;
+
+static NO_MOUNT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `-n`: never mount tracefs to find a tracepoint or kernel function.
+pub fn forbid_mount() {
+    NO_MOUNT.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn may_mount() -> bool {
+    !NO_MOUNT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// strerror's text, without std's " (os error N)" suffix.
+pub fn errno_text(errno: i32) -> String {
+    let s = std::io::Error::from_raw_os_error(errno).to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Why a program whose section names no complete hook was not attached,
+/// and how to attach it: for `autoattach`'s report.
+pub fn needs_target(section: &str) -> String {
+    let kind = sections::spec(section).map_or("", |s| s.kind);
+    let head = section.split('/').next().unwrap_or(section);
+    let (needs, how) = match kind.split('/').next().unwrap_or(kind) {
+        "xdp" | "xdp.frags" => ("a network device", "bpfpin net attach xdp PROG dev IFACE"),
+        "tc" | "tcx" | "classifier" | "action" | "netkit" => {
+            ("a network device", "bpfpin net attach tcx-ingress PROG dev IFACE")
+        }
+        "cgroup" | "cgroup_skb" | "sockops" | "cgroup_sock" => {
+            ("a cgroup", "bpfpin link attach PROG cgroup CGROUP_PATH PATH")
+        }
+        "uprobe" | "uretprobe" | "uprobe.s" | "uretprobe.s" | "uprobe.multi" | "uretprobe.multi" => {
+            ("a binary and a symbol", "bpfpin link attach PROG uprobe BINARY:SYMBOL PATH")
+        }
+        "usdt" | "usdt.s" => ("a binary", "bpfpin link attach PROG usdt BINARY:PROVIDER:NAME PATH"),
+        "perf_event" => ("an event", "bpfpin link attach PROG perf_event cpu-clock PATH"),
+        "sk_lookup" | "flow_dissector" => ("a network namespace", "bpfpin link attach PROG netns NETNS_PATH PATH"),
+        "iter" | "iter.s" => {
+            ("a map or cgroup", "bpfpin link attach PROG iter map MAP PATH` or `... iter cgroup CGROUP_PATH PATH")
+        }
+        "socket" => ("a socket or device", "bpfpin net attach socket PROG dev IFACE"),
+        "sk_skb" | "sk_msg" => ("a sockmap", "bpfpin prog attach PROG ATTACH_TYPE MAP"),
+        "struct_ops" | "struct_ops.s" => ("its struct_ops map", "bpfpin struct_ops register OBJ"),
+        _ => ("a target its section does not name", "bpfpin link attach PROG TARGET PATH"),
+    };
+    format!("{head} needs {needs}; use `{how}`")
+}

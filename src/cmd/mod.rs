@@ -36,12 +36,12 @@ pub fn run(cli: &Cli, out: &mut Out) -> Result<()> {
         Object::Perf(Sub { cmd, .. }) => perf::run(g, out, cmd),
         Object::Apply(cmd) => apply::run(g, out, cmd),
         Object::Diff { file, detailed_exitcode } => apply::diff(g, out, file, *detailed_exitcode),
-        Object::Ls { dir, .. } => {
+        Object::Ls { dir } => {
             pins::ensure_mounted(g.nomount)?;
             pin::ls(out, dir.as_deref())
         }
-        Object::Completions { shell, .. } => crate::generate::completions(*shell, out.writer()),
-        Object::Doctor { .. } => doctor::run(g, out),
+        Object::Completions { shell } => crate::generate::completions(*shell, out.writer()),
+        Object::Doctor => doctor::run(g, out),
         Object::Feature(Sub { cmd, .. }) => feature::run(g, out, cmd),
         Object::Generate { out: dir } => crate::generate::write_all(dir),
         Object::Complete { shell, cword, words } => crate::complete::run(out, shell, *cword, words),

@@ -87,10 +87,16 @@ fn check_rm(p: &Path, args: &RmArgs, want: ObjKind) -> Result<Removal> {
     };
     let fd = open_entry(&w.dir, name, p)?;
     match kind_of(fd.as_fd()) {
-        Some(k) if k == want || want == ObjKind::Link => {}
+        // A pinned link is a program's attachment: `prog rm` ends it, as
+        // `prog rm -r` does for the links `autoattach` pins in a directory.
+        Some(k) if k == want || want == ObjKind::Link || (want == ObjKind::Prog && k == ObjKind::Link) => {}
         Some(k) => bail!(UserError::new(
             format!("{} is a pinned {k}, not a {want}", shown(p)),
-            format!("remove it with `bpfpin {} rm {}`", cli_object(k), shown(p)),
+            format!(
+                "remove it with `bpfpin {} rm {}`",
+                if k == ObjKind::Link { "prog" } else { cli_object(k) },
+                shown(p)
+            ),
         )),
         None => {}
     }

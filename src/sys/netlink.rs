@@ -490,12 +490,27 @@ pub fn filter_add_bpf(
     prog: BorrowedFd<'_>,
     name: &str,
 ) -> NlResult<TcFilter> {
+    filter_set_bpf(nl, ifindex, parent, prio, handle, prog, name, true)
+}
+
+/// RTM_NEWTFILTER as `filter_add_bpf`, or with `exclusive` false a swap of
+/// the program of the filter at `prio`/`handle` in one step (cls_bpf
+/// replaces it under RCU: no packet sees no filter), creating it if absent.
+#[allow(clippy::too_many_arguments)]
+pub fn filter_set_bpf(
+    nl: &mut Netlink,
+    ifindex: u32,
+    parent: u32,
+    prio: u16,
+    handle: u32,
+    prog: BorrowedFd<'_>,
+    name: &str,
+    exclusive: bool,
+) -> NlResult<TcFilter> {
     let info = ((prio as u32) << 16) | ETH_P_ALL_BE as u32;
-    let mut msg = Msg::new(
-        RTM_NEWTFILTER,
-        NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO,
-        &tcmsg(ifindex, handle, parent, info),
-    );
+    let excl = if exclusive { NLM_F_EXCL } else { 0 };
+    let mut msg =
+        Msg::new(RTM_NEWTFILTER, NLM_F_ACK | NLM_F_CREATE | excl | NLM_F_ECHO, &tcmsg(ifindex, handle, parent, info));
     msg.attr_str(TCA_KIND, "bpf")
         .begin_nest(TCA_OPTIONS)
         .attr_u32(TCA_BPF_FD, prog.as_raw_fd() as u32)

@@ -81,3 +81,44 @@ pub fn pmu_format_shift(pmu: &str, field: &str) -> Option<u32> {
     let f = std::fs::read_to_string(format!("/sys/bus/event_source/devices/{pmu}/format/{field}")).ok()?;
     f.trim().strip_prefix("config:")?.split('-').next()?.parse().ok()
 }
+
+/// What BPF_TASK_FD_QUERY says of one fd of one process: the program
+/// attached through it and where (`bpf_task_fd_type`; the tracepoint or
+/// function name, or a uprobe's file, with offset and address).
+#[derive(Debug, Clone)]
+pub struct FdQuery {
+    pub prog_id: u32,
+    pub fd_type: u32,
+    pub name: Vec<u8>,
+    pub probe_offset: u64,
+    pub probe_addr: u64,
+}
+
+/// BPF_TASK_FD_QUERY (aya 0.14 does not expose it): fails for an fd that is
+/// no perf event or raw tracepoint with a program (ENOTSUPP, EBADF...).
+pub fn task_fd_query(pid: u32, fd: u32) -> super::SysResult<FdQuery> {
+    let mut buf = vec![0u8; 4096];
+    let mut attr = super::zeroed_attr();
+    // Writing plain fields of the union's task_fd_query member; `buf`
+    // outlives the call and its length is the one given.
+    attr.task_fd_query.pid = pid;
+    attr.task_fd_query.fd = fd;
+    attr.task_fd_query.buf = buf.as_mut_ptr() as u64;
+    attr.task_fd_query.buf_len = buf.len() as u32;
+    super::bpf("BPF_TASK_FD_QUERY", super::bpf_cmd::BPF_TASK_FD_QUERY, &mut attr)?;
+    // SAFETY: the kernel filled the task_fd_query member it was asked for;
+    // every field is plain data.
+    let q = unsafe { attr.task_fd_query };
+    // The kernel writes a NUL-terminated string and returns its length.
+    buf.truncate((q.buf_len as usize).min(buf.len()));
+    if let Some(nul) = buf.iter().position(|&b| b == 0) {
+        buf.truncate(nul);
+    }
+    Ok(FdQuery {
+        prog_id: q.prog_id,
+        fd_type: q.fd_type,
+        name: buf,
+        probe_offset: q.probe_offset,
+        probe_addr: q.probe_addr,
+    })
+}

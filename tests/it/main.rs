@@ -3,6 +3,8 @@
 
 mod util;
 
+mod apply;
+mod attach;
 mod batch;
 mod btf;
 mod cgroup;

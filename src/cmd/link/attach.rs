@@ -19,6 +19,9 @@ use crate::txn::Txn;
 
 pub fn run(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     pins::ensure_mounted(g.nomount)?;
+    if g.nomount {
+        attach::forbid_mount();
+    }
     let Some((path, head)) = words.split_last() else {
         anyhow::bail!(UserError::new(
             "`link attach` needs a program and a pin path",
@@ -52,6 +55,23 @@ pub fn run(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
         txn.pin(*t, l.link.as_fd(), "link")?;
     }
     txn.commit()?;
-    out.done()?;
+    if out.is_json() {
+        out.done()?;
+    } else {
+        let name = pins::c_name(&info.info.name);
+        for l in &links {
+            let id = sys::link_info(l.link.as_fd()).map_or(0, |i| i.id);
+            let at = match &l.sub {
+                Some(sub) => path.join(sub),
+                None => path.to_path_buf(),
+            };
+            writeln!(
+                out.writer(),
+                "program {name} (id {}) attached, link id {id} pinned at {}",
+                info.info.id,
+                crate::bpffs::shown(&at)
+            )?;
+        }
+    }
     Ok(())
 }

@@ -81,29 +81,8 @@ struct AttachOpts {
     sample: SampleArgs,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum XdpMode {
-    /// Native if the driver has it, else generic.
-    Auto,
-    Generic,
-    Driver,
-    Offload,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Dir {
-    Ingress,
-    Egress,
-}
-
-impl Dir {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Dir::Ingress => "ingress",
-            Dir::Egress => "egress",
-        }
-    }
-}
+// The hook vocabulary is the lower layer's, shared with `apply`.
+pub(crate) use crate::hooks::{Dir, XdpMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Hook {

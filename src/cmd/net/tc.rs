@@ -22,17 +22,11 @@ use anyhow::{Context, Result, bail};
 use super::{Dir, Iface, Prog};
 use crate::clsact;
 use crate::error::UserError;
+use crate::hooks::{self, tc::SetError};
 use crate::output::Out;
 use crate::sys::netlink::{self, Netlink, NlError, TcFilter};
 
-pub(crate) const NAME_PREFIX: &str = "bpfpin:";
-
-pub(crate) fn parent(dir: Dir) -> u32 {
-    match dir {
-        Dir::Ingress => netlink::TC_H_INGRESS_PARENT,
-        Dir::Egress => netlink::TC_H_EGRESS_PARENT,
-    }
-}
+pub(crate) use crate::hooks::tc::{NAME_PREFIX, parent};
 
 fn nl_error(e: NlError, what: String, fix: impl Into<String>) -> anyhow::Error {
     let kernel = e.ext.as_deref().map(|m| format!(" (kernel: {m})")).unwrap_or_default();
@@ -50,31 +44,26 @@ pub(crate) fn attach(
     prio: Option<u16>,
     handle: Option<u32>,
 ) -> Result<()> {
-    let mut nl = Netlink::open().context("opening an rtnetlink socket")?;
-    let created = netlink::qdisc_add_clsact(&mut nl, iface.ifindex).map_err(|e| {
-        nl_error(
-            e,
-            format!("adding the clsact qdisc to {}", iface.name),
-            "check the interface with `tc qdisc show dev IFACE`",
-        )
-    })?;
-    let name = format!("{NAME_PREFIX}{}", prog.name);
-    let res = netlink::filter_add_bpf(
-        &mut nl,
+    let res = hooks::tc::set(
         iface.ifindex,
-        parent(dir),
+        &iface.name,
+        dir,
         prio.unwrap_or(0),
         handle.unwrap_or(0),
         prog.fd(),
-        &name,
+        &prog.name,
+        true,
     );
-    let f = match res {
-        Ok(f) => f,
-        Err(e) => {
-            // Nothing half-made: a qdisc we added goes again.
-            if created {
-                let _ = netlink::qdisc_del_clsact(&mut nl, iface.ifindex);
-            }
+    let (f, created) = match res {
+        Ok(x) => x,
+        Err(SetError::Qdisc(e)) => {
+            return Err(nl_error(
+                e,
+                format!("adding the clsact qdisc to {}", iface.name),
+                "check the interface with `tc qdisc show dev IFACE`",
+            ));
+        }
+        Err(SetError::Filter(e)) => {
             let what = format!("attaching {} to {} tc {}", prog.desc(), iface.name, dir.name());
             return Err(match e.errno() {
                 Some(libc::EEXIST) => UserError::new(
@@ -96,9 +85,6 @@ pub(crate) fn attach(
             });
         }
     };
-    if created {
-        clsact::write_marker(&nl, iface.ifindex, &iface.name);
-    }
     let qdisc = if created { " (added the clsact qdisc)" } else { "" };
     out.note(&format!(
         "attached {} to {} (ifindex {}) tc {}, priority {} handle {:#x}{qdisc}",

@@ -16,10 +16,7 @@ use crate::sys::net::{self as sysnet, Target};
 use crate::sys::{self, Kind};
 
 pub(crate) fn attach_type(dir: Dir) -> bpf_attach_type {
-    match dir {
-        Dir::Ingress => bpf_attach_type::BPF_TCX_INGRESS,
-        Dir::Egress => bpf_attach_type::BPF_TCX_EGRESS,
-    }
+    crate::hooks::tcx_attach_type(dir)
 }
 
 fn attach_error(
@@ -74,7 +71,7 @@ pub(crate) fn attach(
         None => String::new(),
     };
     if let Some(path) = link {
-        let fd = sysnet::link_create(prog.fd(), iface.ifindex, attach_type(dir), flags, rel)
+        let fd = crate::hooks::tcx_link(prog.fd(), iface.ifindex, dir, flags, rel)
             .map_err(|e| attach_error(e, prog, iface, dir, relative))?;
         let id = pin_link(fd, path)?;
         out.note(&format!(

@@ -13,14 +13,7 @@ use crate::output::Out;
 use crate::sys::netlink::{self, LinkXdp, Netlink, NlError};
 use crate::sys::{self, Kind};
 
-fn mode_flag(mode: XdpMode) -> u32 {
-    match mode {
-        XdpMode::Auto => 0,
-        XdpMode::Generic => aya_obj::generated::XDP_FLAGS_SKB_MODE,
-        XdpMode::Driver => aya_obj::generated::XDP_FLAGS_DRV_MODE,
-        XdpMode::Offload => aya_obj::generated::XDP_FLAGS_HW_MODE,
-    }
-}
+use crate::hooks::xdp_mode_flag as mode_flag;
 
 fn mode_by_name(name: &str) -> XdpMode {
     match name {
@@ -139,34 +132,25 @@ pub(crate) fn attach(
     let noexist = if overwrite { 0 } else { aya_obj::generated::XDP_FLAGS_UPDATE_IF_NOEXIST };
     let fallback =
         |errno: Option<i32>, i: usize| mode == XdpMode::Auto && i + 1 < tries.len() && errno == Some(libc::EOPNOTSUPP);
+    if let Some(path) = link {
+        // Only reached with nothing attached (checked above), so `Auto`
+        // means native, else generic, as below.
+        let (fd, m) = crate::hooks::xdp_link(prog.fd(), iface.ifindex, mode).map_err(|e| {
+            let errno = e.errno();
+            attach_error(e, errno, None, prog, iface, mode)
+        })?;
+        let id = pin_link(fd, path)?;
+        out.note(&format!(
+            "attached {} to {} (ifindex {}) as xdp, {} mode, through bpf_link id {id} pinned at {}",
+            prog.desc(),
+            iface.name,
+            iface.ifindex,
+            mode_name(m),
+            path.display()
+        ))?;
+        return Ok(out.done()?);
+    }
     for (i, m) in tries.iter().copied().enumerate() {
-        if let Some(path) = link {
-            match sys::net::link_create(
-                prog.fd(),
-                iface.ifindex,
-                aya_obj::generated::bpf_attach_type::BPF_XDP,
-                mode_flag(m),
-                None,
-            ) {
-                Ok(fd) => {
-                    let id = pin_link(fd, path)?;
-                    out.note(&format!(
-                        "attached {} to {} (ifindex {}) as xdp, {} mode, through bpf_link id {id} pinned at {}",
-                        prog.desc(),
-                        iface.name,
-                        iface.ifindex,
-                        mode_name(m),
-                        path.display()
-                    ))?;
-                    return Ok(out.done()?);
-                }
-                Err(e) if fallback(e.errno(), i) => continue,
-                Err(e) => {
-                    let errno = e.errno();
-                    return Err(attach_error(e, errno, None, prog, iface, m));
-                }
-            }
-        }
         match netlink::xdp_set(&mut nl, iface.ifindex, Some(prog.fd()), mode_flag(m) | noexist) {
             Ok(()) => {
                 let replaced =

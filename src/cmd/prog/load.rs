@@ -17,6 +17,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
+use crate::attach;
 use crate::bpffs::{self, EntryKind, shown};
 use crate::cli::{Global, LoadOpts};
 use crate::error::UserError;
@@ -95,24 +96,38 @@ pub fn load(
         log_level: log_level(opts.verifier_log),
     };
     let mut report = Vec::new();
-    let mut loaded: Vec<OwnedFd> = Vec::new();
+    let mut loaded: Vec<(OwnedFd, String)> = Vec::new();
     let mut prog_fds: HashMap<String, i32> = HashMap::new();
     for (p, t) in &prog_pins {
         let def = &parsed.programs[*p];
         let fd = guard::no_panic(&format!("loading program `{}`", def.name), || parsed.load_program(*p, &bound, &env))
             .map_err(|e| explain_rejection(e, opts.verifier_log))?;
         check_signal()?;
-        txn.pin(*t, fd.as_fd(), &format!("program `{}`", def.name))?;
-        let id = sys::prog_info(fd.as_fd()).map(|i| i.info.id).unwrap_or(0);
-        report.push(format!("program {} (id {id}, {}) pinned at {}", def.name, def.section, shown(txn.path(*t))));
+        // With autoattach the pin waits until the slots below are filled:
+        // an attached program may run at once.
+        if !opts.autoattach {
+            txn.pin(*t, fd.as_fd(), &format!("program `{}`", def.name))?;
+            let id = sys::prog_info(fd.as_fd()).map(|i| i.info.id).unwrap_or(0);
+            report.push(format!("program {} (id {id}, {}) pinned at {}", def.name, def.section, shown(txn.path(*t))));
+        }
         prog_fds.insert(def.name.clone(), fd.as_raw_fd());
-        loaded.push(fd);
+        loaded.push((fd, def.section.clone()));
     }
     // Static slots (`.values = { [i] = &prog }`) of the maps made here;
     // a reused map keeps what it holds.
     let fresh: Vec<Option<std::os::fd::BorrowedFd<'_>>> =
         plan.iter().zip(&map_fds).map(|(m, fd)| (!matches!(m.fate, Fate::Reuse { .. })).then(|| fd.as_fd())).collect();
     parsed.init_slots(&fresh, &raw_maps, &prog_fds)?;
+    // Links live only as fds until the commit: a failure drops them, and
+    // with them every attachment made here.
+    let mut links: Vec<OwnedFd> = Vec::new();
+    if opts.autoattach {
+        for ((p, t), (fd, _)) in prog_pins.iter().zip(&loaded) {
+            let line = autoattach(&mut txn, *t, fd.as_fd(), &parsed.programs[*p], &mut links)?;
+            report.push(line);
+            check_signal()?;
+        }
+    }
     for (m, fd) in plan.iter().zip(&map_fds) {
         if let Some(line) = describe_map(fd.as_fd(), m, &txn) {
             report.push(line);
@@ -122,6 +137,12 @@ pub fn load(
     // The commit point: after it, the new state stands even if we are
     // killed (the next command finishes the moves).
     txn.commit()?;
+    for (fd, section) in &loaded {
+        if let Ok(info) = sys::prog_info(fd.as_fd()) {
+            crate::attach::record::save(&info, section);
+        }
+    }
+    drop(links);
     drop(loaded);
 
     if out.is_json() {
@@ -133,6 +154,41 @@ pub fn load(
         }
     }
     Ok(())
+}
+
+/// `autoattach`: attaches the program to the hook its section names and
+/// pins the link at the program's target in place of the program; a
+/// program whose section names no complete hook is pinned as a program.
+/// Returns the report line.
+fn autoattach(
+    txn: &mut Txn,
+    t: Target,
+    fd: std::os::fd::BorrowedFd<'_>,
+    def: &loader::Program,
+    links: &mut Vec<OwnedFd>,
+) -> Result<String> {
+    let info = sys::prog_info(fd).with_context(|| format!("reading program `{}`", def.name))?;
+    let id = info.info.id;
+    let prog = attach::Prog { fd, info: &info, section: Some(def.section.clone()) };
+    let path = shown(txn.path(t));
+    let Some(hook) = attach::from_section(&prog)? else {
+        txn.pin(t, fd, &format!("program `{}`", def.name))?;
+        let why = attach::needs_target(&def.section);
+        return Ok(format!("program {} (id {id}, {}) pinned at {path} (not attached: {why})", def.name, def.section));
+    };
+    let mut made = attach::attach(&prog, &hook)
+        .with_context(|| format!("attaching program `{}` (section {})", def.name, def.section))?;
+    let link = match (made.pop(), made.is_empty()) {
+        (Some(attach::Attached { link, sub: None }), true) => link,
+        _ => bail!(UserError::new(
+            format!("program `{}`: its section makes several links, which autoattach cannot pin at one path", def.name),
+            "load it without autoattach and attach it with `bpfpin link attach PROG TARGET PATH`",
+        )),
+    };
+    txn.pin(t, link.as_fd(), &format!("the link of program `{}`", def.name))?;
+    let link_id = sys::link_info(link.as_fd()).map(|i| i.id).unwrap_or(0);
+    links.push(link);
+    Ok(format!("program {} (id {id}, {}) attached, link id {link_id} pinned at {path}", def.name, def.section))
 }
 
 /// `--attach-prog PROG`: a program selector (`id N`, `id:N`, `pinned P`,
@@ -158,6 +214,7 @@ fn with_keywords(opts: &LoadOpts, words: &[String]) -> Result<LoadOpts> {
     let mut w = Words::new("prog load", words);
     while let Some(word) = w.next() {
         match word {
+            "autoattach" => o.autoattach = true,
             "type" => o.prog_type = Some(w.require("a program type")?.to_string()),
             "pinmaps" => o.pin_maps = Some(w.take_path("a directory for map pins")?),
             "map" => {

@@ -8,61 +8,31 @@
 use std::fs::File;
 use std::io::{ErrorKind, Read};
 use std::os::fd::AsFd;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::cli::{Global, SampleArgs};
 use crate::error::UserError;
 use crate::output::Out;
 use crate::output::live::Live;
 use crate::sampler::{Cell, Plan, Ratio, Row, Sampler};
-use crate::sys::{self, Kind, prog as sysprog};
+use crate::sys::{self, Kind};
 
-/// Where tracefs usually lives, preferred first (the debugfs path may
-/// automount it).
-const KNOWN_TRACEFS: [&str; 2] = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
-
-fn is_tracefs(p: &Path) -> bool {
-    sys::fs_magic(p).is_ok_and(|m| m == libc::TRACEFS_MAGIC)
-}
-
-/// The tracefs mount: a known path, else /proc/mounts, else mount it at
-/// /sys/kernel/tracing (root, unless -n).
+/// The tracefs mount (mounted if needed, unless -n), saying so when it
+/// mounts it.
 fn tracefs(nomount: bool, out: &mut Out) -> Result<PathBuf> {
-    if let Some(p) = KNOWN_TRACEFS.iter().map(Path::new).find(|p| is_tracefs(p)) {
-        return Ok(p.to_path_buf());
-    }
-    if let Ok(mounts) = std::fs::read_to_string("/proc/mounts") {
-        for l in mounts.lines() {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            if f.len() > 2 && f[2] == "tracefs" && is_tracefs(Path::new(f[1])) {
-                return Ok(PathBuf::from(f[1]));
-            }
+    let (dir, mounted) = crate::attach::tracing::find_or_mount_tracefs(nomount)?;
+    if mounted {
+        let note = format!("mounted tracefs at {}", dir.display());
+        if out.is_json() {
+            out.note(&note)?;
+        } else {
+            // Keep stdout for the log itself.
+            crate::text::stderr_line(&note);
         }
     }
-    let target = Path::new(KNOWN_TRACEFS[0]);
-    if nomount {
-        bail!(UserError::new(
-            "tracefs is not mounted and -n forbids mounting it",
-            format!("mount it with `mount -t tracefs nodev {}`, or run without -n", target.display()),
-        ));
-    }
-    if sys::euid() != 0 {
-        bail!(UserError::new(
-            "tracefs is not mounted, and only root can mount it",
-            format!("run as root, or `sudo mount -t tracefs nodev {}`", target.display()),
-        ));
-    }
-    sysprog::mount_tracefs(target).with_context(|| format!("mounting tracefs at {}", target.display()))?;
-    let note = format!("mounted tracefs at {}", target.display());
-    if out.is_json() {
-        out.note(&note)?;
-    } else {
-        // Keep stdout for the log itself.
-        crate::text::stderr_line(&note);
-    }
-    Ok(target.to_path_buf())
+    Ok(dir)
 }
 
 /// `prog tracelog`.
