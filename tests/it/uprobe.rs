@@ -153,6 +153,50 @@ fn uprobe_takes_a_raw_offset_a_symbol_plus_offset_and_a_pid() {
     assert_eq!(entries(), before, "a run by another process counted under `pid {me}`");
 }
 
+/// Waits for a line on stdin, then calls libc's getpid() N times.
+const GETPID_C: &str = r#"
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+    char line[8];
+    if (!fgets(line, sizeof line, stdin)) return 1;
+    for (int i = 0; i < atoi(argv[1]); i++) getpid();
+    return 0;
+}
+"#;
+
+#[test]
+fn uprobe_on_a_library_found_by_name_counts_one_process() {
+    require_root!();
+    use std::io::Write;
+    let d = BpffsDir::new();
+    let t = TempDir::new();
+    let exe = compile(&t, "getpid", GETPID_C, &["-O0"]);
+    load_counters(&d);
+    let mut child = std::process::Command::new(&exe).arg("9").stdin(std::process::Stdio::piped()).spawn().unwrap();
+    let pid = child.id().to_string();
+    // `libc.so.6` is looked up in the library directories, as libbpf does;
+    // every process calls getpid, only the child is counted.
+    let r = bpfpin(&[
+        "link",
+        "attach",
+        "pinned",
+        &d.join("p/count_entry"),
+        "uprobe",
+        "libc.so.6:getpid",
+        "pid",
+        &pid,
+        &d.join("l"),
+    ]);
+    let go = child.stdin.take().unwrap().write_all(b"go\n");
+    let status = child.wait().unwrap();
+    r.ok();
+    go.unwrap();
+    assert!(status.success());
+    assert_eq!(bss(&d)["entries"], 9);
+}
+
 /// A function's file offset computed from readelf's section table and symbol value.
 fn file_offset(exe: &str, func: &str) -> u64 {
     let syms = sh("readelf", &["-sW", exe]).ok().stdout();
