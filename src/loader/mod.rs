@@ -600,5 +600,17 @@ impl btf_fixup::ElfFacts for Facts<'_, '_> {
             .find(|s| s.section_index() == Some(sec) && s.name() == Ok(symbol))
             .and_then(|s| u32::try_from(s.address()).ok())
     }
+    // libbpf's rule; `<bpf/usdt.bpf.h>`'s `__weak __hidden` helpers verify
+    // only as static subprograms (their pointer arguments are checked
+    // with the caller's context).
+    fn symbol_hidden(&self, symbol: &str) -> bool {
+        use object::{Object as _, ObjectSymbol as _, SymbolFlags};
+        self.0.file.symbols().any(|s| {
+            s.name() == Ok(symbol)
+                && (s.is_global() || s.is_weak())
+                && matches!(s.flags(), SymbolFlags::Elf { st_other, .. }
+                    if matches!(st_other & 3, object::elf::STV_HIDDEN | object::elf::STV_INTERNAL))
+        })
+    }
 }
 pub mod struct_ops;

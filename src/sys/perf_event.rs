@@ -75,6 +75,13 @@ pub fn pmu(name: &str) -> Option<(u32, Option<u32>)> {
     Some((type_, ret))
 }
 
+/// The first config bit of a PMU's format field, e.g. the uprobe PMU's
+/// `ref_ctr_offset` ("config:32-63"): None when the kernel lacks the field.
+pub fn pmu_format_shift(pmu: &str, field: &str) -> Option<u32> {
+    let f = std::fs::read_to_string(format!("/sys/bus/event_source/devices/{pmu}/format/{field}")).ok()?;
+    f.trim().strip_prefix("config:")?.split('-').next()?.parse().ok()
+}
+
 /// What BPF_TASK_FD_QUERY says of one fd of one process: the program
 /// attached through it and where (`bpf_task_fd_type`; the tracepoint or
 /// function name, or a uprobe's file, with offset and address).

@@ -31,3 +31,4 @@ mod prog;
 mod safety;
 mod samples;
 mod struct_ops;
+mod uprobe;
