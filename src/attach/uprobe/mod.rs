@@ -7,7 +7,6 @@
 //! for every function a glob matches, which the kernel accepts only for a
 //! program loaded with that expected attach type (`SEC("uprobe.multi")`).
 
-#[path = "uprobe_elf.rs"]
 pub mod elf;
 
 use std::ffi::CString;

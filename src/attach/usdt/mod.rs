@@ -24,9 +24,7 @@
 //! tells bpfpin when a pinned link goes away; only distinct argument
 //! layouts use up the map (256 slots by default).
 
-#[path = "usdt_args.rs"]
 mod args;
-#[path = "usdt_notes.rs"]
 mod notes;
 
 use std::os::fd::{AsFd, OwnedFd};
