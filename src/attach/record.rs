@@ -22,10 +22,10 @@ const PATH: [&str; 2] = ["bpfpin", "sections"];
 /// A record is a few short lines; anything longer is not one of ours.
 const MAX_RECORD: u64 = 4096;
 
-/// Records `section` for the program `info` describes. Best effort: a
-/// program without a record only needs its target named.
-pub fn save(info: &sys::ProgInfo, section: &str) {
-    let _ = try_save(info, section);
+/// Records each program's section (a command's programs, all at once).
+/// Best effort: a program without a record only needs its target named.
+pub fn save(records: &[(sys::ProgInfo, &str)]) {
+    let _ = try_save(records);
 }
 
 /// The recorded section of the program, if bpfpin loaded it.
@@ -44,22 +44,34 @@ pub fn section(info: &sys::ProgInfo) -> Option<String> {
     (id == info.info.id && tag == hex::encode(info.info.tag)).then_some(section)
 }
 
-fn try_save(info: &sys::ProgInfo, section: &str) -> std::io::Result<()> {
+fn try_save(records: &[(sys::ProgInfo, &str)]) -> std::io::Result<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
     let dir = open_dir(true)?;
+    // Once per command, not per program: a loadall of many programs would
+    // otherwise look at every record once for each of them.
     prune(&dir);
+    for (info, section) in records {
+        write_one(&dir, info, section)?;
+    }
+    Ok(())
+}
+
+fn write_one(dir: &OwnedFd, info: &sys::ProgInfo, section: &str) -> std::io::Result<()> {
     let id = info.info.id.to_string();
     let tmp = format!(".{id}.{}", std::process::id());
     let f = rfs::openat(
-        &dir,
+        dir,
         tmp.as_str(),
         OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::from_raw_mode(0o600),
     )?;
     let text = format!("id {}\ntag {}\nsection {section}\n", info.info.id, hex::encode(info.info.tag));
     let written = std::fs::File::from(f).write_all(text.as_bytes());
-    let moved = written.and_then(|()| Ok(rfs::renameat(&dir, tmp.as_str(), &dir, id.as_str())?));
+    let moved = written.and_then(|()| Ok(rfs::renameat(dir, tmp.as_str(), dir, id.as_str())?));
     if moved.is_err() {
-        let _ = rfs::unlinkat(&dir, tmp.as_str(), rfs::AtFlags::empty());
+        let _ = rfs::unlinkat(dir, tmp.as_str(), rfs::AtFlags::empty());
     }
     moved
 }

@@ -137,11 +137,9 @@ pub fn load(
     // The commit point: after it, the new state stands even if we are
     // killed (the next command finishes the moves).
     txn.commit()?;
-    for (fd, section) in &loaded {
-        if let Ok(info) = sys::prog_info(fd.as_fd()) {
-            crate::attach::record::save(&info, section);
-        }
-    }
+    let records: Vec<(sys::ProgInfo, &str)> =
+        loaded.iter().filter_map(|(fd, section)| Some((sys::prog_info(fd.as_fd()).ok()?, section.as_str()))).collect();
+    crate::attach::record::save(&records);
     drop(links);
     drop(loaded);
 
