@@ -518,3 +518,34 @@ fn cgroup_link_attachment_counts_and_swaps_its_program_in_place() {
     ping3_in(&cg.0);
     assert_eq!(counters(), (6, 3), "only the new program counts");
 }
+
+/// What a killed apply leaves (its staging directory, with a program pinned
+/// there and a link attached through it) is swept by the next apply: the
+/// link ends, and nothing of it stays under pin_dir.
+#[test]
+fn a_killed_applys_staging_is_swept_by_the_next() {
+    require_root!();
+    let e = Env::new();
+    // A pid that is surely gone: a child that has exited and been reaped.
+    let mut child = Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let staging = e.d.join(&format!("_staging-{dead}"));
+    let prog = format!("{staging}/trace/count_getpid");
+    bpfpin(&["prog", "loadall", &object("attach_trace.o"), &format!("{staging}/trace")]).ok();
+    let link = format!("{staging}/link");
+    bpfpin(&["link", "attach", "pinned", &prog, "tracepoint", "syscalls:sys_enter_getpid", &link]).ok();
+    let link_id = bpfpin(&["-j", "link", "show", "pinned", &link]).ok().json()["id"].as_u64().expect("link id");
+
+    let m = e.manifest(APP_XDP);
+    bpfpin(&["apply", &m]).ok();
+    assert!(!Path::new(&staging).exists(), "{staging} is still there");
+    let gone = Instant::now() + Duration::from_secs(5);
+    while bpftool(&["link", "show", "id", &link_id.to_string()]).code() == Some(0) {
+        assert!(Instant::now() < gone, "link {link_id} from the killed apply's staging still exists");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let names: Vec<String> =
+        fs::read_dir(e.d.s()).unwrap().map(|x| x.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().all(|n| !n.starts_with("_staging-")), "{names:?}");
+}

@@ -86,9 +86,12 @@ fn undo(steps: Vec<Undo>) -> Vec<String> {
 /// Carry out `plan`; returns the state to record.
 pub fn apply(plan: &Plan, prune: bool, state_file: &Path) -> Result<State> {
     let pin_dir = &plan.manifest.pin_dir;
-    let staging = pin_dir.join(format!("{}{}", crate::manifest::STAGING_PREFIX, std::process::id()));
+    let top = open_pin_dir(pin_dir)?;
+    sweep_staging(&top);
+    let staging_name = std::ffi::OsString::from(format!("{}{}", crate::manifest::STAGING_PREFIX, std::process::id()));
+    let staging = pin_dir.join(&staging_name);
     let snap = Snapshot::take(pin_dir, &staging);
-    fs::create_dir_all(&staging).with_context(|| format!("creating {}", staging.display()))?;
+    top.mkdir(&staging_name)?;
     let mut log = Vec::new();
     let r = steps(plan, prune, &staging, &mut log).and_then(|s| {
         state::write(state_file, &s)?;
@@ -96,18 +99,45 @@ pub fn apply(plan: &Plan, prune: bool, state_file: &Path) -> Result<State> {
     });
     match r {
         Ok(s) => {
-            let _ = fs::remove_dir_all(&staging);
+            let _ = top.remove_tree(&staging_name);
             Ok(s)
         }
         Err(e) => {
             let mut problems = undo(log);
-            let _ = fs::remove_dir_all(&staging);
+            let _ = top.remove_tree(&staging_name);
             problems.extend(snap.restore(&staging));
             if problems.is_empty() {
                 Err(e.context("nothing was changed (every step was undone)"))
             } else {
                 Err(e.context(format!("undoing the steps taken failed in part: {}", problems.join("; "))))
             }
+        }
+    }
+}
+
+/// `pin_dir`, made when missing, opened through file descriptors: on bpffs,
+/// no symlink followed, no mount crossed (bpffs::walk's rules).
+fn open_pin_dir(pin_dir: &Path) -> Result<crate::bpffs::Dir> {
+    let w = crate::bpffs::walk(pin_dir)?;
+    let mut dir = w.dir;
+    for name in &w.rest {
+        dir.mkdir(name)?;
+        dir = dir.subdir(name)?;
+    }
+    Ok(dir)
+}
+
+/// Staging directories left by an apply that was killed (SIGKILL, power
+/// loss): what they hold was never promoted, so removing them (and with
+/// them any link made there) leaves the pins as they were before that
+/// apply. A directory whose process still runs is another apply's.
+fn sweep_staging(top: &crate::bpffs::Dir) {
+    let Ok(names) = top.names() else { return };
+    for n in names {
+        let Some(pid) = n.to_str().and_then(|s| s.strip_prefix(crate::manifest::STAGING_PREFIX)) else { continue };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = top.remove_tree(&n);
         }
     }
 }
