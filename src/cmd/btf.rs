@@ -86,9 +86,11 @@ fn show(out: &mut Out, words: &[String]) -> Result<()> {
             map_ids: maps.get(&id).cloned().unwrap_or_default(),
             kernel,
             name,
-            pids: holders.of(id).into_iter().map(Into::into).collect(),
+            pids: Vec::new(),
         });
     }
+    // Holders after the views: the /proc walk ran meanwhile.
+    holders.fill(&mut views, |v| (v.id, &mut v.pids));
     out.shown(&views, only.is_some())?;
     Ok(())
 }

@@ -26,12 +26,15 @@ pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let pins = g.bpffs.then(PinIndex::build);
     if words.is_empty() {
         let mut syms = None;
-        let views: Vec<LinkView> = sys::all_ids(Kind::Link)
+        // Views first, holders after: the /proc walk runs meanwhile.
+        let none = Holders::none(Kind::Link);
+        let mut views: Vec<LinkView> = sys::all_ids(Kind::Link)
             .context("listing links")?
             .into_iter()
             .filter_map(|id| sys::get_fd_by_id(Kind::Link, id).ok())
-            .filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &holders, &mut syms).ok())
+            .filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &none, &mut syms).ok())
             .collect();
+        holders.fill(&mut views, |v| (v.id, &mut v.pids));
         out.one(&Links(views))?;
         return Ok(());
     }

@@ -70,12 +70,15 @@ pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let pins = g.bpffs.then(PinIndex::build);
     // Each object's fd is closed once it is read (as bpftool does), so the
     // fd table stays small however many objects are loaded.
-    let views: Vec<MapView> = if words.is_empty() {
-        crate::resolve::each(Kind::Map)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &holders).ok()).collect()
+    // Views first, holders after: the /proc walk runs meanwhile.
+    let none = Holders::none(Kind::Map);
+    let mut views: Vec<MapView> = if words.is_empty() {
+        crate::resolve::each(Kind::Map)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &none).ok()).collect()
     } else {
         let fds = take_selector("map show", words)?;
-        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &holders).ok()).collect()
+        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &none).ok()).collect()
     };
+    holders.fill(&mut views, |v| (v.id, &mut v.pids));
     out.shown(&views, !words.is_empty())?;
     Ok(())
 }

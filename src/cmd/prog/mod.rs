@@ -92,15 +92,18 @@ pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let pins = g.bpffs.then(PinIndex::build);
     // Each object's fd is closed once it is read (as bpftool does), so the
     // fd table stays small however many objects are loaded.
-    let views: Vec<ProgView> = if words.is_empty() {
-        crate::resolve::each(Kind::Prog)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &holders).ok()).collect()
+    // Views first, holders after: the /proc walk runs meanwhile.
+    let none = Holders::none(Kind::Prog);
+    let mut views: Vec<ProgView> = if words.is_empty() {
+        crate::resolve::each(Kind::Prog)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &none).ok()).collect()
     } else {
         let mut w = Words::new("prog show", words);
         let sel = w.take_prog()?;
         w.expect_end()?;
         let fds = crate::resolve::progs(&sel)?;
-        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &holders).ok()).collect()
+        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &none).ok()).collect()
     };
+    holders.fill(&mut views, |v| (v.id, &mut v.pids));
     out.shown(&views, !words.is_empty())?;
     Ok(())
 }
