@@ -51,15 +51,9 @@ impl Holders {
         Holders { walk: RefCell::new(walk), by_id: OnceCell::new(), kind }
     }
 
-    /// Holders that know of nobody and walk nothing: `show` builds its
-    /// views with these and fills `pids` afterwards (`fill`), so the walk
-    /// overlaps every object's syscalls, not only the first object's.
-    pub fn none(kind: Kind) -> Holders {
-        Holders { walk: RefCell::new(None), by_id: OnceCell::from(ById::new()), kind }
-    }
-
-    /// Sets each view's holders, given how to reach its id and its list;
-    /// the first call waits for the walk.
+    /// Sets each view's holders, given how to reach its id and its list.
+    /// `show` builds its views first and calls this after, so the walk
+    /// overlaps every object's syscalls; the first id waits for the walk.
     pub fn fill<V, P: From<Holder>>(&self, views: &mut [V], mut slot: impl FnMut(&mut V) -> (u32, &mut Vec<P>)) {
         for v in views {
             let (id, pids) = slot(v);

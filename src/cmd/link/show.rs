@@ -27,12 +27,11 @@ pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     if words.is_empty() {
         let mut syms = None;
         // Views first, holders after: the /proc walk runs meanwhile.
-        let none = Holders::none(Kind::Link);
         let mut views: Vec<LinkView> = sys::all_ids(Kind::Link)
             .context("listing links")?
             .into_iter()
             .filter_map(|id| sys::get_fd_by_id(Kind::Link, id).ok())
-            .filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &none, &mut syms).ok())
+            .filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &mut syms).ok())
             .collect();
         holders.fill(&mut views, |v| (v.id, &mut v.pids));
         out.one(&Links(views))?;
@@ -42,8 +41,9 @@ pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     let sel = w.take_link()?;
     w.expect_end()?;
     let fd = crate::resolve::link(&sel)?;
-    let v = view(fd.as_fd(), pins.as_ref(), &holders, &mut None)?;
-    out.one(&v)?;
+    let mut v = [view(fd.as_fd(), pins.as_ref(), &mut None)?];
+    holders.fill(&mut v, |v| (v.id, &mut v.pids));
+    out.one(&v[0])?;
     Ok(())
 }
 
@@ -118,12 +118,8 @@ fn kprobe_funcs(addrs: &[u64], cookies: &[u64], syms: &mut Option<Syms>) -> Vec<
         .collect()
 }
 
-pub fn view(
-    fd: BorrowedFd<'_>,
-    pins: Option<&PinIndex>,
-    holders: &Holders,
-    syms: &mut Option<Syms>,
-) -> Result<LinkView> {
+/// One link's view; `pids` is left empty for `Holders::fill`.
+pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, syms: &mut Option<Syms>) -> Result<LinkView> {
     let i = link_info::read(fd).context("reading link info")?;
     let detail = match i.detail {
         Detail::RawTracepoint { tp_name, cookie } => LinkDetail::RawTracepoint { tp_name, cookie },
@@ -207,7 +203,7 @@ pub fn view(
         prog_id: i.prog_id,
         detail,
         pinned: pins.map(|x| x.paths(ObjKind::Link, i.id)),
-        pids: holders.of(i.id).into_iter().map(Into::into).collect(),
+        pids: Vec::new(),
     })
 }
 

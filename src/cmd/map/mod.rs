@@ -33,7 +33,8 @@ fn take_selector(verb: &'static str, words: &[String]) -> Result<Vec<OwnedFd>> {
     crate::resolve::maps(&sel)
 }
 
-pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> Result<MapView> {
+/// One map's view; `pids` is left empty for `Holders::fill`.
+pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<MapView> {
     let i = sys::map_info(fd).context("reading map info")?;
     let fdinfo = sys::fdinfo(fd);
     let field = |k: &str| fdinfo.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
@@ -55,7 +56,7 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> R
         frozen: field("frozen").and_then(|v| v.parse().ok()).unwrap_or(0),
         btf_id: (i.btf_id != 0).then_some(i.btf_id),
         pinned: pins.map(|x| x.paths(ObjKind::Map, i.id)),
-        pids: holders.of(i.id).into_iter().map(Into::into).collect(),
+        pids: Vec::new(),
     })
 }
 
@@ -71,12 +72,11 @@ pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     // Each object's fd is closed once it is read (as bpftool does), so the
     // fd table stays small however many objects are loaded.
     // Views first, holders after: the /proc walk runs meanwhile.
-    let none = Holders::none(Kind::Map);
     let mut views: Vec<MapView> = if words.is_empty() {
-        crate::resolve::each(Kind::Map)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &none).ok()).collect()
+        crate::resolve::each(Kind::Map)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
     } else {
         let fds = take_selector("map show", words)?;
-        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &none).ok()).collect()
+        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
     };
     holders.fill(&mut views, |v| (v.id, &mut v.pids));
     out.shown(&views, !words.is_empty())?;

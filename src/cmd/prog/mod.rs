@@ -20,10 +20,11 @@ use crate::pins::{self, PinIndex};
 use crate::select::Words;
 use crate::sys::{self, Kind};
 
-pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> Result<ProgView> {
+/// One program's view; `pids` is left empty for `Holders::fill`.
+pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> Result<ProgView> {
     let i = match sys::prog_info(fd) {
         Ok(i) => i,
-        Err(e) if e.errno() == Some(libc::ENODEV) => return Ok(orphaned_view(fd, pins, holders)),
+        Err(e) if e.errno() == Some(libc::ENODEV) => return Ok(orphaned_view(fd, pins)),
         Err(e) => return Err(e).context("reading program info"),
     };
     let memlock = sys::fdinfo(fd).into_iter().find(|(k, _)| k == "memlock").and_then(|(_, v)| v.parse().ok());
@@ -48,7 +49,7 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> R
         map_ids: i.map_ids.clone(),
         btf_id: (p.btf_id != 0).then_some(p.btf_id),
         pinned: pins.map(|x| x.paths(ObjKind::Prog, p.id)),
-        pids: holders.of(p.id).into_iter().map(Into::into).collect(),
+        pids: Vec::new(),
         metadata: crate::metadata::of_prog(&i.map_ids),
         orphaned: false,
     })
@@ -58,7 +59,7 @@ pub fn view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> R
 /// ENODEV for a program offloaded to a device that has gone away. Newer
 /// bpftool (7.3+) marks it `orphaned` and prints the info as zeroes; its
 /// fdinfo still names the id, type, tag and memlock, so those are shown.
-fn orphaned_view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders) -> ProgView {
+fn orphaned_view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>) -> ProgView {
     let info = sys::fdinfo(fd);
     let field = |k: &str| info.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
     let id = field("prog_id").and_then(|v| v.parse().ok()).unwrap_or(0);
@@ -81,7 +82,7 @@ fn orphaned_view(fd: BorrowedFd<'_>, pins: Option<&PinIndex>, holders: &Holders)
         map_ids: Vec::new(),
         btf_id: None,
         pinned: pins.map(|x| x.paths(ObjKind::Prog, id)),
-        pids: holders.of(id).into_iter().map(Into::into).collect(),
+        pids: Vec::new(),
         metadata: None,
         orphaned: true,
     }
@@ -93,15 +94,14 @@ pub fn show(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     // Each object's fd is closed once it is read (as bpftool does), so the
     // fd table stays small however many objects are loaded.
     // Views first, holders after: the /proc walk runs meanwhile.
-    let none = Holders::none(Kind::Prog);
     let mut views: Vec<ProgView> = if words.is_empty() {
-        crate::resolve::each(Kind::Prog)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &none).ok()).collect()
+        crate::resolve::each(Kind::Prog)?.filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
     } else {
         let mut w = Words::new("prog show", words);
         let sel = w.take_prog()?;
         w.expect_end()?;
         let fds = crate::resolve::progs(&sel)?;
-        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref(), &none).ok()).collect()
+        fds.iter().filter_map(|fd| view(fd.as_fd(), pins.as_ref()).ok()).collect()
     };
     holders.fill(&mut views, |v| (v.id, &mut v.pids));
     out.shown(&views, !words.is_empty())?;
