@@ -183,7 +183,7 @@ fn single(prog: &Prog<'_>, func: &str, offset: u64, ret: bool) -> Result<std::os
 fn multi(prog: &Prog<'_>, glob: &str, ret: bool) -> Result<std::os::fd::OwnedFd> {
     let kind = if ret { "kretprobe.multi" } else { "kprobe.multi" };
     let what = format!("{kind} {glob}");
-    let funcs = matching_functions(glob)?;
+    let funcs = matching_functions(glob, prog.nomount)?;
     if funcs.is_empty() {
         bail!(UserError::new(
             format!("no traceable kernel function matches `{glob}`"),
@@ -215,8 +215,8 @@ fn multi(prog: &Prog<'_>, glob: &str, ret: bool) -> Result<std::os::fd::OwnedFd>
 /// each: from available_filter_functions (which leaves out notrace
 /// functions), or, where tracefs refuses to list them (lockdown, ftrace
 /// off), from the text symbols of /proc/kallsyms.
-fn matching_functions(glob: &str) -> Result<Vec<String>> {
-    let file = super::tracing::tracefs()?.join("available_filter_functions");
+fn matching_functions(glob: &str, nomount: bool) -> Result<Vec<String>> {
+    let file = super::tracing::find_or_mount_tracefs(nomount)?.0.join("available_filter_functions");
     let mut out: Vec<String> = match std::fs::read_to_string(&file) {
         // "name [module]": the module part is not the symbol.
         Ok(text) => text

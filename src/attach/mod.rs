@@ -34,6 +34,8 @@ pub struct Prog<'a> {
     /// The ELF section it was loaded from: from the object at load time,
     /// else from `record` (None for programs bpfpin did not load).
     pub section: Option<String>,
+    /// `-n`: never mount tracefs to find a tracepoint or kernel function.
+    pub nomount: bool,
 }
 
 impl Prog<'_> {
@@ -181,17 +183,6 @@ pub fn refused(prog: &Prog<'_>, hook: &str, wants: &str, errno: Option<i32>) -> 
 /// The kernel's internal "not supported" errno, which reaches user space
 /// from some attach paths (kprobe.multi without fprobe).
 pub const ENOTSUPP: i32 = 524;
-
-static NO_MOUNT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// `-n`: never mount tracefs to find a tracepoint or kernel function.
-pub fn forbid_mount() {
-    NO_MOUNT.store(true, std::sync::atomic::Ordering::Relaxed);
-}
-
-fn may_mount() -> bool {
-    !NO_MOUNT.load(std::sync::atomic::Ordering::Relaxed)
-}
 
 /// strerror's text, without std's " (os error N)" suffix.
 pub fn errno_text(errno: i32) -> String {

@@ -157,7 +157,7 @@ pub fn from_section(prog: &Prog<'_>) -> Result<Option<Hook>> {
 pub fn attach(prog: &Prog<'_>, hook: &Hook) -> Result<Vec<Attached>> {
     let link = match hook {
         Hook::Tracepoint { category, name } => {
-            let id = tracepoint_id(category, name)?;
+            let id = tracepoint_id(category, name, prog.nomount)?;
             let ev = sys::perf_event::Event {
                 type_: perf_type_id::PERF_TYPE_TRACEPOINT as u32,
                 config: id,
@@ -240,8 +240,8 @@ fn attach_iter(prog: &Prog<'_>, it: &Iter) -> Result<std::os::fd::OwnedFd> {
 }
 
 /// The tracepoint's id, from tracefs.
-fn tracepoint_id(category: &str, name: &str) -> Result<u64> {
-    let root = tracefs()?;
+fn tracepoint_id(category: &str, name: &str, nomount: bool) -> Result<u64> {
+    let (root, _) = find_or_mount_tracefs(nomount)?;
     let file = root.join("events").join(category).join(name).join("id");
     let text = match std::fs::read_to_string(&file) {
         Ok(t) => t,
@@ -260,11 +260,6 @@ fn tracepoint_id(category: &str, name: &str) -> Result<u64> {
 
 /// Where tracefs usually lives, preferred first.
 const KNOWN_TRACEFS: [&str; 2] = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
-
-/// The tracefs mount for the attach families (-n forbids mounting).
-pub fn tracefs() -> Result<PathBuf> {
-    find_or_mount_tracefs(!super::may_mount()).map(|(p, _)| p)
-}
 
 /// The tracefs mount: a known path, else /proc/mounts, else mounted at
 /// /sys/kernel/tracing (root, unless `nomount`). The flag says whether it

@@ -45,7 +45,13 @@ impl Picked {
     }
 
     fn prog(&self) -> attach::Prog<'_> {
-        attach::Prog { fd: self.fd.as_fd(), info: &self.info, section: attach::record::section(&self.info) }
+        // Cgroup hooks never mount anything, so -n does not matter here.
+        attach::Prog {
+            fd: self.fd.as_fd(),
+            info: &self.info,
+            section: attach::record::section(&self.info),
+            nomount: false,
+        }
     }
 }
 

@@ -19,9 +19,6 @@ use crate::txn::Txn;
 
 pub fn run(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     pins::ensure_mounted(g.nomount)?;
-    if g.nomount {
-        attach::forbid_mount();
-    }
     let Some((path, head)) = words.split_last() else {
         anyhow::bail!(UserError::new(
             "`link attach` needs a program and a pin path",
@@ -35,7 +32,8 @@ pub fn run(g: &Global, out: &mut Out, words: &[String]) -> Result<()> {
     crate::txn::check_new(path)?;
     let fd = crate::resolve::prog(&sel)?;
     let info = sys::prog_info(fd.as_fd()).context("reading the program's info")?;
-    let prog = attach::Prog { fd: fd.as_fd(), section: attach::record::section(&info), info: &info };
+    let prog =
+        attach::Prog { fd: fd.as_fd(), section: attach::record::section(&info), info: &info, nomount: g.nomount };
     let hook = attach::parse(&mut w, &prog)?;
     let links = attach::attach(&prog, &hook)?;
 

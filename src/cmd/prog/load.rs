@@ -123,7 +123,7 @@ pub fn load(
     let mut links: Vec<OwnedFd> = Vec::new();
     if opts.autoattach {
         for ((p, t), (fd, _)) in prog_pins.iter().zip(&loaded) {
-            let line = autoattach(&mut txn, *t, fd.as_fd(), &parsed.programs[*p], &mut links)?;
+            let line = autoattach(&mut txn, *t, fd.as_fd(), &parsed.programs[*p], &mut links, g.nomount)?;
             report.push(line);
             check_signal()?;
         }
@@ -164,10 +164,11 @@ fn autoattach(
     fd: std::os::fd::BorrowedFd<'_>,
     def: &loader::Program,
     links: &mut Vec<OwnedFd>,
+    nomount: bool,
 ) -> Result<String> {
     let info = sys::prog_info(fd).with_context(|| format!("reading program `{}`", def.name))?;
     let id = info.info.id;
-    let prog = attach::Prog { fd, info: &info, section: Some(def.section.clone()) };
+    let prog = attach::Prog { fd, info: &info, section: Some(def.section.clone()), nomount };
     let path = shown(txn.path(t));
     let Some(hook) = attach::from_section(&prog)? else {
         txn.pin(t, fd, &format!("program `{}`", def.name))?;
